@@ -1,0 +1,1 @@
+"""qualitycheck: text-quality and corruption detector for scraped news."""

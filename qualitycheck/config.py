@@ -1,0 +1,56 @@
+"""Every threshold and option in one place. Overridable from a TOML/JSON file or CLI flags."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Config:
+    # --- reading -----------------------------------------------------------
+    max_chars: int = 2_000_000          # per-document cap; longer text is truncated with a note
+    # --- language ----------------------------------------------------------
+    main_language: str | None = None    # force the document language (e.g. "en"); None = detect
+    langdetect_seed: int = 0
+    # --- spin --------------------------------------------------------------
+    model_path: str | None = None       # KenLM model; None = the shipped default
+    spin_enabled: bool = True
+    spun_paragraph_threshold: float = 0.5   # paragraph spun score (0..1) above which it is labelled spun
+    spun_document_threshold: float = 0.5    # document spun score (0..1) above which the document is spun
+    # --- scoring -----------------------------------------------------------
+    # Weight of each label in the document score: share of characters carrying it, times weight.
+    label_weights: dict[str, float] = field(default_factory=lambda: {
+        "boilerplate": 0.5, "ad_marker": 0.5, "duplicate": 0.5,
+        "off_language": 1.0, "spun": 1.0, "mojibake": 1.0,
+    })
+    keep_threshold: float = 0.8         # score >= this -> keep
+    drop_threshold: float = 0.5         # score < this -> drop; in between -> review
+    spun_verdict: str = "drop"          # verdict for a document flagged spun
+    min_clean_chars: int = 200          # less clean text than this -> at best review
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def updated(self, **overrides: Any) -> "Config":
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise ValueError(f"unknown config option(s): {', '.join(sorted(unknown))}")
+        values = self.to_dict()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return Config(**values)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Config":
+        """Read overrides from a JSON or TOML file (flat keys matching the fields above)."""
+        path = Path(path)
+        raw = path.read_bytes()
+        if path.suffix.lower() == ".toml":
+            import tomllib
+            values = tomllib.loads(raw.decode("utf-8"))
+            values = values.get("qualitycheck", values)
+        else:
+            values = json.loads(raw.decode("utf-8"))
+        return cls().updated(**values)

@@ -1,0 +1,144 @@
+"""Plain data classes passed between the stages: read -> segment -> signals -> score -> write.
+
+Nothing here does work; each stage module owns its own logic and hands these objects on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+# The report's label vocabulary. `mojibake` is evidence of broken decoding upstream.
+LABELS = ("spun", "off_language", "boilerplate", "ad_marker", "duplicate", "mojibake")
+# Labels whose paragraphs are removed from clean_text.
+REMOVED_LABELS = frozenset({"boilerplate", "ad_marker", "duplicate", "off_language"})
+
+
+@dataclass
+class RawDocument:
+    """One input document as read from disk or a record, before segmentation."""
+
+    id: str
+    path: str | None
+    text: str
+    encoding: str | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    content_hash: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Flag:
+    """One reason to put a label on a paragraph: which rule fired and what it saw."""
+
+    label: str
+    rule: str
+    detail: str
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": self.label, "rule": self.rule, "detail": self.detail}
+        if self.score is not None:
+            out["score"] = round(float(self.score), 4)
+        return out
+
+
+@dataclass
+class Paragraph:
+    """A span of the decoded text. `start`/`end` are character offsets: text == doc.text[start:end]."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    flags: list[Flag] = field(default_factory=list)
+    language: str | None = None
+    language_confidence: float | None = None
+    perplexity: float | None = None
+    spun_score: float | None = None
+    # Suspicious words inside the paragraph: [{"start", "end", "word", "score", "original"?}],
+    # offsets relative to the paragraph text. Filled by the spin signal.
+    spun_spans: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        seen: list[str] = []
+        for flag in self.flags:
+            if flag.label not in seen:
+                seen.append(flag.label)
+        return seen
+
+    def has(self, label: str) -> bool:
+        return any(flag.label == label for flag in self.flags)
+
+    def add(self, label: str, rule: str, detail: str, score: float | None = None) -> None:
+        self.flags.append(Flag(label, rule, detail, score))
+
+
+@dataclass
+class Document:
+    """A segmented document that signals annotate in place."""
+
+    id: str
+    path: str | None
+    text: str
+    paragraphs: list[Paragraph]
+    encoding: str | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    content_hash: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
+    language_confidence: float | None = None
+    spun_flag: bool = False
+    spun_score: float | None = None
+    spun_evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class DocumentReport:
+    """The per-document result: what documents.jsonl holds, one object per line (schema 1)."""
+
+    id: str
+    path: str | None
+    language: str | None
+    language_confidence: float | None
+    score: float
+    verdict: str
+    labels: dict[str, int]
+    spun: dict[str, Any]
+    paragraphs: list[dict[str, Any]]
+    clean_text: str
+    error: str | None
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+    content_hash: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    schema: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "id": self.id,
+            "path": self.path,
+            "language": self.language,
+            "language_confidence": self.language_confidence,
+            "score": self.score,
+            "verdict": self.verdict,
+            "labels": dict(self.labels),
+            "spun": dict(self.spun),
+            "paragraphs": list(self.paragraphs),
+            "clean_text": self.clean_text,
+            "error": self.error,
+            "encoding": self.encoding,
+            "notes": list(self.notes),
+            "content_hash": self.content_hash,
+            "metadata": dict(self.metadata),
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> "DocumentReport":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in record.items() if k in known})
