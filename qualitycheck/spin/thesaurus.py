@@ -1,0 +1,59 @@
+"""Compact synonym tables derived from the Debian thesaurus packages, loaded once per process.
+
+A context-blind spinner replaces a word with any entry its thesaurus lists for it, so the words a token
+could have replaced are its neighbours in the same thesaurus groups. Each table file under `models/spin/`
+holds one group per line (`pos<TAB>word|word|...`); `scripts/make_spins.py --build-tables` writes them.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+from pathlib import Path
+
+TABLE_DIR = Path(__file__).resolve().parents[2] / "models" / "spin"
+SOURCES = ("wordnet", "aiksaurus")
+
+
+class Thesaurus:
+    """Word -> neighbours over the groups of one or more sources. Multi-word entries use single spaces."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.groups = groups
+        self.index: dict[str, list[int]] = {}
+        for gid, members in enumerate(groups):
+            for word in members:
+                self.index.setdefault(word, []).append(gid)
+        self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def neighbours(self, word: str) -> tuple[str, ...]:
+        """Every entry sharing a group with `word` (not `word` itself), in first-seen order."""
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        seen: dict[str, None] = {}
+        for gid in self.index.get(word, ()):
+            for other in self.groups[gid]:
+                if other != word:
+                    seen[other] = None
+        hit = tuple(seen)
+        self._cache[word] = hit
+        return hit
+
+
+def read_groups(name: str, table_dir: Path = TABLE_DIR) -> list[list[str]]:
+    path = table_dir / f"{name}.tsv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t", 1)[1].split("|") for line in handle if "\t" in line]
+
+
+@functools.lru_cache(maxsize=None)
+def load(names: tuple[str, ...] = SOURCES) -> Thesaurus:
+    """The union of the named tables (cached per process)."""
+    groups: list[list[str]] = []
+    for name in names:
+        groups.extend(read_groups(name))
+    return Thesaurus(groups)

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Build the spin detector's thesaurus tables and its synthetic training / test data.
+
+  python scripts/make_spins.py --build-tables
+      reads the Debian packages wordnet-base and libaiksaurus-1.2-data (apt-get install them first) and writes
+      models/spin/{wordnet,aiksaurus}.tsv.gz and models/spin/irregular.tsv.
+
+  python scripts/make_spins.py --corpus /work/build-cache/corpus/heldout.txt --out /work/build-cache/spin
+      cuts the corpus (one paragraph per line, blank line between documents; the LM corpus format) into
+      pseudo-documents and spins them with each spinner at three rates, writing JSONL records
+      {"id", "spinner", "rate", "split", "paragraphs": [{"text", "spans": [[start, end, original], ...]}]}.
+      Clean copies are written too (spinner "clean"). Nothing from the devset or the seeds is used.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qualitycheck.spin import sources, spinners  # noqa: E402
+from qualitycheck.spin.thesaurus import TABLE_DIR, Thesaurus, load  # noqa: E402
+
+RATES = {"light": 0.15, "medium": 0.3, "heavy": 0.5}
+
+
+def build_tables() -> None:
+    TABLE_DIR.mkdir(parents=True, exist_ok=True)
+    with gzip.open(TABLE_DIR / "wordnet.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+        for pos, lemmas in sources.wordnet_synsets():
+            out.write(pos + "\t" + "|".join(lemmas) + "\n")
+    with gzip.open(TABLE_DIR / "aiksaurus.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+        for members in sources.aiksaurus_meanings():
+            out.write("x\t" + "|".join(members) + "\n")
+    with open(TABLE_DIR / "irregular.tsv", "w", encoding="utf-8") as out:
+        for pos, form, lemma in sources.wordnet_exceptions():
+            out.write(f"{pos}\t{form}\t{lemma}\n")
+    print("tables written to", TABLE_DIR)
+
+
+def read_documents(path: Path, min_paragraphs: int = 4, max_paragraphs: int = 14) -> list[list[str]]:
+    """Documents from a paragraph-per-line corpus; if it has no blank lines, cut it into runs of lines."""
+    docs: list[list[str]] = []
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            if current:
+                docs.append(current)
+            current = []
+            continue
+        current.append(line)
+        if len(current) >= max_paragraphs:
+            docs.append(current)
+            current = []
+    if current:
+        docs.append(current)
+    return [d for d in docs if len(d) >= min_paragraphs or sum(len(p) for p in d) > 1500]
+
+
+def word_counts(paths: list[Path]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in paths:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")) as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2 and parts[1].isdigit():
+                    counts[parts[0].lower()] = counts.get(parts[0].lower(), 0) + int(parts[1])
+    return counts
+
+
+def make_spinners(frequency: dict[str, int]) -> dict[str, spinners.ThesaurusSpinner]:
+    return {
+        "wordnet": spinners.ThesaurusSpinner(load(("wordnet",)), "wordnet"),
+        "aiksaurus": spinners.ThesaurusSpinner(load(("aiksaurus",)), "aiksaurus"),
+        "phrase": spinners.PhraseSpinner(load(("wordnet",)), frequency),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-tables", action="store_true")
+    parser.add_argument("--corpus", type=Path, action="append", default=[])
+    parser.add_argument("--counts", type=Path, default=ROOT / "models" / "en-unigrams.tsv.gz")
+    parser.add_argument("--out", type=Path, default=Path("/work/build-cache/spin"))
+    parser.add_argument("--max-docs", type=int, default=1500)
+    parser.add_argument("--test-share", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    if args.build_tables:
+        build_tables()
+        if not args.corpus:
+            return
+    rng = random.Random(args.seed)
+    docs: list[list[str]] = []
+    for path in args.corpus:
+        docs.extend(read_documents(path))
+    rng.shuffle(docs)
+    docs = docs[: args.max_docs]
+    frequency = word_counts([args.counts]) if args.counts.exists() else {}
+    spins = make_spinners(frequency)
+    args.out.mkdir(parents=True, exist_ok=True)
+    n_test = int(len(docs) * args.test_share)
+    written = 0
+    with open(args.out / "spins.jsonl", "w", encoding="utf-8") as out:
+        for k, paragraphs in enumerate(docs):
+            split = "test" if k < n_test else "train"
+            # each document appears clean once and spun once, by one spinner at one level
+            out.write(json.dumps({"id": f"d{k}", "spinner": "clean", "level": "clean", "split": split,
+                                  "paragraphs": [{"text": p, "spans": []} for p in paragraphs]}) + "\n")
+            name = ("wordnet", "aiksaurus", "phrase")[k % 3]
+            level = ("light", "medium", "heavy")[(k // 3) % 3]
+            partial = rng.random() < 0.3
+            spun = []
+            for j, text in enumerate(paragraphs):
+                if partial and j % 2 == 0:
+                    spun.append({"text": text, "spans": []})
+                    continue
+                result = spins[name].spin(text, RATES[level], rng)
+                spun.append({"text": result.text,
+                             "spans": [[r.start, r.end, r.original] for r in result.replacements]})
+            out.write(json.dumps({"id": f"d{k}", "spinner": name, "level": level, "split": split,
+                                  "partial": partial, "paragraphs": spun}) + "\n")
+            written += 1
+    print(f"{written} documents spun (plus clean copies) -> {args.out / 'spins.jsonl'}")
+
+
+if __name__ == "__main__":
+    main()
