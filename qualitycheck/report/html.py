@@ -1,0 +1,477 @@
+"""report.html: one self-contained page for reviewing a run folder by eye.
+
+The page is built from `documents.jsonl` (and `run.json` when present) and needs nothing else:
+styles and script are inlined, nothing is fetched, and a Content-Security-Policy in the page
+allows only the page's own script and style (by hash), so the page cannot reach the network.
+
+Layout of the embedded data, chosen so a 10,000-document run opens quickly:
+- `qc-index`: a small JSON object with one compact row per document (id, path, score, verdict,
+  label counts, language). Parsed at load; the table, filters and sorting work on it alone.
+- `qc-docs`: every document's full record (paragraphs, evidence, cleaned text), one JSON object per
+  line, in the same order as the index. The script reads this text only when a document is first
+  opened and parses just that document's line, so document text never sits in the DOM except for
+  the one document on screen.
+
+Scraped text is hostile input. All of it reaches the page either through `html.escape` (the parts
+rendered here in Python) or as JSON inside `<script type="application/json">` with `<`, `>` and `&`
+written as `\\u003c`-style escapes, so no data can close the script element or open a tag; the
+script then puts it on screen with `textContent` only, never as markup.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..config import Config
+from ..document import LABELS
+
+DOCUMENTS_FILE = "documents.jsonl"
+RUN_FILE = "run.json"
+REPORT_FILE = "report.html"
+
+# The verdicts the scorer emits, in the order the overview lists them.
+VERDICTS = ("keep", "review", "drop")
+HISTOGRAM_BINS = 20
+
+
+@dataclass
+class RunData:
+    """What the page is built from: the documents of one run plus what is known about the run."""
+
+    records: list[dict[str, Any]]
+    run_info: dict[str, Any]
+    config: dict[str, Any]
+    config_source: str  # "run.json" or "defaults" (run.json missing or without a config)
+    run_key: str  # stable id of this documents.jsonl; the page keys stored decisions by it
+    unreadable_lines: list[int] = field(default_factory=list)
+
+
+def load_run(run_dir: str | Path) -> RunData:
+    """Read run_dir/documents.jsonl (required) and run_dir/run.json (optional).
+
+    Lines that are not JSON objects are skipped and their line numbers kept, so the page can say
+    how many it could not show instead of failing on one truncated line.
+    """
+    run_dir = Path(run_dir)
+    docs_path = run_dir / DOCUMENTS_FILE
+    if not docs_path.is_file():
+        raise FileNotFoundError(f"{docs_path} not found: not a qualitycheck run folder")
+    raw = docs_path.read_bytes()
+    records: list[dict[str, Any]] = []
+    unreadable: list[int] = []
+    # Split on "\n" only: str.splitlines() would also split on U+2028/U+0085, which JSON writers
+    # (ensure_ascii=False) leave raw inside strings.
+    for number, line in enumerate(raw.decode("utf-8", errors="replace").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            unreadable.append(number)
+            continue
+        if not isinstance(record, dict):
+            unreadable.append(number)
+            continue
+        records.append(record)
+
+    run_info: dict[str, Any] = {}
+    run_path = run_dir / RUN_FILE
+    if run_path.is_file():
+        try:
+            loaded = json.loads(run_path.read_text(encoding="utf-8", errors="replace"))
+            if isinstance(loaded, dict):
+                run_info = loaded
+        except json.JSONDecodeError:
+            run_info = {"note": "run.json is not valid JSON"}
+    config = run_info.get("config")
+    if isinstance(config, dict) and config:
+        config_source = "run.json"
+    else:
+        config = Config().to_dict()
+        config_source = "defaults"
+    run_key = hashlib.sha256(raw).hexdigest()[:16]
+    return RunData(records, run_info, config, config_source, run_key, unreadable)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tolerant field access: older or error records may miss fields or carry nulls.
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if math.isnan(value) or math.isinf(value):
+        return None
+    return float(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _label_counts(record: dict[str, Any]) -> dict[str, int]:
+    """Label -> number of paragraphs carrying it; from `labels`, else counted from paragraphs."""
+    labels = record.get("labels")
+    counts: dict[str, int] = {}
+    if isinstance(labels, dict):
+        for label, count in labels.items():
+            number = _number(count)
+            if number:
+                counts[str(label)] = int(number)
+        return counts
+    for paragraph in _paragraphs(record):
+        for label in paragraph.get("labels") or []:
+            counts[str(label)] = counts.get(str(label), 0) + 1
+    return counts
+
+
+def _paragraphs(record: dict[str, Any]) -> list[dict[str, Any]]:
+    paragraphs = record.get("paragraphs")
+    if not isinstance(paragraphs, list):
+        return []
+    return [p for p in paragraphs if isinstance(p, dict)]
+
+
+def index_row(record: dict[str, Any], position: int) -> dict[str, Any]:
+    """The compact row the document table needs; no document text."""
+    paragraphs = _paragraphs(record)
+    score = _number(record.get("score"))
+    row: dict[str, Any] = {
+        "id": _text(record.get("id")) or f"#{position + 1}",
+        "path": _text(record.get("path")),
+        "language": _text(record.get("language")),
+        "score": None if score is None else round(score, 4),
+        "verdict": _text(record.get("verdict")),
+        "labels": _label_counts(record),
+        "paragraphs": len(paragraphs),
+        "flagged": sum(1 for p in paragraphs if p.get("labels")),
+    }
+    spun = record.get("spun")
+    if isinstance(spun, dict) and spun.get("flag"):
+        row["spun"] = True
+    if record.get("error"):
+        row["error"] = True
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview numbers (rendered in Python so they show even before the script runs).
+
+@dataclass
+class Overview:
+    """Counts shown at the top of the page."""
+
+    documents: int
+    verdicts: dict[str, int]
+    label_documents: dict[str, int]  # documents with at least one paragraph carrying the label
+    label_paragraphs: dict[str, int]  # paragraphs carrying the label, over all documents
+    spun_documents: int
+    errors: int
+    languages: dict[str, int]
+    histogram: list[int]  # HISTOGRAM_BINS bins over [0, 1]; the last bin includes 1.0
+    unscored: int
+
+
+def build_overview(rows: Iterable[dict[str, Any]]) -> Overview:
+    verdicts: dict[str, int] = {v: 0 for v in VERDICTS}
+    label_docs: dict[str, int] = {label: 0 for label in LABELS}
+    label_pars: dict[str, int] = {label: 0 for label in LABELS}
+    languages: dict[str, int] = {}
+    histogram = [0] * HISTOGRAM_BINS
+    documents = spun = errors = unscored = 0
+    for row in rows:
+        documents += 1
+        verdict = row["verdict"] or "(none)"
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        for label, count in row["labels"].items():
+            if count > 0:
+                label_docs[label] = label_docs.get(label, 0) + 1
+                label_pars[label] = label_pars.get(label, 0) + count
+        language = row["language"] or "(none)"
+        languages[language] = languages.get(language, 0) + 1
+        spun += 1 if row.get("spun") else 0
+        errors += 1 if row.get("error") else 0
+        score = row["score"]
+        if score is None:
+            unscored += 1
+        else:
+            histogram[min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS)))] += 1
+    return Overview(documents, verdicts, label_docs, label_pars, spun, errors, languages,
+                    histogram, unscored)
+
+
+# ---------------------------------------------------------------------------------------------
+# Safe embedding.
+
+_SCRIPT_DATA_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                      "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def embed_json(value: Any) -> str:
+    """JSON text that is safe inside `<script type="application/json">` and still parses to `value`.
+
+    `<` is what could end the script element (`</script>`) or switch the HTML parser into its
+    escaped states (`<!--`); these characters only occur inside JSON strings, where `\\u003c` means
+    the same thing to JSON.parse. Output never contains a raw newline (the `qc-docs` block relies
+    on one document per line).
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=str)
+    return text.translate(_SCRIPT_DATA_ESCAPES)
+
+
+def _clean_for_json(value: Any) -> Any:
+    """Replace NaN/inf (not valid JSON) with None, recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean_for_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_for_json(v) for v in value]
+    return value
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _asset(name: str) -> str:
+    return resources.files("qualitycheck.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering.
+
+def _flatten_config(config: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    for key in sorted(config):
+        value = config[key]
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            items.extend(_flatten_config(value, name + "."))
+        else:
+            items.append((name, value))
+    return items
+
+
+def _format_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _histogram_svg(overview: Overview, config: dict[str, Any]) -> str:
+    width, height, left, bottom, top = 400, 150, 30, 22, 8
+    plot_w, plot_h = width - left - 8, height - bottom - top
+    peak = max(overview.histogram + [overview.unscored, 1])
+    bar_w = plot_w / (HISTOGRAM_BINS + 1.5)
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="hist-title hist-desc">',
+             '<title id="hist-title">Histogram of document scores</title>']
+    desc = ", ".join(f"{i / HISTOGRAM_BINS:.2f}-{(i + 1) / HISTOGRAM_BINS:.2f}: {n}"
+                     for i, n in enumerate(overview.histogram) if n)
+    parts.append(f'<desc id="hist-desc">{_esc(desc or "no scored documents")}; '
+                 f'unscored: {overview.unscored}</desc>')
+    for i, count in enumerate(overview.histogram):
+        bar_h = plot_h * count / peak
+        x = left + i * bar_w
+        parts.append(f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" '
+                     f'width="{bar_w - 1:.1f}" height="{bar_h:.1f}" data-bin="{i}" data-count="{count}">'
+                     f'<title>score {i / HISTOGRAM_BINS:.2f}–{(i + 1) / HISTOGRAM_BINS:.2f}: '
+                     f'{count} document(s)</title></rect>')
+    if overview.unscored:
+        bar_h = plot_h * overview.unscored / peak
+        x = left + (HISTOGRAM_BINS + 0.5) * bar_w
+        parts.append(f'<rect class="bar none" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" '
+                     f'width="{bar_w - 1:.1f}" height="{bar_h:.1f}"><title>no score: '
+                     f'{overview.unscored} document(s)</title></rect>')
+    # Verdict thresholds as dashed lines, so the bins can be read against them.
+    for key in ("drop_threshold", "keep_threshold"):
+        threshold = _number(config.get(key))
+        if threshold is not None and 0 <= threshold <= 1:
+            x = left + threshold * HISTOGRAM_BINS * bar_w
+            parts.append(f'<line class="thr" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" '
+                         f'y2="{top + plot_h}"><title>{_esc(key)} = {threshold}</title></line>')
+            parts.append(f'<text x="{x + 2:.1f}" y="{top + 9}">{_esc(key.split("_")[0])}</text>')
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + tick * HISTOGRAM_BINS * bar_w
+        parts.append(f'<text x="{x - 6:.1f}" y="{height - 6}">{tick:g}</text>')
+    parts.append(f'<text x="2" y="{top + 9}">{peak}</text><text x="14" y="{top + plot_h}">0</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _overview_html(overview: Overview, run: RunData) -> str:
+    def count_row(kind: str, key: str, value: int, extra: str = "") -> str:
+        return (f'<tr><td><button type="button" class="linkish" data-filter-{kind}="{_esc(key)}">'
+                f'{_esc(key)}</button></td><td class="num" data-{kind}-count="{_esc(key)}">{value}</td>'
+                f'{extra}</tr>')
+
+    verdict_rows = "".join(count_row("verdict", v, n) for v, n in overview.verdicts.items())
+    label_rows = "".join(
+        count_row("label", label, overview.label_documents.get(label, 0),
+                  f'<td class="num" data-label-paragraphs="{_esc(label)}">'
+                  f'{overview.label_paragraphs.get(label, 0)}</td>')
+        for label in sorted(overview.label_documents,
+                            key=lambda lab: (LABELS.index(lab) if lab in LABELS else 99, lab)))
+    languages = sorted(overview.languages.items(), key=lambda item: (-item[1], item[0]))
+    language_text = ", ".join(f"{lang} {n}" for lang, n in languages[:12])
+    if len(languages) > 12:
+        language_text += f", … ({len(languages) - 12} more)"
+    threshold_rows = "".join(f"<tr><td>{_esc(name)}</td><td>{_esc(_format_value(value))}</td></tr>"
+                             for name, value in _flatten_config(run.config))
+    source = ("from run.json" if run.config_source == "run.json"
+              else "run.json missing: qualitycheck defaults shown")
+    return f"""
+<section class="overview" aria-label="Overview">
+  <div class="card"><h3>Verdicts</h3>
+    <table class="counts"><thead><tr><th>verdict</th><th class="num">documents</th></tr></thead>
+    <tbody>{verdict_rows}</tbody>
+    <tfoot><tr><th>total</th><th class="num" data-total-documents>{overview.documents}</th></tr></tfoot></table>
+    <p class="muted">spun documents: <span data-spun-documents>{overview.spun_documents}</span> ·
+    read errors: <span data-error-documents>{overview.errors}</span></p>
+  </div>
+  <div class="card"><h3>Labels</h3>
+    <table class="counts"><thead><tr><th>label</th><th class="num">documents</th><th class="num">paragraphs</th></tr></thead>
+    <tbody>{label_rows}</tbody></table>
+    <p class="muted">languages: {_esc(language_text) or "none"}</p>
+  </div>
+  <div class="card hist"><h3>Document scores</h3>{_histogram_svg(overview, run.config)}
+    <p class="muted">0 = worst, 1 = cleanest; dashed lines: verdict thresholds.</p></div>
+  <div class="card"><h3>Thresholds in force</h3><p class="muted">{_esc(source)}</p>
+    <table class="counts thresholds" data-config-source="{_esc(run.config_source)}"><tbody>{threshold_rows}</tbody></table>
+  </div>
+</section>"""
+
+
+def _run_meta_html(run: RunData, documents: int) -> str:
+    info = run.run_info
+    parts = [f"{documents} documents"]
+    for key in ("input", "started", "finished"):
+        if info.get(key) is not None:
+            parts.append(f"{key}: {_format_value(info.get(key))}")
+    if info.get("errors"):
+        parts.append(f"errors: {_format_value(info.get('errors'))}")
+    if run.unreadable_lines:
+        shown = ", ".join(str(n) for n in run.unreadable_lines[:10])
+        parts.append(f"{len(run.unreadable_lines)} unreadable line(s) in documents.jsonl skipped ({shown})")
+    return " · ".join(_esc(p) for p in parts)
+
+
+def render_html(run: RunData, generated: str | None = None) -> str:
+    """The complete page as a string."""
+    rows = [index_row(record, position) for position, record in enumerate(run.records)]
+    overview = build_overview(rows)
+    generated = generated or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    index = {
+        "schema": 1,
+        "run_key": run.run_key,
+        "input": _text(run.run_info.get("input")),
+        "started": _text(run.run_info.get("started")),
+        "generated": generated,
+        "labels": list(LABELS),
+        "docs": rows,
+    }
+    detail_lines = "\n".join(embed_json(_clean_for_json(record)) for record in run.records)
+    css = _asset("report.css")
+    script = _asset("report.js")
+    # The inlined assets are ours, not data, but a stray `</` in them would still break the page.
+    for name, text in (("report.css", css), ("report.js", script)):
+        if "</" in text or "<!--" in text:
+            raise ValueError(f"asset {name} contains '</' or '<!--' and cannot be inlined")
+    csp = ("default-src 'none'; "
+           f"script-src {_csp_hash(script)}; style-src {_csp_hash(css)}; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
+    title = "qualitycheck report"
+    if run.run_info.get("input"):
+        title += " — " + str(run.run_info["input"])
+    keys_help = ("<kbd>n</kbd>/<kbd>j</kbd> next document · <kbd>p</kbd>/<kbd>k</kbd> previous · "
+                 "<kbd>f</kbd> next flagged paragraph · <kbd>F</kbd> previous flagged · "
+                 "<kbd>a</kbd> keep · <kbd>d</kbd> drop · <kbd>u</kbd> clear decision · "
+                 "<kbd>c</kbd> cleaned/annotated tab · <kbd>Esc</kbd> back to list · "
+                 "<kbd>/</kbd> search")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="qualitycheck">
+<title>{_esc(title)}</title>
+<style>{css}</style>
+</head>
+<body>
+<header class="top">
+  <h1>qualitycheck report</h1>
+  <span class="meta" id="run-meta">{_run_meta_html(run, overview.documents)}</span>
+  <span class="meta">generated {_esc(generated)}</span>
+</header>
+<main>
+<noscript><p class="error-box">The overview works without JavaScript; the document table and
+document view need it.</p></noscript>
+<div id="listview" class="listview">
+{_overview_html(overview, run)}
+<h2 id="docs-heading">Documents</h2>
+<div class="decisionbar" aria-label="Reviewer decisions">
+  <span id="decision-counts" aria-live="polite">no decisions yet</span>
+  <button type="button" id="export-csv">Export decisions (CSV)</button>
+  <button type="button" id="export-json">Export decisions (JSON)</button>
+  <button type="button" id="clear-decisions">Clear all decisions</button>
+  <span class="muted">Decisions are stored in this browser only; apply an export with
+  <code>qualitycheck apply-decisions RUN_DIR FILE</code>.</span>
+</div>
+<div class="toolbar" role="search">
+  <label>Search id or path<input type="search" id="f-search" placeholder="substring…"></label>
+  <label>Verdict<select id="f-verdict"><option value="">all</option></select></label>
+  <label>Label<select id="f-label"><option value="">any</option><option value="__flagged">any flag</option><option value="__none">no flags</option></select></label>
+  <label>Language<select id="f-language"><option value="">all</option></select></label>
+  <label>Decision<select id="f-decision"><option value="">all</option><option value="__none">undecided</option><option value="keep">keep</option><option value="drop">drop</option></select></label>
+  <label>Per page<select id="f-pagesize"><option>50</option><option selected>100</option><option>250</option><option>500</option></select></label>
+</div>
+<div class="pager"><button type="button" id="page-prev">‹ Previous page</button>
+  <span id="page-info" aria-live="polite"></span>
+  <button type="button" id="page-next">Next page ›</button></div>
+<table class="docs" aria-labelledby="docs-heading"><thead><tr id="docs-head"></tr></thead><tbody id="docs-body"></tbody></table>
+<p class="keys">Keys: {keys_help}</p>
+</div>
+<div id="docview" class="docview" hidden></div>
+<p id="status" class="status" role="status" aria-live="polite"></p>
+</main>
+<script type="application/json" id="qc-index">{embed_json(_clean_for_json(index))}</script>
+<script>{script}</script>
+<script type="application/json" id="qc-docs">{detail_lines}</script>
+</body>
+</html>
+"""
+
+
+def write_html_report(run_dir: str | Path, out_path: str | Path | None = None) -> Path:
+    """Write the review page for a run folder; returns its path (run_dir/report.html by default)."""
+    run_dir = Path(run_dir)
+    run = load_run(run_dir)
+    out = Path(out_path) if out_path is not None else run_dir / REPORT_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page = render_html(run)
+    # Lone surrogates can arrive from JSON `\\udXXX` escapes; written back as the same escape
+    # they stay valid inside the embedded JSON instead of failing the whole report.
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(page, encoding="utf-8", errors="backslashreplace")
+    tmp.replace(out)
+    return out
