@@ -61,6 +61,9 @@ class Paragraph:
     # Suspicious words inside the paragraph: [{"start", "end", "word", "score", "original"?}],
     # offsets relative to the paragraph text. Filled by the spin signal.
     spun_spans: list[dict[str, Any]] = field(default_factory=list)
+    # Language-model scores of this paragraph (qualitycheck.lm ParagraphLM), kept so the spin
+    # signal reuses what the perplexity signal computed. Not written to reports.
+    lm: Any = field(default=None, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:

@@ -1,0 +1,106 @@
+"""The library API pipeline users and the CLI share: run every stage on one document."""
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .config import Config
+from .document import Document, DocumentReport, RawDocument
+from .reading import iter_raw_documents, record_to_raw, content_hash
+from .scoring import build_report
+from .segment import segment
+from .signals.boilerplate import BoilerplateSignal
+from .signals.duplicates import DuplicateSignal
+from .signals.encoding import MojibakeSignal
+from .signals.language import LanguageSignal
+
+log = logging.getLogger(__name__)
+
+
+def _optional_signals(config: Config) -> list[Any]:
+    """Signals that need the language model; absent pieces are reported, not fatal."""
+    signals: list[Any] = []
+    try:
+        from .lm import model as _lm_model  # noqa: F401
+        from .signals.perplexity import PerplexitySignal
+        signals.append(PerplexitySignal())
+    except ImportError as exc:  # pragma: no cover - only while the LM package is missing
+        log.warning("language model unavailable: %s", exc)
+    if config.spin_enabled:
+        try:
+            from .signals.spin import SpinSignal
+            signals.append(SpinSignal())
+        except ImportError as exc:  # pragma: no cover
+            log.warning("spin detector unavailable: %s", exc)
+    return signals
+
+
+class Checker:
+    """Runs the signals in a fixed order and scores the result. Models load once, lazily.
+
+    Order matters: chrome and duplicates first (cheap, and later signals skip what they
+    flagged), then language (sets the main language the LM signals need), then the LM.
+    """
+
+    def __init__(self, config: Config | None = None, **overrides: Any) -> None:
+        self.config = (config or Config()).updated(**overrides) if overrides else (config or Config())
+        self.signals: list[Any] = [MojibakeSignal(), BoilerplateSignal(), DuplicateSignal(), LanguageSignal()]
+        self.signals += _optional_signals(self.config)
+
+    def annotate(self, raw: RawDocument) -> Document:
+        """Segment and run every signal; a failing signal becomes the document's error."""
+        doc = segment(raw)
+        if doc.error is not None:
+            return doc
+        for signal in self.signals:
+            try:
+                signal.apply(doc, self.config)
+            except Exception as exc:  # one bad document must never stop a scan
+                log.debug("signal %s failed on %s\n%s", signal.name, doc.id, traceback.format_exc())
+                doc.error = f"internal error in {signal.name} signal: {exc.__class__.__name__}: {exc}"
+                break
+        return doc
+
+    def check_raw(self, raw: RawDocument) -> DocumentReport:
+        return build_report(self.annotate(raw), self.config)
+
+    def check(self, text: str, id: str = "<text>", path: str | None = None,
+              metadata: dict[str, Any] | None = None) -> DocumentReport:
+        """Check one document given as a string."""
+        raw = RawDocument(id=id, path=path, text=text, encoding="utf-8", metadata=dict(metadata or {}))
+        raw.text = raw.text[: self.config.max_chars]
+        if len(text) > self.config.max_chars:
+            raw.notes.append(f"truncated: {len(text)} characters, kept the first {self.config.max_chars}")
+        if not raw.text.strip():
+            raw.error = "empty document (no text)" if not raw.text else "empty document (whitespace only)"
+        raw.content_hash = content_hash(raw.text)
+        return self.check_raw(raw)
+
+    def check_records(self, records: Iterable[dict[str, Any]], text_field: str = "text") -> Iterator[DocumentReport]:
+        """Check dict records ({"text": ..., "id"|"url": ...}), e.g. parsed JSONL lines."""
+        for number, record in enumerate(records):
+            yield self.check_raw(record_to_raw(record, f"record:{number}", self.config, text_field))
+
+    def check_paths(self, inputs: Iterable[str], text_field: str = "text") -> Iterator[DocumentReport]:
+        """Check every document under the given files and folders, in discovery order."""
+        for raw in iter_raw_documents(inputs, self.config, text_field):
+            yield self.check_raw(raw)
+
+    def score_frame(self, frame: "Any", text_col: str = "text", id_col: str | None = None) -> "Any":
+        """Return a copy of a pandas DataFrame with quality columns added."""
+        from .frames import score_frame
+        return score_frame(self, frame, text_col=text_col, id_col=id_col)
+
+
+_default_checkers: dict[tuple, Checker] = {}
+
+
+def check(text: str, **options: Any) -> DocumentReport:
+    """Check one text with the default configuration plus `options` (Config field overrides)."""
+    key = tuple(sorted((k, repr(v)) for k, v in options.items()))
+    checker = _default_checkers.get(key)
+    if checker is None:
+        checker = _default_checkers[key] = Checker(**options)
+    return checker.check(text)

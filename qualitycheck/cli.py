@@ -1,0 +1,170 @@
+"""Command line: click commands only; every command is a thin layer over the library API."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import Config
+
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def config_options(func: Any) -> Any:
+    """Options shared by every command that checks documents."""
+    options = [
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+                     help="JSON or TOML file of Config overrides (see README, 'Configuration')."),
+        click.option("--keep-threshold", type=float, help="Score at or above which a document is kept."),
+        click.option("--drop-threshold", type=float, help="Score below which a document is dropped."),
+        click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+                     help="KenLM model (binary or ARPA) instead of the shipped default."),
+        click.option("--language", "main_language", help="Force the documents' main language (e.g. en)."),
+        click.option("--no-spin", is_flag=True, help="Skip the spun-text detector."),
+        click.option("--max-chars", type=int, help="Per-document size cap; longer text is truncated with a note."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_config(config_file: str | None, no_spin: bool = False, **overrides: Any) -> Config:
+    try:
+        config = Config.from_file(config_file) if config_file else Config()
+        if no_spin:
+            overrides["spin_enabled"] = False
+        return config.updated(**overrides)
+    except (ValueError, TypeError, OSError) as exc:
+        raise click.UsageError(f"bad configuration: {exc}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qualitycheck")
+def main() -> None:
+    """Find spun text, foreign trailers, boilerplate, ad markers and duplicates in scraped news.
+
+    \b
+    Examples:
+      qualitycheck scan examples/                 # report under reports/<run-name>/
+      qualitycheck scan crawl/ -o reports/crawl1 --jobs 2
+      qualitycheck check article.txt --json
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
+              help="Run folder to write (default: reports/<timestamp>-<input name>/).")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out, skipping finished documents.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run in --out.")
+@click.option("--no-html", is_flag=True, help="Do not write report.html.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@config_options
+def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume: bool, overwrite: bool,
+         no_html: bool, text_field: str, quiet: bool, config_file: str | None, no_spin: bool,
+         **overrides: Any) -> None:
+    """Scan files and folders (recursively: .txt, .jsonl, .jsonl.gz) and write a run folder.
+
+    The run folder holds documents.jsonl (one report per document), summary.csv,
+    run.json (settings and counts) and report.html. Exit code 1 if some inputs could
+    not be read (their reports carry the error; the rest are written as usual).
+
+    \b
+    Examples:
+      qualitycheck scan ../shared/seeds -o reports/seeds
+      qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
+    """
+    from .run import RunExistsError, scan as run_scan
+
+    config = build_config(config_file, no_spin, **overrides)
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        result = run_scan(list(inputs), out_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
+                          progress=not quiet, html=not no_html, text_field=text_field)
+    except RunExistsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("interrupted: finished documents are saved; rerun with --resume to continue", err=True)
+        sys.exit(130)
+    if not quiet:
+        click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")
+        if result.resumed:
+            click.echo(f"  ({result.resumed} carried over from the interrupted run)")
+        click.echo("  verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str)))
+        click.echo("  labels:   " + (", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"))
+        click.echo(f"  errors:   {result.errors}")
+        for example in result.error_examples:
+            click.echo(f"    {example}")
+    sys.exit(EXIT_INPUT_ERRORS if result.errors else EXIT_OK)
+
+
+def _describe(record: dict[str, Any]) -> str:
+    lines = [f"{record.get('path') or record.get('id')}",
+             f"  verdict {record['verdict']}  score {record['score']:.3f}  language {record.get('language')}"
+             f"  spun {record['spun'].get('flag')} ({record['spun'].get('score')})"]
+    if record.get("error"):
+        lines.append(f"  error: {record['error']}")
+    for note in record.get("notes") or []:
+        lines.append(f"  note: {note}")
+    for paragraph in record.get("paragraphs") or []:
+        if not paragraph["labels"]:
+            continue
+        text = paragraph["text"].replace("\n", " ")
+        lines.append(f"  [{paragraph['index']:>3}] {','.join(paragraph['labels']):<24} {text[:70]!r}")
+        for evidence in paragraph["evidence"]:
+            lines.append(f"        {evidence['label']}: {evidence['rule']} - {evidence['detail'][:100]}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the report object (documents.jsonl schema).")
+@config_options
+def check(file: str, as_json: bool, config_file: str | None, no_spin: bool, **overrides: Any) -> None:
+    """Check one file and print its report ('-' reads standard input).
+
+    \b
+    Examples:
+      qualitycheck check article.txt
+      curl -s URL | html2text | qualitycheck check - --json
+    """
+    from .checker import Checker
+    from .reading import read_text_file
+
+    checker = Checker(build_config(config_file, no_spin, **overrides))
+    if file == "-":
+        report = checker.check(sys.stdin.read(), id="<stdin>")
+    else:
+        report = checker.check_raw(read_text_file(file, checker.config))
+    record = report.to_dict()
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2) if as_json else _describe(record))
+    sys.exit(EXIT_INPUT_ERRORS if record["error"] else EXIT_OK)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--labels", "labelled_dir", type=click.Path(exists=True, file_okay=False), required=True,
+              help="Labelled set: a folder with labels.jsonl and docs/ (the devset layout).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(run_dir: str, labelled_dir: str, as_json: bool) -> None:
+    """Score a scan of a labelled set: per-label paragraph precision/recall/F1, document spun figures.
+
+    \b
+    Example:
+      qualitycheck scan ../shared/devset/docs -o reports/dev && \\
+      qualitycheck evaluate reports/dev --labels ../shared/devset
+    """
+    from .evaluate import evaluate_run, format_table
+
+    figures = evaluate_run(Path(run_dir), Path(labelled_dir))
+    click.echo(json.dumps(figures, indent=2) if as_json else format_table(figures))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

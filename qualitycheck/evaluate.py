@@ -1,0 +1,132 @@
+"""Score a run against a labelled set laid out like the dev set (labels.jsonl + docs/<id>.txt).
+
+Paragraphs are matched by position in the text, not by index, so a different paragraph
+split is still scored fairly: a gold paragraph counts as predicted with a label when the
+run's paragraphs carrying that label cover at least half of its characters.
+Conventions (from the dev set's README): `non_content` paragraphs are left out of
+boilerplate precision and recall (how many were flagged is reported); an `ad_marker`
+paragraph may also be called boilerplate without penalty.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .report.writers import read_documents
+
+SCORED_LABELS = ("spun", "off_language", "boilerplate", "ad_marker")
+COVER = 0.5
+
+
+def _gold_spans(text: str, count: int) -> list[tuple[int, int]]:
+    """Character spans of the gold paragraphs: the text split on blank lines ("\\n\\n")."""
+    spans, start = [], 0
+    for piece in text.split("\n\n"):
+        spans.append((start, start + len(piece)))
+        start += len(piece) + 2
+    return spans[:count]
+
+
+def _predicted(run_paragraphs: list[dict[str, Any]], span: tuple[int, int]) -> set[str]:
+    """Labels whose run paragraphs cover at least COVER of the gold paragraph's text."""
+    start, end = span
+    text_chars = 0
+    covered: dict[str, int] = defaultdict(int)
+    for p in run_paragraphs:
+        overlap = min(end, p["end"]) - max(start, p["start"])
+        if overlap > 0:
+            text_chars += overlap
+            for label in p.get("labels", []):
+                covered[label] += overlap
+    return {label for label, chars in covered.items() if text_chars and chars >= COVER * text_chars}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4), "recall": round(recall, 4),
+            "f1": round(f1, 4)}
+
+
+def _auc(positives: list[float], negatives: list[float]) -> float | None:
+    if not positives or not negatives:
+        return None
+    wins = 0.0
+    for p in positives:
+        for n in negatives:
+            wins += 1.0 if p > n else 0.5 if p == n else 0.0
+    return round(wins / (len(positives) * len(negatives)), 4)
+
+
+def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
+    gold = [json.loads(line) for line in (labelled_dir / "labels.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    run = {Path(r.get("path") or "").stem: r for r in read_documents(run_dir / "documents.jsonl")}
+    counts = {label: [0, 0, 0] for label in SCORED_LABELS}
+    non_content_flagged = non_content_total = 0
+    spun_scores: dict[str, list[float]] = {"spun": [], "clean": []}
+    doc_spun = {"tp": 0, "fp": 0, "fn": 0}
+    by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    hard_clean_fp = missing = 0
+    for record in gold:
+        result = run.get(record["id"])
+        if result is None:
+            missing += 1
+            continue
+        text = (labelled_dir / "docs" / f"{record['id']}.txt").read_text("utf-8")
+        spans = _gold_spans(text, len(record["paragraphs"]))
+        for entry, span in zip(record["paragraphs"], spans):
+            truth = set(entry["labels"])
+            predicted = _predicted(result.get("paragraphs") or [], span)
+            if "non_content" in truth:
+                non_content_total += 1
+                non_content_flagged += bool(predicted & {"boilerplate", "ad_marker"})
+            for label in SCORED_LABELS:
+                if label == "boilerplate" and "non_content" in truth:
+                    continue
+                if label == "boilerplate" and "ad_marker" in truth:
+                    continue
+                is_true, is_pred = label in truth, label in predicted
+                counts[label][0] += is_true and is_pred
+                counts[label][1] += is_pred and not is_true
+                counts[label][2] += is_true and not is_pred
+        spun = result.get("spun") or {}
+        is_spun_doc = record["doc_label"] == "spun"
+        flagged = bool(spun.get("flag"))
+        doc_spun["tp"] += is_spun_doc and flagged
+        doc_spun["fp"] += flagged and not is_spun_doc
+        doc_spun["fn"] += is_spun_doc and not flagged
+        if spun.get("score") is not None and record["doc_label"] in ("spun", "clean"):
+            spun_scores["spun" if is_spun_doc else "clean"].append(float(spun["score"]))
+        if is_spun_doc:
+            by_level[record.get("spin_level", "?")][0] += flagged
+            by_level[record.get("spin_level", "?")][1] += 1
+        if record.get("subset") == "hard_clean" and flagged:
+            hard_clean_fp += 1
+    return {
+        "paragraphs": {label: _prf(*counts[label]) for label in SCORED_LABELS},
+        "non_content_flagged": f"{non_content_flagged}/{non_content_total}",
+        "documents_spun": _prf(doc_spun["tp"], doc_spun["fp"], doc_spun["fn"]),
+        "documents_spun_auc": _auc(spun_scores["spun"], spun_scores["clean"]),
+        "spun_recall_by_level": {level: f"{hit}/{total}" for level, (hit, total) in sorted(by_level.items())},
+        "hard_clean_spun_false_positives": hard_clean_fp,
+        "documents_missing_from_run": missing,
+    }
+
+
+def format_table(figures: dict[str, Any]) -> str:
+    lines = [f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for label, row in figures["paragraphs"].items():
+        lines.append(f"{label:<14}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}"
+                     f"{row['tp']:>6}{row['fp']:>6}{row['fn']:>6}")
+    spun = figures["documents_spun"]
+    lines.append(f"documents spun: precision {spun['precision']:.3f} recall {spun['recall']:.3f} "
+                 f"F1 {spun['f1']:.3f}  AUC {figures['documents_spun_auc']}")
+    lines.append(f"spun recall by level: {figures['spun_recall_by_level']}; "
+                 f"hard_clean false positives: {figures['hard_clean_spun_false_positives']}")
+    lines.append(f"non_content paragraphs flagged boilerplate/ad_marker: {figures['non_content_flagged']}")
+    if figures["documents_missing_from_run"]:
+        lines.append(f"documents missing from the run: {figures['documents_missing_from_run']}")
+    return "\n".join(lines)

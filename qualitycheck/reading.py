@@ -1,0 +1,242 @@
+"""Find input documents and decode them: folders of .txt, JSONL records, raw strings.
+
+Every failure becomes a RawDocument with `error` set, so one bad file never stops a scan.
+Files are opened read-only and never modified.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .document import RawDocument
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+
+# Leading bytes of formats that are never text; seen as mis-named files in scraped dumps.
+BINARY_MAGIC: dict[bytes, str] = {
+    b"\x1f\x8b": "gzip",
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"PK\x03\x04": "zip archive",
+    b"\x7fELF": "ELF executable",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ": "xz",
+    b"RIFF": "RIFF media",
+}
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _display_path(path: Path) -> str:
+    # Non-UTF-8 file names arrive as surrogate escapes; keep them printable and JSON-safe.
+    return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Decode raw bytes to text. Returns (text, encoding, error).
+
+    Order: byte-order marks, binary sniffing, strict UTF-8, then cp1252, then latin-1
+    (which never fails, so it is only reached for bytes cp1252 leaves undefined).
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, None
+            except UnicodeDecodeError as exc:
+                return None, None, f"invalid {encoding} after byte-order mark: {exc.reason} at byte {exc.start}"
+    for magic, kind in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return None, None, f"binary file ({kind}), not text"
+    head = data[:8192]
+    if b"\x00" in head:
+        # UTF-16 without a BOM shows NULs in every other byte; anything else with NULs is binary.
+        zeros_odd = head[1::2].count(0)
+        zeros_even = head[0::2].count(0)
+        half = max(1, len(head) // 2)
+        for zeros, encoding in ((zeros_odd, "utf-16-le"), (zeros_even, "utf-16-be")):
+            if zeros > 0.4 * half:
+                try:
+                    return data.decode(encoding), encoding, None
+                except UnicodeDecodeError:
+                    break
+        return None, None, "binary file (contains NUL bytes), not text"
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    # Many control characters mean we are decoding something that is not text at all.
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > 0.05 * max(1, min(len(text), 8192)):
+        return None, None, "binary file (control bytes), not text"
+    return text, encoding, None
+
+
+def _finish(raw: RawDocument, config: Config) -> RawDocument:
+    """Apply the size cap and emptiness check shared by every source."""
+    if raw.error is None:
+        if len(raw.text) > config.max_chars:
+            raw.notes.append(f"truncated: {len(raw.text)} characters, kept the first {config.max_chars}")
+            raw.text = raw.text[: config.max_chars]
+        if not raw.text.strip():
+            raw.error = "empty document (no text)" if not raw.text else "empty document (whitespace only)"
+        raw.content_hash = content_hash(raw.text)
+    return raw
+
+
+def read_text_file(path: str | Path, config: Config | None = None) -> RawDocument:
+    """Read one text file, never raising: problems are reported in `RawDocument.error`."""
+    config = config or Config()
+    path = Path(path)
+    shown = _display_path(path)
+    raw = RawDocument(id=shown, path=shown, text="")
+    # UTF-8 needs at most 4 bytes a character: read no more than the cap can use.
+    byte_cap = config.max_chars * 4
+    try:
+        if path.is_dir():
+            raw.error = "is a directory, not a file"
+            return raw
+        with open(path, "rb") as handle:
+            data = handle.read(byte_cap + 1)
+    except OSError as exc:
+        raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
+        return raw
+    if len(data) > byte_cap:
+        raw.notes.append(f"truncated: file larger than {byte_cap} bytes")
+        data = data[:byte_cap]
+    if not data:
+        raw.error = "empty file (0 bytes)"
+        return raw
+    text, encoding, error = decode_bytes(data)
+    raw.encoding = encoding
+    if error:
+        raw.error = error
+        return raw
+    assert text is not None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raw.notes.append(f"decoded as {encoding} (not valid UTF-8)")
+    raw.text = text
+    return _finish(raw, config)
+
+
+def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
+                  text_field: str = "text", path: str | None = None) -> RawDocument:
+    """Turn one JSON record ({"text": ..., "id"|"url": ...}) into a RawDocument."""
+    config = config or Config()
+    if not isinstance(record, dict):
+        return RawDocument(id=fallback_id, path=path, text="", error="record is not a JSON object")
+    doc_id = record.get("id", record.get("url"))
+    doc_id = str(doc_id) if doc_id is not None else fallback_id
+    text = record.get(text_field)
+    metadata = {k: v for k, v in record.items() if k != text_field}
+    raw = RawDocument(id=doc_id, path=path, text="", metadata=metadata, encoding="utf-8")
+    if text is None:
+        raw.error = f"record has no '{text_field}' field"
+    elif not isinstance(text, str):
+        raw.error = f"'{text_field}' field is {type(text).__name__}, not a string"
+    else:
+        raw.text = text
+    return _finish(raw, config)
+
+
+def _open_lines(path: Path) -> io.TextIOBase:
+    binary = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="\n")
+
+
+def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
+    """One RawDocument per non-blank line; malformed lines become documents with an error."""
+    config = config or Config()
+    path = Path(path)
+    shown = _display_path(path)
+    try:
+        handle = _open_lines(path)
+    except OSError as exc:
+        yield RawDocument(id=shown, path=shown, text="", error=f"unreadable: {exc.strerror or exc}")
+        return
+    with handle:
+        lineno = 0
+        try:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                fallback_id = f"{shown}:{lineno}"
+                try:
+                    record = json.loads(line)
+                except (json.JSONDecodeError, UnicodeEncodeError) as exc:
+                    msg = getattr(exc, "msg", str(exc))
+                    yield RawDocument(id=fallback_id, path=shown, text="", error=f"malformed JSON on line {lineno}: {msg}")
+                    continue
+                raw = record_to_raw(record, fallback_id, config, text_field, path=shown)
+                raw.metadata.setdefault("line", lineno)
+                yield raw
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield RawDocument(id=f"{shown}:{lineno + 1}", path=shown, text="",
+                              error=f"read failed after line {lineno}: {exc}")
+
+
+def is_input_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
+
+
+def discover(root: str | Path) -> Iterator[Path]:
+    """Input files under `root` in a stable (sorted) order. Symlink loops are not followed."""
+    root = Path(root)
+    if not root.is_dir():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        here = Path(dirpath)
+        # A directory named like an input file ("x.txt/") is reported, not walked as a file.
+        for name in dirnames:
+            if is_input_file(Path(name)):
+                yield here / name
+        for name in sorted(filenames):
+            candidate = here / name
+            if is_input_file(candidate):
+                yield candidate
+
+
+def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = None,
+                       text_field: str = "text") -> Iterator[RawDocument]:
+    """Every document under the given files and folders, read and decoded."""
+    config = config or Config()
+    for item in inputs:
+        item_path = Path(item)
+        if not item_path.exists() and not item_path.is_symlink():
+            shown = _display_path(item_path)
+            yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
+            continue
+        for path in discover(item_path):
+            if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
+                yield from iter_jsonl(path, config, text_field)
+            else:
+                yield read_text_file(path, config)

@@ -1,0 +1,129 @@
+"""Write run outputs: documents.jsonl (streamed, crash-safe), summary.csv, run.json."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..document import LABELS
+
+# Spreadsheets run cells that start with these as formulas; scraped text must never do that.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection in a CSV cell."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def read_documents(path: str | Path) -> list[dict[str, Any]]:
+    """Every complete record of a documents.jsonl; a torn last line (after a crash) is skipped."""
+    records = []
+    with open(path, "r", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.endswith("\n"):
+                break
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return records
+
+
+def repair_torn_tail(path: Path) -> None:
+    """Cut a partially written last line so appending continues from a record boundary."""
+    if not path.exists():
+        return
+    with open(path, "rb+") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        if size == 0:
+            return
+        handle.seek(max(0, size - 1))
+        if handle.read(1) == b"\n":
+            return
+        # Walk back to the last newline.
+        pos = size
+        chunk = 65536
+        while pos > 0:
+            start = max(0, pos - chunk)
+            handle.seek(start)
+            block = handle.read(pos - start)
+            cut = block.rfind(b"\n")
+            if cut >= 0:
+                handle.truncate(start + cut + 1)
+                return
+            pos = start
+        handle.truncate(0)
+
+
+class DocumentsWriter:
+    """Appends one JSON object per line and flushes it, so an interrupted run leaves only
+    complete lines (plus at most one torn line that `repair_torn_tail` removes on resume)."""
+
+    def __init__(self, path: str | Path, append: bool = False) -> None:
+        self.path = Path(path)
+        if append:
+            repair_torn_tail(self.path)
+        self._handle: TextIO = open(self.path, "a" if append else "w", encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+
+    def __enter__(self) -> "DocumentsWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def summary_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        labels = record.get("labels") or {}
+        spun = record.get("spun") or {}
+        row = {
+            "path": record.get("path"),
+            "id": record.get("id"),
+            "language": record.get("language"),
+            "score": record.get("score"),
+            "verdict": record.get("verdict"),
+            "spun": bool(spun.get("flag")),
+            "spun_score": spun.get("score"),
+            "paragraphs": len(record.get("paragraphs") or []),
+        }
+        for label in LABELS:
+            row[label] = int(labels.get(label, 0))
+        row["error"] = record.get("error")
+        rows.append({key: safe_cell(value) for key, value in row.items()})
+    return rows
+
+
+def write_summary_csv(records: Iterable[dict[str, Any]], path: str | Path) -> Path:
+    """One row per document, written with pandas."""
+    import pandas as pd
+
+    columns = ["path", "id", "language", "score", "verdict", "spun", "spun_score", "paragraphs", *LABELS, "error"]
+    frame = pd.DataFrame(summary_rows(records), columns=columns)
+    tmp = Path(str(path) + ".tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return Path(path)
+
+
+def write_json_atomic(payload: dict[str, Any], path: str | Path) -> Path:
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return Path(path)

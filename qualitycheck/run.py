@@ -1,0 +1,188 @@
+"""A scan run: documents in, a run folder out (documents.jsonl, summary.csv, run.json, report.html).
+
+Results stream to documents.jsonl in input order as they are produced, so an interrupted
+run keeps everything finished so far and `resume=True` carries on where it stopped.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .checker import Checker
+from .config import Config
+from .document import RawDocument
+from .reading import iter_raw_documents
+from .report.writers import DocumentsWriter, read_documents, repair_torn_tail, write_json_atomic, write_summary_csv
+
+DOCUMENTS = "documents.jsonl"
+SUMMARY = "summary.csv"
+RUN_INFO = "run.json"
+
+
+class RunExistsError(Exception):
+    """The output folder already holds a run and neither overwrite nor resume was asked for."""
+
+
+@dataclass
+class ScanResult:
+    run_dir: Path
+    documents: int = 0
+    errors: int = 0
+    resumed: int = 0
+    verdicts: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    elapsed: float = 0.0
+    error_examples: list[str] = field(default_factory=list)
+
+    def count(self, record: dict[str, Any]) -> None:
+        self.documents += 1
+        self.verdicts[record.get("verdict")] += 1
+        for label, n in (record.get("labels") or {}).items():
+            self.labels[label] += n
+        if record.get("error"):
+            self.errors += 1
+            if len(self.error_examples) < 10:
+                self.error_examples.append(f"{record.get('path') or record.get('id')}: {record['error']}")
+
+
+def default_run_dir(inputs: list[str], base: str | Path = "reports") -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = Path(inputs[0]).resolve().name if inputs else "stdin"
+    return Path(base) / f"{stamp}-{name or 'root'}"
+
+
+def resume_key(record: dict[str, Any]) -> tuple[str, str | None]:
+    return (str(record.get("id")), record.get("content_hash"))
+
+
+# --- worker side: one Checker per process, built after fork so models load lazily there ----
+_WORKER_CHECKER: Checker | None = None
+
+
+def _worker_init(config: Config) -> None:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = Checker(config)
+
+
+def _worker_check(raw: RawDocument) -> dict[str, Any]:
+    assert _WORKER_CHECKER is not None
+    return _WORKER_CHECKER.check_raw(raw).to_dict()
+
+
+def _check_stream(raws: Iterable[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
+    """Reports in input order, from one process or a pool (identical results either way)."""
+    if jobs <= 1:
+        checker = Checker(config)
+        for raw in raws:
+            yield checker.check_raw(raw).to_dict()
+        return
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = context.Pool(jobs, initializer=_worker_init, initargs=(config,))
+    try:
+        yield from pool.imap(_worker_check, raws, chunksize=4)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+class Progress:
+    """A one-line progress display on a terminal (documents/s); silent in pipes and CI."""
+
+    def __init__(self, enabled: bool, stream: Any = sys.stderr) -> None:
+        self.enabled = enabled and stream.isatty() and not os.environ.get("CI")
+        self.stream = stream
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, done: int, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        eta = f", ETA {int((total - done) / rate)}s" if total and rate > 0 else ""
+        self.stream.write(f"\r{done}{'/' + str(total) if total else ''} documents, {rate:.0f} docs/s{eta}   ")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | None = None,
+         jobs: int = 1, resume: bool = False, overwrite: bool = False, progress: bool = False,
+         html: bool = True, text_field: str = "text",
+         on_record: Callable[[dict[str, Any]], None] | None = None) -> ScanResult:
+    """Check every document under `inputs` and write a run folder. Returns counts."""
+    config = config or Config()
+    run_dir = Path(out_dir) if out_dir else default_run_dir(inputs)
+    documents_path = run_dir / DOCUMENTS
+    if documents_path.exists() and not (resume or overwrite):
+        raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    result = ScanResult(run_dir=run_dir)
+    done: set[tuple[str, str | None]] = set()
+    previous: list[dict[str, Any]] = []
+    if resume and documents_path.exists():
+        repair_torn_tail(documents_path)
+        previous = read_documents(documents_path)
+        done = {resume_key(r) for r in previous}
+        for record in previous:
+            result.count(record)
+        result.resumed = len(previous)
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    raws = (raw for raw in iter_raw_documents(inputs, config, text_field)
+            if (str(raw.id), raw.content_hash) not in done)
+    bar = Progress(progress)
+    begin = time.monotonic()
+    interrupted = False
+    with DocumentsWriter(documents_path, append=resume) as writer:
+        try:
+            for record in _check_stream(raws, config, jobs):
+                writer.write(record)
+                result.count(record)
+                if on_record:
+                    on_record(record)
+                bar.update(result.documents - result.resumed)
+        except KeyboardInterrupt:
+            interrupted = True
+    bar.finish()
+    result.elapsed = time.monotonic() - begin
+
+    records = read_documents(documents_path)
+    write_summary_csv(records, run_dir / SUMMARY)
+    write_json_atomic({
+        "schema": 1, "input": [str(i) for i in inputs], "started": started,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "complete": not interrupted, "documents": result.documents, "errors": result.errors,
+        "resumed": result.resumed, "jobs": jobs, "config": config.to_dict(),
+    }, run_dir / RUN_INFO)
+    if html:
+        write_html(run_dir)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
+
+
+def write_html(run_dir: Path) -> Path | None:
+    """report.html beside documents.jsonl, when the HTML writer is installed."""
+    try:
+        from .report.html import write_html_report
+    except ImportError:
+        return None
+    return write_html_report(run_dir)

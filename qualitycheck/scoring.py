@@ -1,0 +1,78 @@
+"""How a document is scored: flags -> score, verdict, label counts and clean text.
+
+score = 1 - sum over labels of (weight of the label x share of the document's characters
+carrying it), clipped to [0, 1]. A paragraph with several labels counts once per label.
+Verdict: spun documents get `config.spun_verdict`; otherwise keep when score >= keep_threshold,
+drop when score < drop_threshold, review in between; a document with less clean text than
+`min_clean_chars` is at best `review`; unreadable documents are `drop` with their error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .config import Config
+from .document import LABELS, REMOVED_LABELS, Document, DocumentReport
+
+
+def _paragraph_record(paragraph) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "index": paragraph.index,
+        "start": paragraph.start,
+        "end": paragraph.end,
+        "text": paragraph.text,
+        "labels": paragraph.labels,
+        "language": paragraph.language,
+        "language_confidence": paragraph.language_confidence,
+        "perplexity": None if paragraph.perplexity is None else round(float(paragraph.perplexity), 2),
+        "spun_score": None if paragraph.spun_score is None else round(float(paragraph.spun_score), 4),
+        "spun_spans": paragraph.spun_spans,
+        "evidence": [flag.to_dict() for flag in paragraph.flags],
+    }
+    return record
+
+
+def document_score(doc: Document, config: Config) -> float:
+    total = sum(len(p.text) for p in doc.paragraphs)
+    if total == 0:
+        return 0.0
+    penalty = 0.0
+    for label, weight in config.label_weights.items():
+        chars = sum(len(p.text) for p in doc.paragraphs if p.has(label))
+        penalty += weight * chars / total
+    return round(max(0.0, min(1.0, 1.0 - penalty)), 4)
+
+
+def clean_text(doc: Document) -> str:
+    """The document without paragraphs carrying a removed label (boilerplate, ads, duplicates, foreign)."""
+    kept = [p.text for p in doc.paragraphs if not (set(p.labels) & REMOVED_LABELS)]
+    return "\n\n".join(kept)
+
+
+def verdict_for(score: float, spun: bool, clean_chars: int, config: Config) -> str:
+    if spun:
+        return config.spun_verdict
+    if score < config.drop_threshold:
+        return "drop"
+    if score < config.keep_threshold or clean_chars < config.min_clean_chars:
+        return "review"
+    return "keep"
+
+
+def build_report(doc: Document, config: Config) -> DocumentReport:
+    """Summarise an annotated Document as its report."""
+    labels = {label: sum(1 for p in doc.paragraphs if p.has(label)) for label in LABELS}
+    labels = {label: count for label, count in labels.items() if count}
+    spun = {"flag": bool(doc.spun_flag), "score": None if doc.spun_score is None else round(float(doc.spun_score), 4),
+            "evidence": doc.spun_evidence}
+    if doc.error is not None:
+        score, verdict, text = 0.0, "drop", ""
+    else:
+        score = document_score(doc, config)
+        text = clean_text(doc)
+        verdict = verdict_for(score, doc.spun_flag, len(text), config)
+    return DocumentReport(
+        id=doc.id, path=doc.path, language=doc.language, language_confidence=doc.language_confidence,
+        score=score, verdict=verdict, labels=labels, spun=spun,
+        paragraphs=[_paragraph_record(p) for p in doc.paragraphs], clean_text=text, error=doc.error,
+        encoding=doc.encoding, notes=list(doc.notes), content_hash=doc.content_hash, metadata=dict(doc.metadata),
+    )

@@ -1,0 +1,79 @@
+"""Split decoded text into paragraphs with exact character offsets.
+
+Blank lines separate blocks. Inside a block each line is its own paragraph (scraped pages
+often put one paragraph per line), unless the block is hard-wrapped prose, whose lines
+continue one another and are joined. Offsets always index the decoded text:
+`paragraph.text == document.text[paragraph.start:paragraph.end]`.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Paragraph, RawDocument, Document
+
+_BLOCK_SEP = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_LINE = re.compile(r"[^\n]+")
+_SENTENCE_END = re.compile(r"[.!?:;\"'”’»)\]…]\s*$")
+# Hard-wrapped prose rarely exceeds this line width (mail, Usenet and plain-text dumps wrap at 72-80).
+_WRAP_WIDTH = 100
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True when the block's lines read as one paragraph broken at a fixed width."""
+    if len(lines) < 2:
+        return False
+    widths = [len(line.strip()) for line in lines]
+    if max(widths[:-1]) > _WRAP_WIDTH or min(widths[:-1]) < 25:
+        return False
+    continuing = 0
+    for line, nxt in zip(lines, lines[1:]):
+        stripped = line.rstrip()
+        if not _SENTENCE_END.search(stripped) or nxt.lstrip()[:1].islower():
+            continuing += 1
+    return continuing >= max(1, (len(lines) - 1) / 2)
+
+
+def _spans(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace from text[start:end]; None when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs of `text`, in order, with offsets into `text`."""
+    paragraphs: list[Paragraph] = []
+    text_len = len(text)
+    block_start = 0
+    bounds: list[tuple[int, int]] = []
+    for sep in _BLOCK_SEP.finditer(text):
+        bounds.append((block_start, sep.start()))
+        block_start = sep.end()
+    bounds.append((block_start, text_len))
+
+    for b_start, b_end in bounds:
+        # finditer with pos/endpos gives offsets into the whole text
+        lines = [(m.start(), m.end()) for m in _LINE.finditer(text, b_start, b_end) if m.group().strip()]
+        if not lines:
+            continue
+        line_texts = [text[s:e] for s, e in lines]
+        if _is_hard_wrapped(line_texts):
+            groups = [(lines[0][0], lines[-1][1])]
+        else:
+            groups = lines
+        for g_start, g_end in groups:
+            span = _spans(text, g_start, g_end)
+            if span:
+                paragraphs.append(Paragraph(index=len(paragraphs), start=span[0], end=span[1],
+                                            text=text[span[0]:span[1]]))
+    return paragraphs
+
+
+def segment(raw: RawDocument) -> Document:
+    """Turn a RawDocument into a Document with paragraphs (none when the read failed)."""
+    paragraphs = split_paragraphs(raw.text) if raw.error is None else []
+    return Document(id=raw.id, path=raw.path, text=raw.text, paragraphs=paragraphs,
+                    encoding=raw.encoding, error=raw.error, notes=list(raw.notes),
+                    content_hash=raw.content_hash, metadata=dict(raw.metadata))
