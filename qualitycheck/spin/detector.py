@@ -1,0 +1,182 @@
+"""The spin detector: per-span evidence -> calibrated paragraph scores -> a document verdict.
+
+Three small logistic models, trained by scripts/train_spin.py on synthetic spins (never on the devset):
+1. span model: P(this word/phrase was substituted) from the features in features.py;
+2. paragraph model: reads the *accumulated* evidence of the paragraph's spans (sum of positive
+   log-likelihood ratios, count of likely substitutions, ...), not an average perplexity, so a few strong
+   substitutions in a long clean-looking paragraph still count;
+3. document model: reads the paragraph scores and the document's total evidence.
+Fingerprint hits (known spinner phrases) add a fixed log-likelihood ratio to their span.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import fingerprints as fingerprint_table
+from . import thesaurus
+from .features import CandidateIndex, ParagraphAnalysis, Span, analyze
+from .lmview import LMView, load as load_lm
+from .logistic import Logistic
+
+WEIGHTS_PATH = Path(__file__).resolve().parents[2] / "models" / "spin" / "weights.json"
+FINGERPRINT_LLR = 4.0    # natural-log odds added per fingerprint hit: strong, but one hit alone is not a verdict
+EVIDENCE_FLOOR = 0.5     # spans below this probability are not reported as evidence
+
+PARAGRAPH_FEATURES = ("evidence", "evidence_norm", "hits", "hit_share", "max_llr", "mean_logprob",
+                      "log_content", "fingerprints", "strong_hits")
+DOCUMENT_FEATURES = ("mean_score", "max_score", "share_flagged", "evidence_norm", "hit_share", "top3_score")
+
+
+@dataclass
+class ParagraphResult:
+    score: float
+    spans: list[Span]
+    features: np.ndarray
+    n_content: int
+
+    def evidence(self, floor: float = EVIDENCE_FLOOR) -> list[dict]:
+        out = []
+        for span in sorted(self.spans, key=lambda s: s.start):
+            if span.probability < floor:
+                continue
+            item = {"start": span.start, "end": span.end, "word": span.word,
+                    "score": round(float(span.probability), 4)}
+            if span.original and span.original.lower() != span.word.lower():
+                item["original"] = span.original
+            if span.fingerprint is not None:
+                item["rule"] = "fingerprint"
+                item["seen"] = span.fingerprint.seen
+            out.append(item)
+        return out
+
+
+@dataclass
+class DocumentResult:
+    score: float
+    paragraphs: list[ParagraphResult | None]
+    features: np.ndarray = field(default_factory=lambda: np.zeros(len(DOCUMENT_FEATURES)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def select_spans(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, strongest first (a phrase and its own words are one piece of evidence)."""
+    used: set[int] = set()
+    out = []
+    for span in sorted(spans, key=lambda s: -s.llr):
+        tokens = range(span.first, span.last)
+        if any(t in used for t in tokens):
+            continue
+        used.update(tokens)
+        out.append(span)
+    return out
+
+
+def paragraph_features(analysis: ParagraphAnalysis, chosen: list[Span]) -> np.ndarray:
+    positive = [s.llr for s in chosen if s.llr > 0]
+    evidence = sum(positive)
+    hits = sum(1 for s in chosen if s.probability >= 0.5)
+    strong = sum(1 for s in chosen if s.probability >= 0.8)
+    return np.array([
+        evidence,
+        evidence / math.sqrt(analysis.n_content + 1),
+        hits,
+        hits / (analysis.n_content + 1),
+        max((s.llr for s in chosen), default=0.0),
+        analysis.mean_logprob,
+        math.log1p(analysis.n_content),
+        sum(1 for s in chosen if s.fingerprint is not None),
+        strong,
+    ])
+
+
+def document_features(results: list[ParagraphResult]) -> np.ndarray:
+    if not results:
+        return np.zeros(len(DOCUMENT_FEATURES))
+    weights = np.array([r.n_content + 1 for r in results], dtype=float)
+    scores = np.array([r.score for r in results])
+    evidence = sum(r.features[0] for r in results)
+    content = sum(r.n_content for r in results)
+    hits = sum(r.features[2] for r in results)
+    return np.array([
+        float(np.average(scores, weights=weights)),
+        float(scores.max()),
+        float(np.mean(scores >= 0.5)),
+        evidence / math.sqrt(content + 1),
+        hits / (content + 1),
+        float(np.mean(np.sort(scores)[-3:])),
+    ])
+
+
+class SpinDetector:
+    """Loads the thesaurus tables, fingerprints, LM and trained weights once; scores paragraphs and documents."""
+
+    def __init__(self, view: LMView, weights: dict | None = None, use_fingerprints: bool = True):
+        self.view = view
+        self.index = CandidateIndex(thesaurus.load(), view)
+        self.fingerprints = fingerprint_table.load() if use_fingerprints else {}
+        self.weights = weights or {}
+        self.span_model = Logistic.from_dict(self.weights["span"]) if "span" in self.weights else None
+        self.paragraph_model = Logistic.from_dict(self.weights["paragraph"]) if "paragraph" in self.weights else None
+        self.document_model = Logistic.from_dict(self.weights["document"]) if "document" in self.weights else None
+        self.span_prior = float(self.weights.get("span_prior", 0.1))
+
+    @staticmethod
+    def doc_counts(paragraph_texts: list[str]) -> Counter:
+        counts: Counter = Counter()
+        for text in paragraph_texts:
+            counts.update(w.lower() for w in text.split())
+        return counts
+
+    def analyze(self, text: str, doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
+        return analyze(text, self.view, self.index, self.fingerprints, doc_counts)
+
+    def score_spans(self, analysis: ParagraphAnalysis) -> list[Span]:
+        modelled = [s for s in analysis.spans if s.features is not None]
+        if modelled and self.span_model is not None:
+            probs = self.span_model.predict(np.vstack([s.features for s in modelled]))
+            prior = _logit(self.span_prior)
+            for span, p in zip(modelled, probs):
+                span.probability = float(p)
+                span.llr = _logit(float(p)) - prior
+        for span in analysis.spans:
+            if span.fingerprint is not None:
+                span.llr = FINGERPRINT_LLR
+                span.probability = 1.0 / (1.0 + math.exp(-(FINGERPRINT_LLR + _logit(self.span_prior))))
+        return select_spans(analysis.spans)
+
+    def paragraph(self, text: str, doc_counts: dict[str, int] | None = None) -> ParagraphResult:
+        analysis = self.analyze(text, doc_counts)
+        chosen = self.score_spans(analysis)
+        feats = paragraph_features(analysis, chosen)
+        score = float(self.paragraph_model.predict(feats[None, :])[0]) if self.paragraph_model else 0.0
+        return ParagraphResult(score, chosen, feats, analysis.n_content)
+
+    def document(self, paragraph_texts: list[str | None]) -> DocumentResult:
+        """Score a document's paragraphs (None = skipped paragraph) and the document."""
+        counts = self.doc_counts([t for t in paragraph_texts if t])
+        results = [self.paragraph(t, counts) if t else None for t in paragraph_texts]
+        scored = [r for r in results if r is not None]
+        feats = document_features(scored)
+        score = float(self.document_model.predict(feats[None, :])[0]) if (self.document_model and scored) else 0.0
+        return DocumentResult(score, results, feats)
+
+
+def load_weights(path: Path = WEIGHTS_PATH) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@functools.lru_cache(maxsize=4)
+def default_detector(model_path: str | None = None, use_fingerprints: bool = True) -> SpinDetector:
+    """The shipped detector, built once per process (first call loads LM, tables and weights)."""
+    return SpinDetector(load_lm(model_path), load_weights(), use_fingerprints)

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Measure the spin detector on ../shared/devset and on our own synthetic held-out spins.
+
+Prints, for each set: document AUC (spun vs clean documents, and vs all non-spun documents), recall per spin
+level at the threshold that keeps clean false positives at or below 1% (strictly above the highest allowed
+clean score), recall and false positives at the shipped threshold (Config.spun_document_threshold),
+hard_clean false positives, and paragraph precision / recall / F1 for the `spun` label at
+Config.spun_paragraph_threshold. The devset is only read, never trained on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qualitycheck.config import Config  # noqa: E402
+from qualitycheck.spin.detector import SpinDetector, load_weights  # noqa: E402
+from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    if not pos or not neg:
+        return float("nan")
+    pos_a, neg_a = np.array(pos), np.array(neg)
+    greater = (pos_a[:, None] > neg_a[None, :]).sum()
+    ties = (pos_a[:, None] == neg_a[None, :]).sum()
+    return float((greater + 0.5 * ties) / (len(pos_a) * len(neg_a)))
+
+
+def threshold_at_fp(clean: list[float], fp: float = 0.01) -> float:
+    """Smallest threshold t such that the share of clean scores >= t is at most fp (flag means score >= t)."""
+    ordered = sorted(clean, reverse=True)
+    allowed = int(np.floor(fp * len(ordered)))
+    return float(np.nextafter(ordered[allowed], np.inf)) if allowed < len(ordered) else 0.0
+
+
+def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold))
+    fp = sum(p and not g for p, g in zip(pred, gold))
+    fn = sum(g and not p for p, g in zip(pred, gold))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def report(name: str, docs: list[dict], config: Config) -> dict:
+    """docs: {"score", "spun", "level", "hard", "para_scores", "para_gold"}."""
+    clean = [d["score"] for d in docs if not d["spun"] and d["clean"]]
+    others = [d["score"] for d in docs if not d["spun"]]
+    spun = [d["score"] for d in docs if d["spun"]]
+    t = threshold_at_fp(clean, 0.01)
+    out = {"set": name, "documents": len(docs), "spun_documents": len(spun), "clean_documents": len(clean),
+           "auc_vs_clean": auc(spun, clean), "auc_vs_all": auc(spun, others), "threshold_1pct_fp": t}
+    for level in ("light", "medium", "heavy"):
+        scores = [d["score"] for d in docs if d["spun"] and d["level"] == level]
+        if scores:
+            out[f"recall_{level}@1%fp"] = float(np.mean([s >= t for s in scores]))
+            out[f"recall_{level}@config"] = float(np.mean([s > config.spun_document_threshold for s in scores]))
+            out[f"n_{level}"] = len(scores)
+    out["clean_fp@config"] = sum(s > config.spun_document_threshold for s in clean)
+    out["nonspun_fp@config"] = sum(s > config.spun_document_threshold for s in others)
+    hard = [d["score"] for d in docs if d.get("hard")]
+    if hard:
+        out["hard_clean_fp@1%fp"] = sum(s >= t for s in hard)
+        out["hard_clean_fp@config"] = sum(s > config.spun_document_threshold for s in hard)
+        out["hard_clean_n"] = len(hard)
+    pred, gold = [], []
+    for d in docs:
+        pred.extend(s is not None and s > config.spun_paragraph_threshold for s in d["para_scores"])
+        gold.extend(d["para_gold"])
+    p, r, f = prf(pred, gold)
+    out.update({"paragraph_precision": p, "paragraph_recall": r, "paragraph_f1": f,
+                "paragraphs": len(gold), "spun_paragraphs": int(sum(gold))})
+    return out
+
+
+def skip_paragraph(text: str) -> bool:
+    """What the earlier signals would remove anyway: ad placeholders. (Eval runs the detector alone.)"""
+    return text.strip() in ("[ad_1]", "[ad_2]")
+
+
+def run_devset(detector: SpinDetector, limit: int | None) -> list[dict]:
+    root = SHARED / "devset"
+    labels = [json.loads(line) for line in (root / "labels.jsonl").open(encoding="utf-8")]
+    docs = []
+    for rec in labels[:limit]:
+        text = (root / "docs" / f"{rec['id']}.txt").read_text(encoding="utf-8")
+        paragraphs = text.split("\n\n")
+        result = detector.document([None if skip_paragraph(p) else p for p in paragraphs])
+        gold = {p["index"]: "spun" in p["labels"] for p in rec["paragraphs"]}
+        docs.append({
+            "id": rec["id"], "score": result.score, "spun": rec["doc_label"] == "spun",
+            "clean": rec["doc_label"] == "clean", "level": rec.get("spin_level"),
+            "spinner": rec.get("spinner"), "hard": rec.get("subset") == "hard_clean",
+            "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_gold": [gold.get(i, False) for i in range(len(paragraphs))],
+        })
+    return docs
+
+
+def run_synthetic(detector: SpinDetector, path: Path, limit: int | None) -> list[dict]:
+    docs = []
+    records = [json.loads(line) for line in path.open(encoding="utf-8")]
+    records = [r for r in records if r["split"] == "test"][:limit]
+    for rec in records:
+        texts = [p["text"] for p in rec["paragraphs"]]
+        result = detector.document(texts)
+        docs.append({
+            "id": rec["id"], "score": result.score, "spun": rec["spinner"] != "clean",
+            "clean": rec["spinner"] == "clean", "level": rec.get("level"), "spinner": rec["spinner"],
+            "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_gold": [bool(p["spans"]) for p in rec["paragraphs"]],
+        })
+    return docs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--spins", type=Path, default=Path("/work/build-cache/spin/spins.jsonl"))
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-fingerprints", action="store_true")
+    parser.add_argument("--dump", type=Path, default=None, help="write per-document scores here (JSONL)")
+    args = parser.parse_args()
+    config = Config()
+    detector = SpinDetector(load_lm(config.model_path), load_weights(), not args.no_fingerprints)
+    results = []
+    dumped = []
+    if (SHARED / "devset" / "labels.jsonl").exists():
+        t0 = time.time()
+        docs = run_devset(detector, args.limit)
+        elapsed = time.time() - t0
+        rep = report("devset", docs, config)
+        rep["seconds_per_doc"] = elapsed / max(len(docs), 1)
+        results.append(rep)
+        for spinner in ("wordnet", "aiksaurus"):
+            sub = [d for d in docs if not d["spun"] or d["spinner"] == spinner]
+            results.append(report(f"devset[{spinner}]", sub, config))
+        dumped.extend(docs)
+    else:
+        print("devset not found at", SHARED / "devset", "- skipped")
+    if args.spins.exists():
+        docs = run_synthetic(detector, args.spins, args.limit)
+        results.append(report("synthetic-test", docs, config))
+        for spinner in ("wordnet", "aiksaurus", "phrase"):
+            sub = [d for d in docs if not d["spun"] or d["spinner"] == spinner]
+            results.append(report(f"synthetic-test[{spinner}]", sub, config))
+        dumped.extend(docs)
+    for rep in results:
+        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rep.items()}))
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for d in dumped:
+                out.write(json.dumps(d) + "\n")
+
+
+if __name__ == "__main__":
+    main()
