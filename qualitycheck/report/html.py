@@ -361,12 +361,24 @@ def _overview_html(overview: Overview, run: RunData) -> str:
 </section>"""
 
 
+def _input_text(run_info: dict[str, Any]) -> str | None:
+    """run.json `input` is a list of paths from `scan`, a string from older writers."""
+    value = run_info.get("input")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or None
+    return _text(value)
+
+
 def _run_meta_html(run: RunData, documents: int) -> str:
     info = run.run_info
     parts = [f"{documents} documents"]
-    for key in ("input", "started", "finished"):
+    if _input_text(info):
+        parts.append(f"input: {_input_text(info)}")
+    for key in ("started", "finished"):
         if info.get(key) is not None:
             parts.append(f"{key}: {_format_value(info.get(key))}")
+    if info.get("complete") is False:
+        parts.append("run incomplete (interrupted)")
     if info.get("errors"):
         parts.append(f"errors: {_format_value(info.get('errors'))}")
     if run.unreadable_lines:
@@ -383,7 +395,7 @@ def render_html(run: RunData, generated: str | None = None) -> str:
     index = {
         "schema": 1,
         "run_key": run.run_key,
-        "input": _text(run.run_info.get("input")),
+        "input": _input_text(run.run_info),
         "started": _text(run.run_info.get("started")),
         "generated": generated,
         "labels": list(LABELS),
@@ -400,8 +412,8 @@ def render_html(run: RunData, generated: str | None = None) -> str:
            f"script-src {_csp_hash(script)}; style-src {_csp_hash(css)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     title = "qualitycheck report"
-    if run.run_info.get("input"):
-        title += " — " + str(run.run_info["input"])
+    if _input_text(run.run_info):
+        title += " — " + str(_input_text(run.run_info))
     keys_help = ("<kbd>n</kbd>/<kbd>j</kbd> next document · <kbd>p</kbd>/<kbd>k</kbd> previous · "
                  "<kbd>f</kbd> next flagged paragraph · <kbd>F</kbd> previous flagged · "
                  "<kbd>a</kbd> keep · <kbd>d</kbd> drop · <kbd>u</kbd> clear decision · "

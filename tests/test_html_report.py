@@ -1,0 +1,204 @@
+"""report.html writer: embedded data round-trips, hostile text stays inert, overview counts are right.
+
+The page's behaviour in a real browser is covered by tests/browser/; these tests check the file.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+from synthetic import (HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record,  # noqa: E402
+                       synthetic_records, write_run)
+
+from qualitycheck.config import Config  # noqa: E402
+from qualitycheck.report.html import embed_json, load_run, write_html_report  # noqa: E402
+
+
+def blocks(page: str) -> dict[str, str]:
+    """The raw text of each <script> element, keyed by id ('app' for the inline script)."""
+    found = {}
+    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.S):
+        match = re.search(r'id="([^"]+)"', attrs)
+        found[match.group(1) if match else "app"] = body
+    return found
+
+
+def test_writes_report_beside_documents_and_to_chosen_path(tmp_path):
+    run = write_run(tmp_path / "run", synthetic_records(12))
+    out = write_html_report(run)
+    assert out == run / "report.html" and out.is_file()
+    other = write_html_report(run, tmp_path / "elsewhere" / "r.html")
+    assert other.is_file()
+    assert not (run / "report.html.tmp").exists()
+
+
+def test_embedded_data_round_trips(tmp_path):
+    records = synthetic_records(30)
+    run = write_run(tmp_path / "run", records)
+    page = write_html_report(run).read_text(encoding="utf-8")
+    found = blocks(page)
+    assert set(found) == {"qc-index", "app", "qc-docs"}
+    index = json.loads(found["qc-index"])
+    assert [row["id"] for row in index["docs"]] == [r["id"] for r in records]
+    assert [row["verdict"] for row in index["docs"]] == [r["verdict"] for r in records]
+    assert [row["labels"] for row in index["docs"]] == [r["labels"] for r in records]
+    lines = found["qc-docs"].split("\n")
+    assert len(lines) == len(records)
+    assert [json.loads(line) for line in lines] == records
+    # The table's index holds no document text: that is what keeps first render fast.
+    assert "clean_text" not in found["qc-index"] and records[0]["paragraphs"][0]["text"] not in found["qc-index"]
+
+
+def test_hostile_text_cannot_leave_its_json_block(tmp_path):
+    records = synthetic_records(3) + [hostile_record()]
+    run = write_run(tmp_path / "run", records)
+    page = write_html_report(run).read_text(encoding="utf-8")
+    # Exactly our three script elements; no data closed one or opened another.
+    assert len(re.findall(r"<script", page, flags=re.I)) == 3
+    assert len(re.findall(r"</script", page, flags=re.I)) == 3
+    assert "<img" not in page and "<iframe" not in page and "onerror=" not in page.replace("onerror=\\", "")
+    assert "javascript:" not in page.split("<script")[0]  # nothing in head/markup before the data
+    found = blocks(page)
+    hostile = json.loads(found["qc-docs"].split("\n")[-1])
+    assert hostile["path"] == HOSTILE_PATH
+    assert [p["text"] for p in hostile["paragraphs"]] == HOSTILE_PARAGRAPHS
+    for raw in ("<", ">", "&"):
+        assert raw not in found["qc-docs"] and raw not in found["qc-index"]
+
+
+def test_overview_counts_match_documents(tmp_path):
+    records = synthetic_records(57, seed=3)
+    run = write_run(tmp_path / "run", records)
+    page = write_html_report(run).read_text(encoding="utf-8")
+    verdicts = Counter(r["verdict"] for r in records)
+    for verdict in ("keep", "review", "drop"):
+        shown = re.search(rf'data-verdict-count="{verdict}">(\d+)<', page)
+        assert shown and int(shown.group(1)) == verdicts[verdict], verdict
+    for label in ("spun", "boilerplate", "ad_marker", "off_language", "duplicate", "mojibake"):
+        docs = sum(1 for r in records if r["labels"].get(label))
+        paragraphs = sum(r["labels"].get(label, 0) for r in records)
+        assert int(re.search(rf'data-label-count="{label}">(\d+)<', page).group(1)) == docs
+        assert int(re.search(rf'data-label-paragraphs="{label}">(\d+)<', page).group(1)) == paragraphs
+    assert int(re.search(r"data-total-documents>(\d+)<", page).group(1)) == len(records)
+    bars = [int(n) for n in re.findall(r'data-count="(\d+)"', page)]
+    assert sum(bars) == len(records)
+
+
+def test_thresholds_shown_from_run_json_or_defaults(tmp_path):
+    config = Config().updated(keep_threshold=0.93).to_dict()
+    with_run = write_run(tmp_path / "a", synthetic_records(5), config=config)
+    page = write_html_report(with_run).read_text(encoding="utf-8")
+    assert 'data-config-source="run.json"' in page
+    assert "<td>keep_threshold</td><td>0.93</td>" in page
+    without = write_run(tmp_path / "b", synthetic_records(5), with_run_json=False)
+    page = write_html_report(without).read_text(encoding="utf-8")
+    assert 'data-config-source="defaults"' in page
+    assert f"<td>keep_threshold</td><td>{Config().keep_threshold}</td>" in page
+    assert "<td>label_weights.spun</td>" in page
+
+
+def test_content_security_policy_matches_inline_assets(tmp_path):
+    run = write_run(tmp_path / "run", synthetic_records(4))
+    page = write_html_report(run).read_text(encoding="utf-8")
+    csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+    assert "default-src 'none'" in csp and "connect-src" not in csp  # default-src covers network
+    script = blocks(page)["app"]
+    style = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    for text in (script, style):
+        digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "http://" not in page and "https://" not in page  # nothing to fetch
+
+
+def test_tolerates_old_partial_and_broken_records(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    lines = [
+        json.dumps({"id": "bare"}),                                  # nearly nothing
+        json.dumps({"id": "nulls", "score": None, "verdict": None, "labels": None, "paragraphs": None,
+                    "spun": None, "metadata": None, "notes": None}),
+        '{"id": "nan", "score": NaN, "verdict": "keep", "labels": {"spun": 1}}',
+        json.dumps({"id": "err", "error": "boom", "paragraphs": [{"text": None}, "junk", {"labels": ["odd_label"]}]}),
+        "this line is not json",
+        "[1, 2, 3]",
+        json.dumps({"id": "line\u2028sep", "paragraphs": [{"index": 0, "text": "a\u2028b\u0085c"}]}),
+        json.dumps({"id": "surrogate", "path": "bad\ud800half"}),
+        "",
+    ]
+    (run / "documents.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    loaded = load_run(run)
+    assert [r.get("id") for r in loaded.records] == ["bare", "nulls", "nan", "err", "line\u2028sep", "surrogate"]
+    assert loaded.unreadable_lines == [5, 6]
+    page = write_html_report(run).read_text(encoding="utf-8")
+    index = json.loads(blocks(page)["qc-index"])
+    assert [row["score"] for row in index["docs"]][:3] == [None, None, None]
+    assert "2 unreadable line(s)" in page
+    assert len(blocks(page)["qc-docs"].split("\n")) == 6
+
+
+def test_empty_and_missing_runs(tmp_path):
+    run = tmp_path / "empty"
+    run.mkdir()
+    (run / "documents.jsonl").write_text("", encoding="utf-8")
+    page = write_html_report(run).read_text(encoding="utf-8")
+    assert json.loads(blocks(page)["qc-index"])["docs"] == []
+    with pytest.raises(FileNotFoundError):
+        write_html_report(tmp_path / "nothing-here")
+
+
+@pytest.mark.parametrize("text", ["</script>", "<!--<script>", "a&b>c", "\u2028\u2029", "line\nbreak\r",
+                                  "</SCRIPT >", "\\u003c", "emoji \U0001F600 é"])
+def test_embed_json_is_inert_and_exact(text):
+    value = {"t": text, "k": [text]}
+    embedded = embed_json(value)
+    assert not set("<>&\n\r\u2028\u2029") & set(embedded)
+    assert json.loads(embedded) == value
+
+
+def test_embed_json_property():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    @hypothesis.given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                                   lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                                   max_leaves=12))
+    @hypothesis.settings(max_examples=200, deadline=None)
+    def check(value):
+        embedded = embed_json(value)
+        assert not set("<>&\n") & set(embedded)
+        assert json.loads(embedded) == value
+
+    check()
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def test_report_of_scanned_seeds(tmp_path):
+    """The page built from a real scan: every record embedded, counts equal to documents.jsonl."""
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} not present (shared seeds are outside the repo)")
+    try:
+        from qualitycheck.run import scan
+    except ImportError as err:
+        pytest.skip(f"scanner not importable: {err}")
+    run = tmp_path / "seeds-run"
+    scan([str(seeds)], run, jobs=1, html=True)
+    page = (run / "report.html").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in (run / "documents.jsonl").read_text(encoding="utf-8").split("\n") if line]
+    assert len(records) == len([p for p in seeds.iterdir() if p.suffix == ".txt"])
+    found = blocks(page)
+    assert [json.loads(line) for line in found["qc-docs"].split("\n")] == records
+    verdicts = Counter(r["verdict"] for r in records)
+    for verdict in ("keep", "review", "drop"):
+        assert int(re.search(rf'data-verdict-count="{verdict}">(\d+)<', page).group(1)) == verdicts[verdict]
