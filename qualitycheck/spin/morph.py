@@ -30,7 +30,10 @@ def _irregular() -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str]
         else:
             continue  # comparatives are not re-inflected by our spinners
         to_lemma.setdefault(form, []).append((lemma, tag))
-        to_form.setdefault((lemma, tag), form)
+        # verb.exc mixes past and participle ("took", "taken"); keep the shorter, usually the past
+        known = to_form.get((lemma, tag))
+        if known is None or len(form) < len(known):
+            to_form[(lemma, tag)] = form
     return to_lemma, to_form
 
 

@@ -1,0 +1,177 @@
+"""Several versions of one story in a folder: find the version whose words were swapped against another's.
+
+What it catches: a scraped folder often holds the original article and a spun copy. Paragraphs of the two
+share most words; where they differ, a spun copy shows swaps of single words or short phrases for thesaurus
+neighbours ("month" -> "thirty day period" is a 1 -> 3 word swap). Aligning paragraphs and diffing them
+turns that into direct evidence and names the source document. Which side is the spin: the one whose
+swapped words fit the language model worse (lower mean log-probability); ordinary editing (updated
+numbers, reworded clauses) rarely swaps several words for their synonyms.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from ..config import Config
+from ..document import Document
+from . import morph, thesaurus
+from .words import STOPWORDS
+
+SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"})
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
+MAX_SWAP_WORDS = 3
+MIN_PARAGRAPH_WORDS = 8
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _lemma_set(words: list[str]) -> set[str]:
+    phrase = " ".join(words)
+    return {lemma for lemma, _ in morph.lemmas(phrase)} if len(words) == 1 else {phrase}
+
+
+def _neighbours_of(words: list[str], thes: thesaurus.Thesaurus) -> tuple[set[str], set[str]]:
+    lemmas = _lemma_set(words)
+    out: set[str] = set()
+    for lemma in lemmas:
+        if lemma in thes:
+            out.update(thes.neighbours(lemma))
+    return lemmas, out
+
+
+def _related(left: list[str], right: list[str], thes: thesaurus.Thesaurus) -> bool:
+    """True if the two sides are thesaurus neighbours (after undoing inflection), not just re-inflections."""
+    lemmas_a, near_a = _neighbours_of(left, thes)
+    lemmas_b = _lemma_set(right)
+    if lemmas_a & lemmas_b:
+        return False  # "said" vs "says": same word
+    return bool(near_a & lemmas_b) or bool(_neighbours_of(right, thes)[1] & lemmas_a)
+
+
+def _swap_pairs(left: list[str], right: list[str], thes: thesaurus.Thesaurus) -> list[tuple[str, str]]:
+    """Thesaurus swaps inside one differing stretch: whole stretch, word by word, or word -> short phrase."""
+    if _related(left, right, thes):
+        return [(" ".join(left), " ".join(right))]
+    out = []
+    if len(left) == len(right):
+        for a, b in zip(left, right):
+            if a != b and _related([a], [b], thes):
+                out.append((a, b))
+        return out
+    short, long_, flipped = (left, right, False) if len(left) < len(right) else (right, left, True)
+    for a in short:
+        for n in (1, 2, 3):
+            hit = next((long_[k:k + n] for k in range(len(long_) - n + 1)
+                        if _related([a], long_[k:k + n], thes)), None)
+            if hit:
+                out.append((" ".join(hit), a) if flipped else (a, " ".join(hit)))
+                break
+    return out
+
+
+def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list[tuple[str, str]]:
+    """(a-side, b-side) word swaps between two aligned word lists that look like thesaurus substitutions."""
+    out = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        # widen inserts/deletes by one word each side: "each other" -> "each individual other"
+        if op != "replace":
+            i1, j1 = max(i1 - 1, 0), max(j1 - 1, 0)
+            i2, j2 = min(i2 + 1, len(a)), min(j2 + 1, len(b))
+        left, right = a[i1:i2], b[j1:j2]
+        if len(left) > MAX_SWAP_WORDS + 1 or len(right) > MAX_SWAP_WORDS + 1:
+            continue
+        if all(w in STOPWORDS for w in left) and all(w in STOPWORDS for w in right):
+            continue
+        out.extend(_swap_pairs(left, right, thes))
+    return out
+
+
+def _fit(text: str) -> float | None:
+    """Mean log10 probability per token under the LM (None if no LM is available)."""
+    try:
+        from .lmview import load
+        view = load()
+    except Exception:
+        return None
+    words = [view.norm(t) for t, _, _ in view.tokenize(text)]
+    if not words:
+        return None
+    _, scores = view.forward(words)
+    return sum(scores) / len(scores)
+
+
+def find_spun_versions(docs: list[Document], config: Config) -> None:
+    """Align paragraphs across `docs`; flag paragraphs (and documents) that are thesaurus spins of another
+    document's paragraph, naming the source. Annotates in place."""
+    if len(docs) < 2:
+        return
+    thes = thesaurus.load()
+    units = []   # (doc index, paragraph, words, word set)
+    index: dict[str, list[int]] = defaultdict(list)
+    for d, doc in enumerate(docs):
+        if doc.language not in (None, "en") or doc.error:
+            continue
+        for paragraph in doc.paragraphs:
+            if set(paragraph.labels) & SKIP_LABELS:
+                continue
+            words = _words(paragraph.text)
+            if len(words) < MIN_PARAGRAPH_WORDS:
+                continue
+            uid = len(units)
+            units.append((d, paragraph, words, set(words)))
+            for w in set(words):
+                if len(w) > 3 and w not in STOPWORDS:
+                    index[w].append(uid)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for postings in index.values():
+        if len(postings) > 50:
+            continue  # too common to point at a pair
+        for x in range(len(postings)):
+            for y in range(x + 1, len(postings)):
+                u, v = postings[x], postings[y]
+                if units[u][0] != units[v][0]:
+                    shared[(u, v)] += 1
+    per_doc_pair: dict[tuple[int, int], list] = defaultdict(list)
+    for (u, v), count in shared.items():
+        if count < 4:
+            continue
+        (du, pu, wu, su), (dv, pv, wv, sv) = units[u], units[v]
+        jaccard = len(su & sv) / len(su | sv)
+        if jaccard < config.crossdoc_min_overlap or wu == wv:
+            continue
+        swaps = swaps_between(wu, wv, thes)
+        if len(swaps) < 1:
+            continue
+        fit_u, fit_v = _fit(pu.text), _fit(pv.text)
+        if fit_u is None or fit_v is None:
+            continue
+        # the spun side is the one that fits the language model worse
+        if fit_u <= fit_v:
+            per_doc_pair[(du, dv)].append((pu, pv, swaps))
+        else:
+            per_doc_pair[(dv, du)].append((pv, pu, [(b, a) for a, b in swaps]))
+    for (spun_d, source_d), pairs in per_doc_pair.items():
+        total = sum(len(s) for _, _, s in pairs)
+        if total < config.crossdoc_min_swaps:
+            continue
+        spun_doc, source_doc = docs[spun_d], docs[source_d]
+        for spun_p, source_p, swaps in pairs:
+            shown = ", ".join(f"'{orig}' -> '{new}'" for new, orig in swaps[:6])
+            spun_p.add("spun", "spin.crossdoc",
+                       f"{len(swaps)} word swap(s) against {source_doc.id} paragraph {source_p.index}: {shown}",
+                       1.0)
+            spun_p.spun_score = max(spun_p.spun_score or 0.0, 1.0)
+        spun_doc.spun_flag = True
+        spun_doc.spun_score = max(spun_doc.spun_score or 0.0, 0.99)
+        spun_doc.notes.append(
+            f"spun version of {source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)")
+        for spun_p, source_p, swaps in pairs:
+            for new, orig in swaps[:3]:
+                spun_doc.spun_evidence.append({"paragraph": spun_p.index, "word": new, "original": orig,
+                                               "score": 1.0, "rule": "crossdoc", "source": source_doc.id})

@@ -1,0 +1,84 @@
+"""Unit tests of the spin pieces that need no language model: morphology, thesaurus tables, spinners,
+fingerprints and cross-document swap finding. Fixture sentences are written for these tests."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from qualitycheck.spin import morph, spinners
+from qualitycheck.spin.crossdoc import swaps_between
+from qualitycheck.spin.fingerprints import load as load_fingerprints
+from qualitycheck.spin.logistic import fit
+from qualitycheck.spin.thesaurus import load
+
+TEXT = ("The council said on Monday that the cost of housing had climbed steadily over the last decade, "
+        "and residents expected further increases in the coming months as the argument continues.")
+
+
+def test_lemmas_and_inflect_round_trip():
+    assert ("year", "s") in morph.lemmas("years")
+    assert ("come", "ed") in morph.lemmas("came")
+    assert ("carry", "s") in morph.lemmas("carries")
+    assert morph.inflect("twelvemonth", "s") == "twelvemonths"
+    assert morph.inflect("take off", "ed") == "took off"
+    assert morph.inflect("leap year", "s") == "leap years"
+    assert morph.inflect("increase", "ing") == "increasing"
+
+
+def test_thesaurus_tables_have_both_sources():
+    wordnet = load(("wordnet",))
+    aik = load(("aiksaurus",))
+    assert "twelvemonth" in wordnet.neighbours("year")
+    assert "year" not in wordnet.neighbours("year")
+    assert len(aik.neighbours("month")) > 3
+    both = load()
+    assert set(wordnet.neighbours("year")) <= set(both.neighbours("year"))
+
+
+def test_spinners_replace_at_rate_and_record_offsets():
+    for name in ("wordnet", "aiksaurus"):
+        spinner = spinners.ThesaurusSpinner(load((name,)), name)
+        light = spinner.spin(TEXT, 0.15, random.Random(3))
+        heavy = spinner.spin(TEXT, 0.9, random.Random(3))
+        assert len(heavy.replacements) > len(light.replacements) >= 0
+        assert heavy.text != TEXT
+        for r in heavy.replacements:
+            assert heavy.text[r.start:r.end] == r.replacement
+            assert r.replacement.lower() != r.original.lower()
+        # names, numbers and stopwords are kept
+        assert "Monday" in heavy.text and "The council" in heavy.text or "The" in heavy.text
+
+
+def test_phrase_spinner_uses_common_phrases():
+    spinner = spinners.PhraseSpinner(load(("wordnet",)), {}, min_count=0,
+                                     phrases={"since": ["considering that"], "month": ["four weeks"]})
+    out = spinner.spin("He has lived there since the strike last month.", 1.0, random.Random(0))
+    assert "considering that" in out.text or "four weeks" in out.text
+
+
+def test_fingerprints_load_with_sources():
+    table = load_fingerprints()
+    assert table, "fingerprint file is empty"
+    for fp in table.values():
+        assert fp.original and fp.seen
+
+
+def test_crossdoc_swaps_found_and_edits_ignored():
+    thes = load()
+    a = "the two sides agreed to help each other in the coming month the minister said".split()
+    b = "the two sides agreed to assist each other in the approaching month the minister said".split()
+    assert {("help", "assist"), ("coming", "approaching")} <= set(swaps_between(a, b, thes))
+    c = "the two sides agreed on tuesday to help each other in the month of may the minister says".split()
+    d = "the two sides agreed on friday to help each other in the month of june the minister said".split()
+    assert swaps_between(c, d, thes) == []
+
+
+def test_logistic_fit_separates():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] + 0.2 * rng.normal(size=400) > 0).astype(float)
+    model = fit(x, y)
+    acc = np.mean((model.predict(x) > 0.5) == (y > 0.5))
+    assert acc > 0.9
+    assert model.coef[0] > abs(model.coef[1])
