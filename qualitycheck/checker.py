@@ -50,17 +50,17 @@ class Checker:
         self.signals += _optional_signals(self.config)
 
     def annotate(self, raw: RawDocument) -> Document:
-        """Segment and run every signal; a failing signal becomes the document's error."""
+        """Segment and run every signal. A signal that fails leaves a note and the others'
+        results stand: one bad document (or one missing model) never loses the rest."""
         doc = segment(raw)
         if doc.error is not None:
             return doc
         for signal in self.signals:
             try:
                 signal.apply(doc, self.config)
-            except Exception as exc:  # one bad document must never stop a scan
+            except Exception as exc:
                 log.debug("signal %s failed on %s\n%s", signal.name, doc.id, traceback.format_exc())
-                doc.error = f"internal error in {signal.name} signal: {exc.__class__.__name__}: {exc}"
-                break
+                doc.notes.append(f"signal failed: {signal.name}: {exc.__class__.__name__}: {exc}")
         return doc
 
     def check_raw(self, raw: RawDocument) -> DocumentReport:

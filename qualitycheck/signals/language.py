@@ -38,10 +38,12 @@ within without would yet you your yours yourself yourselves said says told accor
 _WORD = re.compile(r"[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
 
 # Evidence thresholds (see module docstring). Kept here, next to the logic they steer.
-MIN_LOWER_WORDS = 3          # fewer lowercase words than this: too little evidence to call foreign
-ENGLISH_FUNCTION_SHARE = 0.12  # at or above: English prose, no langdetect needed
-FOREIGN_FUNCTION_SHARE = 0.08  # below: function-word evidence does not support English
-ENGLISH_VOCAB_SHARE = 0.6    # at or above: English words dominate whatever langdetect says
+MIN_LOWER_WORDS = 3          # fewer lowercase words than this: too little evidence on its own
+ENGLISH_FUNCTION_SHARE_STRONG = 0.2  # this many function words: English prose, no langdetect needed
+ENGLISH_FUNCTION_SHARE = 0.12  # with a mostly English vocabulary, also enough
+ENGLISH_VOCAB_SHARE = 0.6    # English words dominate whatever langdetect says
+ENGLISH_VOCAB_SHARE_STRONG = 0.85  # nearly every word English: no langdetect needed
+NEIGHBOUR_VOCAB_SHARE = 0.5  # a short line beside a foreign block joins it below this
 LANGDETECT_MIN_PROB = 0.8
 NON_LATIN_SHARE = 0.5        # letters outside the Latin script: another writing system
 
@@ -50,10 +52,12 @@ NON_LATIN_SHARE = 0.5        # letters outside the Latin script: another writing
 class LanguageEvidence:
     """What the cheap checks measured on one paragraph."""
 
-    lower_words: int
-    function_share: float
-    vocab_share: float
-    latin_share: float
+    lower_words: int       # lowercase-initial words: the ones that carry language evidence
+    function_share: float  # of those, share that are English function words
+    vocab_share: float     # of those, share found in the English vocabulary
+    latin_share: float     # share of letters in the Latin script
+    all_words: int         # every word, names included
+    all_vocab_share: float  # share of every word (lower-cased) in the English vocabulary
 
 
 def _models_dir() -> Path:
@@ -87,17 +91,23 @@ def _is_known(word: str, vocab: frozenset[str]) -> bool:
     return word in vocab or all(part in vocab for part in _JOINERS.split(word) if part)
 
 
+# URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com").
+_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|@\w+")
+
+
 def measure(text: str) -> LanguageEvidence:
-    words = _WORD.findall(text)
-    lower = [w.replace("’", "'") for w in words if w[0].islower()]
+    text = _NOT_WORDS.sub(" ", text)
+    words = [w.replace("’", "'") for w in _WORD.findall(text)]
+    lower = [w for w in words if w[0].islower()]
     letters = [ch for ch in text if ch.isalpha()]
     latin = sum(1 for ch in letters if _is_latin(ch)) / len(letters) if letters else 1.0
-    if not lower:
-        return LanguageEvidence(0, 0.0, 0.0, latin)
     vocab = english_vocabulary()
+    all_known = sum(1 for w in words if _is_known(w.lower(), vocab)) / len(words) if words else 0.0
+    if not lower:
+        return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known)
     function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS) / len(lower)
     known = sum(1 for w in lower if _is_known(w, vocab)) / len(lower)
-    return LanguageEvidence(len(lower), function, known, latin)
+    return LanguageEvidence(len(lower), function, known, latin, len(words), all_known)
 
 
 class _LangDetect:
@@ -141,8 +151,9 @@ class LanguageSignal:
         evidence = [measure(p.text) for p in doc.paragraphs]
         doc.language, doc.language_confidence = self._main_language(doc, evidence, config)
         if doc.language == "en":
-            for paragraph, ev in zip(doc.paragraphs, evidence):
-                self._judge_english_doc_paragraph(paragraph, ev, config)
+            undecided = [p.index for p, ev in zip(doc.paragraphs, evidence)
+                         if not self._judge_english_doc_paragraph(p, ev, config)]
+            self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
         elif doc.language is not None:
             for paragraph, ev in zip(doc.paragraphs, evidence):
                 self._judge_other_doc_paragraph(paragraph, ev, doc.language, config)
@@ -155,7 +166,7 @@ class LanguageSignal:
         weights = [ev.lower_words for ev in evidence]
         total = sum(weights)
         english = sum(w for w, ev in zip(weights, evidence)
-                      if ev.function_share >= ENGLISH_FUNCTION_SHARE and ev.latin_share >= NON_LATIN_SHARE)
+                      if ev.latin_share >= NON_LATIN_SHARE and LanguageSignal._looks_english(ev))
         if config.main_language:
             return config.main_language, None
         if total and english / total >= 0.5:
@@ -167,29 +178,60 @@ class LanguageSignal:
         return guesses[0][0], round(guesses[0][1], 3)
 
     @staticmethod
-    def _judge_english_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, config: Config) -> None:
-        if ev.latin_share >= NON_LATIN_SHARE and (ev.lower_words < MIN_LOWER_WORDS
-                                                  or ev.function_share >= ENGLISH_FUNCTION_SHARE):
-            if ev.lower_words >= MIN_LOWER_WORDS:
-                paragraph.language, paragraph.language_confidence = "en", round(ev.vocab_share, 3)
-            return
-        guesses = detect_languages(paragraph.text, config.langdetect_seed)
-        top, prob = guesses[0] if guesses else ("und", 0.0)
+    def _looks_english(ev: LanguageEvidence) -> bool:
+        """Cheap English evidence strong enough to skip langdetect."""
+        return (ev.function_share >= ENGLISH_FUNCTION_SHARE_STRONG
+                or (ev.function_share >= ENGLISH_FUNCTION_SHARE and ev.vocab_share >= ENGLISH_VOCAB_SHARE)
+                or ev.vocab_share >= ENGLISH_VOCAB_SHARE_STRONG)
+
+    def _judge_english_doc_paragraph(self, paragraph: Paragraph, ev: LanguageEvidence, config: Config) -> bool:
+        """Label one paragraph of an English document. Returns False when it is too short to judge."""
         if ev.latin_share < NON_LATIN_SHARE:
+            guesses = detect_languages(paragraph.text, config.langdetect_seed)
+            top, prob = guesses[0] if guesses else ("und", 0.0)
             paragraph.language, paragraph.language_confidence = top, round(prob, 3)
             paragraph.add("off_language", "non_latin_script",
-                          f"{1 - ev.latin_share:.0%} of letters outside Latin script; langdetect {top} p={prob:.2f}",
+                          f"{1 - ev.latin_share:.0%} of letters outside the Latin script; langdetect {top} p={prob:.2f}",
                           1 - ev.latin_share)
-            return
-        if top == "en" or ev.vocab_share >= ENGLISH_VOCAB_SHARE:
-            paragraph.language, paragraph.language_confidence = "en", round(max(ev.vocab_share, prob if top == "en" else 0), 3)
-            return
+            return True
+        if ev.lower_words < MIN_LOWER_WORDS:
+            return False
+        if self._looks_english(ev):
+            paragraph.language, paragraph.language_confidence = "en", round(ev.vocab_share, 3)
+            return True
+        guesses = detect_languages(paragraph.text, config.langdetect_seed)
+        top, prob = guesses[0] if guesses else ("und", 0.0)
+        if top == "en":
+            paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
+            return True
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
-        if ev.function_share < FOREIGN_FUNCTION_SHARE and (prob >= LANGDETECT_MIN_PROB or ev.vocab_share < 0.4):
+        if ev.function_share < ENGLISH_FUNCTION_SHARE and ev.vocab_share < ENGLISH_VOCAB_SHARE:
             paragraph.add("off_language", "langdetect_with_english_evidence",
                           f"langdetect {top} p={prob:.2f}; English function words {ev.function_share:.0%}, "
                           f"English vocabulary {ev.vocab_share:.0%} of {ev.lower_words} lowercase words",
                           prob)
+        return True
+
+    @staticmethod
+    def _judge_by_neighbours(paragraphs: list[Paragraph], evidence: list[LanguageEvidence],
+                             undecided: list[int]) -> None:
+        """A short line between or beside foreign paragraphs, with few English words, is part of
+        the same foreign block (a headline of a foreign teaser list)."""
+        changed = True
+        while changed:
+            changed = False
+            for i in undecided:
+                p, ev = paragraphs[i], evidence[i]
+                if p.has("off_language") or ev.all_words < 2 or ev.all_vocab_share >= NEIGHBOUR_VOCAB_SHARE:
+                    continue
+                neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs)]
+                foreign = next((n for n in neighbours if n.has("off_language")), None)
+                if foreign is not None:
+                    p.language = foreign.language
+                    p.add("off_language", "beside_foreign_paragraph",
+                          f"short line beside off-language paragraph {foreign.index}; "
+                          f"English vocabulary {ev.all_vocab_share:.0%} of {ev.all_words} words")
+                    changed = True
 
     @staticmethod
     def _judge_other_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, main: str, config: Config) -> None:

@@ -1,0 +1,38 @@
+"""Shared fixtures. Shared material (../shared beside the repo) is read, never copied."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+DEVSET = SHARED / "devset"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not (SEEDS / "EXPECTED.json").exists():
+        pytest.skip(f"seed articles not found at {SEEDS} (../shared/seeds beside the repo); seed tests skipped")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_expectations(seeds_dir: Path) -> dict:
+    return json.loads((seeds_dir / "EXPECTED.json").read_text("utf-8"))["documents"]
+
+
+@pytest.fixture(scope="session")
+def devset_dir() -> Path:
+    if not (DEVSET / "labels.jsonl").exists():
+        pytest.skip(f"dev set not found at {DEVSET} (../shared/devset beside the repo); dev-set tests skipped")
+    return DEVSET
+
+
+@pytest.fixture(scope="session")
+def checker():
+    from qualitycheck import Checker
+    return Checker()

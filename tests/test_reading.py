@@ -1,0 +1,66 @@
+import codecs
+import gzip
+import json
+
+from qualitycheck.config import Config
+from qualitycheck.reading import decode_bytes, iter_jsonl, iter_raw_documents, read_text_file
+
+
+def test_utf8_with_and_without_bom(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Caf\u00e9 news".encode("utf-8"))
+    (tmp_path / "b.txt").write_bytes(codecs.BOM_UTF8 + "Caf\u00e9 news".encode("utf-8"))
+    a, b = read_text_file(tmp_path / "a.txt"), read_text_file(tmp_path / "b.txt")
+    assert a.text == b.text == "Caf\u00e9 news"
+    assert a.encoding == "utf-8" and b.encoding == "utf-8-sig"
+
+
+def test_utf16_bom_and_cp1252_fallback(tmp_path):
+    (tmp_path / "u16.txt").write_bytes("Hello \u2013 world".encode("utf-16"))
+    (tmp_path / "cp.txt").write_bytes("It\u2019s \u00a3100".encode("cp1252"))
+    u16, cp = read_text_file(tmp_path / "u16.txt"), read_text_file(tmp_path / "cp.txt")
+    assert u16.text == "Hello \u2013 world" and u16.error is None
+    assert cp.text == "It\u2019s \u00a3100" and cp.encoding == "cp1252"
+    assert any("cp1252" in note for note in cp.notes)
+
+
+def test_binary_empty_and_directory_get_errors(tmp_path):
+    (tmp_path / "img.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (tmp_path / "gz.txt").write_bytes(gzip.compress(b"hello"))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("  \n\n ")
+    (tmp_path / "dir.txt").mkdir()
+    errors = {raw.path.rsplit("/", 1)[-1]: raw.error for raw in iter_raw_documents([tmp_path])}
+    assert "binary" in errors["img.txt"] and "gzip" in errors["gz.txt"]
+    assert "empty" in errors["empty.txt"] and "whitespace" in errors["blank.txt"]
+    assert "directory" in errors["dir.txt"]
+
+
+def test_nul_bytes_are_binary():
+    text, encoding, error = decode_bytes(b"abc\x00\x01\x02\x03def" * 10)
+    assert text is None and "binary" in error
+
+
+def test_size_cap_truncates_with_note(tmp_path):
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    raw = read_text_file(tmp_path / "big.txt", Config(max_chars=100))
+    assert len(raw.text) == 100 and any("truncated" in n for n in raw.notes)
+
+
+def test_jsonl_records_and_bad_lines(tmp_path):
+    lines = [json.dumps({"id": "a", "text": "Hello there."}), "{not json", json.dumps({"url": "http://x", "text": "Hi."}),
+             json.dumps({"id": "c"}), json.dumps({"id": "d", "text": 5}), ""]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(lines))
+    raws = list(iter_jsonl(path))
+    assert [r.id for r in raws] == ["a", f"{path}:2", "http://x", "c", "d"]
+    assert raws[0].error is None and raws[0].text == "Hello there."
+    assert "malformed JSON" in raws[1].error
+    assert "no 'text' field" in raws[3].error and "not a string" in raws[4].error
+
+
+def test_inputs_never_modified(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"Some text\r\n\r\nMore")
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    list(iter_raw_documents([tmp_path]))
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before

@@ -1,0 +1,36 @@
+from qualitycheck.segment import split_paragraphs
+
+
+def test_offsets_index_the_text():
+    text = "  Title line  \n\nFirst paragraph.\nSecond line is its own paragraph.\n\n\n\tLast one.\n"
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == ["Title line", "First paragraph.", "Second line is its own paragraph.", "Last one."]
+    for p in paragraphs:
+        assert text[p.start:p.end] == p.text
+    assert [p.index for p in paragraphs] == [0, 1, 2, 3]
+
+
+def test_hard_wrapped_prose_is_joined():
+    text = ("The committee met on Tuesday to discuss the proposal, which would\n"
+            "extend the opening hours of the public library in the town centre\n"
+            "and add a second mobile library for the villages.\n\nShort next.")
+    paragraphs = split_paragraphs(text)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].text.startswith("The committee") and paragraphs[0].text.endswith("villages.")
+
+
+def test_lines_ending_sentences_stay_separate():
+    text = ("The mayor opened the new bridge on Monday after a short ceremony.\n"
+            "Traffic was light in the first hours, police said on Monday evening.\n")
+    assert len(split_paragraphs(text)) == 2
+
+
+def test_windows_newlines_and_whitespace_only_blocks():
+    text = "One paragraph here.\r\n\r\n   \r\n\r\nAnother paragraph.\r\n"
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == ["One paragraph here.", "Another paragraph."]
+
+
+def test_empty_text_has_no_paragraphs():
+    assert split_paragraphs("") == []
+    assert split_paragraphs(" \n\n \t\n") == []
