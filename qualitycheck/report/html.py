@@ -356,7 +356,7 @@ def _overview_html(overview: Overview, run: RunData) -> str:
   <div class="card hist"><h3>Document scores</h3>{_histogram_svg(overview, run.config)}
     <p class="muted">0 = worst, 1 = cleanest; dashed lines: verdict thresholds.</p></div>
   <div class="card"><h3>Thresholds in force</h3><p class="muted">{_esc(source)}</p>
-    <table class="counts thresholds" data-config-source="{_esc(run.config_source)}"><tbody>{threshold_rows}</tbody></table>
+    <div class="thresholds-wrap" tabindex="0" aria-label="Thresholds"><table class="counts thresholds" data-config-source="{_esc(run.config_source)}"><tbody>{threshold_rows}</tbody></table></div>
   </div>
 </section>"""
 

@@ -1,0 +1,259 @@
+"""report.html in headless Chromium: the review flow a reviewer follows, and hostile text.
+
+Run with `pytest -m browser`. Needs Debian chromium + chromium-driver and selenium
+(.ci/browser-deps.sh installs them). Screenshots land in reports/ci-artifacts/.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from browserkit import require_browser, screenshot, severe_console_messages
+from synthetic import HOSTILE_ID, HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record, synthetic_records, write_run
+
+from qualitycheck.decisions import apply_decisions, load_decisions
+from qualitycheck.report.html import write_html_report
+
+pytestmark = pytest.mark.browser
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def read_records(run: Path) -> list[dict]:
+    text = (run / "documents.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
+
+
+def seeds_run(tmp_path: Path) -> Path:
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} not present (shared seeds live outside the repo)")
+    try:
+        from qualitycheck.run import scan
+    except ImportError as err:
+        pytest.skip(f"scanner not importable yet: {err}")
+    run = tmp_path / "seeds"
+    scan([str(seeds)], run, jobs=1, html=False)
+    return run
+
+
+def fixture_run(tmp_path: Path) -> Path:
+    return write_run(tmp_path / "fixture", synthetic_records(24, seed=11))
+
+
+def css(driver, selector):
+    return driver.find_elements("css selector", selector)
+
+
+def one(driver, selector):
+    return driver.find_element("css selector", selector)
+
+
+def wait_for(predicate, timeout: float = 5.0, what: str = "condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def press(driver, keys: str):
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(driver).send_keys(keys).perform()
+
+
+def open_page(driver, path: Path, fragment: str = ""):
+    driver.get(path.resolve().as_uri() + fragment)
+    wait_for(lambda: driver.execute_script("return document.documentElement.getAttribute('data-qc-ready')"),
+             what="page script to finish first render")
+
+
+@pytest.mark.parametrize("source", ["fixture", "seeds"])
+def test_review_flow(browser, artifacts_dir, tmp_path, source):
+    run = fixture_run(tmp_path) if source == "fixture" else seeds_run(tmp_path)
+    records = read_records(run)
+    page = write_html_report(run)
+    open_page(browser, page)
+    screenshot(browser, artifacts_dir, f"{source}-01-overview")
+
+    # Overview counts equal what documents.jsonl says.
+    verdicts = Counter(r.get("verdict") for r in records)
+    for verdict in ("keep", "review", "drop"):
+        assert one(browser, f'[data-verdict-count="{verdict}"]').text == str(verdicts[verdict])
+    for label in ("spun", "off_language", "boilerplate", "ad_marker", "duplicate"):
+        docs = sum(1 for r in records if (r.get("labels") or {}).get(label))
+        assert one(browser, f'[data-label-count="{label}"]').text == str(docs), label
+    assert one(browser, "[data-total-documents]").text == str(len(records))
+    assert len(css(browser, "#docs-body tr")) == min(len(records), 100)
+
+    # Sorting by score puts the lowest score first; filtering by verdict narrows the table.
+    one(browser, 'button[data-sort="score"]').click()
+    first = int(one(browser, "#docs-body tr").get_attribute("data-pos"))
+    assert records[first]["score"] == min(r["score"] for r in records)
+    from selenium.webdriver.support.ui import Select
+    target_verdict = max(verdicts, key=verdicts.get)
+    Select(one(browser, "#f-verdict")).select_by_value(target_verdict)
+    assert len(css(browser, "#docs-body tr")) == min(verdicts[target_verdict], 100)
+    Select(one(browser, "#f-verdict")).select_by_value("")
+    one(browser, 'button[data-sort="order"]').click()
+
+    # Open a document with boilerplate (or spun) paragraphs.
+    wanted = next(i for i, r in enumerate(records)
+                  if (r.get("labels") or {}).get("spun") or (r.get("labels") or {}).get("boilerplate"))
+    record = records[wanted]
+    one(browser, f'[data-open="{wanted}"]').click()
+    wait_for(lambda: css(browser, "#docview .para"), what="document view")
+    assert one(browser, "#doc-title").text == record["id"]
+    flagged_expected = [p for p in record["paragraphs"] if p["labels"]]
+    flagged = css(browser, "#docview .para.flagged")
+    assert len(flagged) == len(flagged_expected)
+    for element, paragraph in zip(flagged, flagged_expected):
+        for label in paragraph["labels"]:
+            assert f"[{label}]" in element.find_element("css selector", ".phead").text  # text tag, not only colour
+            assert f"lab-{label}" in element.get_attribute("class")
+    side = one(browser, "#docview aside.side").text
+    for paragraph in flagged_expected:
+        for evidence in paragraph["evidence"]:
+            assert evidence["rule"] in side
+    spans = sum(len(p.get("spun_spans") or []) for p in record["paragraphs"])
+    assert len(css(browser, "#docview mark.spun-word")) == spans
+    if spans:
+        first_span = next(s for p in record["paragraphs"] for s in p.get("spun_spans") or [])
+        assert one(browser, "#docview mark.spun-word").text == first_span["word"]
+    languages = [p.get("language") for p in record["paragraphs"]]
+    shown = [e.text.split(" ")[0] for e in css(browser, "#docview .para .lang")]
+    assert shown == [lang or "–" for lang in languages]
+
+    # Keyboard: f focuses the first flagged paragraph and shows its evidence; f again moves on.
+    press(browser, "f")
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == flagged[0].get_attribute("id")
+    popup = active.find_element("css selector", ".evidence-pop")
+    assert popup.is_displayed() and flagged_expected[0]["evidence"][0]["rule"] in popup.text
+    screenshot(browser, artifacts_dir, f"{source}-02-document-flag-focused")
+    if len(flagged) > 1:
+        press(browser, "f")
+        assert browser.switch_to.active_element.get_attribute("id") == flagged[1].get_attribute("id")
+
+    # Cleaned text in the second tab.
+    press(browser, "c")
+    clean = one(browser, "#clean-text")
+    assert clean.is_displayed()
+    assert clean.get_attribute("textContent") == (record["clean_text"] or "(no cleaned text)")
+    screenshot(browser, artifacts_dir, f"{source}-03-cleaned-text")
+    press(browser, "c")
+
+    # Decision by key, then next/previous document by key.
+    press(browser, "d")
+    assert one(browser, "#decide-drop").get_attribute("aria-pressed") == "true"
+    if wanted + 1 < len(records):
+        press(browser, "n")
+        wait_for(lambda: one(browser, "#doc-title").text == records[wanted + 1]["id"], what="next document")
+        press(browser, "a")
+        press(browser, "p")
+        wait_for(lambda: one(browser, "#doc-title").text == record["id"], what="previous document")
+        assert one(browser, "#decide-drop").get_attribute("aria-pressed") == "true"  # decision remembered
+    press(browser, "\ue00c")  # Escape: back to the list
+    assert one(browser, "#listview").is_displayed()
+    expected = {record["id"]: "drop"}
+    if wanted + 1 < len(records):
+        expected[records[wanted + 1]["id"]] = "keep"
+    assert "decisions: " in one(browser, "#decision-counts").text
+
+    # Decisions survive a reload (browser storage), then export both formats and apply them.
+    open_page(browser, page)
+    assert one(browser, "#decision-counts").text.startswith(
+        f"decisions: {list(expected.values()).count('keep')} keep, {list(expected.values()).count('drop')} drop")
+    one(browser, "#export-csv").click()
+    one(browser, "#export-json").click()
+    downloads = browser.downloads
+    csv_file = wait_for(lambda: next(iter(downloads.glob("*.csv")), None), what="CSV download")
+    json_file = wait_for(lambda: next(iter(downloads.glob("*.json")), None), what="JSON download")
+    wait_for(lambda: not list(downloads.glob("*.crdownload")), what="downloads to finish")
+    assert load_decisions(csv_file) == expected
+    assert load_decisions(json_file) == expected
+    result = apply_decisions(run, json_file, tmp_path / "reviewed")
+    assert result.applied == len(expected) and not result.unknown_ids
+    screenshot(browser, artifacts_dir, f"{source}-04-decisions")
+    assert severe_console_messages(browser) == []
+
+
+def test_hostile_text_runs_nothing(browser, artifacts_dir, tmp_path):
+    run = write_run(tmp_path / "hostile", synthetic_records(3) + [hostile_record()])
+    page = write_html_report(run)
+    # Any script that managed to run would set this flag or raise a dialog.
+    open_page(browser, page)
+    assert one(browser, f'[data-open="3"]').text == HOSTILE_ID
+    assert HOSTILE_PATH in one(browser, 'tr[data-pos="3"] td.path').text
+    one(browser, 'input#f-search').send_keys('evil"')
+    wait_for(lambda: len(css(browser, "#docs-body tr[data-pos]")) == 1, what="search for a path with a quote")
+    one(browser, '[data-open="3"]').click()
+    wait_for(lambda: css(browser, "#docview .para"), what="document view")
+    # Hover and focus everything that shows evidence, then look at the cleaned text.
+    from selenium.webdriver.common.action_chains import ActionChains
+    for element in css(browser, "#docview .para"):
+        ActionChains(browser).move_to_element(element).perform()
+    press(browser, "fff")
+    screenshot(browser, artifacts_dir, "hostile-01-document")
+    texts = [e.get_attribute("textContent") for e in css(browser, "#docview .para .ptext")]
+    assert texts == HOSTILE_PARAGRAPHS  # shown literally, character for character
+    assert "javascript:window.__qcPwned='meta'" in one(browser, "#docview .docmeta").text
+    one(browser, "#tab-clean").click()
+    assert "<script>" in one(browser, "#clean-text").text
+    press(browser, "a")
+    one(browser, "#back").click()
+    one(browser, "#export-csv").click()
+    one(browser, "#export-json").click()
+    csv_file = wait_for(lambda: next(iter(browser.downloads.glob("*.csv")), None), what="CSV download")
+    wait_for(lambda: not list(browser.downloads.glob("*.crdownload")), what="downloads to finish")
+    assert load_decisions(csv_file) == {HOSTILE_ID: "keep"}
+    # Reopen by deep link with the hostile id in the fragment.
+    open_page(browser, page, "#doc=" + __import__("urllib.parse").parse.quote(HOSTILE_ID, safe=""))
+    wait_for(lambda: css(browser, "#docview .para"), what="deep-linked document")
+    screenshot(browser, artifacts_dir, "hostile-02-deeplink")
+
+    assert browser.execute_script("return window.__qcPwned === undefined")
+    assert not css(browser, "#docview img, #docview iframe, #docview svg, #docview script, #docview a")
+    assert not css(browser, "a[href^='javascript:'], [onerror], [onload], [onmouseover]")
+    assert browser.execute_script("return document.querySelectorAll('script').length") == 2  # qc-docs dropped after reading
+    # No dialog is open (an executed alert would leave one).
+    from selenium.common.exceptions import NoAlertPresentException
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert severe_console_messages(browser) == []
+
+
+def test_large_run_renders_one_page_of_rows_and_one_document(browser, artifacts_dir, tmp_path):
+    records = synthetic_records(1500, seed=5)
+    page = write_html_report(write_run(tmp_path / "large", records))
+    open_page(browser, page)
+    assert len(css(browser, "#docs-body tr")) == 100
+    assert css(browser, ".para") == []  # no document text rendered before one is opened
+    one(browser, "#page-next").click()
+    assert one(browser, "#docs-body tr").get_attribute("data-pos") == "100"
+    assert "101–200 of 1500" in one(browser, "#page-info").text
+    one(browser, "#f-search").send_keys("article_01499")
+    wait_for(lambda: len(css(browser, "#docs-body tr[data-pos]")) == 1, what="search by path")
+    one(browser, '[data-open="1499"]').click()
+    wait_for(lambda: css(browser, "#docview .para"), what="document view")
+    assert len(css(browser, ".para")) == len(records[1499]["paragraphs"])
+    # The full-text block was read once and removed, so the DOM holds only this document's text.
+    assert browser.execute_script("return document.getElementById('qc-docs') === null")
+    screenshot(browser, artifacts_dir, "large-01-document")
+    assert severe_console_messages(browser) == []
+
+
+def test_missing_browser_is_reported(monkeypatch):
+    """In CI a missing browser fails the test run instead of skipping it."""
+    import browserkit
+    monkeypatch.setattr(browserkit, "_browser_problem", lambda: "chromium binary missing")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        require_browser()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        require_browser()
