@@ -166,5 +166,56 @@ def evaluate(run_dir: str, labelled_dir: str, as_json: bool) -> None:
     click.echo(json.dumps(figures, indent=2) if as_json else format_table(figures))
 
 
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
+              help="Where to write the page (default: RUN_DIR/report.html).")
+def report(run_dir: str, out_path: str | None) -> None:
+    """Rebuild report.html, the review page, from RUN_DIR/documents.jsonl (and run.json).
+
+    The page is one self-contained file: open it from disk in a browser, review documents,
+    mark them keep/drop and export the decisions for `qualitycheck apply-decisions`.
+
+    \b
+    Example:
+      qualitycheck report reports/seeds && xdg-open reports/seeds/report.html
+    """
+    from .report.html import write_html_report
+
+    try:
+        path = write_html_report(run_dir, out_path)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"wrote {path}")
+
+
+@main.command("apply-decisions")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("decisions", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write a new run folder here (documents.jsonl with the decided verdicts, run.json, "
+                   "decisions_applied.jsonl). Default: only RUN_DIR/decisions_applied.jsonl is written.")
+def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -> None:
+    """Apply keep/drop decisions exported from report.html (CSV or JSON) to a run.
+
+    RUN_DIR/documents.jsonl is never modified. Each record's verdict becomes the reviewer's
+    decision where there is one; the scanner's verdict is kept as model_verdict.
+
+    \b
+    Examples:
+      qualitycheck apply-decisions reports/seeds ~/Downloads/decisions-1a2b3c.csv
+      qualitycheck apply-decisions reports/seeds decisions.json -o reports/seeds-reviewed
+    """
+    from .decisions import DecisionsError, apply_decisions
+
+    try:
+        result = apply_decisions(run_dir, decisions, out_dir)
+    except (DecisionsError, FileNotFoundError, FileExistsError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(result.summary())
+    for doc_id in result.unknown_ids[:10]:
+        click.echo(f"  not in the run: {doc_id}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
