@@ -1,0 +1,87 @@
+"""The command line: scan writes a run folder, check prints one report, exit codes."""
+from __future__ import annotations
+
+import csv
+import json
+
+from click.testing import CliRunner
+
+from qualitycheck.cli import main
+from tests.conftest import EXAMPLES
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_help_for_every_command():
+    result = run("--help")
+    assert result.exit_code == 0 and "scan" in result.output
+    for command in ("scan", "check", "evaluate"):
+        sub = run(command, "--help")
+        assert sub.exit_code == 0 and "Example" in sub.output, command
+
+
+def test_scan_examples_writes_run_folder(tmp_path):
+    out = tmp_path / "run"
+    result = run("scan", str(EXAMPLES), "-o", str(out), "--jobs", "1", "--no-spin")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert len(records) == len(list(EXAMPLES.rglob("*.txt")))
+    assert all(r["schema"] == 1 and r["verdict"] in ("keep", "review", "drop") for r in records)
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert [r["path"] for r in rows] == [r["path"] for r in records]
+    info = json.loads((out / "run.json").read_text())
+    assert info["documents"] == len(records) and info["config"]["keep_threshold"] == 0.8
+    assert "scanned" in result.output and "verdicts" in result.output
+    by_name = {r["path"].rsplit("/", 1)[-1]: r for r in records}
+    chrome = by_name["council_budget_with_chrome.txt"]
+    assert chrome["labels"]["boilerplate"] >= 6 and chrome["labels"]["ad_marker"] == 1
+    assert by_name["trade_fair_with_foreign_trailer.txt"]["labels"]["off_language"] == 4  # the Spanish heading too
+    assert by_name["storm_report_duplicates.txt"]["labels"]["duplicate"] == 2
+    assert by_name["harbour_bridge_clean.txt"]["verdict"] == "keep"
+
+
+def test_existing_run_is_not_overwritten(tmp_path):
+    out = tmp_path / "run"
+    assert run("scan", str(EXAMPLES), "-o", str(out), "-j", "1", "--no-spin", "-q").exit_code == 0
+    before = (out / "documents.jsonl").read_bytes()
+    again = run("scan", str(EXAMPLES), "-o", str(out), "-j", "1", "--no-spin", "-q")
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert (out / "documents.jsonl").read_bytes() == before
+    assert run("scan", str(EXAMPLES), "-o", str(out), "-j", "1", "--no-spin", "-q", "--overwrite").exit_code == 0
+
+
+def test_unreadable_inputs_exit_1_but_report_the_rest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A short but perfectly readable article about the harbour.\n")
+    (folder / "bad.txt").write_bytes(b"%PDF-1.4 binary")
+    result = run("scan", str(folder), "-o", str(tmp_path / "run"), "-j", "1", "--no-spin")
+    assert result.exit_code == 1
+    records = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, (tmp_path / "run" / "documents.jsonl").open())}
+    assert records["bad.txt"]["error"].startswith("binary") and records["good.txt"]["error"] is None
+
+
+def test_check_json_and_text(tmp_path):
+    path = EXAMPLES / "news" / "council_budget_with_chrome.txt"
+    as_json = run("check", str(path), "--json", "--no-spin")
+    assert as_json.exit_code == 0
+    record = json.loads(as_json.output)
+    assert record["labels"]["boilerplate"] >= 6
+    text = run("check", str(path), "--no-spin")
+    assert "boilerplate" in text.output and "Leave a Comment" in text.output
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"no_such_option": 1}))
+    result = run("check", str(EXAMPLES / "news" / "harbour_bridge_clean.txt"), "--config", str(config))
+    assert result.exit_code == 2 and "no_such_option" in result.output
+
+
+def test_config_file_overrides_thresholds(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text("[qualitycheck]\nkeep_threshold = 0.999\nmin_clean_chars = 100000\n")
+    result = run("check", str(EXAMPLES / "news" / "harbour_bridge_clean.txt"), "--config", str(config), "--json", "--no-spin")
+    assert json.loads(result.output)["verdict"] == "review"

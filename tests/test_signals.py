@@ -1,0 +1,127 @@
+"""Boilerplate, ad markers, duplicates, mojibake and language on fixtures written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from qualitycheck import Checker
+
+ARTICLE = [
+    "Ferry operator adds winter sailings",
+    "The island's ferry operator will add three extra sailings a week from December, after residents complained that the winter timetable left them stranded on weekends.",
+    "The company said the new crossings would run on Fridays and Sundays, when demand from students and hospital patients is highest.",
+    "Councillors welcomed the change but said they would keep pressing for a larger vessel on the route.",
+]
+
+
+@pytest.fixture(scope="module")
+def fast_checker():
+    return Checker(spin_enabled=False)
+
+
+def labels_of(report, contains):
+    return next(p["labels"] for p in report.paragraphs if contains in p["text"])
+
+
+def test_chrome_lines_and_ads(fast_checker):
+    text = "\n\n".join(["Views: 1,204", *ARTICLE[:2], "- Advertisement -", ARTICLE[2], "ADVERTISEMENT", "[ad_3]",
+                       ARTICLE[3], "Share this article:", "Leave a Reply", "Back to top"])
+    report = fast_checker.check(text)
+    assert labels_of(report, "Views:") == ["boilerplate"]
+    assert labels_of(report, "- Advertisement -") == ["ad_marker"]
+    assert labels_of(report, "ADVERTISEMENT") == ["ad_marker"]
+    assert labels_of(report, "[ad_3]") == ["ad_marker"]
+    for line in ("Share this article", "Leave a Reply", "Back to top"):
+        assert labels_of(report, line) == ["boilerplate"], line
+    for paragraph in ARTICLE:
+        assert labels_of(report, paragraph[:30]) == [], paragraph
+
+
+def test_article_prose_mentioning_chrome_words_is_not_boilerplate(fast_checker):
+    prose = ("Shares in the satellite broadcaster rose after it said it had added 150,000 subscribers in the quarter, "
+             "and that a new privacy policy for its set-top boxes would let customers opt out of viewing data collection. "
+             "Analysts said the subscriber growth was stronger than expected.")
+    report = fast_checker.check("\n\n".join([ARTICLE[0], prose, ARTICLE[1]]))
+    assert labels_of(report, "Shares in the satellite") == []
+
+
+def test_related_block_runs_to_the_end_only_when_teasers(fast_checker):
+    teasers = ["Bus drivers vote to strike over pay", "Harbour festival returns after two years...",
+               "New school to open in the spring"]
+    tail = "\n\n".join([*ARTICLE, "Related stories", *teasers])
+    report = fast_checker.check(tail)
+    assert labels_of(report, "Related stories") == ["boilerplate"]
+    for teaser in teasers:
+        assert "boilerplate" in labels_of(report, teaser[:20])
+    # A heading in the middle followed by article prose flags only itself.
+    middle = "\n\n".join([ARTICLE[0], "Related stories", *ARTICLE[1:]])
+    report = fast_checker.check(middle)
+    assert labels_of(report, "Related stories") == ["boilerplate"]
+    assert all(labels_of(report, p[:30]) == [] for p in ARTICLE)
+
+
+def test_autoblog_trailer_after_ad_tag_whatever_its_wording(fast_checker):
+    text = "\n\n".join(["[ad_1]", *ARTICLE, "[ad_2]", "Resource url"])
+    report = fast_checker.check(text)
+    assert labels_of(report, "Resource url") == ["boilerplate"]
+    # The same short line without ad tags is article text.
+    report = fast_checker.check("\n\n".join([*ARTICLE, "Resource url"]))
+    assert labels_of(report, "Resource url") == []
+
+
+def test_in_text_source_line_is_not_boilerplate(fast_checker):
+    report = fast_checker.check("\n\n".join([*ARTICLE, "Source: county council figures"]))
+    assert labels_of(report, "Source: county") == []
+
+
+def test_duplicates_after_normalisation(fast_checker):
+    caption = "A ferry leaves the island's main harbour on Tuesday morning."
+    text = "\n\n".join([ARTICLE[0], ARTICLE[0].upper(), caption, ARTICLE[1],
+                        caption.replace("'", "\u2019") + " Photo: Island Times", ARTICLE[2]])
+    report = fast_checker.check(text)
+    flagged = [p for p in report.paragraphs if "duplicate" in p["labels"]]
+    assert [p["index"] for p in flagged] == [1, 4]
+    assert "duplicate" not in labels_of(report, "Ferry operator adds")
+
+
+def test_mojibake_flagged(fast_checker):
+    broken = "The cafÃ© owner said itâ€™s the best season â€“ since 2019."
+    report = fast_checker.check("\n\n".join([*ARTICLE, broken]))
+    assert "mojibake" in labels_of(report, "owner said")
+
+
+def test_foreign_trailer_flagged_and_english_headlines_kept(fast_checker):
+    spanish = ("El operador del transbordador añadirá tres salidas semanales a partir de diciembre, "
+               "después de las quejas de los vecinos de la isla.")
+    german = "Die Gemeinde begrüßte die Entscheidung, will aber weiter auf ein größeres Schiff drängen."
+    headlines = ["Ferry firm adds sailings", "Councillors back timetable change", "Island school wins award"]
+    report = fast_checker.check("\n\n".join([*headlines, *ARTICLE, spanish, german]))
+    assert report.language == "en"
+    assert labels_of(report, "El operador") == ["off_language"]
+    assert labels_of(report, "Die Gemeinde") == ["off_language"]
+    for headline in headlines:
+        assert labels_of(report, headline) == [], headline
+    evidence = next(p for p in report.paragraphs if "El operador" in p["text"])["evidence"][0]
+    assert "langdetect" in evidence["detail"]
+    assert "El operador" not in report.clean_text
+
+
+def test_names_and_numbers_are_never_off_language(fast_checker):
+    lines = ["Results: Smith 24, Okafor 19, Nakamura 11", "J Kowalski (Warsaw), P Dubois (Lyon), K Tanaka (Osaka)",
+             "2-1", "Tel: 01234 567890", "jane.doe@example.org"]
+    report = fast_checker.check("\n\n".join([*ARTICLE, *lines]))
+    for line in lines:
+        assert "off_language" not in labels_of(report, line[:10]), line
+
+
+def test_non_latin_script_paragraph(fast_checker):
+    greek = "Ο διαχειριστής του πορθμείου θα προσθέσει τρία επιπλέον δρομολόγια την εβδομάδα."
+    report = fast_checker.check("\n\n".join([*ARTICLE, greek]))
+    assert labels_of(report, greek[:10]) == ["off_language"]
+
+
+def test_scores_and_verdicts(fast_checker):
+    clean = fast_checker.check("\n\n".join(ARTICLE + ["Ferry passengers can book the extra crossings online or at the harbour office from next week."]))
+    assert clean.score >= 0.8
+    chrome = fast_checker.check("\n\n".join([ARTICLE[0], "Subscribe", "Login", "Share", "Comments", "Menu", "Search"]))
+    assert chrome.score < clean.score
+    assert chrome.verdict in ("review", "drop")
