@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "reports" / "ci-artifacts"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+SAVED: list[Path] = []  # screenshots taken in this session, for the summary line
 
 
 def _browser_problem() -> str | None:
@@ -72,6 +73,7 @@ def make_driver(download_dir: Path | None = None):
 def screenshot(driver, artifacts: Path, name: str) -> Path:
     path = artifacts / f"{name}.png"
     driver.save_screenshot(str(path))
+    SAVED.append(path)
     print(f"screenshot: {path}")
     return path
 

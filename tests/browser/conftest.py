@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browserkit  # noqa: E402
 from browserkit import ARTIFACTS, make_driver, require_browser  # noqa: E402
 
 
@@ -32,5 +33,5 @@ def artifacts_dir() -> Path:
 
 def pytest_terminal_summary(terminalreporter):
     """Say where the screenshots are, even when output is captured (CI uploads this folder)."""
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
-        terminalreporter.write_line(f"browser screenshots saved in: {ARTIFACTS}")
+    if browserkit.SAVED:
+        terminalreporter.write_line(f"browser screenshots ({len(browserkit.SAVED)}) saved in: {ARTIFACTS}")
