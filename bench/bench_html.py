@@ -8,6 +8,7 @@ writes report.html, then loads it from disk in headless Chromium several times a
 - first render: ms from navigation start to the page script's `qc-first-render` mark (overview,
   filters and the first page of the table are in the DOM)
 - first contentful paint, DOMContentLoaded, load: ms, from the browser's performance timing
+- sort by score / filter by verdict: ms for the table to re-sort and re-render over all documents
 - open document: ms to render the first document view (reads and parses that one record)
 - JS heap after load (MB)
 
@@ -45,6 +46,23 @@ return {
   heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null,
   rows: document.querySelectorAll('#docs-body tr').length,
 };
+"""
+
+# Responsiveness of the table on the whole run: sort by score, then filter by verdict (both
+# handlers run synchronously, so performance.now() around them spans the re-render).
+TABLE_JS = """
+let t0 = performance.now();
+document.querySelector('button[data-sort="score"]').click();
+const sort_ms = performance.now() - t0;
+const select = document.getElementById('f-verdict');
+select.value = 'review';
+t0 = performance.now();
+select.dispatchEvent(new Event('change'));
+const filter_ms = performance.now() - t0;
+select.value = '';
+select.dispatchEvent(new Event('change'));
+document.querySelector('button[data-sort="order"]').click();
+return {sort_ms: sort_ms, filter_ms: filter_ms};
 """
 
 OPEN_DOC_JS = """
@@ -98,6 +116,7 @@ def main() -> int:
                 driver.get(page.resolve().as_uri())
                 wait_loaded(driver)
                 timings = driver.execute_script(TIMINGS_JS)
+                timings.update(driver.execute_script(TABLE_JS))
                 timings.update(driver.execute_script(OPEN_DOC_JS))
                 samples.append(timings)
         finally:
@@ -117,6 +136,8 @@ def main() -> int:
         "first_contentful_paint_ms": median("fcp_ms"),
         "dom_content_loaded_ms": median("dom_content_loaded_ms"),
         "load_ms": median("load_ms"),
+        "sort_by_score_ms": median("sort_ms"),
+        "filter_by_verdict_ms": median("filter_ms"),
         "open_document_ms": median("open_document_ms"),
         "js_heap_mb": median("heap_mb"),
         "table_rows_in_dom": samples[0]["rows"] if samples else None,
@@ -126,7 +147,7 @@ def main() -> int:
     print(f"  write_html_report:    {figures['write_report_s']:.2f} s (median of {len(writes)})")
     print(f"  medians over {args.runs} loads in headless Chromium:")
     for key in ("first_render_ms", "first_contentful_paint_ms", "dom_content_loaded_ms", "load_ms",
-                "open_document_ms", "js_heap_mb"):
+                "sort_by_score_ms", "filter_by_verdict_ms", "open_document_ms", "js_heap_mb"):
         print(f"    {key:<26} {figures[key]}")
     print(f"  table rows in the DOM:  {figures['table_rows_in_dom']}")
     if args.json:

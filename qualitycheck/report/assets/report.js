@@ -328,8 +328,11 @@
   function detail(pos) {
     if (detailCache.hasOwnProperty(pos)) return detailCache[pos];
     if (detailLines === null) {
+      // While the parser is still inside the (large) block, the element exists with only part of
+      // its text; wait for DOMContentLoaded rather than split a truncated copy.
+      if (document.readyState === 'loading') return undefined;
       var block = $('qc-docs');
-      if (!block) return undefined;  // still being parsed
+      if (!block) return undefined;
       detailLines = block.textContent.split('\n');
       block.remove();  // keep one copy of the text (in JS), not a second one in the DOM
     }
