@@ -165,6 +165,8 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     result.elapsed = time.monotonic() - begin
 
     records = read_documents(documents_path)
+    if not interrupted:
+        records = _apply_folder_passes(records, documents_path, config)
     write_summary_csv(records, run_dir / SUMMARY)
     write_json_atomic({
         "schema": 1, "input": [str(i) for i in inputs], "started": started,
@@ -177,6 +179,22 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def _apply_folder_passes(records: list[dict[str, Any]], documents_path: Path, config: Config) -> list[dict[str, Any]]:
+    """Cross-document passes over the finished run; documents.jsonl is replaced atomically."""
+    from .folder import cross_document_pass
+
+    changed = cross_document_pass(records, config)
+    if not changed:
+        return records
+    records = [changed.get(i, record) for i, record in enumerate(records)]
+    tmp = documents_path.with_suffix(".jsonl.tmp")
+    with DocumentsWriter(tmp) as writer:
+        for record in records:
+            writer.write(record)
+    os.replace(tmp, documents_path)
+    return records
 
 
 def write_html(run_dir: Path) -> Path | None:

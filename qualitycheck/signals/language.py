@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,8 +78,13 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_latin(ch: str) -> bool:
-    return ord(ch) < 0x250 or "LATIN" in unicodedata.name(ch, "")
+_LETTER = re.compile(r"[^\W\d_]")
+# Letters of the major non-Latin scripts (Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic,
+# Thai, Georgian, Ethiopic, CJK, Hangul, ...), matched in C rather than per character.
+_NON_LATIN_LETTER = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0700-\u08ff"
+    r"\u0900-\u0dff\u0e00-\u0fff\u1000-\u10ff\u1100-\u11ff\u1200-\u139f\u13a0-\u18af"
+    r"\u2d30-\u2d7f\u3040-\u30ff\u3100-\u9fff\ua000-\ua4cf\uac00-\ud7af\uf900-\ufaff]")
 
 
 _JOINERS = re.compile(r"['·\-]")
@@ -99,8 +103,8 @@ def measure(text: str) -> LanguageEvidence:
     text = _NOT_WORDS.sub(" ", text)
     words = [w.replace("’", "'") for w in _WORD.findall(text)]
     lower = [w for w in words if w[0].islower()]
-    letters = [ch for ch in text if ch.isalpha()]
-    latin = sum(1 for ch in letters if _is_latin(ch)) / len(letters) if letters else 1.0
+    letters = len(_LETTER.findall(text))
+    latin = 1.0 - len(_NON_LATIN_LETTER.findall(text)) / letters if letters else 1.0
     vocab = english_vocabulary()
     all_known = sum(1 for w in words if _is_known(w.lower(), vocab)) / len(words) if words else 0.0
     if not lower:
