@@ -130,9 +130,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-fingerprints", action="store_true")
     parser.add_argument("--dump", type=Path, default=None, help="write per-document scores here (JSONL)")
+    parser.add_argument("--weights", type=Path, default=None, help="weights JSON (default: models/spin/weights.json)")
+    parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
     args = parser.parse_args()
     config = Config()
-    detector = SpinDetector(load_lm(config.model_path), load_weights(), not args.no_fingerprints)
+    detector = SpinDetector(load_lm(args.model or config.model_path), load_weights(args.weights) if args.weights else load_weights(), not args.no_fingerprints)
     results = []
     dumped = []
     if (SHARED / "devset" / "labels.jsonl").exists():

@@ -59,12 +59,13 @@ def main() -> None:
     parser.add_argument("--max-docs", type=int, default=100000)
     parser.add_argument("--clean-fp", type=float, default=0.005)
     parser.add_argument("--paragraph-clean-fp", type=float, default=0.01)
+    parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
     args = parser.parse_args()
     records = [json.loads(line) for line in args.spins.open(encoding="utf-8")]
     records = [r for r in records if r["split"] == "train"][: args.max_docs]
     ids = sorted({r["id"] for r in records})
     half = set(ids[: len(ids) // 2])
-    detector = det.SpinDetector(load_lm(), {})
+    detector = det.SpinDetector(load_lm(args.model), {})
     t0 = time.time()
     data = analyze_docs(detector, records)
     print(f"analysed {len(data)} documents in {time.time() - t0:.1f}s")
@@ -91,19 +92,21 @@ def main() -> None:
     # 2. paragraph model on the second half
     px, py, pclean, doc_rows = [], [], [], []
     for doc in data:
-        results = []
+        local = []
         for p in doc["paragraphs"]:
             chosen = detector.score_spans(p["analysis"])
-            feats = det.paragraph_features(p["analysis"], chosen)
-            results.append((feats, p["analysis"].n_content, p["spun"]))
+            local.append(det.paragraph_features(p["analysis"], chosen))
+        n_content = [p["analysis"].n_content for p in doc["paragraphs"]]
+        feats = det.with_context(local, n_content)
+        results = [(f, n, p["spun"]) for f, n, p in zip(feats, n_content, doc["paragraphs"])]
         doc_rows.append((doc, results))
         if doc["record"]["id"] in half:
             continue
-        for feats, _, label in results:
-            px.append(feats)
+        for f, _, label in results:
+            px.append(f)
             py.append(label)
             if not doc["spun"]:
-                pclean.append(feats)
+                pclean.append(f)
     pmodel = fit(np.vstack(px), np.array(py, dtype=float), l2=1.0)
     shift_for_fp(pmodel, np.vstack(pclean), args.paragraph_clean_fp)
     print(f"paragraph model: {len(py)} paragraphs, {np.mean(py):.3f} spun")

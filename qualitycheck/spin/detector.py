@@ -30,7 +30,9 @@ FINGERPRINT_LLR = 4.0    # natural-log odds added per fingerprint hit: strong, b
 EVIDENCE_FLOOR = 0.5     # spans below this probability are not reported as evidence
 
 PARAGRAPH_FEATURES = ("evidence", "evidence_norm", "hits", "hit_share", "max_llr", "mean_logprob",
-                      "log_content", "fingerprints", "strong_hits")
+                      "log_content", "fingerprints", "strong_hits",
+                      # the rest of the document: spinners rewrite whole documents (or every other paragraph)
+                      "context_evidence_norm", "context_hit_share")
 DOCUMENT_FEATURES = ("mean_score", "max_score", "share_flagged", "evidence_norm", "hit_share", "top3_score")
 
 
@@ -100,6 +102,19 @@ def paragraph_features(analysis: ParagraphAnalysis, chosen: list[Span]) -> np.nd
     ])
 
 
+def with_context(local: list[np.ndarray], n_content: list[int]) -> list[np.ndarray]:
+    """Append the evidence of the *other* paragraphs of the document to each paragraph's features."""
+    total_evidence = sum(f[0] for f in local)
+    total_hits = sum(f[2] for f in local)
+    total_content = sum(n_content)
+    out = []
+    for f, n in zip(local, n_content):
+        rest = total_content - n
+        out.append(np.concatenate([f, [(total_evidence - f[0]) / math.sqrt(rest + 1),
+                                       (total_hits - f[2]) / (rest + 1)]]))
+    return out
+
+
 def document_features(results: list[ParagraphResult]) -> np.ndarray:
     if not results:
         return np.zeros(len(DOCUMENT_FEATURES))
@@ -155,21 +170,33 @@ class SpinDetector:
                 span.probability = 1.0 / (1.0 + math.exp(-(FINGERPRINT_LLR + _logit(self.span_prior))))
         return select_spans(analysis.spans)
 
-    def paragraph(self, text: str, doc_counts: dict[str, int] | None = None) -> ParagraphResult:
+    def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None):
+        """Spans and local (paragraph-only) features of one paragraph."""
         analysis = self.analyze(text, doc_counts)
         chosen = self.score_spans(analysis)
-        feats = paragraph_features(analysis, chosen)
-        score = float(self.paragraph_model.predict(feats[None, :])[0]) if self.paragraph_model else 0.0
-        return ParagraphResult(score, chosen, feats, analysis.n_content)
+        return analysis, chosen, paragraph_features(analysis, chosen)
 
     def document(self, paragraph_texts: list[str | None]) -> DocumentResult:
         """Score a document's paragraphs (None = skipped paragraph) and the document."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
-        results = [self.paragraph(t, counts) if t else None for t in paragraph_texts]
+        local = [self.paragraph_local(t, counts) if t else None for t in paragraph_texts]
+        present = [x for x in local if x is not None]
+        feats = with_context([x[2] for x in present], [x[0].n_content for x in present])
+        scores = (self.paragraph_model.predict(np.vstack(feats)) if (self.paragraph_model and feats)
+                  else np.zeros(len(feats)))
+        results: list[ParagraphResult | None] = []
+        k = 0
+        for x in local:
+            if x is None:
+                results.append(None)
+                continue
+            results.append(ParagraphResult(float(scores[k]), x[1], feats[k], x[0].n_content))
+            k += 1
         scored = [r for r in results if r is not None]
-        feats = document_features(scored)
-        score = float(self.document_model.predict(feats[None, :])[0]) if (self.document_model and scored) else 0.0
-        return DocumentResult(score, results, feats)
+        doc_feats = document_features(scored)
+        score = (float(self.document_model.predict(doc_feats[None, :])[0])
+                 if (self.document_model and scored) else 0.0)
+        return DocumentResult(score, results, doc_feats)
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> dict:

@@ -64,20 +64,12 @@ class CandidateIndex:
         self.view = view
         self.cache: dict[str, list[tuple[tuple[str, ...], float, str]]] = {}
         self.cache_size = cache_size
+        self.phrase_forms = thesaurus.phrase_forms()
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
-        words = phrase.split(" ")
-        if len(words) == 1:
-            return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
-        out = [(phrase, "")] if phrase in self.thesaurus else []
-        for pos in (0, -1):
-            for lemma, tag in morph.lemmas(words[pos])[1:]:
-                alt = list(words)
-                alt[pos] = lemma
-                joined = " ".join(alt)
-                if joined in self.thesaurus:
-                    out.append((joined, tag))
-        return out
+        if " " in phrase:
+            return self.phrase_forms.get(phrase, [])
+        return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
 
     def candidates(self, phrase: str) -> list[tuple[tuple[str, ...], float, str]]:
         hit = self.cache.get(phrase)
@@ -149,6 +141,8 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 if all(w in STOPWORDS for w in raw[i:j]):
                     continue
             phrase = " ".join(raw[i:j])
+            if length > 1 and phrase not in index.phrase_forms:
+                continue
             cands = index.candidates(phrase)
             if not cands:
                 continue

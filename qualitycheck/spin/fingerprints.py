@@ -32,6 +32,8 @@ def load(path: Path = PATH) -> dict[tuple[str, ...], Fingerprint]:
         parts = line.split("\t")
         if len(parts) < 3:
             continue
-        words = tuple(parts[0].lower().replace("-", " - ").split())
-        table[words] = Fingerprint(words, parts[1], parts[2])
+        # tokenizers differ on hyphens: register both "a - b" and "a-b" token sequences
+        for variant in (parts[0].lower().replace("-", " - "), parts[0].lower()):
+            words = tuple(variant.split())
+            table[words] = Fingerprint(words, parts[1], parts[2])
     return table

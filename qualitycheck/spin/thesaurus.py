@@ -26,6 +26,21 @@ class Thesaurus:
         self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
         self._cache: dict[str, tuple[str, ...]] = {}
 
+    def phrase_forms(self) -> dict[str, list[tuple[str, str]]]:
+        """Inflected surface form of every multi-word entry -> [(entry, tag)], built on first use, so
+        a 2-3-word run of a paragraph is checked with one dictionary lookup."""
+        forms = getattr(self, "_phrase_forms", None)
+        if forms is None:
+            from .morph import inflect
+            forms = {}
+            for word in self.index:
+                if " " not in word:
+                    continue
+                for tag in ("", "s", "ed", "ing"):
+                    forms.setdefault(inflect(word, tag), []).append((word, tag))
+            self._phrase_forms = forms
+        return forms
+
     def __contains__(self, word: str) -> bool:
         return word in self.index
 
