@@ -182,7 +182,10 @@ def hostile_record() -> dict[str, Any]:
         offset += len(text) + 2
     return {"schema": 1, "id": HOSTILE_ID, "path": HOSTILE_PATH, "language": "<i>en</i>",
             "language_confidence": 0.9, "score": 0.42, "verdict": "review", "labels": {"boilerplate": 3},
-            "spun": {"flag": False, "score": None, "evidence": []}, "paragraphs": paragraphs,
+            "spun": {"flag": True, "score": 0.7,
+                     "evidence": [{"word": "<script>window.__qcPwned='spun'</script>", "paragraph": 0,
+                                   "score": 0.8, "rule": "<img src=x onerror=\"window.__qcPwned='r'\">"}]},
+            "paragraphs": paragraphs,
             "clean_text": "</textarea></pre><script>window.__qcPwned='clean'</script>",
             "error": None, "encoding": "utf-8", "notes": ["<script>window.__qcPwned='note'</script>"],
             "content_hash": None,

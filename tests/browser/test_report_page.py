@@ -201,7 +201,9 @@ def test_hostile_text_runs_nothing(browser, artifacts_dir, tmp_path):
     screenshot(browser, artifacts_dir, "hostile-01-document")
     texts = [e.get_attribute("textContent") for e in css(browser, "#docview .para .ptext")]
     assert texts == HOSTILE_PARAGRAPHS  # shown literally, character for character
-    assert "javascript:window.__qcPwned='meta'" in one(browser, "#docview .docmeta").text
+    meta = one(browser, "#docview .docmeta").text
+    assert "javascript:window.__qcPwned='meta'" in meta
+    assert "<script>window.__qcPwned='spun'</script>" in meta  # document-level spin evidence, as text
     one(browser, "#tab-clean").click()
     assert "<script>" in one(browser, "#clean-text").text
     press(browser, "a")

@@ -402,7 +402,7 @@
       if (!seg.span) { textNode.appendChild(document.createTextNode(seg.text)); return; }
       var s = seg.span;
       var tip = 'suspicious word' + (num(s.score) !== null ? ', score ' + fmt(s.score) : '') +
-                (s.original ? ', original: ' + str(s.original) : '');
+                (s.original ? ', original: ' + str(s.original) : '') + (s.rule ? ', rule: ' + str(s.rule) : '');
       textNode.appendChild(el('mark', { className: 'spun-word', title: tip, 'data-score': num(s.score), text: seg.text }));
     });
     box.appendChild(textNode);
@@ -467,7 +467,10 @@
     if (spun.flag || num(spun.score) !== null) {
       metaRow(meta, 'spun', (spun.flag ? 'yes' : 'no') + ', document spun score ' + fmt(spun.score) +
         (evidenceItems(spun.evidence).length ? '; phrases: ' + evidenceItems(spun.evidence).map(function (e) {
-          return str(e.phrase) + (e.original ? ' (for ' + str(e.original) + ')' : '') + (num(e.score) !== null ? ' ' + fmt(e.score, 2) : '');
+          // Spin evidence names the text `phrase` (schema) or `word` (span-shaped entries).
+          return str(e.phrase !== undefined && e.phrase !== null ? e.phrase : e.word) +
+            (e.original ? ' (for ' + str(e.original) + ')' : '') + (num(e.score) !== null ? ' ' + fmt(e.score, 2) : '') +
+            (num(e.paragraph) !== null ? ' ¶' + e.paragraph : '') + (e.rule ? ' [' + str(e.rule) + ']' : '');
         }).join('; ') : ''));
     }
     metaRow(meta, 'error', record.error);
@@ -504,7 +507,8 @@
       var list = el('ul');
       evidenceItems(p.evidence).forEach(function (e) { list.appendChild(el('li', { text: evidenceText(e) })); });
       (Array.isArray(p.spun_spans) ? p.spun_spans : []).forEach(function (s) {
-        if (s) list.appendChild(el('li', { text: 'word “' + str(s.word) + '”' + (s.original ? ' for “' + str(s.original) + '”' : '') + (num(s.score) !== null ? ', score ' + fmt(s.score) : '') }));
+        if (s) list.appendChild(el('li', { text: 'word “' + str(s.word) + '”' + (s.original ? ' for “' + str(s.original) + '”' : '') +
+          (num(s.score) !== null ? ', score ' + fmt(s.score) : '') + (s.rule ? ' (' + str(s.rule) + ')' : '') }));
       });
       item.appendChild(list);
       side.appendChild(item);
