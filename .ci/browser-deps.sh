@@ -1,29 +1,24 @@
 #!/usr/bin/env bash
-# Installs what the browser tests (tests/browser/, pytest -m browser) and bench/bench_html.py need:
+# Installs what the browser tests (tests/browser/, marker `browser`) and bench/bench_html.py need:
 # Debian's chromium + chromium-driver, and selenium from PyPI. Idempotent: does nothing when present.
-# Called by .ci/run before pytest. Needs root (or sudo) for apt-get.
+# Called by .ci/run before pytest. apt-get needs root (or sudo).
 set -euo pipefail
 
-SUDO=""
-if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+have_browser() { command -v chromium >/dev/null 2>&1 && [ -x /usr/bin/chromedriver ]; }
 
-need_apt=0
-command -v chromium >/dev/null 2>&1 || need_apt=1
-[ -x /usr/bin/chromedriver ] || need_apt=1
-
-if [ "$need_apt" = "1" ]; then
-  # Another apt/dpkg may hold the lock (parallel installs on a shared box): wait for it.
-  for _ in $(seq 1 60); do
-    if $SUDO apt-get update -qq; then break; fi
-    sleep 5
-  done
-  for _ in $(seq 1 60); do
-    if DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        chromium chromium-driver fonts-dejavu-core; then
-      break
+if ! have_browser; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "browser-deps: chromium/chromium-driver missing and no root or sudo to install them" >&2
+      exit 1
     fi
-    sleep 5
-  done
+  fi
+  # Other jobs on a shared machine may hold the dpkg lock: wait for it instead of failing.
+  APT=($SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -qq)
+  "${APT[@]}" update
+  "${APT[@]}" install --no-install-recommends chromium chromium-driver fonts-dejavu-core
+  have_browser || { echo "browser-deps: install finished but chromium/chromedriver still missing" >&2; exit 1; }
 fi
 
 PY="${PYTHON:-python3}"
@@ -31,6 +26,5 @@ if ! "$PY" -c "import selenium" >/dev/null 2>&1; then
   "$PY" -m pip install -q "selenium>=4.10"
 fi
 
-echo "browser deps: $(chromium --version 2>/dev/null || echo 'chromium MISSING') /" \
-     "$(/usr/bin/chromedriver --version 2>/dev/null | cut -d' ' -f1-2 || echo 'chromedriver MISSING') /" \
+echo "browser deps: $(chromium --version 2>/dev/null) / $(/usr/bin/chromedriver --version | cut -d' ' -f1-2) /" \
      "selenium $("$PY" -c 'import selenium; print(selenium.__version__)')"
