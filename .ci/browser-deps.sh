@@ -21,7 +21,8 @@ if ! have_browser; then
   have_browser || { echo "browser-deps: install finished but chromium/chromedriver still missing" >&2; exit 1; }
 fi
 
-PY="${PYTHON:-python3}"
+# The same interpreter .ci/run uses for pytest (`python`), falling back to python3.
+PY="${PYTHON:-$(command -v python || command -v python3)}"
 if ! "$PY" -c "import selenium" >/dev/null 2>&1; then
   "$PY" -m pip install -q "selenium>=4.10"
 fi
