@@ -16,6 +16,10 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’»)\]…]\s*$")
 # Hard-wrapped prose rarely exceeds this line width (mail, Usenet and plain-text dumps wrap at 72-80).
 _WRAP_WIDTH = 100
+# A news article has tens of paragraphs, a long one a few hundred. Files with a million short
+# lines (logs, word lists, dumps) are not articles, and some signals compare paragraphs pairwise,
+# so beyond this many only the first ones are checked (with a "truncated" note).
+MAX_PARAGRAPHS = 10_000
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -42,8 +46,9 @@ def _spans(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def split_paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs of `text`, in order, with offsets into `text`."""
+def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
+    """Paragraphs of `text`, in order, with offsets into `text`; at most `limit` + 1 of them
+    when a limit is given (the extra one tells the caller that the text went on)."""
     paragraphs: list[Paragraph] = []
     text_len = len(text)
     block_start = 0
@@ -68,12 +73,24 @@ def split_paragraphs(text: str) -> list[Paragraph]:
             if span:
                 paragraphs.append(Paragraph(index=len(paragraphs), start=span[0], end=span[1],
                                             text=text[span[0]:span[1]]))
+                if limit is not None and len(paragraphs) > limit:
+                    return paragraphs
     return paragraphs
 
 
-def segment(raw: RawDocument) -> Document:
-    """Turn a RawDocument into a Document with paragraphs (none when the read failed)."""
-    paragraphs = split_paragraphs(raw.text) if raw.error is None else []
+def segment(raw: RawDocument, max_paragraphs: int = MAX_PARAGRAPHS) -> Document:
+    """Turn a RawDocument into a Document with paragraphs (none when the read failed).
+
+    Only the first `max_paragraphs` paragraphs are kept; the text after them is left out of
+    the paragraphs (and so of clean_text) and a "truncated" note says so.
+    """
+    notes = list(raw.notes)
+    paragraphs = split_paragraphs(raw.text, max_paragraphs) if raw.error is None else []
+    if len(paragraphs) > max_paragraphs:
+        cut = paragraphs[max_paragraphs].start
+        paragraphs = paragraphs[:max_paragraphs]
+        notes.append(f"truncated: more than {max_paragraphs} paragraphs, checked the first {max_paragraphs} "
+                     f"(text from character {cut} on is not checked)")
     return Document(id=raw.id, path=raw.path, text=raw.text, paragraphs=paragraphs,
-                    encoding=raw.encoding, error=raw.error, notes=list(raw.notes),
+                    encoding=raw.encoding, error=raw.error, notes=notes,
                     content_hash=raw.content_hash, metadata=dict(raw.metadata))
