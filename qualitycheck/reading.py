@@ -11,6 +11,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,21 +55,58 @@ def _display_path(path: Path) -> str:
     return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
-    """Decode raw bytes to text. Returns (text, encoding, error).
+def _decode_strict(data: bytes, encoding: str) -> str:
+    """Strict decoding that forgives one incomplete character at the very end: the size cap
+    (or a scraper that stopped mid-write) can cut a multi-byte character in two, and that
+    must not turn a whole UTF-8 file into cp1252 mojibake."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and len(data) - exc.start < 4 and exc.reason in ("unexpected end of data", "truncated data"):
+            return data[: exc.start].decode(encoding)
+        raise
 
-    Order: byte-order marks, binary sniffing, strict UTF-8, then cp1252, then latin-1
-    (which never fails, so it is only reached for bytes cp1252 leaves undefined).
+
+# A UTF-8 file with a few stray bytes (a cp1252 quote pasted in, a damaged block) is still
+# UTF-8: decoding all of it as cp1252 would garble every correct accented letter. It is read
+# as UTF-8 with U+FFFD for the bad bytes when correct multi-byte characters outnumber the bad
+# bytes this many times; genuine cp1252 text almost never contains a valid UTF-8 sequence.
+UTF8_GOOD_PER_BAD = 2
+
+
+def _decode_damaged_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, bad byte runs) when `data` is UTF-8 with a few invalid bytes, else None."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    good = non_ascii - text.count("\ufffd")
+    if bad > 0 and good >= UTF8_GOOD_PER_BAD * bad:
+        return text, bad
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Decode raw bytes to text. Returns (text, encoding, error)."""
+    text, encoding, error, _notes = decode_bytes_noted(data)
+    return text, encoding, error
+
+
+def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None, list[str]]:
+    """Decode raw bytes to text. Returns (text, encoding, error, notes).
+
+    Order: byte-order marks, binary sniffing, strict UTF-8, UTF-8 with a few bad bytes
+    replaced, then cp1252, then latin-1 (which never fails, so it is only reached for
+    bytes cp1252 leaves undefined).
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding, None
+                return _decode_strict(data, encoding), encoding, None, []
             except UnicodeDecodeError as exc:
-                return None, None, f"invalid {encoding} after byte-order mark: {exc.reason} at byte {exc.start}"
+                return None, None, f"invalid {encoding} after byte-order mark: {exc.reason} at byte {exc.start}", []
     for magic, kind in BINARY_MAGIC.items():
         if data.startswith(magic):
-            return None, None, f"binary file ({kind}), not text"
+            return None, None, f"binary file ({kind}), not text", []
     head = data[:8192]
     if b"\x00" in head:
         # UTF-16 without a BOM shows NULs in every other byte; anything else with NULs is binary.
@@ -77,14 +116,18 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
         for zeros, encoding in ((zeros_odd, "utf-16-le"), (zeros_even, "utf-16-be")):
             if zeros > 0.4 * half:
                 try:
-                    return data.decode(encoding), encoding, None
+                    return _decode_strict(data, encoding), encoding, None, []
                 except UnicodeDecodeError:
                     break
-        return None, None, "binary file (contains NUL bytes), not text"
+        return None, None, "binary file (contains NUL bytes), not text", []
     try:
-        return data.decode("utf-8"), "utf-8", None
+        return _decode_strict(data, "utf-8"), "utf-8", None, []
     except UnicodeDecodeError:
         pass
+    damaged = _decode_damaged_utf8(data)
+    if damaged is not None:
+        text, bad = damaged
+        return text, "utf-8", None, [f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"]
     try:
         text = data.decode("cp1252")
         encoding = "cp1252"
@@ -94,8 +137,8 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
     # Many control characters mean we are decoding something that is not text at all.
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > 0.05 * max(1, min(len(text), 8192)):
-        return None, None, "binary file (control bytes), not text"
-    return text, encoding, None
+        return None, None, "binary file (control bytes), not text", []
+    return text, encoding, None, [f"decoded as {encoding} (not valid UTF-8)"]
 
 
 def _finish(raw: RawDocument, config: Config) -> RawDocument:
@@ -122,27 +165,65 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
         if path.is_dir():
             raw.error = "is a directory, not a file"
             return raw
+        # Only regular files: opening a FIFO named x.txt would block the scan forever, and a
+        # device (a symlink to /dev/zero) never ends.
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raw.error = f"not a regular file ({_file_kind(mode)})"
+            return raw
         with open(path, "rb") as handle:
             data = handle.read(byte_cap + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as exc:
         raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
         return raw
     if len(data) > byte_cap:
-        raw.notes.append(f"truncated: file larger than {byte_cap} bytes")
+        raw.notes.append(f"truncated: file is {max(size, len(data))} bytes, read the first {byte_cap}")
         data = data[:byte_cap]
     if not data:
         raw.error = "empty file (0 bytes)"
         return raw
-    text, encoding, error = decode_bytes(data)
+    text, encoding, error, notes = decode_bytes_noted(data)
     raw.encoding = encoding
     if error:
         raw.error = error
         return raw
     assert text is not None
-    if encoding not in ("utf-8", "utf-8-sig"):
-        raw.notes.append(f"decoded as {encoding} (not valid UTF-8)")
+    raw.notes.extend(notes)
     raw.text = text
     return _finish(raw, config)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return kind
+    return "special file"
+
+
+# Lone surrogates come from invalid UTF-8 bytes in a JSONL line (read with surrogateescape)
+# or from "\ud800"-style JSON escapes. They cannot be written as UTF-8, so they would crash
+# the report writers; they are replaced with U+FFFD and counted in a note.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> tuple[Any, int]:
+    """`value` with lone surrogates in every string (keys too) replaced; returns (value, count)."""
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, dict):
+        out, total = {}, 0
+        for key, item in value.items():
+            new_key, n_key = _scrub(key)
+            new_item, n_item = _scrub(item)
+            out[new_key] = new_item
+            total += n_key + n_item
+        return out, total
+    if isinstance(value, list):
+        items = [_scrub(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    return value, 0
 
 
 def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
@@ -151,6 +232,7 @@ def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
     config = config or Config()
     if not isinstance(record, dict):
         return RawDocument(id=fallback_id, path=path, text="", error="record is not a JSON object")
+    record, replaced = _scrub(record)
     doc_id = record.get("id", record.get("url"))
     doc_id = str(doc_id) if doc_id is not None else fallback_id
     text = record.get(text_field)
@@ -162,7 +244,26 @@ def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
         raw.error = f"'{text_field}' field is {type(text).__name__}, not a string"
     else:
         raw.text = text
+    if replaced:
+        raw.notes.append(f"invalid UTF-8 or lone surrogates: {replaced} character(s) replaced with U+FFFD")
     return _finish(raw, config)
+
+
+def _lines(handle: io.TextIOBase, cap: int) -> Iterator[tuple[str, bool]]:
+    """(line, too_long) pairs. A line longer than `cap` characters is not held in memory:
+    its first `cap` characters are returned with too_long=True and the rest is skipped."""
+    while True:
+        line = handle.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith("\n"):
+            while True:
+                rest = handle.readline(cap)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield line[:cap], True
+        else:
+            yield line, False
 
 
 def _open_lines(path: Path) -> io.TextIOBase:
@@ -182,11 +283,17 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
         return
     with handle:
         lineno = 0
+        # A record may spell every character of a full-size text as a 6-character \\uXXXX escape.
+        line_cap = max(config.max_chars * 6, 1 << 20)
         try:
-            for lineno, line in enumerate(handle, start=1):
+            for lineno, (line, too_long) in enumerate(_lines(handle, line_cap), start=1):
+                fallback_id = f"{shown}:{lineno}"
+                if too_long:
+                    yield RawDocument(id=fallback_id, path=shown, text="",
+                                      error=f"line {lineno} longer than {line_cap} characters, skipped")
+                    continue
                 if not line.strip():
                     continue
-                fallback_id = f"{shown}:{lineno}"
                 try:
                     record = json.loads(line)
                 except (json.JSONDecodeError, UnicodeEncodeError) as exc:
