@@ -1,0 +1,86 @@
+"""The one tokenisation shared by language-model training, the model build script and scoring.
+
+An n-gram model is only meaningful if the text it scores is cut into tokens exactly as its
+training text was. Everything that produces or consumes LM tokens (``models/build.sh`` via
+``models/prepare_corpus.py``, ``qualitycheck train-lm``, ``LanguageModel.score_text`` and the spin
+detector) goes through :func:`tokenize_with_spans`, so there is a single place to change.
+
+Decisions (repeated in ``models/README.md``):
+
+* Tokens are found on the ORIGINAL text, so each carries (start, end) character offsets into it;
+  normalisation is then applied per token, which never moves an offset.
+* A word is a run of letters/digits, optionally joined by internal apostrophes (``don't``,
+  ``Atlanta's``, ``o'clock`` stay one token). Hyphens split words (``term-end`` -> ``term - end``)
+  because hyphenation is inconsistent across sources and a small model cannot afford both forms.
+* Every other non-space character is its own token (punctuation carries sentence structure), except
+  that runs of dots and the ellipsis character become a single ``...``.
+* Normalisation per token: Unicode NFKC (ligatures, full-width forms), lower case (a small model
+  cannot afford separate statistics for ``The``/``the``), typographic quotes/apostrophes/dashes to
+  ASCII, and every digit to ``0`` (``1987`` and ``2023`` share statistics while ``0`` vs ``0000``
+  still distinguishes a small number from a year).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "normalize_token", "tokenize", "tokenize_with_spans", "TOKENIZER_VERSION"]
+
+# Bump whenever the output of tokenize() changes: models record the version they were built with.
+TOKENIZER_VERSION = 1
+
+# Apostrophe-like characters accepted inside a word: ASCII, right single quote, modifier letter.
+_APOS = "'\u2019\u02bc"
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,]\d+)+"                  # number with separators: 3,000,000 or 2.5
+    rf"|[^\W_]+(?:[{_APOS}][^\W_]+)*"  # word, possibly with internal apostrophes
+    r"|\.{2,}|\u2026"                   # ellipsis as one token
+    r"|[^\w\s]|_",                      # any other single visible character
+    re.UNICODE,
+)
+
+# Typographic variants folded to one ASCII form (after NFKC, which leaves these alone).
+_CHAR_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+})
+_DIGIT_RE = re.compile(r"\d")
+
+
+def normalize_token(token: str) -> str:
+    """Canonical form of one raw token (see module docstring)."""
+    if token == "\u2026" or (len(token) > 1 and token.startswith(".")):
+        return "..."
+    t = unicodedata.normalize("NFKC", token).translate(_CHAR_MAP).lower()
+    if any(c.isdigit() for c in t):
+        t = _DIGIT_RE.sub("0", t)
+    return t
+
+
+def tokenize_with_spans(text: str) -> list[tuple[str, int, int]]:
+    """Normalised tokens with their (start, end) character offsets into ``text`` as given."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN_RE.finditer(text):
+        tok = normalize_token(m.group())
+        if not tok or tok.isspace():   # NFKC can turn some symbols into spaces
+            continue
+        # NFKC may expand one character into several words (e.g. U+33A1); keep it one token
+        # without inner spaces so that the whitespace-joined form round-trips.
+        out.append((tok.replace(" ", ""), m.start(), m.end()))
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised LM tokens of ``text``."""
+    return [t for t, _, _ in tokenize_with_spans(text)]
+
+
+def normalize(text: str) -> str:
+    """The text as the language model sees it: normalised tokens joined by single spaces.
+
+    This is the exact line format written to training files (``prepare_corpus.py``,
+    ``train-lm``) and fed to KenLM at scoring time.
+    """
+    return " ".join(tokenize(text))
