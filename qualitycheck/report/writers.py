@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
@@ -11,12 +12,16 @@ from ..document import LABELS
 
 # Spreadsheets run cells that start with these as formulas; scraped text must never do that.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection in a CSV cell."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Neutralise spreadsheet formula injection in a CSV cell (and lone surrogates, which
+    pandas and the CSV encoder both refuse)."""
+    if isinstance(value, str):
+        value = _SURROGATE.sub("\ufffd", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -72,7 +77,14 @@ class DocumentsWriter:
         self._handle: TextIO = open(self.path, "a" if append else "w", encoding="utf-8")
 
     def write(self, record: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate that got past the readers: escape it rather than crash mid-run
+            # (a failed write here would leave a torn line and lose the rest of the scan).
+            line = json.dumps(record, ensure_ascii=True) + "\n"
+        self._handle.write(line)
         self._handle.flush()
 
     def close(self) -> None:
