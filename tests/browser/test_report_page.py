@@ -99,6 +99,25 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     Select(one(browser, "#f-verdict")).select_by_value(target_verdict)
     assert len(css(browser, "#docs-body tr")) == min(verdicts[target_verdict], 100)
     Select(one(browser, "#f-verdict")).select_by_value("")
+    # Clicking a label in the overview filters the table to documents carrying it.
+    label = next(lab for lab in ("boilerplate", "spun", "ad_marker") if any((r.get("labels") or {}).get(lab) for r in records))
+    one(browser, f'button[data-filter-label="{label}"]').click()
+    shown_rows = [int(tr.get_attribute("data-pos")) for tr in css(browser, "#docs-body tr[data-pos]")]
+    assert shown_rows and all((records[i].get("labels") or {}).get(label) for i in shown_rows)
+    assert len(shown_rows) == min(100, sum(1 for r in records if (r.get("labels") or {}).get(label)))
+    Select(one(browser, "#f-label")).select_by_value("")
+    language = records[0].get("language") or "(none)"
+    Select(one(browser, "#f-language")).select_by_value(language)
+    assert len(css(browser, "#docs-body tr[data-pos]")) == min(100, sum(1 for r in records if (r.get("language") or "(none)") == language))
+    Select(one(browser, "#f-language")).select_by_value("")
+    # Shortcut letters typed into the search box are text, not commands.
+    search = one(browser, "#f-search")
+    search.send_keys("npjk")
+    assert one(browser, "#listview").is_displayed() and search.get_attribute("value") == "npjk"
+    search.clear()
+    search.send_keys("\ue00c")  # Escape leaves the box
+    wait_for(lambda: "filtered" not in one(browser, "#page-info").text
+             and len(css(browser, "#docs-body tr[data-pos]")) == min(len(records), 100), what="search cleared")
     one(browser, 'button[data-sort="order"]').click()
 
     # Open a document with boilerplate (or spun) paragraphs.
@@ -163,6 +182,9 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     if wanted + 1 < len(records):
         expected[records[wanted + 1]["id"]] = "keep"
     assert "decisions: " in one(browser, "#decision-counts").text
+    Select(one(browser, "#f-decision")).select_by_value("drop")
+    assert [tr.get_attribute("data-pos") for tr in css(browser, "#docs-body tr[data-pos]")] == [str(wanted)]
+    Select(one(browser, "#f-decision")).select_by_value("")
 
     # Decisions survive a reload (browser storage), then export both formats and apply them.
     open_page(browser, page)

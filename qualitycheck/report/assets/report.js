@@ -212,7 +212,9 @@
           // First click: score ascending (worst first), other counts descending, text ascending.
           else { state.sort = col.key; state.dir = col.num && col.key !== 'order' && col.key !== 'score' ? -1 : 1; }
           state.page = 0;
-          refreshList();
+          refreshList(true);
+          var again = document.querySelector('button[data-sort="' + col.key + '"]');
+          if (again) again.focus();
         } }));
       head.appendChild(th);
     });
@@ -260,9 +262,11 @@
     $('page-next').disabled = end >= view.length;
   }
 
-  function refreshList() {
+  // The header is rebuilt only when the sort changes, so filtering never replaces the sort
+  // buttons under the reviewer's focus.
+  function refreshList(sortChanged) {
     recompute();
-    renderHead();
+    if (sortChanged || !$('docs-head').childNodes.length) renderHead();
     renderRows();
   }
 
