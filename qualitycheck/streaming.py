@@ -1,0 +1,194 @@
+"""`qualitycheck filter`: JSONL records in, kept records out, line by line in constant memory.
+
+What it is for: the pre-filter step of a data pipeline (`zcat crawl.jsonl.gz | qualitycheck
+filter --min-score 0.7 > kept.jsonl`). Each input line is read, checked and written before the
+next is read; nothing accumulates across records except counters, so memory does not grow with
+the input. A line that is not a JSON object, or a record without text, is routed to the
+rejected output with its reason and never stops the stream.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .checker import Checker
+from .document import DocumentReport
+from .reading import record_to_raw
+
+GZIP_MAGIC = b"\x1f\x8b"
+DEFAULT_KEEP_VERDICTS = ("keep",)
+OUTPUTS = ("record", "text")
+
+# Reason codes written as `reject_reason` on rejected lines, and counted in FilterStats.
+# Machine-readable on purpose: pipelines route or count on them.
+REASON_MALFORMED = "malformed_json"      # the line does not parse as JSON
+REASON_NOT_OBJECT = "not_an_object"      # valid JSON, but not an object
+REASON_NO_TEXT = "no_text"               # the text field is missing, empty or not a string
+REASON_SPUN = "spun"                     # document flagged as spun text
+REASON_VERDICT = "verdict_"              # + verdict name, when the verdict is not among those kept
+REASON_LOW_SCORE = "low_score"           # verdict passes but the score is under --min-score
+
+
+@dataclass
+class FilterStats:
+    """Counts of one filter run: lines read, records kept, rejections per reason code."""
+
+    lines: int = 0
+    kept: int = 0
+    rejected: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) or "none"
+        return f"{self.lines} records: kept {self.kept}, rejected {self.rejected} ({reasons})"
+
+
+def quality_fields(report: DocumentReport) -> dict[str, Any]:
+    """The `quality` object added to each output record: the report without the paragraph texts.
+
+    Flagged paragraphs are listed by index with their labels and reasons, so a reader can find
+    them in the original text without the output repeating it.
+    """
+    flagged = []
+    for paragraph in report.paragraphs:
+        if paragraph["labels"]:
+            flagged.append({
+                "index": paragraph["index"], "start": paragraph["start"], "end": paragraph["end"],
+                "labels": paragraph["labels"],
+                "reasons": [f"{e['label']}: {e['rule']}: {e['detail']}" for e in paragraph["evidence"]],
+            })
+    spun = report.spun or {}
+    return {
+        "score": report.score,
+        "verdict": report.verdict,
+        "labels": dict(report.labels),
+        "spun": bool(spun.get("flag")),
+        "spun_score": spun.get("score"),
+        "language": report.language,
+        "clean_text": report.clean_text,
+        "flagged_paragraphs": flagged,
+        "error": report.error,
+        "notes": list(report.notes),
+    }
+
+
+def reject_reason(report: DocumentReport, min_score: float | None, keep_verdicts: Collection[str]) -> str | None:
+    """Why a checked record is rejected (a reason code), or None when it passes."""
+    if report.error is not None:
+        return REASON_NO_TEXT
+    if (report.spun or {}).get("flag") and report.verdict not in keep_verdicts:
+        return REASON_SPUN
+    if report.verdict not in keep_verdicts:
+        return REASON_VERDICT + str(report.verdict)
+    if min_score is not None and report.score < min_score:
+        return REASON_LOW_SCORE
+    return None
+
+
+def _dumps(record: Any) -> str:
+    try:
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    except UnicodeEncodeError:  # pragma: no cover - lone surrogates are escaped instead
+        return json.dumps(record, ensure_ascii=True) + "\n"
+
+
+def _safe_line(text: str) -> str:
+    # Input decoded with surrogateescape may carry lone surrogates; never let one crash a write.
+    return json.dumps(text, ensure_ascii=True)
+
+
+def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_out: IO[str] | None = None,
+                  checker: Checker | None = None, min_score: float | None = None,
+                  keep_verdicts: Collection[str] = DEFAULT_KEEP_VERDICTS, output: str = "record",
+                  text_field: str = "text", flush: bool = False) -> FilterStats:
+    """Check JSONL records one line at a time; write passing ones to `kept_out`.
+
+    `output="record"` writes each kept record with all its fields plus a `quality` object;
+    `output="text"` writes the record with its text field replaced by the cleaned text (flagged
+    paragraphs removed) and no quality object. Rejected lines go to `rejected_out` (when given)
+    as the original record plus `quality` and `reject_reason`; a malformed line is written as
+    `{"line": n, "raw": <the line>, "reject_reason": ..., "detail": ...}`.
+    """
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
+    checker = checker or Checker()
+    keep_verdicts = frozenset(keep_verdicts)
+    stats = FilterStats()
+
+    def reject(payload: dict[str, Any], reason: str) -> None:
+        stats.rejected += 1
+        stats.reasons[reason] += 1
+        if rejected_out is not None:
+            rejected_out.write(_dumps(dict(payload, reject_reason=reason)))
+            if flush:
+                rejected_out.flush()
+
+    for lineno, line in enumerate(lines_in, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", errors="surrogateescape")
+        if not line.strip():
+            continue
+        stats.lines += 1
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeEncodeError) as exc:
+            reject({"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
+                    "detail": getattr(exc, "msg", str(exc))}, REASON_MALFORMED)
+            continue
+        if not isinstance(record, dict):
+            reject({"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
+                    "detail": f"JSON {type(record).__name__}, not an object"}, REASON_NOT_OBJECT)
+            continue
+        report = checker.check_raw(record_to_raw(record, f"line:{lineno}", checker.config, text_field))
+        quality = quality_fields(report)
+        reason = reject_reason(report, min_score, keep_verdicts)
+        if reason is not None:
+            reject(dict(record, quality=quality), reason)
+            continue
+        stats.kept += 1
+        if output == "record":
+            kept_out.write(_dumps(dict(record, quality=quality)))
+        else:
+            kept_out.write(_dumps(dict(record, **{text_field: report.clean_text})))
+        if flush:
+            kept_out.flush()
+    return stats
+
+
+# --- file handling shared by the CLI and library users --------------------------------------
+
+def open_input(path: str | None) -> IO[bytes]:
+    """A binary stream for a path ('-' or None = stdin); gzip is recognised by its magic bytes,
+    so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name."""
+    raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+    return buffered
+
+
+def open_output(path: str | None) -> IO[str]:
+    """A text stream for a path ('-' or None = stdout); gzip-compressed when the name ends in .gz."""
+    if path in (None, "-"):
+        return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
+    if str(path).endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "wb"), encoding="utf-8", newline="\n")
+    return open(path, "w", encoding="utf-8", newline="\n")
+
+
+def iter_input_lines(paths: Iterable[str]) -> Iterable[bytes]:
+    """Lines of every input in turn (stdin when `paths` is empty), one at a time."""
+    paths = list(paths) or ["-"]
+    for path in paths:
+        handle = open_input(path)
+        try:
+            yield from handle
+        finally:
+            if path not in (None, "-"):
+                handle.close()
