@@ -217,5 +217,62 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
         click.echo(f"  not in the run: {doc_id}", err=True)
 
 
+@main.command("filter")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str, allow_dash=True))
+@click.option("-o", "--out", "out_path", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where kept records go (default: standard output; gzip when the name ends in .gz).")
+@click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False),
+              help="Write rejected records here with a reject_reason (gzip when .gz). Default: drop them.")
+@click.option("--min-score", type=float, default=None, help="Also reject kept-verdict records scoring below this.")
+@click.option("--verdict", "verdicts", multiple=True, type=click.Choice(["keep", "review"]), default=("keep",),
+              show_default=True, help="Verdicts that pass (repeat: --verdict keep --verdict review).")
+@click.option("--output", type=click.Choice(["record", "text"]), default="record", show_default=True,
+              help="record: original fields plus a 'quality' object; text: the record with its text "
+                   "replaced by the cleaned text.")
+@click.option("--text-field", default="text", show_default=True, help="JSON field holding the text.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@config_options
+def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | None, min_score: float | None,
+                   verdicts: tuple[str, ...], output: str, text_field: str, quiet: bool,
+                   config_file: str | None, no_spin: bool, **overrides: Any) -> None:
+    """Filter JSONL records (files or standard input, gzip or not) line by line.
+
+    Kept records go to standard output (or --out); rejected ones are dropped or written to
+    --rejected with their reason. Memory stays flat however long the input.
+
+    \b
+    Examples:
+      zcat crawl.jsonl.gz | qualitycheck filter --min-score 0.7 > kept.jsonl
+      qualitycheck filter a.jsonl b.jsonl.gz -o kept.jsonl.gz --rejected rejected.jsonl.gz
+      qualitycheck filter dump.jsonl --verdict keep --verdict review --output text
+    """
+    from .checker import Checker
+    from .streaming import filter_stream, iter_input_lines, open_output
+
+    checker = Checker(build_config(config_file, no_spin, **overrides))
+    kept = open_output(out_path)
+    rejected = open_output(rejected_path) if rejected_path else None
+    failed = None
+    try:
+        stats = filter_stream(iter_input_lines(inputs), kept, rejected, checker=checker, min_score=min_score,
+                              keep_verdicts=verdicts, output=output, text_field=text_field)
+    except (OSError, EOFError) as exc:  # unreadable file or truncated gzip: keep what was written
+        failed, stats = exc, None
+    finally:
+        for handle in (kept, rejected):
+            if handle is None:
+                continue
+            if out_path in (None, "-") and handle is kept:
+                handle.flush()
+                handle.detach()  # leave standard output open for click
+            else:
+                handle.close()
+    if failed is not None:
+        click.echo(f"filter stopped: {failed}", err=True)
+        sys.exit(EXIT_INPUT_ERRORS)
+    if not quiet:
+        click.echo(stats.summary(), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
