@@ -52,7 +52,7 @@ def content_hash(text: str) -> str:
 
 def _display_path(path: Path) -> str:
     # Non-UTF-8 file names arrive as surrogate escapes; keep them printable and JSON-safe.
-    return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _decode_strict(data: bytes, encoding: str) -> str:
