@@ -19,7 +19,7 @@ _WRAP_WIDTH = 100
 # A news article has tens of paragraphs, a long one a few hundred. Files with a million short
 # lines (logs, word lists, dumps) are not articles, and some signals compare paragraphs pairwise,
 # so beyond this many only the first ones are checked (with a "truncated" note).
-MAX_PARAGRAPHS = 10_000
+MAX_PARAGRAPHS = 5_000
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
