@@ -1,0 +1,472 @@
+"""Bad inputs: every kind gets a clear per-document error or a correct result, never a crash.
+
+Each test builds its own hostile input in tmp_path (nothing here is copied from the shared
+seeds or dev set). docs/robustness.md lists the same cases with what each one gets; keep the
+two in sync. The spin detector is switched off: the model is not what is tested here.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import json
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+
+from qualitycheck import reading
+from qualitycheck.checker import Checker
+from qualitycheck.config import Config
+from qualitycheck.reading import iter_jsonl, iter_raw_documents, read_text_file
+from qualitycheck.run import DOCUMENTS, SUMMARY, RunExistsError, scan
+from qualitycheck.segment import MAX_PARAGRAPHS
+
+CONFIG = Config(spin_enabled=False)
+
+ARTICLE = (
+    "The river authority opened the new footbridge on Tuesday after two years of work.\n\n"
+    "Engineers said the span would carry about four thousand walkers a day in summer.\n\n"
+    "The council will decide next month whether to light the bridge at night.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(CONFIG)
+
+
+def report_for(path: Path, checker: Checker, config: Config = CONFIG) -> dict:
+    record = checker.check_raw(read_text_file(path, config)).to_dict()
+    # Whatever came in, the report must survive the trip through documents.jsonl.
+    json.loads(json.dumps(record, ensure_ascii=False))
+    return record
+
+
+def assert_offsets(record: dict, text: str) -> None:
+    for paragraph in record["paragraphs"]:
+        assert text[paragraph["start"]:paragraph["end"]] == paragraph["text"]
+
+
+# --------------------------------------------------------------------------- empty and binary
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "empty file (0 bytes)"),
+    (b"   \n\n\t \r\n  ", "empty document (whitespace only)"),
+    ("\u00a0\u2003\n\u3000".encode("utf-8"), "empty document (whitespace only)"),
+])
+def test_empty_and_whitespace_files(tmp_path, checker, content, expected):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(content)
+    record = report_for(path, checker)
+    assert record["error"] == expected
+    assert record["verdict"] == "drop" and record["paragraphs"] == [] and record["clean_text"] == ""
+
+
+@pytest.mark.parametrize("content, kind", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)), "JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00" + bytes(64), "GIF image"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
+    (gzip.compress(ARTICLE.encode("utf-8")), "gzip"),
+    (b"PK\x03\x04\x14\x00\x00\x00" + bytes(100), "zip archive"),
+    (b"\x7fELF\x02\x01\x01" + bytes(100), "ELF executable"),
+])
+def test_binary_files_named_txt(tmp_path, checker, content, kind):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(content)
+    record = report_for(path, checker)
+    assert record["error"] == f"binary file ({kind}), not text"
+
+
+def test_binary_without_magic(tmp_path, checker):
+    # zlib stream (no gzip header) and raw bytes with NULs: caught by NUL / control sniffing.
+    (tmp_path / "a.txt").write_bytes(zlib.compress(os.urandom(4000)))
+    (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 20)
+    for name in ("a.txt", "b.txt"):
+        record = report_for(tmp_path / name, checker)
+        assert record["error"] is not None and record["error"].startswith("binary file"), record["error"]
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_utf16_and_utf32_with_bom(tmp_path, checker):
+    for name, codec in (("le.txt", "utf-16-le"), ("be.txt", "utf-16-be"), ("u32.txt", "utf-32-le")):
+        bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+               "utf-32-le": codecs.BOM_UTF32_LE}[codec]
+        (tmp_path / name).write_bytes(bom + ARTICLE.encode(codec))
+        record = report_for(tmp_path / name, checker)
+        assert record["error"] is None
+        assert record["encoding"] in ("utf-16", "utf-32")
+        assert len(record["paragraphs"]) == 3
+        assert record["paragraphs"][0]["text"].startswith("The river authority")
+
+
+def test_utf16_without_bom(tmp_path, checker):
+    (tmp_path / "nobom.txt").write_bytes(ARTICLE.encode("utf-16-le"))
+    record = report_for(tmp_path / "nobom.txt", checker)
+    assert record["error"] is None and record["encoding"] == "utf-16-le"
+    assert len(record["paragraphs"]) == 3
+
+
+def test_utf16_bom_then_garbage_is_an_error(tmp_path, checker):
+    # A lone low surrogate after the BOM cannot be UTF-16.
+    (tmp_path / "bad16.txt").write_bytes(codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xdc" + b"a\x00")
+    record = report_for(tmp_path / "bad16.txt", checker)
+    assert record["error"].startswith("invalid utf-16 after byte-order mark")
+
+
+def test_cp1252_is_decoded_and_recorded(tmp_path, checker):
+    text = ARTICLE.replace("Tuesday", "Tuesday \u2013 \u201cfinally\u201d \u2013 at a cost of \u00a34m")
+    (tmp_path / "cp.txt").write_bytes(text.encode("cp1252"))
+    record = report_for(tmp_path / "cp.txt", checker)
+    assert record["error"] is None and record["encoding"] == "cp1252"
+    assert "decoded as cp1252 (not valid UTF-8)" in record["notes"]
+    assert "\u201cfinally\u201d" in record["paragraphs"][0]["text"]
+    assert "mojibake" not in record["labels"]
+
+
+def test_latin1_bytes_cp1252_leaves_undefined(tmp_path, checker):
+    # 0x81 and 0x8d are unassigned in cp1252, so only latin-1 can read this file.
+    (tmp_path / "l1.txt").write_bytes(ARTICLE.encode("latin-1") + b"Caf\xe9 \x81\x8d.\n")
+    record = report_for(tmp_path / "l1.txt", checker)
+    assert record["error"] is None and record["encoding"] == "latin-1"
+    assert "decoded as latin-1 (not valid UTF-8)" in record["notes"]
+
+
+def test_invalid_utf8_bytes_in_utf8_text(tmp_path, checker):
+    # A UTF-8 article with accented words and two stray cp1252 quote bytes.
+    text = ARTICLE.replace("footbridge", "caf\u00e9 footbridge na\u00efve d\u00e9j\u00e0 vu")
+    data = text.encode("utf-8").replace(b"two years", b"\x93two years\x94")
+    (tmp_path / "bad8.txt").write_bytes(data)
+    record = report_for(tmp_path / "bad8.txt", checker)
+    assert record["error"] is None and record["encoding"] == "utf-8"
+    assert "invalid UTF-8: 2 bad byte sequence(s) replaced with U+FFFD" in record["notes"]
+    assert "caf\u00e9 footbridge na\u00efve d\u00e9j\u00e0 vu" in record["paragraphs"][0]["text"]
+    assert "\ufffdtwo years\ufffd" in record["paragraphs"][0]["text"]
+
+
+def test_mojibake_is_flagged(tmp_path, checker):
+    # UTF-8 text that was once decoded as cp1252 and saved again: the file itself is valid UTF-8.
+    broken = ("The caf\u00e9 owner said the d\u00e9j\u00e0 vu was \u2018unreal\u2019 and the na\u00efve "
+              "plan would cost \u00a3200.").encode("utf-8").decode("cp1252")
+    assert "\u00c3\u00a9" in broken and "\u00e2\u20ac\u2122" in broken
+    (tmp_path / "moji.txt").write_text(ARTICLE + "\n" + broken + "\n", encoding="utf-8")
+    record = report_for(tmp_path / "moji.txt", checker)
+    assert record["error"] is None and record["labels"].get("mojibake") == 1
+    flagged = [p for p in record["paragraphs"] if "mojibake" in p["labels"]]
+    assert flagged[0]["text"] == broken
+    assert any("\u00c3\u00a9" in e["detail"] for e in flagged[0]["evidence"])
+    assert record["score"] < 1.0
+
+
+# --------------------------------------------------------------------------- size limits
+
+
+def test_50_mb_single_line_is_truncated(tmp_path, checker):
+    path = tmp_path / "huge.txt"
+    chunk = ("caf\u00e9 " * 200_000).encode("utf-8")   # 1.2 MB, multi-byte characters on purpose
+    with open(path, "wb") as handle:
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(chunk)
+    config = CONFIG
+    record = report_for(path, checker, config)
+    assert record["error"] is None
+    # The cap can cut a two-byte character in half; that must not make the file cp1252.
+    assert record["encoding"] == "utf-8"
+    assert any(n.startswith("truncated: file is") for n in record["notes"])
+    assert any(n.startswith("truncated:") and f"kept the first {config.max_chars}" in n for n in record["notes"])
+    assert len(record["paragraphs"]) == 1
+    assert len(record["paragraphs"][0]["text"]) <= config.max_chars
+    assert "mojibake" not in record["labels"]
+
+
+def test_configured_cap_is_honoured(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text(ARTICLE * 50, encoding="utf-8")
+    config = Config(spin_enabled=False, max_chars=500)
+    record = Checker(config).check_raw(read_text_file(path, config)).to_dict()
+    assert max(p["end"] for p in record["paragraphs"]) <= 500
+    # The reader takes at most 4 bytes per allowed character from disk, then cuts to the cap.
+    assert "truncated: file is 11900 bytes, read the first 2000" in record["notes"]
+    assert "truncated: 2000 characters, kept the first 500" in record["notes"]
+
+
+def test_million_tiny_lines(tmp_path, checker):
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b"ok\n" * 1_000_000)
+    record = report_for(path, checker)
+    assert record["error"] is None
+    assert len(record["paragraphs"]) == MAX_PARAGRAPHS
+    assert any(n.startswith(f"truncated: more than {MAX_PARAGRAPHS} paragraphs") for n in record["notes"])
+    assert_offsets(record, read_text_file(path, CONFIG).text)
+
+
+def test_many_distinct_paragraphs_stay_bounded(tmp_path, checker):
+    # Distinct sentences defeat the duplicate signal's exact-match shortcut, so it compares
+    # pairs; the paragraph cap keeps that bounded (this took minutes before the cap).
+    path = tmp_path / "list.txt"
+    path.write_text("\n\n".join(f"Entry {i} lists the unique item number {i * 7919}." for i in range(30_000)),
+                    encoding="utf-8")
+    record = report_for(path, checker)
+    assert len(record["paragraphs"]) == MAX_PARAGRAPHS
+
+
+def test_overlong_jsonl_line_is_skipped_not_loaded(tmp_path):
+    config = Config(spin_enabled=False, max_chars=1000)
+    path = tmp_path / "big.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "huge", "text": "x" * 3_000_000}) + "\n")
+        handle.write(json.dumps({"id": "after", "text": ARTICLE}) + "\n")
+    raws = list(iter_jsonl(path, config))
+    assert raws[0].id == f"{path}:1" and "longer than" in raws[0].error and "skipped" in raws[0].error
+    assert raws[1].id == "after" and raws[1].error is None and raws[1].metadata["line"] == 2
+
+
+# --------------------------------------------------------------------------- files that are not files
+
+
+def test_directory_named_txt(tmp_path):
+    (tmp_path / "x.txt").mkdir()
+    (tmp_path / "x.txt" / "inner.txt").write_text(ARTICLE)
+    raws = {Path(r.path).name: r for r in iter_raw_documents([tmp_path], CONFIG)}
+    assert raws["x.txt"].error == "is a directory, not a file"
+    assert raws["inner.txt"].error is None   # its contents are still scanned
+
+
+def test_broken_and_looping_symlinks(tmp_path):
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop_a.txt").symlink_to(tmp_path / "loop_b.txt")
+    (tmp_path / "loop_b.txt").symlink_to(tmp_path / "loop_a.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)          # directory loop: not followed
+    (tmp_path / "ok.txt").write_text(ARTICLE)
+    raws = {Path(r.path).name: r for r in iter_raw_documents([tmp_path], CONFIG)}
+    assert set(raws) == {"broken.txt", "loop_a.txt", "loop_b.txt", "ok.txt"}
+    assert raws["broken.txt"].error == "unreadable: No such file or directory"
+    assert raws["loop_a.txt"].error == "unreadable: Too many levels of symbolic links"
+    assert raws["ok.txt"].error is None
+
+
+def test_fifo_named_txt_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    raw = read_text_file(tmp_path / "pipe.txt", CONFIG)
+    assert raw.error == "not a regular file (named pipe)"
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    # Tests run as root, for whom chmod 000 blocks nothing; the permission error is simulated
+    # by replacing `open` in the reading module, and the other case uses a real OS error.
+    path = tmp_path / "secret.txt"
+    path.write_text(ARTICLE)
+
+    def denied(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr(reading, "open", denied, raising=False)
+    assert read_text_file(path, CONFIG).error == "unreadable: Permission denied"
+    jsonl = tmp_path / "secret.jsonl"
+    jsonl.write_text(json.dumps({"text": ARTICLE}) + "\n")
+    [raw] = list(iter_jsonl(jsonl, CONFIG))
+    assert raw.error == "unreadable: Permission denied"
+    monkeypatch.undo()
+    # A path through a regular file: the OS answers ENOTDIR.
+    assert read_text_file(path / "child.txt", CONFIG).error == "unreadable: Not a directory"
+
+
+def test_non_utf8_file_name(tmp_path, checker):
+    name = os.fsencode(tmp_path) + b"/caf\xe9-\xff.txt"
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, ARTICLE.encode("utf-8"))
+    os.close(fd)
+    [raw] = list(iter_raw_documents([tmp_path], CONFIG))
+    assert raw.error is None
+    assert raw.path.endswith("caf\\xe9-\\xff.txt")   # shown escaped, and encodable as UTF-8
+    raw.path.encode("utf-8")
+    record = checker.check_raw(raw).to_dict()
+    json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- JSONL records
+
+
+def test_jsonl_bad_records(tmp_path):
+    good = json.dumps({"id": "good", "text": ARTICLE})
+    lines = [
+        good,
+        "{not json",
+        '{"id": "cut", "text": "the line ends mid-str',
+        json.dumps({"id": "no-text", "title": "x"}),
+        json.dumps({"id": "num", "text": 42}),
+        json.dumps({"id": "null", "text": None}),
+        json.dumps({"id": "list", "text": ["a", "b"]}),
+        json.dumps({"id": "obj", "text": {"body": "x"}}),
+        json.dumps(["an", "array"]),
+        json.dumps("a bare string"),
+        json.dumps({"id": "blank", "text": "   "}),
+        "",
+        "   ",
+        json.dumps({"id": 7, "text": ARTICLE}),
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(lines) + "\n" + '{"id": "torn", "te', encoding="utf-8")
+    raws = list(iter_jsonl(path, CONFIG))
+    errors = {r.id: r.error for r in raws}
+    assert errors["good"] is None and errors["7"] is None
+    assert errors[f"{path}:2"].startswith("malformed JSON on line 2")
+    assert errors[f"{path}:3"].startswith("malformed JSON on line 3")
+    assert errors["no-text"] == "record has no 'text' field"
+    assert errors["num"] == "'text' field is int, not a string"
+    assert errors["null"] == "record has no 'text' field"
+    assert errors["list"] == "'text' field is list, not a string"
+    assert errors["obj"] == "'text' field is dict, not a string"
+    assert errors[f"{path}:9"] == "record is not a JSON object"
+    assert errors[f"{path}:10"] == "record is not a JSON object"
+    assert errors["blank"] == "empty document (whitespace only)"
+    assert errors[f"{path}:15"].startswith("malformed JSON on line 15")
+    assert len(raws) == 13   # blank lines are skipped, everything else is accounted for
+
+
+def test_jsonl_invalid_utf8_and_lone_surrogates(tmp_path, checker):
+    path = tmp_path / "bytes.jsonl"
+    path.write_bytes(b'{"id": "raw\\ud800", "text": "Bad \xff\xfe bytes and \\udc00 an escape.", '
+                     b'"meta": {"k\\ud801": ["\\udfff"]}}\n')
+    [raw] = list(iter_jsonl(path, CONFIG))
+    assert raw.error is None
+    assert raw.text == "Bad \ufffd\ufffd bytes and \ufffd an escape."
+    assert raw.id == "raw\ufffd" and raw.metadata["meta"] == {"k\ufffd": ["\ufffd"]}
+    assert "invalid UTF-8 or lone surrogates: 6 character(s) replaced with U+FFFD" in raw.notes
+    json.dumps(checker.check_raw(raw).to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_jsonl_gz_that_is_not_gzip_and_truncated_gzip(tmp_path):
+    (tmp_path / "fake.jsonl.gz").write_text(json.dumps({"text": ARTICLE}) + "\n")
+    [raw] = list(iter_jsonl(tmp_path / "fake.jsonl.gz", CONFIG))
+    assert raw.error.startswith("read failed after line 0")
+    payload = gzip.compress(("\n".join(json.dumps({"id": str(i), "text": ARTICLE}) for i in range(200)) + "\n").encode())
+    (tmp_path / "cut.jsonl.gz").write_bytes(payload[: len(payload) // 2])
+    raws = list(iter_jsonl(tmp_path / "cut.jsonl.gz", CONFIG))
+    assert raws[0].id == "0" and raws[0].error is None
+    assert raws[-1].error.startswith("read failed after line")
+
+
+# --------------------------------------------------------------------------- whole scans
+
+
+def _tree_state(root: Path) -> dict[str, tuple]:
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            info = os.lstat(path)
+            digest = None
+            if path.is_file() and not path.is_symlink():
+                digest = hashlib.sha1(path.read_bytes()).hexdigest()
+            state[os.fsdecode(path)] = (info.st_mode, info.st_size, info.st_mtime_ns, digest)
+    return state
+
+
+def build_hostile_folder(root: Path) -> int:
+    """A folder holding one of each bad input kind next to good articles. Returns how many
+    documents a scan of it must report."""
+    root.mkdir()
+    (root / "good.txt").write_text(ARTICLE)
+    (root / "empty.txt").write_bytes(b"")
+    (root / "blank.txt").write_text(" \n\n ")
+    (root / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (root / "archive.txt").write_bytes(gzip.compress(ARTICLE.encode()))
+    (root / "u16.txt").write_bytes(ARTICLE.encode("utf-16"))
+    (root / "cp.txt").write_bytes(("\u201cQuoted\u201d " + ARTICLE).encode("cp1252"))
+    (root / "dir.txt").mkdir()
+    (root / "broken.txt").symlink_to(root / "nowhere")
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    os.mkfifo(root / "pipe.txt")
+    fd = os.open(os.fsencode(root) + b"/name-\xff.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, ARTICLE.encode())
+    os.close(fd)
+    # Hostile text: spreadsheet formulas in the id, file name and text; markup in the text.
+    (root / "=HYPERLINK(1).txt").write_text("=cmd|' /C calc'!A0\n\n<script>alert(1)</script>\n\n" + ARTICLE)
+    records = [
+        {"id": "=1+1", "text": "@SUM(A1:A9)\n\n" + ARTICLE},
+        {"id": "+danger", "text": "-2+3\n\n" + ARTICLE},
+        {"id": "no-text"},
+        {"id": "number", "text": 3.5},
+    ]
+    (root / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n{broken\n")
+    return 13 + len(records) + 1
+
+
+def test_scan_of_hostile_folder(tmp_path):
+    inputs = tmp_path / "in"
+    expected = build_hostile_folder(inputs)
+    before = _tree_state(inputs)
+    run = tmp_path / "run"
+    result = scan([str(inputs)], run, CONFIG, jobs=1, html=False)
+
+    assert _tree_state(inputs) == before, "the scan changed its inputs"
+    lines = (run / DOCUMENTS).read_text("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == result.documents == expected
+    by_name = {Path(r["path"]).name if r["path"] else r["id"]: r for r in records if not r["path"].endswith(".jsonl")}
+    assert by_name["good.txt"]["error"] is None
+    assert by_name["u16.txt"]["error"] is None and by_name["cp.txt"]["encoding"] == "cp1252"
+    for name in ("empty.txt", "blank.txt", "image.txt", "archive.txt", "dir.txt", "broken.txt",
+                 "loop.txt", "pipe.txt"):
+        assert by_name[name]["error"], name
+    assert result.errors == sum(1 for r in records if r["error"])
+
+    # summary.csv: one row per document, no cell a spreadsheet would run as a formula.
+    with open(run / SUMMARY, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == expected + 1
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not [cell for cell in cells if cell[:1] == "-" and not _is_number(cell)]
+    assert "'=1+1" in cells and "'+danger" in cells
+    assert any(cell.startswith("'=HYPERLINK") or "/'=HYPERLINK" in cell or cell.endswith("=HYPERLINK(1).txt")
+               for cell in cells)
+    run_info = json.loads((run / "run.json").read_text())
+    assert run_info["complete"] is True and run_info["documents"] == expected
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_existing_run_is_not_overwritten(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    scan([str(inputs)], run, CONFIG, html=False)
+    first = (run / DOCUMENTS).read_bytes()
+    (inputs / "b.txt").write_text(ARTICLE.replace("river", "harbour"))
+    with pytest.raises(RunExistsError):
+        scan([str(inputs)], run, CONFIG, html=False)
+    assert (run / DOCUMENTS).read_bytes() == first
+    scan([str(inputs)], run, CONFIG, html=False, overwrite=True)
+    assert len((run / DOCUMENTS).read_text().splitlines()) == 2
+
+
+def test_cli_refuses_existing_run(tmp_path):
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    args = ["scan", str(inputs), "-o", str(run), "--jobs", "1", "--no-spin", "--no-html", "-q"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and "--overwrite" in refused.output
+    assert CliRunner().invoke(main, args + ["--overwrite"]).exit_code == 0
