@@ -193,8 +193,9 @@ def report(run_dir: str, out_path: str | None) -> None:
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("decisions", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write a new run folder here (documents.jsonl with the decided verdicts, run.json, "
-                   "decisions_applied.jsonl). Default: only RUN_DIR/decisions_applied.jsonl is written.")
+              help="Write a new run folder here (documents.jsonl with the decided verdicts, summary.csv, "
+                   "run.json, report.html, decisions_applied.jsonl). "
+                   "Default: only RUN_DIR/decisions_applied.jsonl is written.")
 def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -> None:
     """Apply keep/drop decisions exported from report.html (CSV or JSON) to a run.
 
@@ -215,6 +216,10 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
     click.echo(result.summary())
     for doc_id in result.unknown_ids[:10]:
         click.echo(f"  not in the run: {doc_id}", err=True)
+    if result.documents_path is not None:
+        from .report.html import write_html_report
+
+        click.echo(f"wrote {write_html_report(result.out_dir)}")
 
 
 @main.command("filter")

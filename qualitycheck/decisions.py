@@ -6,9 +6,10 @@ JSON. `apply_decisions` turns them into verdicts without touching the run's own 
 - It writes `decisions_applied.jsonl` into the output folder: every record of documents.jsonl, in
   order, with `verdict` replaced by the reviewer's decision where there is one, the scanner's
   verdict kept as `model_verdict`, and `reviewer_decision` set to "keep", "drop" or null.
-- When the output folder is not the run folder, it also writes `documents.jsonl` (the same records)
-  and a copy of `run.json` with a `decisions` entry, so the output is itself a run folder that
-  `qualitycheck report` can render. It refuses to overwrite an existing documents.jsonl there.
+- When the output folder is not the run folder, it also writes `documents.jsonl` (the same records),
+  `summary.csv`, a copy of `run.json` with a `decisions` entry and a copy of the decisions file, so
+  the output is itself a run folder that `qualitycheck report` can render. It refuses to overwrite
+  an existing documents.jsonl there.
 - The run folder's documents.jsonl is never modified.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ DECISIONS = ("keep", "drop")
 APPLIED_FILE = "decisions_applied.jsonl"
 DOCUMENTS_FILE = "documents.jsonl"
 RUN_FILE = "run.json"
+SUMMARY_FILE = "summary.csv"
 
 
 class DecisionsError(ValueError):
@@ -196,6 +198,8 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
             "at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         }
         (out / RUN_FILE).write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
+        from .report.writers import write_summary_csv
+        write_summary_csv([json.loads(r) for r in records if r.startswith("{")], out / SUMMARY_FILE)
         # Keep the export next to the verdicts it produced.
         kept_copy = out / ("decisions" + Path(decisions_path).suffix)
         if not kept_copy.exists():

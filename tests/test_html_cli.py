@@ -39,6 +39,7 @@ def test_apply_decisions_command(tmp_path):
     assert "not in the run: nobody" in result.output
     first = json.loads((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").split("\n")[0])
     assert first["verdict"] == "keep" and first["reviewer_decision"] == "keep"
+    assert (tmp_path / "out" / "report.html").is_file()
     again = CliRunner().invoke(main, ["apply-decisions", str(run), str(decisions), "-o", str(tmp_path / "out")])
     assert again.exit_code == 2 and "exists" in again.output
     decisions.write_text("id,decision\nx,perhaps\n", encoding="utf-8")

@@ -97,6 +97,8 @@ def test_apply_to_new_folder_makes_a_run_that_reports(tmp_path):
     run_info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run_info["decisions"]["applied"] == 1 and "config" in run_info
     assert (out / "decisions.json").is_file()
+    summary = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert len(summary) == 1 + len(records) and "verdict" in summary[0]
     page = write_html_report(out).read_text(encoding="utf-8")
     assert 'data-verdict-count="keep">' in page
     # Applying a second time into the same folder would silently replace its documents: refused.

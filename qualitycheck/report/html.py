@@ -160,6 +160,10 @@ def index_row(record: dict[str, Any], position: int) -> dict[str, Any]:
         row["spun"] = True
     if record.get("error"):
         row["error"] = True
+    # Set by `qualitycheck apply-decisions`: the verdict came from a reviewer.
+    if record.get("reviewer_decision") in ("keep", "drop"):
+        row["reviewed"] = record["reviewer_decision"]
+        row["model_verdict"] = _text(record.get("model_verdict"))
     return row
 
 

@@ -453,7 +453,9 @@
     var title = el('h2', { id: 'doc-title', tabindex: -1, text: row.id });
     var decision = decisionOf(row.id);
     var decide = el('div', { className: 'dochead', role: 'group', 'aria-label': 'Reviewer decision' }, [
-      el('span', {}, ['model verdict ', verdictBadge(row.verdict), ' score ' + fmt(row.score)]),
+      el('span', {}, row.reviewed ?
+        ['verdict ', verdictBadge(row.verdict), ' (applied reviewer decision; scanner said ' + str(row.model_verdict || '–') + ') score ' + fmt(row.score)] :
+        ['model verdict ', verdictBadge(row.verdict), ' score ' + fmt(row.score)]),
       el('button', { type: 'button', id: 'decide-keep', 'aria-pressed': decision === 'keep' ? 'true' : 'false', text: 'Keep (a)', onclick: function () { decideCurrent('keep'); } }),
       el('button', { type: 'button', id: 'decide-drop', 'aria-pressed': decision === 'drop' ? 'true' : 'false', text: 'Drop (d)', onclick: function () { decideCurrent('drop'); } }),
       el('button', { type: 'button', id: 'decide-clear', text: 'Clear (u)', onclick: function () { decideCurrent(null); } })
