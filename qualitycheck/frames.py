@@ -5,7 +5,6 @@ their columns from the same `report_row`, so every integration agrees on names a
 """
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from .document import LABELS, DocumentReport
@@ -50,7 +49,11 @@ def report_row(report: DocumentReport | dict[str, Any]) -> dict[str, Any]:
 def _cell_text(value: Any) -> Any:
     # pandas marks missing text as NaN/None; record_to_raw reports a non-string as an error,
     # but "no text" reads better than "float, not a string" for a missing cell.
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or isinstance(value, str):
+        return value
+    import pandas as pd
+
+    if pd.api.types.is_scalar(value) and bool(pd.isna(value)):  # NaN, pd.NA, NaT
         return None
     return value
 

@@ -1,0 +1,56 @@
+"""Hugging Face `datasets`: a function for `Dataset.map(batched=True)` that adds quality columns.
+
+    from qualitycheck.integrations.hf import quality_map_fn
+    ds = ds.map(quality_map_fn(), batched=True, num_proc=4)
+    kept = ds.filter(lambda row: row["verdict"] == "keep")
+
+The returned function is picklable (a module-level class holding only the Config), so
+`num_proc` works; each process builds its Checker once on first call.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..checker import Checker
+from ..config import Config
+from ..frames import QUALITY_COLUMNS, score_rows
+
+
+class QualityMapFn:
+    """Callable for `.map(batched=True)`: batch dict of lists in, the quality columns out.
+
+    Column names are `frames.QUALITY_COLUMNS` (score, verdict, n_<label>, spun, spun_score,
+    language, clean_text, error), prefixed by `prefix`. `datasets` merges them into the rows.
+    """
+
+    def __init__(self, config: Config | None = None, text_col: str = "text", id_col: str | None = None,
+                 prefix: str = "") -> None:
+        self.config = config or Config()
+        self.text_col = text_col
+        self.id_col = id_col
+        self.prefix = prefix
+        self._checker: Checker | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_checker"] = None
+        return state
+
+    def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        if self._checker is None:
+            self._checker = Checker(self.config)
+        texts = batch[self.text_col]
+        ids = batch[self.id_col] if self.id_col else None
+        rows = score_rows(self._checker, texts, ids)
+        out: dict[str, list[Any]] = {}
+        for name in QUALITY_COLUMNS:
+            # spun_score stays NaN (not None) when unknown: an all-None batch would get Arrow's
+            # null type and clash with float batches when datasets joins them.
+            out[self.prefix + name] = [row[name] for row in rows]
+        return out
+
+
+def quality_map_fn(config: Config | None = None, text_col: str = "text", id_col: str | None = None,
+                   prefix: str = "") -> QualityMapFn:
+    """A function for `Dataset.map(fn, batched=True)` that adds the quality columns."""
+    return QualityMapFn(config, text_col=text_col, id_col=id_col, prefix=prefix)
