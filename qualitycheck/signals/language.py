@@ -44,6 +44,7 @@ ENGLISH_VOCAB_SHARE = 0.6    # English words dominate whatever langdetect says
 ENGLISH_VOCAB_SHARE_STRONG = 0.85  # nearly every word English: no langdetect needed
 NEIGHBOUR_VOCAB_SHARE = 0.5  # a short line beside a foreign block joins it below this
 LANGDETECT_MIN_PROB = 0.8
+MIN_VOCAB_COUNT = 2          # corpus count for a word to join the English vocabulary
 NON_LATIN_SHARE = 0.5        # letters outside the Latin script: another writing system
 
 
@@ -72,8 +73,8 @@ def english_vocabulary() -> frozenset[str]:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 word, _, count = line.rstrip("\n").partition("\t")
-                # Rare corpus tokens include foreign names and typos; keep words seen repeatedly.
-                if count.isdigit() and int(count) >= 5 and word.isalpha() and word.islower():
+                # Words seen once are often typos or foreign names; keep the rest.
+                if count.isdigit() and int(count) >= MIN_VOCAB_COUNT and word.isalpha() and word.islower():
                     words.add(word)
     return frozenset(words)
 
@@ -90,9 +91,20 @@ _NON_LATIN_LETTER = re.compile(
 _JOINERS = re.compile(r"['·\-]")
 
 
+# Regular English endings: "shoppers" is known when "shopper" is.
+_SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "est")
+
+
 def _is_known(word: str, vocab: frozenset[str]) -> bool:
-    """In the vocabulary as a whole, or every part of a hyphenated/elided word is ("co-operation")."""
-    return word in vocab or all(part in vocab for part in _JOINERS.split(word) if part)
+    """In the vocabulary as is, after removing a regular ending, or every part of a
+    hyphenated/elided word is ("co-operation")."""
+    if word in vocab:
+        return True
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[: -len(suffix)] in vocab:
+            return True
+    parts = [part for part in _JOINERS.split(word) if part]
+    return len(parts) > 1 and all(part in vocab for part in parts)
 
 
 # URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com").
@@ -209,7 +221,7 @@ class LanguageSignal:
             paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
             return True
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
-        if ev.function_share < ENGLISH_FUNCTION_SHARE and ev.vocab_share < ENGLISH_VOCAB_SHARE:
+        if ev.vocab_share < ENGLISH_VOCAB_SHARE and ev.function_share < ENGLISH_FUNCTION_SHARE_STRONG:
             paragraph.add("off_language", "langdetect_with_english_evidence",
                           f"langdetect {top} p={prob:.2f}; English function words {ev.function_share:.0%}, "
                           f"English vocabulary {ev.vocab_share:.0%} of {ev.lower_words} lowercase words",
@@ -226,7 +238,9 @@ class LanguageSignal:
             changed = False
             for i in undecided:
                 p, ev = paragraphs[i], evidence[i]
-                if p.has("off_language") or ev.all_words < 2 or ev.all_vocab_share >= NEIGHBOUR_VOCAB_SHARE:
+                # Needs lowercase words that are not English: a list of names has none.
+                if (p.has("off_language") or ev.lower_words == 0 or ev.vocab_share >= NEIGHBOUR_VOCAB_SHARE
+                        or ev.all_vocab_share >= NEIGHBOUR_VOCAB_SHARE):
                     continue
                 neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs)]
                 foreign = next((n for n in neighbours if n.has("off_language")), None)
