@@ -281,3 +281,22 @@ def test_missing_browser_is_reported(monkeypatch):
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception):
         require_browser()
+
+
+def test_content_security_policy_blocks_injected_markup(browser, artifacts_dir, tmp_path):
+    """Second line of defence: if an escaping bug ever let markup through, the page's CSP (only the
+    page's own script, by hash) would still stop it from running. Simulate such a bug by editing
+    the written page."""
+    page = write_html_report(write_run(tmp_path / "csp", synthetic_records(3)))
+    text = page.read_text(encoding="utf-8")
+    injected = ("<script>window.__qcPwned='inline'</script>"
+                "<img src=x onerror=\"window.__qcPwned='onerror'\">"
+                "<a id=jslink href=\"javascript:window.__qcPwned='link'\">x</a>")
+    page.write_text(text.replace("<main>", "<main>" + injected, 1), encoding="utf-8")
+    open_page(browser, page)
+    one(browser, "#jslink").click()
+    time.sleep(0.2)
+    assert browser.execute_script("return window.__qcPwned === undefined")
+    assert len(css(browser, "#docs-body tr[data-pos]")) == 3  # the page's own script still ran
+    blocked = [m for m in severe_console_messages(browser) if "Content Security Policy" in m]
+    assert blocked, "expected the browser to report the blocked script"
