@@ -1,0 +1,138 @@
+"""The Python API pipeline users call: check(), a reusable Checker, score_frame on pandas."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import qualitycheck
+from qualitycheck import Checker, Config, DocumentReport
+from qualitycheck.frames import QUALITY_COLUMNS
+
+# Fixture articles written for these tests (not taken from the shared seeds or dev set).
+ARTICLE = (
+    "Harbor Town Council Approves New Ferry Schedule\n\n"
+    "The harbor town council voted on Tuesday evening to extend the summer ferry schedule by two weeks, "
+    "after local shop owners argued that the late season brought more visitors than the old timetable allowed for.\n\n"
+    "Council members said the change would cost the town about forty thousand dollars, most of it for extra crew "
+    "hours, and that the money would come from the parking fund rather than from property taxes.\n\n"
+    "Residents who spoke at the meeting were mostly in favor, although several asked whether the ferry operator "
+    "had enough boats to keep the early morning crossings running on time during the busiest weekends.\n\n"
+    "The new schedule takes effect next month and will be reviewed by the council again in the autumn, when "
+    "figures from the ticket office are expected to show whether the extra weeks paid for themselves."
+)
+NOISY = (ARTICLE + "\n\nAdvertisement\n\nSubscribe to our newsletter for the latest news\n\n"
+         "El consejo municipal aprobó el martes un nuevo horario para el transbordador, que funcionará dos "
+         "semanas más durante el verano, según explicaron los comerciantes del puerto.\n\n"
+         "Council members said the change would cost the town about forty thousand dollars, most of it for extra crew "
+         "hours, and that the money would come from the parking fund rather than from property taxes.")
+
+FAST = Config(spin_enabled=False)
+
+
+@pytest.fixture(scope="module")
+def fast_checker() -> Checker:
+    return Checker(FAST)
+
+
+def test_check_returns_a_report_with_the_schema_fields():
+    report = qualitycheck.check(NOISY, spin_enabled=False)
+    assert isinstance(report, DocumentReport)
+    record = report.to_dict()
+    for key in ("schema", "id", "score", "verdict", "labels", "spun", "paragraphs", "clean_text", "language"):
+        assert key in record
+    assert report.language == "en"
+    assert report.labels.get("ad_marker") == 1
+    assert report.labels.get("boilerplate") == 1
+    assert report.labels.get("duplicate") == 1
+    assert report.labels.get("off_language") == 1
+    assert "Advertisement" not in report.clean_text
+    assert "transbordador" not in report.clean_text
+    assert report.clean_text.startswith("Harbor Town Council")
+    assert 0.0 <= report.score < 1.0
+
+
+def test_clean_article_is_kept(fast_checker):
+    report = fast_checker.check(ARTICLE)
+    assert report.verdict == "keep"
+    assert report.labels == {}
+    assert report.score == 1.0
+
+
+def test_to_dict_round_trip_and_json(fast_checker):
+    report = fast_checker.check(NOISY, id="doc-1", metadata={"source": "unit"})
+    record = report.to_dict()
+    again = DocumentReport.from_dict(json.loads(json.dumps(record)))
+    assert again == report
+    assert again.metadata == {"source": "unit"}
+    assert again.id == "doc-1"
+
+
+def test_checker_is_reusable_and_deterministic(fast_checker):
+    first = [fast_checker.check(t).to_dict() for t in (ARTICLE, NOISY, ARTICLE)]
+    fresh = Checker(FAST)
+    second = [fresh.check(t).to_dict() for t in (ARTICLE, NOISY, ARTICLE)]
+    assert first == second
+    assert first[0] == first[2]  # no state leaks from one document into the next
+
+
+def test_module_check_reuses_one_checker_per_options():
+    qualitycheck.check(ARTICLE, spin_enabled=False)
+    from qualitycheck import checker as checker_module
+    cached = dict(checker_module._default_checkers)
+    qualitycheck.check(NOISY, spin_enabled=False)
+    assert checker_module._default_checkers == cached  # same options: no new Checker built
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises(ValueError, match="unknown config option"):
+        qualitycheck.check(ARTICLE, no_such_threshold=3)
+
+
+def test_empty_text_is_an_error_report_not_an_exception(fast_checker):
+    report = fast_checker.check("   \n")
+    assert report.error is not None
+    assert report.verdict == "drop"
+
+
+def test_score_frame_adds_columns_aligned_with_the_index(fast_checker):
+    texts = [NOISY, ARTICLE, None, "Short note.", ARTICLE]
+    frame = pd.DataFrame({"text": texts, "source": list("abcde")}, index=[40, 7, 19, 3, 11])
+    out = fast_checker.score_frame(frame)
+    assert list(out.columns) == ["text", "source", *QUALITY_COLUMNS]
+    assert list(out.index) == [40, 7, 19, 3, 11]
+    assert out["text"].tolist()[:2] == texts[:2]  # the original columns are untouched
+    for index, text in zip(out.index, texts):
+        row = out.loc[index]
+        if text is None:
+            assert row["verdict"] == "drop" and isinstance(row["error"], str)
+            continue
+        report = fast_checker.check(text)
+        assert row["verdict"] == report.verdict
+        assert row["score"] == report.score
+        assert row["clean_text"] == report.clean_text
+        assert row["n_ad_marker"] == report.labels.get("ad_marker", 0)
+        assert bool(row["spun"]) is bool(report.spun["flag"])
+    assert out.loc[40, "n_duplicate"] == 1
+    assert out.loc[7, "language"] == "en"
+    assert str(out["n_boilerplate"].dtype) == "int64"
+    assert str(out["score"].dtype) == "float64"
+
+
+def test_score_frame_uses_the_id_column_and_refuses_clashes(fast_checker):
+    frame = pd.DataFrame({"body": [ARTICLE], "doc": ["x1"], "score": [0.3]})
+    with pytest.raises(ValueError, match="prefix"):
+        fast_checker.score_frame(frame, text_col="body")
+    from qualitycheck.frames import score_frame
+    out = score_frame(fast_checker, frame, text_col="body", id_col="doc", prefix="qc_")
+    assert out["score"].tolist() == [0.3]  # the user's column survives
+    assert out["qc_verdict"].tolist() == ["keep"]
+    with pytest.raises(KeyError):
+        fast_checker.score_frame(frame, text_col="missing")
+
+
+def test_score_frame_on_an_empty_frame(fast_checker):
+    out = fast_checker.score_frame(pd.DataFrame({"text": pd.Series([], dtype=object)}))
+    assert len(out) == 0
+    assert set(QUALITY_COLUMNS) <= set(out.columns)
