@@ -32,6 +32,13 @@ def blocks(page: str) -> dict[str, str]:
     return found
 
 
+def doc_lines(found: dict[str, str]) -> list[str]:
+    """The embedded full-record lines, all chunks in order."""
+    numbers = sorted(int(key.rsplit("-", 1)[1]) for key in found if key.startswith("qc-docs-"))
+    assert numbers == list(range(len(numbers))), "chunks must be numbered 0..n-1"
+    return [line for n in numbers for line in found[f"qc-docs-{n}"].split("\n")]
+
+
 def test_writes_report_beside_documents_and_to_chosen_path(tmp_path):
     run = write_run(tmp_path / "run", synthetic_records(12))
     out = write_html_report(run)
@@ -46,16 +53,27 @@ def test_embedded_data_round_trips(tmp_path):
     run = write_run(tmp_path / "run", records)
     page = write_html_report(run).read_text(encoding="utf-8")
     found = blocks(page)
-    assert set(found) == {"qc-index", "app", "qc-docs"}
+    assert set(found) == {"qc-index", "app", "qc-docs-0"}
     index = json.loads(found["qc-index"])
     assert [row["id"] for row in index["docs"]] == [r["id"] for r in records]
     assert [row["verdict"] for row in index["docs"]] == [r["verdict"] for r in records]
     assert [row["labels"] for row in index["docs"]] == [r["labels"] for r in records]
-    lines = found["qc-docs"].split("\n")
+    lines = doc_lines(found)
     assert len(lines) == len(records)
     assert [json.loads(line) for line in lines] == records
     # The table's index holds no document text: that is what keeps first render fast.
     assert "clean_text" not in found["qc-index"] and records[0]["paragraphs"][0]["text"] not in found["qc-index"]
+
+
+def test_large_runs_are_split_into_chunks(tmp_path):
+    from qualitycheck.report.html import DOCS_PER_CHUNK
+    records = synthetic_records(2 * DOCS_PER_CHUNK + 7, seed=2)
+    page = write_html_report(write_run(tmp_path / "run", records)).read_text(encoding="utf-8")
+    found = blocks(page)
+    assert sorted(k for k in found if k.startswith("qc-docs-")) == ["qc-docs-0", "qc-docs-1", "qc-docs-2"]
+    assert len(found["qc-docs-2"].split("\n")) == 7
+    assert [json.loads(line)["id"] for line in doc_lines(found)] == [r["id"] for r in records]
+    assert json.loads(found["qc-index"])["chunk"] == DOCS_PER_CHUNK
 
 
 def test_hostile_text_cannot_leave_its_json_block(tmp_path):
@@ -68,11 +86,11 @@ def test_hostile_text_cannot_leave_its_json_block(tmp_path):
     assert "<img" not in page and "<iframe" not in page and "onerror=" not in page.replace("onerror=\\", "")
     assert "javascript:" not in page.split("<script")[0]  # nothing in head/markup before the data
     found = blocks(page)
-    hostile = json.loads(found["qc-docs"].split("\n")[-1])
+    hostile = json.loads(doc_lines(found)[-1])
     assert hostile["path"] == HOSTILE_PATH
     assert [p["text"] for p in hostile["paragraphs"]] == HOSTILE_PARAGRAPHS
     for raw in ("<", ">", "&"):
-        assert raw not in found["qc-docs"] and raw not in found["qc-index"]
+        assert all(raw not in text for text in found.values() if text is not found["app"])
 
 
 def test_overview_counts_match_documents(tmp_path):
@@ -142,7 +160,7 @@ def test_tolerates_old_partial_and_broken_records(tmp_path):
     index = json.loads(blocks(page)["qc-index"])
     assert [row["score"] for row in index["docs"]][:3] == [None, None, None]
     assert "2 unreadable line(s)" in page
-    assert len(blocks(page)["qc-docs"].split("\n")) == 6
+    assert len(doc_lines(blocks(page))) == 6
 
 
 def test_empty_and_missing_runs(tmp_path):
@@ -198,7 +216,7 @@ def test_report_of_scanned_seeds(tmp_path):
     records = [json.loads(line) for line in (run / "documents.jsonl").read_text(encoding="utf-8").split("\n") if line]
     assert len(records) == len([p for p in seeds.iterdir() if p.suffix == ".txt"])
     found = blocks(page)
-    assert [json.loads(line) for line in found["qc-docs"].split("\n")] == records
+    assert [json.loads(line) for line in doc_lines(found)] == records
     verdicts = Counter(r["verdict"] for r in records)
     for verdict in ("keep", "review", "drop"):
         assert int(re.search(rf'data-verdict-count="{verdict}">(\d+)<', page).group(1)) == verdicts[verdict]

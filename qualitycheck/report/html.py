@@ -7,10 +7,11 @@ allows only the page's own script and style (by hash), so the page cannot reach 
 Layout of the embedded data, chosen so a 10,000-document run opens quickly:
 - `qc-index`: a small JSON object with one compact row per document (id, path, score, verdict,
   label counts, language). Parsed at load; the table, filters and sorting work on it alone.
-- `qc-docs`: every document's full record (paragraphs, evidence, cleaned text), one JSON object per
-  line, in the same order as the index. The script reads this text only when a document is first
-  opened and parses just that document's line, so document text never sits in the DOM except for
-  the one document on screen.
+- `qc-docs-0`, `qc-docs-1`, ...: every document's full record (paragraphs, evidence, cleaned text),
+  one JSON object per line, DOCS_PER_CHUNK documents per block, in index order. The script reads a
+  block only when one of its documents is opened, parses just that document's line and removes the
+  block, so document text is rendered only for the document on screen. Chunking keeps each string
+  the browser handles small (V8 caps one string near 512 MB) and opening a document fast.
 
 Scraped text is hostile input. All of it reaches the page either through `html.escape` (the parts
 rendered here in Python) or as JSON inside `<script type="application/json">` with `<`, `>` and `&`
@@ -40,6 +41,7 @@ REPORT_FILE = "report.html"
 # The verdicts the scorer emits, in the order the overview lists them.
 VERDICTS = ("keep", "review", "drop")
 HISTOGRAM_BINS = 20
+DOCS_PER_CHUNK = 500  # documents per embedded full-text block; ~3 MB for typical news articles
 
 
 @dataclass
@@ -225,7 +227,7 @@ def embed_json(value: Any) -> str:
 
     `<` is what could end the script element (`</script>`) or switch the HTML parser into its
     escaped states (`<!--`); these characters only occur inside JSON strings, where `\\u003c` means
-    the same thing to JSON.parse. Output never contains a raw newline (the `qc-docs` block relies
+    the same thing to JSON.parse. Output never contains a raw newline (the `qc-docs-N` blocks rely
     on one document per line).
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
@@ -403,9 +405,15 @@ def render_html(run: RunData, generated: str | None = None) -> str:
         "started": _text(run.run_info.get("started")),
         "generated": generated,
         "labels": list(LABELS),
+        "chunk": DOCS_PER_CHUNK,
         "docs": rows,
     }
-    detail_lines = "\n".join(embed_json(_clean_for_json(record)) for record in run.records)
+    detail_blocks = "\n".join(
+        f'<script type="application/json" id="qc-docs-{number}">'
+        + "\n".join(embed_json(_clean_for_json(record))
+                    for record in run.records[start:start + DOCS_PER_CHUNK])
+        + "</script>"
+        for number, start in enumerate(range(0, len(run.records), DOCS_PER_CHUNK)))
     css = _asset("report.css")
     script = _asset("report.js")
     # The inlined assets are ours, not data, but a stray `</` in them would still break the page.
@@ -472,7 +480,7 @@ document view need it.</p></noscript>
 </main>
 <script type="application/json" id="qc-index">{embed_json(_clean_for_json(index))}</script>
 <script>{script}</script>
-<script type="application/json" id="qc-docs">{detail_lines}</script>
+{detail_blocks}
 </body>
 </html>
 """

@@ -243,7 +243,7 @@ def test_hostile_text_runs_nothing(browser, artifacts_dir, tmp_path):
     assert browser.execute_script("return window.__qcPwned === undefined")
     assert not css(browser, "#docview img, #docview iframe, #docview svg, #docview script, #docview a")
     assert not css(browser, "a[href^='javascript:'], [onerror], [onload], [onmouseover]")
-    assert browser.execute_script("return document.querySelectorAll('script').length") == 2  # qc-docs dropped after reading
+    assert browser.execute_script("return document.querySelectorAll('script').length") == 2  # qc-docs-0 dropped after reading
     # No dialog is open (an executed alert would leave one).
     from selenium.common.exceptions import NoAlertPresentException
     with pytest.raises(NoAlertPresentException):
@@ -265,8 +265,9 @@ def test_large_run_renders_one_page_of_rows_and_one_document(browser, artifacts_
     one(browser, '[data-open="1499"]').click()
     wait_for(lambda: css(browser, "#docview .para"), what="document view")
     assert len(css(browser, ".para")) == len(records[1499]["paragraphs"])
-    # The full-text block was read once and removed, so the DOM holds only this document's text.
-    assert browser.execute_script("return document.getElementById('qc-docs') === null")
+    # Only the full-text block holding this document was read (then removed); the others are untouched.
+    assert browser.execute_script("return document.getElementById('qc-docs-2') === null")
+    assert browser.execute_script("return document.getElementById('qc-docs-0') !== null")
     screenshot(browser, artifacts_dir, "large-01-document")
     assert severe_console_messages(browser) == []
 

@@ -327,21 +327,23 @@
   }
 
   // ---------------------------------------------------------------- full records, on demand
-  var detailLines = null;
+  var CHUNK = INDEX.chunk || 500;
+  var chunkLines = {};   // block number -> its lines, once read
   var detailCache = {};
   function detail(pos) {
     if (detailCache.hasOwnProperty(pos)) return detailCache[pos];
-    if (detailLines === null) {
-      // While the parser is still inside the (large) block, the element exists with only part of
+    var number = Math.floor(pos / CHUNK);
+    if (!chunkLines.hasOwnProperty(number)) {
+      // While the parser is still inside a (large) block, the element exists with only part of
       // its text; wait for DOMContentLoaded rather than split a truncated copy.
       if (document.readyState === 'loading') return undefined;
-      var block = $('qc-docs');
-      if (!block) return undefined;
-      detailLines = block.textContent.split('\n');
+      var block = $('qc-docs-' + number);
+      if (!block) return { error: 'document data missing from the page' };
+      chunkLines[number] = block.textContent.split('\n');
       block.remove();  // keep one copy of the text (in JS), not a second one in the DOM
     }
     var record;
-    try { record = JSON.parse(detailLines[pos] || '{}'); } catch (err) { record = { error: 'record could not be parsed' }; }
+    try { record = JSON.parse(chunkLines[number][pos - number * CHUNK] || '{}'); } catch (err) { record = { error: 'record could not be parsed' }; }
     detailCache[pos] = record;
     return record;
   }
