@@ -1,0 +1,212 @@
+"""`qualitycheck filter`: JSONL in, kept records out, rejected ones routed with a reason."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualitycheck import Checker, Config
+from qualitycheck.cli import main
+from qualitycheck.streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_NOT_OBJECT, filter_stream,
+                                    quality_fields)
+
+# Own fixture prose (never the shared seeds or dev set).
+PARAGRAPHS = [
+    "The county library reopened its main branch on Monday after a renovation that took most of the winter "
+    "and added a larger reading room, new shelving and a quiet area for students preparing for exams.",
+    "Library staff said the number of visitors on the first day was almost twice the usual figure, and that "
+    "the children's section in particular had been busy from the moment the doors opened in the morning.",
+    "The renovation was paid for with a grant from the state and with donations collected by a group of "
+    "volunteers, who held book sales and concerts over the past two years to raise the remaining money.",
+    "Opening hours will stay the same for now, but the library board plans to discuss longer evening hours "
+    "at its next meeting, once it has seen how many people use the building after work on weekdays.",
+]
+GOOD = "\n\n".join(PARAGRAPHS)
+NOISY = GOOD + "\n\nAdvertisement\n\nSubscribe to our newsletter for the latest news\n\n" + PARAGRAPHS[1]
+
+
+def records() -> list[dict]:
+    return [
+        {"id": "good", "text": GOOD, "url": "https://example.org/good", "lang_hint": "en"},
+        {"id": "noisy", "text": NOISY},
+        {"id": "tiny", "text": "Short note."},
+        {"id": "notext", "title": "no body at all"},
+        {"id": "number", "text": 42},
+    ]
+
+
+def jsonl_lines(extra_bad: bool = True) -> list[str]:
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records()]
+    if extra_bad:
+        lines.insert(2, '{"id": "broken", "text": "unterminated\n')
+        lines.insert(4, "[1, 2, 3]\n")
+        lines.insert(1, "\n")  # blank lines are skipped, not rejected
+    return lines
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(Config(spin_enabled=False))
+
+
+def test_filter_stream_keeps_and_routes_with_reasons(checker):
+    kept, rejected = io.StringIO(), io.StringIO()
+    stats = filter_stream(jsonl_lines(), kept, rejected, checker=checker)
+    kept_records = [json.loads(line) for line in kept.getvalue().splitlines()]
+    rejected_records = [json.loads(line) for line in rejected.getvalue().splitlines()]
+    assert [r["id"] for r in kept_records] == ["good", "noisy"]
+    assert stats.lines == 7 and stats.kept == 2 and stats.rejected == 5
+    # kept records keep every original field and gain a quality object
+    good = kept_records[0]
+    assert good["url"] == "https://example.org/good" and good["lang_hint"] == "en" and good["text"] == GOOD
+    assert good["quality"]["verdict"] == "keep" and good["quality"]["flagged_paragraphs"] == []
+    noisy = kept_records[1]["quality"]
+    assert noisy["labels"] == {"ad_marker": 1, "boilerplate": 1, "duplicate": 1}
+    flagged = {p["index"]: p for p in noisy["flagged_paragraphs"]}
+    assert set(flagged) == {4, 5, 6}
+    assert all(p["reasons"] for p in flagged.values())
+    assert "Advertisement" not in noisy["clean_text"]
+    reasons = {r.get("id", r.get("raw")): r["reject_reason"] for r in rejected_records}
+    assert reasons["tiny"] == "verdict_review"
+    assert reasons["notext"] == REASON_NO_TEXT and reasons["number"] == REASON_NO_TEXT
+    malformed = [r for r in rejected_records if r["reject_reason"] == REASON_MALFORMED]
+    assert len(malformed) == 1 and malformed[0]["line"] == 4 and "unterminated" in malformed[0]["raw"]
+    assert [r["raw"] for r in rejected_records if r["reject_reason"] == REASON_NOT_OBJECT] == ["[1, 2, 3]"]
+    assert stats.reasons == {"verdict_review": 1, REASON_NO_TEXT: 2, REASON_MALFORMED: 1, REASON_NOT_OBJECT: 1}
+
+
+def test_review_verdicts_and_min_score(checker):
+    kept = io.StringIO()
+    stats = filter_stream(jsonl_lines(False), kept, None, checker=checker, keep_verdicts=("keep", "review"))
+    assert [json.loads(x)["id"] for x in kept.getvalue().splitlines()] == ["good", "noisy", "tiny"]
+    noisy_score = checker.check(NOISY).score
+    assert noisy_score < 1.0
+    kept = io.StringIO()
+    stats = filter_stream(jsonl_lines(False), kept, None, checker=checker, min_score=(noisy_score + 1.0) / 2)
+    assert [json.loads(x)["id"] for x in kept.getvalue().splitlines()] == ["good"]
+    assert stats.reasons["low_score"] == 1
+
+
+def test_text_output_replaces_the_text_with_clean_text(checker):
+    kept = io.StringIO()
+    filter_stream(jsonl_lines(False), kept, checker=checker, output="text")
+    out = {json.loads(x)["id"]: json.loads(x) for x in kept.getvalue().splitlines()}
+    assert "quality" not in out["noisy"]
+    assert out["noisy"]["text"] == checker.check(NOISY).clean_text
+    assert "Subscribe" not in out["noisy"]["text"]
+    assert out["good"]["url"] == "https://example.org/good"
+
+
+def test_one_line_at_a_time(checker):
+    """Line-by-line design: a record is written before the next input line is even read,
+    so memory does not depend on input length."""
+    kept, rejected = io.StringIO(), io.StringIO()
+    source = jsonl_lines()
+    written_before_read = []
+
+    def lazy_lines():
+        for line in source:
+            written_before_read.append(kept.getvalue().count("\n") + rejected.getvalue().count("\n"))
+            yield line
+
+    filter_stream(lazy_lines(), kept, rejected, checker=checker)
+    # before reading line k, every earlier non-blank line has produced exactly one output line
+    non_blank_before = [sum(1 for x in source[:k] if x.strip()) for k in range(len(source))]
+    assert written_before_read == non_blank_before
+
+
+def test_quality_fields_are_json_safe(checker):
+    fields = quality_fields(checker.check(NOISY))
+    assert json.loads(json.dumps(fields)) == fields
+
+
+# --- the CLI ------------------------------------------------------------------------------
+
+def test_cli_stdin_to_stdout_with_rejected_gzip(tmp_path):
+    rejected = tmp_path / "rejected.jsonl.gz"
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "--rejected", str(rejected)],
+                                input="".join(jsonl_lines()))
+    assert result.exit_code == 0, result.output
+    kept_ids = [json.loads(x)["id"] for x in result.stdout.splitlines() if x.strip()]
+    assert kept_ids == ["good", "noisy"]
+    with gzip.open(rejected, "rt", encoding="utf-8") as handle:
+        reasons = sorted(json.loads(x)["reject_reason"] for x in handle)
+    assert reasons == sorted([REASON_MALFORMED, REASON_NOT_OBJECT, "verdict_review", REASON_NO_TEXT, REASON_NO_TEXT])
+    assert "kept 2, rejected 5" in result.stderr
+
+
+def test_cli_files_gzip_in_and_out(tmp_path):
+    first = tmp_path / "a.jsonl.gz"
+    with gzip.open(first, "wt", encoding="utf-8") as handle:
+        handle.writelines(jsonl_lines()[:3])
+    second = tmp_path / "b.jsonl"
+    second.write_text("".join(jsonl_lines()[3:]), encoding="utf-8")
+    out = tmp_path / "kept.jsonl.gz"
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "-q", str(first), str(second), "-o", str(out),
+                                       "--verdict", "keep", "--verdict", "review", "--output", "text"])
+    assert result.exit_code == 0, result.output
+    with gzip.open(out, "rt", encoding="utf-8") as handle:
+        kept = [json.loads(x) for x in handle]
+    assert [r["id"] for r in kept] == ["good", "noisy", "tiny"]
+    assert result.stderr == ""
+
+
+def test_cli_text_field_option():
+    lines = [json.dumps({"id": "c1", "content": GOOD}) + "\n"]
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "--text-field", "content"], input="".join(lines))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout.splitlines()[0])["quality"]["verdict"] == "keep"
+
+
+def test_shell_pipe_with_gzip_stdin(tmp_path):
+    """zcat-free: gzip bytes on stdin are recognised; output streams through a real pipe."""
+    payload = gzip.compress("".join(jsonl_lines()).encode("utf-8"))
+    rejected = tmp_path / "rej.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "--min-score", "0.7",
+                           "--rejected", str(rejected)], input=payload, capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    kept = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert [r["id"] for r in kept] == ["good", "noisy"]
+    assert len(rejected.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_shell_pipeline_downstream_reader_sees_every_line():
+    """qualitycheck filter | consumer: the consumer reads each kept line as JSON."""
+    producer = subprocess.Popen([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    consumer = subprocess.Popen([sys.executable, "-c",
+                                 "import sys, json; print(sum(1 for l in sys.stdin if json.loads(l)['quality']))"],
+                                stdin=producer.stdout, stdout=subprocess.PIPE)
+    assert producer.stdout is not None and producer.stdin is not None
+    producer.stdout.close()  # the consumer owns the read end now
+    producer.stdin.write("".join(jsonl_lines()).encode("utf-8"))
+    producer.stdin.close()
+    out, _ = consumer.communicate(timeout=300)
+    assert producer.wait(timeout=300) == 0
+    assert out.decode().strip() == "2"
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path):
+    import random
+    rng = random.Random(3)
+    # Distinct records (numbered ids, shuffled sentences) so the gzip stream is long, not one repeat.
+    lines = []
+    for i in range(300):
+        sentences = GOOD.replace("\n\n", " ").split(". ")
+        rng.shuffle(sentences)
+        lines.append(json.dumps({"id": f"r{i}-{rng.random()}", "text": GOOD + "\n\n" + ". ".join(sentences)}) + "\n")
+    whole = gzip.compress("".join(lines).encode("utf-8"))
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "kept.jsonl"
+    result = CliRunner().invoke(main, ["filter", "--no-spin", str(broken), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "filter stopped" in result.stderr
+    kept = out.read_text(encoding="utf-8").splitlines()
+    assert kept and all(json.loads(x)["quality"] for x in kept)
