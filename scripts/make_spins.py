@@ -10,6 +10,14 @@
       pseudo-documents and spins them with each spinner at three rates, writing JSONL records
       {"id", "spinner", "rate", "split", "paragraphs": [{"text", "spans": [[start, end, original], ...]}]}.
       Clean copies are written too (spinner "clean"). Nothing from the devset or the seeds is used.
+
+  python scripts/make_spins.py --fold-corpus /work/build-cache/corpus --out /work/build-cache/spin
+      cross-fitting: the detector must see LM scores of text the LM never saw, as it will at run time.
+      Writes lm_fold.tok (3 of every 4 blocks of 40 train lines, for a fold LM built with lmplz) and
+      spin_source.txt (the 4th blocks plus heldout.txt, to be spun), then:
+        lmplz -o 5 --discount_fallback < lm_fold.tok > fold.arpa && build_binary fold.arpa fold.kenlm
+        python scripts/make_spins.py --corpus spin_source.txt --out ...
+        python scripts/train_spin.py --model fold.kenlm
 """
 from __future__ import annotations
 
@@ -43,10 +51,30 @@ def build_tables() -> None:
     print("tables written to", TABLE_DIR)
 
 
-def read_documents(path: Path, min_paragraphs: int = 4, max_paragraphs: int = 14) -> list[list[str]]:
-    """Documents from a paragraph-per-line corpus; if it has no blank lines, cut it into runs of lines."""
+def fold_corpus(corpus: Path, out: Path, block: int = 40) -> None:
+    raw = (corpus / "train.txt").read_text(encoding="utf-8").splitlines()
+    tok = (corpus / "train.tok").read_text(encoding="utf-8").splitlines()
+    assert len(raw) == len(tok), "train.txt and train.tok must be line-aligned"
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "lm_fold.tok", "w", encoding="utf-8") as lm, \
+            open(out / "spin_source.txt", "w", encoding="utf-8") as src:
+        for k in range(0, len(raw), block):
+            if (k // block) % 4 == 0:
+                src.write("\n".join(raw[k:k + block]) + "\n\n")
+            else:
+                lm.write("\n".join(tok[k:k + block]) + "\n")
+        src.write((corpus / "heldout.txt").read_text(encoding="utf-8"))
+    print("fold written to", out)
+
+
+def read_documents(path: Path, min_paragraphs: int = 3, max_paragraphs: int = 10,
+                   seed: int = 5) -> list[list[str]]:
+    """Pseudo-documents of 3-10 consecutive paragraphs (news articles are about that long); a blank
+    line always ends one."""
+    rng = random.Random(seed)
     docs: list[list[str]] = []
     current: list[str] = []
+    size = rng.randint(min_paragraphs, max_paragraphs)
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line:
@@ -55,9 +83,10 @@ def read_documents(path: Path, min_paragraphs: int = 4, max_paragraphs: int = 14
             current = []
             continue
         current.append(line)
-        if len(current) >= max_paragraphs:
+        if len(current) >= size:
             docs.append(current)
             current = []
+            size = rng.randint(min_paragraphs, max_paragraphs)
     if current:
         docs.append(current)
     return [d for d in docs if len(d) >= min_paragraphs or sum(len(p) for p in d) > 1500]
@@ -85,6 +114,7 @@ def make_spinners(frequency: dict[str, int]) -> dict[str, spinners.ThesaurusSpin
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-tables", action="store_true")
+    parser.add_argument("--fold-corpus", type=Path, default=None)
     parser.add_argument("--corpus", type=Path, action="append", default=[])
     parser.add_argument("--counts", type=Path, default=ROOT / "models" / "en-unigrams.tsv.gz")
     parser.add_argument("--out", type=Path, default=Path("/work/build-cache/spin"))
@@ -92,6 +122,9 @@ def main() -> None:
     parser.add_argument("--test-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
+    if args.fold_corpus:
+        fold_corpus(args.fold_corpus, args.out)
+        return
     if args.build_tables:
         build_tables()
         if not args.corpus:

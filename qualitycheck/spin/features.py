@@ -20,9 +20,29 @@ from .lmview import LMView
 from .thesaurus import Thesaurus
 from .words import STOPWORDS
 
-RIGHT_CONTEXT = 2        # words after the span re-scored with each alternative
+RIGHT_CONTEXT = 1        # words after the span re-scored with each alternative
 MAX_CANDIDATES = 8       # most frequent neighbours tried per span (speed; originals are usually common)
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
+# A shorter string is more probable just for having fewer words. When a candidate has a different
+# number of words than the span ("life sentence" vs "life"), charge it this log10 cost per missing word
+# (about what an ordinary word costs in context) so the comparison is per word, not per string.
+WORD_COST = -2.5
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """British/American or inflectional variants ("defences"/"defenses", "recognise"/"recognize"): a
+    spinner's thesaurus does not swap these, and an American-leaning LM would prefer one spelling."""
+    if a[:3] != b[:3] or abs(len(a) - len(b)) > 2:
+        return False
+    # edit distance <= 2 on short suffix differences
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    ta, tb = a[i:], b[i:]
+    j = 0
+    while j < min(len(ta), len(tb)) and ta[-1 - j] == tb[-1 - j]:
+        j += 1
+    return max(len(ta), len(tb)) - j <= 2
 
 FEATURE_NAMES = (
     "gain", "gain_beyond_frequency", "gain_top3", "gain_positive",
@@ -82,6 +102,8 @@ class CandidateIndex:
                 surface = morph.inflect(neighbour, tag)
                 if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
                     continue
+                if spelling_variant(surface, phrase):
+                    continue
                 words = tuple(view.norm(w) for w in surface.split(" "))
                 if not all(view.contains(w) for w in words):
                     continue
@@ -105,9 +127,10 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
     """Candidate spans of one paragraph with their feature vectors (no model applied yet)."""
     tokens = view.tokenize(text)
-    raw = [t.replace("’", "'") for t, _, _ in tokens]
+    # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
+    raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
     lower = [t.lower() for t in raw]
-    words = [view.norm(t) for t in raw]
+    words = [t for t, _, _ in tokens]
     states, scores = view.forward(words)
     n = len(words)
     spans: list[Span] = []
@@ -153,6 +176,7 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             gains = []
             for cand_words, cand_uni, surface in cands:
                 alt = view.continue_score(start_state, cand_words + tuple(tail))
+                alt += (length - len(cand_words)) * WORD_COST
                 gains.append((alt - actual, cand_uni, surface))
             gains.sort(key=lambda g: -g[0])
             best_gain, best_uni, best_surface = gains[0]

@@ -32,6 +32,8 @@ class LMView:
         self.path = path
         self.tokenize_raw = tokenize or _fallback_tokenize
         self.lower = ("the" in model) and ("The" not in model)
+        # the project's tokenizer already returns normalised LM tokens; the fallback returns raw text
+        self.pre_normalised = tokenize is not None
         self.State = kenlm.State
         self._unigram: dict[str, float] = {}
 
@@ -40,7 +42,10 @@ class LMView:
         return token.lower() if self.lower else token
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
-        return self.tokenize_raw(text)
+        """(LM token, start, end) with offsets into `text`; the surface form is text[start:end]."""
+        if self.pre_normalised:
+            return self.tokenize_raw(text)
+        return [(self.norm(t), s, e) for t, s, e in self.tokenize_raw(text)]
 
     def contains(self, word: str) -> bool:
         return word in self.model
