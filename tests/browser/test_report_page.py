@@ -157,6 +157,10 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     if len(flagged) > 1:
         press(browser, "f")
         assert browser.switch_to.active_element.get_attribute("id") == flagged[1].get_attribute("id")
+        press(browser, "F")
+        assert browser.switch_to.active_element.get_attribute("id") == flagged[0].get_attribute("id")
+    press(browser, "F")  # before the first: wraps to the last flagged paragraph
+    assert browser.switch_to.active_element.get_attribute("id") == flagged[-1].get_attribute("id")
 
     # Cleaned text in the second tab.
     press(browser, "c")
@@ -167,6 +171,11 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     press(browser, "c")
 
     # Decision by key, then next/previous document by key.
+    press(browser, "a")
+    assert one(browser, "#decide-keep").get_attribute("aria-pressed") == "true"
+    press(browser, "u")
+    assert one(browser, "#decide-keep").get_attribute("aria-pressed") == "false"
+    assert one(browser, "#decision-counts").get_attribute("textContent") == "no decisions yet"
     press(browser, "d")
     assert one(browser, "#decide-drop").get_attribute("aria-pressed") == "true"
     if wanted + 1 < len(records):

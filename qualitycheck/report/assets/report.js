@@ -529,6 +529,8 @@
       [el('pre', { className: 'clean', id: 'clean-text', text: str(record.clean_text) || '(no cleaned text)' })]);
     pane.appendChild(annotated);
     pane.appendChild(clean);
+    pane.appendChild(el('p', { className: 'keys', text: 'Keys: n/j next document · p/k previous · f next flagged paragraph · ' +
+      'F previous flagged · a keep · d drop · u clear decision · c cleaned/annotated text · Esc back to the list' }));
   }
 
   function showTab(tab) {
