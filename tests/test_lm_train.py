@@ -1,0 +1,218 @@
+"""qualitycheck.lm.train: the pure numpy modified Kneser-Ney estimator behind `train-lm`."""
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.lm.model import LanguageModel
+from qualitycheck.lm.tokenize import normalize
+from qualitycheck.lm.train import FALLBACK_DISCOUNTS, estimate, train_arpa
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def read_arpa(path: Path) -> dict[str, tuple[float, float | None]]:
+    """{ngram: (log10 prob, log10 backoff or None)} of an ARPA file (plain or gzip)."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    out: dict[str, tuple[float, float | None]] = {}
+    section = 0
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"\\(\d+)-grams:", line)
+            if m:
+                section = int(m.group(1))
+                continue
+            if not section or not line or line.startswith("\\"):
+                continue
+            parts = line.split("\t")
+            out[parts[1]] = (float(parts[0]), float(parts[2]) if len(parts) > 2 else None)
+    return out
+
+
+# --- hand-computed values -------------------------------------------------------------------------
+# Corpus (3 sentences):  "a b c" / "a b" / "b c a", order 2.
+#
+# Bigram raw counts: <s> a:2, a b:2, b c:2, then c </s>, b </s>, <s> b, c a, a </s>: 1 each.
+#   counts-of-counts n1=5, n2=3, n3=0 -> n3 == 0, so the fallback discounts 0.5, 1, 1.5 apply.
+# Unigram adjusted counts = distinct left neighbours: a {<s>, c}=2, b {a, <s>}=2, c {b}=1,
+#   </s> {c, b, a}=3; n1=1, n2=2, n3=1, n4=0; Y = 1/(1+2*2) = 0.2;
+#   D1 = 1 - 2*0.2*2/1 = 0.2, D2 = 2 - 3*0.2*1/2 = 1.7, D3+ = 3 - 4*0.2*0/1 = 3.0.
+# Unigrams: total 8, gamma = (0.2*1 + 1.7*2 + 3.0*1)/8 = 0.825, |V| = 5 (a b c </s> <unk>):
+#   p(a) = p(b) = (2-1.7)/8 + 0.825/5 = 0.2025;  p(c) = (1-0.2)/8 + 0.165 = 0.265;
+#   p(</s>) = (3-3)/8 + 0.165 = 0.165;  p(<unk>) = 0.165.            (sum = 1)
+# Bigrams (fallback D): context <s> {a:2, b:1}: total 3, gamma = (0.5*1 + 1*1)/3 = 0.5
+#   p(a|<s>) = (2-1)/3 + 0.5*0.2025 = 0.434583..;  p(b|<s>) = 0.5/3 + 0.5*0.2025 = 0.267916..
+#   context a {b:2, </s>:1}: p(b|a) = 1/3 + 0.10125;  p(</s>|a) = 0.5/3 + 0.5*0.165
+#   context b {c:2, </s>:1}: p(c|b) = 1/3 + 0.5*0.265;  p(</s>|b) = 0.5/3 + 0.0825
+#   context c {</s>:1, a:1}: total 2, gamma = (0.5+0.5)/2 = 0.5;
+#     p(</s>|c) = 0.5/2 + 0.0825 = 0.3325;  p(a|c) = 0.25 + 0.10125 = 0.35125
+HAND_PROBS = {
+    "<unk>": 0.165, "a": 0.2025, "b": 0.2025, "c": 0.265, "</s>": 0.165,
+    "<s> a": 1 / 3 + 0.10125, "<s> b": 0.5 / 3 + 0.10125,
+    "a b": 1 / 3 + 0.10125, "a </s>": 0.5 / 3 + 0.0825,
+    "b c": 1 / 3 + 0.1325, "b </s>": 0.5 / 3 + 0.0825,
+    "c </s>": 0.3325, "c a": 0.35125,
+}
+HAND_BACKOFFS = {"<s>": 0.5, "a": 0.5, "b": 0.5, "c": 0.5, "</s>": 1.0, "<unk>": 1.0}
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    p = tmp_path / "tiny.txt"
+    p.write_text("a b c\na b\nb c a\n", encoding="utf-8")
+    return p
+
+
+def test_hand_computed_discounts_and_probabilities(tiny, tmp_path):
+    out = tmp_path / "tiny.arpa"
+    stats = train_arpa([str(tiny)], str(out), order=2, language="xx")
+    assert stats.discounts[0] == pytest.approx((0.2, 1.7, 3.0))
+    assert stats.discounts[1] == FALLBACK_DISCOUNTS and stats.fallback_orders == [2]
+    assert stats.counts_of_counts[1][:3] == [5, 3, 0]
+    assert stats.ngrams == [6, 8] and stats.tokens == 8 and stats.sentences == 3
+    arpa = read_arpa(out)
+    assert set(arpa) == set(HAND_PROBS) | {"<s>"}
+    assert arpa["<s>"][0] == 0.0                       # lmplz writes <s> with log10 p = 0
+    for gram, p in HAND_PROBS.items():
+        assert arpa[gram][0] == pytest.approx(math.log10(p), abs=2e-6), gram
+    for word, b in HAND_BACKOFFS.items():
+        assert arpa[word][1] == pytest.approx(math.log10(b), abs=2e-6), word
+    # Every unigram distribution sums to one.
+    assert sum(10 ** arpa[w][0] for w in ("<unk>", "a", "b", "c", "</s>")) == pytest.approx(1.0, abs=1e-5)
+    # KenLM reads the file and scores a sentence as the product of the hand values.
+    m = LanguageModel.load(str(out))
+    assert m.language == "xx" and m.order == 2
+    expect = math.log10(HAND_PROBS["<s> a"] * HAND_PROBS["a b"] * HAND_PROBS["b </s>"])
+    assert m.score_tokens(["a", "b"]).sum() == pytest.approx(expect, abs=1e-5)
+    # Unseen bigram backs off: p(a|b) = gamma(b) * p(a)
+    assert m.score_tokens(["b", "a"], eos=False)[1] == pytest.approx(math.log10(0.5 * 0.2025), abs=1e-5)
+
+
+def test_training_tokenises_raw_text_like_scoring(tmp_path):
+    raw = tmp_path / "raw.txt"
+    raw.write_text("\u201cThe Mayor\u2019s plan,\u201d she said, \u201ccosts 1,250 dollars.\u201d\n"
+                   "THE MAYOR'S PLAN COSTS 9,999 DOLLARS.\n", encoding="utf-8")
+    out = tmp_path / "m.arpa"
+    train_arpa([str(raw)], str(out), order=2, language="en")
+    unigrams = {g for g in read_arpa(out) if " " not in g}
+    tokens = set(normalize(raw.read_text(encoding="utf-8")).split())
+    assert unigrams == tokens | {"<s>", "</s>", "<unk>"}
+    m = LanguageModel.load(str(out))
+    # Different surface forms that normalise alike score alike, and none is out of vocabulary.
+    a = m.score_text("The Mayor's plan costs 4,321 dollars.")
+    b = m.score_text("the MAYOR\u2019S Plan costs 1,000 dollars.")
+    assert a.logprobs.tolist() == b.logprobs.tolist()
+    assert not a.oov.any()
+
+
+def test_tiny_model_prefers_seen_sentences_to_shuffled(tmp_path):
+    rng = random.Random(3)
+    subjects = ["the mayor", "a spokesman", "the committee", "local police", "the minister"]
+    verbs = ["said", "announced", "confirmed", "denied", "reported"]
+    objects = ["the new budget", "a delay in the project", "the arrest of a suspect",
+               "plans for a new school", "an increase in taxes"]
+    when = ["on monday", "last week", "this morning", "in a statement", "on tuesday"]
+    seen = [f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)} {rng.choice(when)} ."
+            for _ in range(400)]
+    corpus = tmp_path / "news.txt"
+    corpus.write_text("\n".join(seen) + "\n", encoding="utf-8")
+    out = tmp_path / "news.arpa.gz"
+    train_arpa([str(corpus)], str(out), order=3)
+    with gzip.open(out, "rt", encoding="utf-8") as f:
+        assert f.readline().strip() == "\\data\\"
+    m = LanguageModel.load(str(out))
+    assert m.language == "en"            # detected from the training text
+    wins = 0
+    for s in seen[:50]:
+        words = s.split()
+        shuffled = words[:]
+        while shuffled == words:
+            rng.shuffle(shuffled)
+        wins += m.perplexity(s) < m.perplexity(" ".join(shuffled))
+    assert wins == 50
+
+
+def test_empty_corpus_is_an_error(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("\n  \n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        train_arpa([str(p)], str(tmp_path / "x.arpa"), order=3, language="en")
+    with pytest.raises(ValueError):
+        estimate(["a b"], order=0)
+
+
+def test_higher_order_than_sentences_is_fine(tmp_path):
+    p = tmp_path / "short.txt"
+    p.write_text("yes\nno\nyes no\nno yes yes\n", encoding="utf-8")
+    out = tmp_path / "s.arpa"
+    stats = train_arpa([str(p)], str(out), order=5, language="en")
+    assert stats.ngrams[0] == 5 and all(n > 0 for n in stats.ngrams)
+    m = LanguageModel.load(str(out))
+    assert m.order == 5 and math.isfinite(m.perplexity("yes no yes"))
+
+
+# --- agreement with KenLM's lmplz -------------------------------------------------------------------
+
+def _find_lmplz() -> str | None:
+    for cand in (os.environ.get("QUALITYCHECK_LMPLZ"), shutil.which("lmplz"),
+                 str(REPO / "models" / ".build" / "bin" / "lmplz")):
+        if cand and Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+def _synthetic_corpus(n_sentences: int, seed: int) -> list[str]:
+    """Zipf-ish vocabulary with word-to-word preferences, so every order has varied counts."""
+    rng = random.Random(seed)
+    # letters only: the shared tokenizer maps digits to 0
+    vocab = ["w" + "".join("abcdefghij"[int(d)] for d in str(i)) for i in range(3000)]
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    follow = {w: rng.sample(vocab[:400], 12) for w in vocab}
+    lines = []
+    for _ in range(n_sentences):
+        w = rng.choices(vocab, weights)[0]
+        sent = [w]
+        for _ in range(rng.randint(2, 14)):
+            w = rng.choice(follow[w]) if rng.random() < 0.7 else rng.choices(vocab, weights)[0]
+            sent.append(w)
+        lines.append(" ".join(sent))
+    return lines
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_matches_lmplz(tmp_path, order):
+    lmplz = _find_lmplz()
+    if lmplz is None:
+        pytest.skip("lmplz not found (PATH, $QUALITYCHECK_LMPLZ or models/.build/bin; built by models/build.sh)")
+    lines = _synthetic_corpus(4000, seed=order)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ref = tmp_path / "lmplz.arpa"
+    with open(corpus, "rb") as fin, open(ref, "wb") as fout:
+        proc = subprocess.run([lmplz, "-o", str(order), "-S", "200M", "-T", str(tmp_path)],
+                              stdin=fin, stdout=fout, stderr=subprocess.PIPE, check=True)
+    log = proc.stderr.decode("utf-8", "replace")
+    ref_d = [tuple(float(x) for x in m) for m in
+             re.findall(r"^\d+ \d+ D1=(\S+) D2=(\S+) D3\+=(\S+)$", log, flags=re.M)]
+    assert len(ref_d) == order, log
+
+    out = tmp_path / "ours.arpa"
+    stats = train_arpa([str(corpus)], str(out), order=order, language="en")
+    assert not stats.fallback_orders
+    for ours, theirs in zip(stats.discounts, ref_d):
+        assert ours == pytest.approx(theirs, abs=1e-4)
+
+    a, b = read_arpa(ref), read_arpa(out)
+    assert set(a) == set(b)
+    worst_p = max(abs(a[g][0] - b[g][0]) for g in a)
+    worst_b = max(abs((a[g][1] or 0.0) - (b[g][1] or 0.0)) for g in a)
+    assert worst_p < 1e-5 and worst_b < 1e-5, (worst_p, worst_b)
