@@ -111,6 +111,13 @@ def test_overview_counts_match_documents(tmp_path):
     assert sum(bars) == len(records)
 
 
+def test_histogram_bins_include_their_lower_edge(tmp_path):
+    from qualitycheck.report.html import build_overview
+    rows = [{"verdict": "keep", "labels": {}, "language": "en", "score": s} for s in (0.35, 0.0, 1.0, 0.9999, 0.05)]
+    histogram = build_overview(rows).histogram
+    assert histogram[7] == 1 and histogram[0] == 1 and histogram[1] == 1 and histogram[19] == 2
+
+
 def test_thresholds_shown_from_run_json_or_defaults(tmp_path):
     config = Config().updated(keep_threshold=0.93).to_dict()
     with_run = write_run(tmp_path / "a", synthetic_records(5), config=config)

@@ -40,7 +40,7 @@ REPORT_FILE = "report.html"
 
 # The verdicts the scorer emits, in the order the overview lists them.
 VERDICTS = ("keep", "review", "drop")
-HISTOGRAM_BINS = 20
+HISTOGRAM_BINS = 20  # report.js assumes bins of equal width over [0, 1]
 DOCS_PER_CHUNK = 500  # documents per embedded full-text block; ~3 MB for typical news articles
 
 
@@ -210,7 +210,8 @@ def build_overview(rows: Iterable[dict[str, Any]]) -> Overview:
         if score is None:
             unscored += 1
         else:
-            histogram[min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS)))] += 1
+            # Rounded before flooring so 0.35 lands in [0.35, 0.40), as the page's range filter has it.
+            histogram[min(HISTOGRAM_BINS - 1, max(0, math.floor(round(score * HISTOGRAM_BINS, 6))))] += 1
     return Overview(documents, verdicts, label_docs, label_pars, spun, errors, languages,
                     histogram, unscored)
 
@@ -298,6 +299,11 @@ def _histogram_svg(overview: Overview, config: dict[str, Any]) -> str:
     for i, count in enumerate(overview.histogram):
         bar_h = plot_h * count / peak
         x = left + i * bar_w
+        # Full-height transparent target so short bars are easy to click; both filter the table.
+        parts.append(f'<rect class="bin-target" x="{x:.1f}" y="{top}" width="{bar_w - 1:.1f}" '
+                     f'height="{plot_h}" data-bin="{i}" tabindex="0" role="button" '
+                     f'aria-label="show documents scoring {i / HISTOGRAM_BINS:.2f} to '
+                     f'{(i + 1) / HISTOGRAM_BINS:.2f} ({count})"></rect>')
         parts.append(f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" '
                      f'width="{bar_w - 1:.1f}" height="{bar_h:.1f}" data-bin="{i}" data-count="{count}">'
                      f'<title>score {i / HISTOGRAM_BINS:.2f}–{(i + 1) / HISTOGRAM_BINS:.2f}: '
@@ -360,7 +366,7 @@ def _overview_html(overview: Overview, run: RunData) -> str:
     <p class="muted">languages: {_esc(language_text) or "none"}</p>
   </div>
   <div class="card hist"><h3>Document scores</h3>{_histogram_svg(overview, run.config)}
-    <p class="muted">0 = worst, 1 = cleanest; dashed lines: verdict thresholds.</p></div>
+    <p class="muted">0 = worst, 1 = cleanest; dashed lines: verdict thresholds. Click a bar to list its documents.</p></div>
   <div class="card"><h3>Thresholds in force</h3><p class="muted">{_esc(source)}</p>
     <div class="thresholds-wrap" tabindex="0" aria-label="Thresholds"><table class="counts thresholds" data-config-source="{_esc(run.config_source)}"><tbody>{threshold_rows}</tbody></table></div>
   </div>
@@ -466,6 +472,8 @@ document view need it.</p></noscript>
   <label>Verdict<select id="f-verdict"><option value="">all</option></select></label>
   <label>Label<select id="f-label"><option value="">any</option><option value="__flagged">any flag</option><option value="__none">no flags</option></select></label>
   <label>Language<select id="f-language"><option value="">all</option></select></label>
+  <label>Score from<input type="number" id="f-score-min" min="0" max="1" step="0.05" placeholder="0"></label>
+  <label>Score below<input type="number" id="f-score-max" min="0" max="1.01" step="0.05" placeholder="any"></label>
   <label>Decision<select id="f-decision"><option value="">all</option><option value="__none">undecided</option><option value="keep">keep</option><option value="drop">drop</option></select></label>
   <label>Per page<select id="f-pagesize"><option>50</option><option selected>100</option><option>250</option><option>500</option></select></label>
 </div>

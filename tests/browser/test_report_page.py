@@ -110,6 +110,15 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     Select(one(browser, "#f-language")).select_by_value(language)
     assert len(css(browser, "#docs-body tr[data-pos]")) == min(100, sum(1 for r in records if (r.get("language") or "(none)") == language))
     Select(one(browser, "#f-language")).select_by_value("")
+    # Clicking a histogram bar lists exactly the documents counted in it.
+    bars = [(int(b.get_attribute("data-count")), b.get_attribute("data-bin")) for b in css(browser, ".hist rect.bar[data-bin]")]
+    count, number = max(bars)
+    one(browser, f'.hist rect.bin-target[data-bin="{number}"]').click()
+    assert len(css(browser, "#docs-body tr[data-pos]")) == min(count, 100)
+    one(browser, "#f-score-min").clear()
+    one(browser, "#f-score-max").clear()
+    browser.execute_script("document.getElementById('f-score-max').dispatchEvent(new Event('change'))")
+    assert len(css(browser, "#docs-body tr[data-pos]")) == min(len(records), 100)
     # Shortcut letters typed into the search box are text, not commands.
     search = one(browser, "#f-search")
     search.send_keys("npjk")

@@ -159,7 +159,9 @@
       verdict: $('f-verdict').value,
       label: $('f-label').value,
       language: $('f-language').value,
-      decision: $('f-decision').value
+      decision: $('f-decision').value,
+      scoreMin: parseFloat($('f-score-min').value),
+      scoreMax: parseFloat($('f-score-max').value)
     };
   }
 
@@ -174,6 +176,12 @@
     if (f.decision) {
       var d = decisionOf(row.id);
       if (f.decision === '__none' ? d : d !== f.decision) return false;
+    }
+    if (!isNaN(f.scoreMin) || !isNaN(f.scoreMax)) {
+      var score = num(row.score);
+      if (score === null) return false;
+      if (!isNaN(f.scoreMin) && score < f.scoreMin) return false;
+      if (!isNaN(f.scoreMax) && score >= f.scoreMax) return false;
     }
     if (f.q && str(row.id).toLowerCase().indexOf(f.q) < 0 && str(row.path).toLowerCase().indexOf(f.q) < 0) return false;
     return true;
@@ -286,8 +294,23 @@
     fillSelect($('f-label'), LABELS.map(function (l) { return [l, l]; }));
     fillSelect($('f-language'), Object.keys(languages).sort(function (a, b) { return languages[b] - languages[a] || (a < b ? -1 : 1); })
       .map(function (l) { return [l, l + ' (' + languages[l] + ')']; }));
-    ['f-verdict', 'f-label', 'f-language', 'f-decision'].forEach(function (id) {
+    ['f-verdict', 'f-label', 'f-language', 'f-decision', 'f-score-min', 'f-score-max'].forEach(function (id) {
       $(id).addEventListener('change', function () { state.page = 0; refreshList(); });
+    });
+    // A histogram bar fills the score range; the last bin includes 1.0, as in the Python binning.
+    var bins = document.querySelectorAll('.hist .bin-target');
+    Array.prototype.forEach.call(bins, function (target) {
+      function pick() {
+        var bin = parseInt(target.getAttribute('data-bin'), 10);
+        $('f-score-min').value = (bin / bins.length).toFixed(2);
+        $('f-score-max').value = bin === bins.length - 1 ? '1.01' : ((bin + 1) / bins.length).toFixed(2);
+        state.page = 0; refreshList();
+        $('docs-heading').scrollIntoView();
+      }
+      target.addEventListener('click', pick);
+      target.addEventListener('keydown', function (event) {
+        if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); pick(); }
+      });
     });
     var searchTimer = null;
     $('f-search').addEventListener('input', function () {
