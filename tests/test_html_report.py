@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 from synthetic import (HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record,  # noqa: E402
-                       synthetic_records, write_run)
+                       scan_seeds, synthetic_records, write_run)
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.report.html import embed_json, load_run, write_html_report  # noqa: E402
@@ -210,18 +210,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 def test_report_of_scanned_seeds(tmp_path):
     """The page built from a real scan: every record embedded, counts equal to documents.jsonl."""
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"{seeds} not present (shared seeds are outside the repo)")
-    try:
-        from qualitycheck.run import scan
-    except ImportError as err:
-        pytest.skip(f"scanner not importable: {err}")
-    run = tmp_path / "seeds-run"
-    scan([str(seeds)], run, jobs=1, html=True)
+    run = scan_seeds(tmp_path / "seeds-run", html=True)
     page = (run / "report.html").read_text(encoding="utf-8")
     records = [json.loads(line) for line in (run / "documents.jsonl").read_text(encoding="utf-8").split("\n") if line]
-    assert len(records) == len([p for p in seeds.iterdir() if p.suffix == ".txt"])
+    assert len(records) == len([p for p in (SHARED / "seeds").iterdir() if p.suffix == ".txt"])
     found = blocks(page)
     assert [json.loads(line) for line in doc_lines(found)] == records
     verdicts = Counter(r["verdict"] for r in records)

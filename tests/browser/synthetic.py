@@ -138,6 +138,22 @@ def synthetic_records(count: int, seed: int = 7) -> list[dict[str, Any]]:
     return [make_record(i, rng, fixed[i] if i < len(fixed) else None) for i in range(count)]
 
 
+def scan_seeds(run_dir: Path, html: bool) -> Path:
+    """Not synthetic: a real `qualitycheck scan` of ../shared/seeds into run_dir, for tests that want
+    the scanner's actual output. Skips the calling test when the seeds or the scanner are missing."""
+    import pytest
+
+    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} not present (the shared seeds live outside the repo)")
+    try:
+        from qualitycheck.run import scan
+    except ImportError as err:
+        pytest.skip(f"scanner not importable: {err}")
+    scan([str(seeds)], run_dir, jobs=1, html=html)
+    return run_dir
+
+
 def write_run(run_dir: Path, records: list[dict[str, Any]], config: dict[str, Any] | None = None,
               with_run_json: bool = True) -> Path:
     """Write documents.jsonl (and run.json unless told not to) into run_dir."""

@@ -12,31 +12,18 @@ from pathlib import Path
 
 import pytest
 from browserkit import require_browser, screenshot, severe_console_messages
-from synthetic import HOSTILE_ID, HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record, synthetic_records, write_run
+from synthetic import (HOSTILE_ID, HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record, scan_seeds,
+                       synthetic_records, write_run)
 
 from qualitycheck.decisions import apply_decisions, load_decisions
 from qualitycheck.report.html import write_html_report
 
 pytestmark = pytest.mark.browser
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 
 def read_records(run: Path) -> list[dict]:
     text = (run / "documents.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.split("\n") if line.strip()]
-
-
-def seeds_run(tmp_path: Path) -> Path:
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"{seeds} not present (shared seeds live outside the repo)")
-    try:
-        from qualitycheck.run import scan
-    except ImportError as err:
-        pytest.skip(f"scanner not importable yet: {err}")
-    run = tmp_path / "seeds"
-    scan([str(seeds)], run, jobs=1, html=False)
-    return run
 
 
 def fixture_run(tmp_path: Path) -> Path:
@@ -74,7 +61,7 @@ def open_page(driver, path: Path, fragment: str = ""):
 
 @pytest.mark.parametrize("source", ["fixture", "seeds"])
 def test_review_flow(browser, artifacts_dir, tmp_path, source):
-    run = fixture_run(tmp_path) if source == "fixture" else seeds_run(tmp_path)
+    run = fixture_run(tmp_path) if source == "fixture" else scan_seeds(tmp_path / "seeds", html=False)
     records = read_records(run)
     page = write_html_report(run)
     open_page(browser, page)
