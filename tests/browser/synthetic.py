@@ -138,20 +138,29 @@ def synthetic_records(count: int, seed: int = 7) -> list[dict[str, Any]]:
     return [make_record(i, rng, fixed[i] if i < len(fixed) else None) for i in range(count)]
 
 
-def scan_seeds(run_dir: Path, html: bool) -> Path:
-    """Not synthetic: a real `qualitycheck scan` of ../shared/seeds into run_dir, for tests that want
-    the scanner's actual output. Skips the calling test when the seeds or the scanner are missing."""
+def scan_folder(folder: Path, run_dir: Path, html: bool) -> Path:
+    """Not synthetic: a real `qualitycheck scan` of `folder` into run_dir, for tests that want the
+    scanner's actual output. Skips the calling test when the folder or the scanner is missing."""
     import pytest
 
-    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"{seeds} not present (the shared seeds live outside the repo)")
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not present")
     try:
         from qualitycheck.run import scan
     except ImportError as err:
         pytest.skip(f"scanner not importable: {err}")
-    scan([str(seeds)], run_dir, jobs=1, html=html)
+    scan([str(folder)], run_dir, jobs=1, html=html)
     return run_dir
+
+
+def scan_seeds(run_dir: Path, html: bool) -> Path:
+    """Scan ../shared/seeds (outside the repo; the test skips when it is absent)."""
+    return scan_folder(Path(__file__).resolve().parents[2].parent / "shared" / "seeds", run_dir, html)
+
+
+def scan_examples(run_dir: Path, html: bool) -> Path:
+    """Scan the repo's shipped examples/news."""
+    return scan_folder(Path(__file__).resolve().parents[2] / "examples" / "news", run_dir, html)
 
 
 def write_run(run_dir: Path, records: list[dict[str, Any]], config: dict[str, Any] | None = None,

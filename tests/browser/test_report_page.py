@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browserkit import require_browser, screenshot, severe_console_messages
-from synthetic import (HOSTILE_ID, HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record, scan_seeds,
+from synthetic import (HOSTILE_ID, HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record, scan_examples, scan_seeds,
                        synthetic_records, write_run)
 
 from qualitycheck.decisions import apply_decisions, load_decisions
@@ -59,9 +59,14 @@ def open_page(driver, path: Path, fragment: str = ""):
              what="page script to finish first render")
 
 
-@pytest.mark.parametrize("source", ["fixture", "seeds"])
+@pytest.mark.parametrize("source", ["fixture", "seeds", "examples"])
 def test_review_flow(browser, artifacts_dir, tmp_path, source):
-    run = fixture_run(tmp_path) if source == "fixture" else scan_seeds(tmp_path / "seeds", html=False)
+    if source == "fixture":
+        run = fixture_run(tmp_path)
+    elif source == "seeds":
+        run = scan_seeds(tmp_path / "seeds", html=False)
+    else:
+        run = scan_examples(tmp_path / "examples", html=False)
     records = read_records(run)
     page = write_html_report(run)
     open_page(browser, page)
