@@ -128,16 +128,11 @@ class LanguageModel:
         return lp
 
     def _full(self, tokens: list[str], bos: bool, eos: bool):
-        n = len(tokens) + (1 if eos else 0)
-        lp = np.empty(n, dtype=np.float64)
-        lens = np.empty(n, dtype=np.int16)
-        oov = np.empty(n, dtype=bool)
-        if n:
-            for i, (s, ln, o) in enumerate(self._m.full_scores(" ".join(tokens), bos=bos, eos=eos)):
-                lp[i] = s
-                lens[i] = ln
-                oov[i] = o
-        return lp, lens, oov
+        if not tokens and not eos:
+            return np.empty(0), np.empty(0, dtype=np.int16), np.empty(0, dtype=bool)
+        lp, lens, oov = zip(*self._m.full_scores(" ".join(tokens), bos=bos, eos=eos))
+        return (np.array(lp, dtype=np.float64), np.array(lens, dtype=np.int16),
+                np.array(oov, dtype=bool))
 
     def score_text(self, text: str) -> ParagraphLM:
         """Tokenise ``text`` with the shared tokenizer and score it as one sentence (<s> ... </s>)."""

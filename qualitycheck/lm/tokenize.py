@@ -47,14 +47,22 @@ _CHAR_MAP = str.maketrans({
     "\u2212": "-",
 })
 _DIGIT_RE = re.compile(r"\d")
+# Raw token -> normalised token. Tokens repeat heavily (Zipf), so this halves tokenising time; the
+# cap bounds memory on endless streams of new words (past it, new tokens are just not cached).
+_CACHE: dict[str, str] = {}
+_CACHE_MAX = 500_000
 
 
 def normalize_token(token: str) -> str:
     """Canonical form of one raw token (see module docstring)."""
     if token == "\u2026" or (len(token) > 1 and token.startswith(".")):
         return "..."
-    t = unicodedata.normalize("NFKC", token).translate(_CHAR_MAP).lower()
-    if any(c.isdigit() for c in t):
+    if token.isascii():
+        # Fast path (most tokens): NFKC leaves ASCII alone and only the backtick needs mapping.
+        t = token.lower() if token != "`" else "'"
+    else:
+        t = unicodedata.normalize("NFKC", token).translate(_CHAR_MAP).lower()
+    if not t.isalpha() and any(c.isdigit() for c in t):
         t = _DIGIT_RE.sub("0", t)
     return t
 
@@ -62,13 +70,18 @@ def normalize_token(token: str) -> str:
 def tokenize_with_spans(text: str) -> list[tuple[str, int, int]]:
     """Normalised tokens with their (start, end) character offsets into ``text`` as given."""
     out: list[tuple[str, int, int]] = []
+    cache = _CACHE
     for m in _TOKEN_RE.finditer(text):
-        tok = normalize_token(m.group())
-        if not tok or tok.isspace():   # NFKC can turn some symbols into spaces
-            continue
-        # NFKC may expand one character into several words (e.g. U+33A1); keep it one token
-        # without inner spaces so that the whitespace-joined form round-trips.
-        out.append((tok.replace(" ", ""), m.start(), m.end()))
+        raw = m.group()
+        tok = cache.get(raw)
+        if tok is None:
+            # NFKC can turn some symbols into spaces or expand one character into several words
+            # (e.g. U+33A1): drop inner spaces so the whitespace-joined form round-trips.
+            tok = normalize_token(raw).replace(" ", "")
+            if len(cache) < _CACHE_MAX:
+                cache[raw] = tok
+        if tok:
+            out.append((tok, m.start(), m.end()))
     return out
 
 

@@ -1,0 +1,167 @@
+"""Language-model figures: load time, resident memory with 1 and 2 workers, scoring throughput, trainer.
+
+- load: seconds from a fresh Python process calling ``LanguageModel.load`` to the model being usable
+  (median of --runs separate processes; the file is in the page cache after the first).
+- memory: each worker process loads the model and scores every paragraph; RSS and PSS (proportional
+  set size: shared pages divided among the processes mapping them) are read from
+  /proc/<pid>/smaps_rollup after scoring. With the memory-mapped binary model the model's pages are
+  shared, so total PSS with 2 workers stays well below twice the 1-worker figure.
+- throughput: paragraphs/s and tokens/s of ``score_text`` (tokenise + score) in one process.
+- train (``--train-words N``): ``train_arpa`` on the first N words of the text, order --order; wall
+  time and peak RSS of a separate process.
+
+Text: --text FILE (one paragraph per line), else models/.build/corpus/heldout.txt written by
+models/build.sh, else paragraphs invented here from a fixed seed (fine for speed, not for quality).
+
+Usage: python bench/bench_lm.py [--text FILE] [--runs 5] [--paragraphs 5000] [--train-words 1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def load_paragraphs(path: Path | None, limit: int) -> list[str]:
+    if path is None:
+        default = REPO / "models" / ".build" / "corpus" / "heldout.txt"
+        path = default if default.exists() else None
+    if path is not None:
+        with open(path, encoding="utf-8") as f:
+            paras = [line.strip() for line in f if line.strip()]
+        return paras[:limit]
+    rng = random.Random(0)
+    words = ("the council said on monday that a new plan for the city would cost more than "
+             "expected and officials were asked to explain why the project had been delayed").split()
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(20, 80))) + "." for _ in range(limit)]
+
+
+def _memory() -> dict[str, int]:
+    out = {}
+    with open(f"/proc/{os.getpid()}/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                out[key.lower() + "_kb"] = int(rest.split()[0])
+    return out
+
+
+def _worker(model_path: str | None, paragraphs: list[str], barrier, queue) -> None:
+    from qualitycheck.lm.model import LanguageModel
+
+    m = LanguageModel.load(model_path)
+    for p in paragraphs:
+        m.score_text(p)
+    barrier.wait()            # every worker has touched its pages: now PSS is shared fairly
+    queue.put(_memory())
+    barrier.wait()            # stay alive until all have measured
+
+
+def memory_with_workers(model_path: str | None, paragraphs: list[str], n: int) -> dict:
+    ctx = mp.get_context("spawn")   # fresh interpreters, like a process pool with spawn
+    barrier, queue = ctx.Barrier(n), ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(model_path, paragraphs, barrier, queue)) for _ in range(n)]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    return {"workers": n,
+            "rss_mb_each": [round(r["rss_kb"] / 1024, 1) for r in results],
+            "pss_mb_total": round(sum(r["pss_kb"] for r in results) / 1024, 1)}
+
+
+def load_times(model_path: str | None, runs: int) -> dict:
+    code = ("import time,sys; t=time.perf_counter(); from qualitycheck.lm.model import LanguageModel; "
+            f"m=LanguageModel.load({model_path!r}); m.score_text('warm up'); "
+            "print(time.perf_counter()-t)")
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return {"load_s_median": round(statistics.median(times), 4), "load_s_all": [round(t, 4) for t in times]}
+
+
+def throughput(model_path: str | None, paragraphs: list[str]) -> dict:
+    from qualitycheck.lm.model import LanguageModel
+    from qualitycheck.lm.tokenize import tokenize
+
+    m = LanguageModel.load(model_path)
+    m.score_text(paragraphs[0])
+    t = time.perf_counter()
+    n_tok = 0
+    for p in paragraphs:
+        n_tok += len(m.score_text(p).tokens)
+    dt = time.perf_counter() - t
+    t = time.perf_counter()
+    for p in paragraphs:
+        tokenize(p)
+    dt_tok = time.perf_counter() - t
+    return {"paragraphs": len(paragraphs), "tokens": n_tok, "seconds": round(dt, 3),
+            "paragraphs_per_s": round(len(paragraphs) / dt, 1), "tokens_per_s": round(n_tok / dt),
+            "tokenize_share": round(dt_tok / dt, 2)}
+
+
+def train_figures(paragraphs_path: Path | None, words: int, order: int) -> dict:
+    src = paragraphs_path or REPO / "models" / ".build" / "corpus" / "train.txt"
+    if not src.exists():
+        return {"skipped": f"no training text at {src} (run models/build.sh or pass --text)"}
+    with tempfile.TemporaryDirectory() as tmp:
+        part = Path(tmp) / "part.txt"
+        n = 0
+        with open(src, encoding="utf-8") as fin, open(part, "w", encoding="utf-8") as fout:
+            for line in fin:
+                fout.write(line)
+                n += len(line.split())
+                if n >= words:
+                    break
+        code = ("import json,resource,sys; from qualitycheck.lm.train import train_arpa; "
+                f"s=train_arpa([{str(part)!r}], {str(Path(tmp) / 'm.arpa.gz')!r}, order={order}, language='en'); "
+                "print(json.dumps({'seconds': s.seconds, 'tokens': s.tokens, 'ngrams': s.ngrams, "
+                "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, 1)}))")
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        res["arpa_gz_mb"] = round((Path(tmp) / "m.arpa.gz").stat().st_size / 2**20, 1)
+        res["order"] = order
+        res["words_requested"] = words
+        return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None, help="model path (default: the shipped model)")
+    ap.add_argument("--text", type=Path, default=None, help="paragraphs, one per line")
+    ap.add_argument("--paragraphs", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--train-words", type=int, default=0, help="also time train_arpa on this many words")
+    ap.add_argument("--order", type=int, default=3, help="order for --train-words")
+    ap.add_argument("--json", type=Path, default=None, help="write results here too")
+    args = ap.parse_args()
+
+    paragraphs = load_paragraphs(args.text, args.paragraphs)
+    res: dict = {"model": args.model or "default", "cpu_count": os.cpu_count()}
+    res["load"] = load_times(args.model, args.runs)
+    res["throughput"] = throughput(args.model, paragraphs)
+    res["memory"] = [memory_with_workers(args.model, paragraphs[:1000], n) for n in (1, 2)]
+    if args.train_words:
+        res["train"] = train_figures(args.text, args.train_words, args.order)
+    text = json.dumps(res, indent=1)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
