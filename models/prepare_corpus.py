@@ -6,6 +6,7 @@ writes one paragraph per line:
 * ``train.txt`` / ``heldout.txt``: raw text (for people and for tools that make synthetic data),
 * ``train.tok`` / ``heldout.tok``: the same lines passed through ``qualitycheck.lm.tokenize.normalize``
   (what lmplz and the perplexity measurement read),
+* ``heldout.src``: the source (sotu, brown, wiki) of each held-out line,
 * ``unigrams.tsv``: token<TAB>count over ``train.tok``, most frequent first.
 
 Held-out text is chosen by whole document (one address, one Brown file, one Wikipedia article), by a
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     counts: collections.Counter[str] = collections.Counter()
     stats = collections.Counter()
     files = {name: open(args.out / name, "w", encoding="utf-8")
-             for name in ("train.txt", "train.tok", "heldout.txt", "heldout.tok")}
+             for name in ("train.txt", "train.tok", "heldout.txt", "heldout.tok", "heldout.src")}
     try:
         for source in sources:
             for doc_id, lines in source:
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     files[f"{split}.txt"].write(line + "\n")
                     files[f"{split}.tok"].write(tok + "\n")
+                    if split == "heldout":   # source per held-out line, for per-source perplexity
+                        files["heldout.src"].write(src + "\n")
                     n = tok.count(" ") + 1
                     stats[f"{split}_tokens"] += n
                     stats[f"{split}_tokens_{src}"] += n
