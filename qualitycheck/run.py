@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +23,8 @@ from .checker import Checker
 from .config import Config
 from .document import RawDocument
 from .reading import iter_raw_documents
+from .scoring import build_report
+from .segment import segment
 from .report.writers import DocumentsWriter, read_documents, repair_torn_tail, write_json_atomic, write_summary_csv
 
 DOCUMENTS = "documents.jsonl"
@@ -65,16 +70,42 @@ def resume_key(record: dict[str, Any]) -> tuple[str, str | None]:
 
 # --- worker side: one Checker per process, built after fork so models load lazily there ----
 _WORKER_CHECKER: Checker | None = None
+# Documents in flight per worker: enough to keep workers busy, few enough that memory stays
+# bounded (each holds at most Config.max_chars of text) and a broken pool loses little.
+WINDOW_PER_JOB = 8
+# Pools rebuilt in a row without one document getting through: the workers cannot start at all.
+MAX_CONSECUTIVE_BREAKS = 3
+
+
+class WorkersFailedError(RuntimeError):
+    """Worker processes die before checking anything (e.g. a model that cannot load)."""
 
 
 def _worker_init(config: Config) -> None:
     global _WORKER_CHECKER
+    # Ctrl-C reaches the whole process group; only the parent handles it, so that it can stop
+    # the workers, finish documents.jsonl cleanly and say how to resume.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_CHECKER = Checker(config)
+
+
+def _check_one(checker: Checker, raw: RawDocument) -> dict[str, Any]:
+    """One report, never an exception: a bug that escapes the signals costs this document only."""
+    try:
+        return checker.check_raw(raw).to_dict()
+    except Exception as exc:
+        return _error_record(raw, checker.config, f"internal error: {exc.__class__.__name__}: {exc}")
+
+
+def _error_record(raw: RawDocument, config: Config, error: str) -> dict[str, Any]:
+    failed = RawDocument(id=raw.id, path=raw.path, text=raw.text, encoding=raw.encoding, error=error,
+                         notes=list(raw.notes), content_hash=raw.content_hash, metadata=dict(raw.metadata))
+    return build_report(segment(failed), config).to_dict()
 
 
 def _worker_check(raw: RawDocument) -> dict[str, Any]:
     assert _WORKER_CHECKER is not None
-    return _WORKER_CHECKER.check_raw(raw).to_dict()
+    return _check_one(_WORKER_CHECKER, raw)
 
 
 def _check_stream(raws: Iterable[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
@@ -82,18 +113,75 @@ def _check_stream(raws: Iterable[RawDocument], config: Config, jobs: int) -> Ite
     if jobs <= 1:
         checker = Checker(config)
         for raw in raws:
-            yield checker.check_raw(raw).to_dict()
+            yield _check_one(checker, raw)
         return
+    yield from _check_parallel(iter(raws), config, jobs)
+
+
+def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
+    """A sliding window of documents over a process pool, results in input order.
+
+    A worker that dies (killed, out of memory, a crash in native code) breaks the pool and
+    every document in flight with it. The pool is rebuilt and those documents are checked
+    again one at a time; one that breaks the pool on its own gets an error record instead
+    of stopping the scan.
+    """
     context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    pool = context.Pool(jobs, initializer=_worker_init, initargs=(config,))
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(config,))
+
+    def submit(raw: RawDocument) -> Future | None:
+        try:
+            return pool.submit(_worker_check, raw)
+        except BrokenProcessPool:   # broke since the last result; handled when this one is due
+            return None
+
+    pool = new_pool()
+    window: deque[tuple[RawDocument, Future | None]] = deque()
+    breaks = 0
     try:
-        yield from pool.imap(_worker_check, raws, chunksize=4)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        while True:
+            while len(window) < jobs * WINDOW_PER_JOB:
+                raw = next(raws, None)
+                if raw is None:
+                    break
+                window.append((raw, submit(raw)))
+            if not window:
+                return
+            raw, future = window.popleft()
+            try:
+                if future is None:
+                    raise BrokenProcessPool("pool broke before this document was sent")
+                record = future.result()
+                breaks = 0
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                # Retry the lost documents alone, in order, so a culprit is told from bystanders.
+                lost = [(raw, None)] + list(window)
+                window.clear()
+                for item, done in lost:
+                    try:
+                        if done is not None and done.done() and not done.cancelled() and done.exception() is None:
+                            record = done.result()   # finished before the break: nothing lost
+                        else:
+                            record = pool.submit(_worker_check, item).result()
+                        breaks = 0
+                    except BrokenProcessPool:
+                        breaks += 1
+                        if breaks >= MAX_CONSECUTIVE_BREAKS:
+                            raise WorkersFailedError(
+                                f"worker processes died {breaks} times in a row; last document {item.id}")
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = new_pool()
+                        record = _error_record(item, config, "worker process died while checking this document "
+                                                             "(killed, out of memory or crashed)")
+                    yield record
+                continue
+            yield record
     finally:
-        pool.join()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class Progress:
