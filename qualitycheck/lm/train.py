@@ -18,6 +18,14 @@ Kneser-Ney Language Model Estimation") so the two agree to float precision on th
   ``gamma/|V|``. ``<s>`` is written with log-probability 0 like lmplz. The ARPA backoff of a context
   is ``log10 gamma``.
 
+One known difference: when lmplz flushes the last lower-order n-gram of its suffix-sorted stream it
+records that n-gram's raw count, not its adjusted count, in the counts-of-counts
+(``adjust_counts.cc``, end of ``AdjustCounts::Run``). On real corpora this moves a discount in the
+fifth digit or not at all; on toy corpora it can make lmplz demand ``--discount_fallback`` where the
+formula above is well defined. We use the adjusted count for every n-gram.
+
+No pruning and no vocabulary limit: every n-gram seen is kept (use lmplz for pruned models).
+
 Implementation: the corpus becomes one int32 array of word ids (sentences padded, back to back). The
 n-gram ending at each position is given a rank per order by packing (rank of the (n-1)-gram ending one
 position earlier, word id) into an int64 and taking ``np.unique`` -- sorting integers, never tuples --
@@ -257,25 +265,12 @@ def estimate(lines: Iterable[str], order: int = 3):
     return orders, words, stats
 
 
-def _ngram_strings(orders: list[_Order], words: list[str]) -> list[list[str]]:
-    out: list[list[str]] = []
-    for n, o in enumerate(orders, start=1):
-        lastw = [words[i] for i in o.last.tolist()]
-        if n == 1:
-            out.append(lastw)
-        else:
-            prev = out[-1]
-            out.append([prev[pf] + " " + w for pf, w in zip(o.prefix.tolist(), lastw)])
-    return out
-
-
 def _fmt(x: float) -> str:
     return f"{x:.7g}"
 
 
 def write_arpa(orders: list[_Order], words: list[str], unk_prob: float, out_path: str | os.PathLike) -> list[int]:
     """Write the estimate as ARPA (gzip when the path ends in .gz); returns entries per order."""
-    strings = _ngram_strings(orders, words)
     counts = [len(orders[0].raw) + 1] + [len(o.raw) for o in orders[1:]]
     out_path = str(out_path)
     raw = gzip.open(out_path, "wb", compresslevel=6) if out_path.endswith(".gz") else open(out_path, "wb")
@@ -283,21 +278,31 @@ def write_arpa(orders: list[_Order], words: list[str], unk_prob: float, out_path
         f.write("\\data\\\n")
         for n, c in enumerate(counts, start=1):
             f.write(f"ngram {n}={c}\n")
+        prev_strings: list[str] = []
         for n, o in enumerate(orders, start=1):
             f.write(f"\n\\{n}-grams:\n")
             highest = n == len(orders)
+            # n-gram text = text of its first n-1 words + last word; only one order's strings are
+            # held at a time, which keeps memory near the size of the numpy arrays.
+            lastw = [words[i] for i in o.last.tolist()]
+            if n == 1:
+                strings = lastw
+            else:
+                strings = [prev_strings[pf] + " " + w for pf, w in zip(o.prefix.tolist(), lastw)]
+            del lastw
             lp = np.log10(np.maximum(o.prob, 1e-300))
             lp = np.minimum(lp, 0.0)
             if n == 1:
                 f.write(f"{_fmt(math.log10(unk_prob)) if unk_prob > 0 else '-99'}\t{UNK}\t0\n")
                 lp[o.last == _BOS_ID] = 0.0
             if highest:
-                lines = (f"{_fmt(x)}\t{s}\n" for x, s in zip(lp.tolist(), strings[n - 1]))
+                lines = (f"{_fmt(x)}\t{s}\n" for x, s in zip(lp.tolist(), strings))
             else:
                 bo = np.log10(o.backoff)
                 lines = (f"{_fmt(x)}\t{s}\t{_fmt(b)}\n"
-                         for x, s, b in zip(lp.tolist(), strings[n - 1], bo.tolist()))
+                         for x, s, b in zip(lp.tolist(), strings, bo.tolist()))
             f.writelines(lines)
+            prev_strings = strings
         f.write("\n\\end\\\n")
     return counts
 
