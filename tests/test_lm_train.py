@@ -216,3 +216,28 @@ def test_matches_lmplz(tmp_path, order):
     worst_p = max(abs(a[g][0] - b[g][0]) for g in a)
     worst_b = max(abs((a[g][1] or 0.0) - (b[g][1] or 0.0)) for g in a)
     assert worst_p < 1e-5 and worst_b < 1e-5, (worst_p, worst_b)
+
+
+# --- train-lm command -------------------------------------------------------------------------------
+
+def test_train_lm_command(tmp_path):
+    from click.testing import CliRunner
+
+    from qualitycheck.lm.cli import train_lm
+
+    corpus = tmp_path / "mine.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("Der Stadtrat hat am Montag den neuen Haushalt beschlossen.\n"
+                "Die Polizei hat zwei Männer festgenommen.\n" * 20)
+    out = tmp_path / "de.arpa.gz"
+    res = CliRunner().invoke(train_lm, [str(corpus), "-o", str(out), "--order", "2", "--language", "de"])
+    assert res.exit_code == 0, res.output
+    assert "order 2" in res.output and "language de" in res.output
+    m = LanguageModel.load(str(out))
+    assert m.language == "de" and m.covers("de") and not m.covers("en")
+    res = CliRunner().invoke(train_lm, [str(corpus), "-o", str(tmp_path / "x.arpa"), "--json"])
+    assert res.exit_code == 0 and '"order": 3' in res.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n")
+    res = CliRunner().invoke(train_lm, [str(empty), "-o", str(tmp_path / "e.arpa"), "--language", "en"])
+    assert res.exit_code != 0 and "no tokens" in res.output
