@@ -48,7 +48,7 @@ def expected() -> pd.DataFrame:
 
 # --- Dask ---------------------------------------------------------------------------------
 
-def test_dask_local_cluster_matches_pandas(expected):
+def test_dask_local_cluster_matches_pandas(expected, tmp_path):
     dd = need("dask.dataframe")
     distributed = need("distributed")
     from qualitycheck.integrations.dask import score_dask_frame
@@ -61,6 +61,8 @@ def test_dask_local_cluster_matches_pandas(expected):
         assert set(QUALITY_COLUMNS) <= set(lazy.columns)  # meta known before computing
         result = lazy.compute()
         workers = client.run(lambda: __import__("os").getpid())
+        lazy[lazy["verdict"] == "keep"].to_parquet(str(tmp_path / "kept"))  # Arrow can type every column
+    assert len(pd.read_parquet(tmp_path / "kept")) == 4 * 3
     assert len(workers) == 2
     assert list(result.index) == list(frame.index)
     assert result["text"].tolist() == frame["text"].tolist()

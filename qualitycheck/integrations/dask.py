@@ -26,8 +26,15 @@ def _checker_for(config: Config) -> Checker:
     return checker
 
 
+def _dask_dtypes(prefix: str) -> dict[str, str]:
+    # Text columns as pandas' "string" dtype, not object: Dask's meta for object columns holds
+    # placeholder objects that Arrow (to_parquet) cannot type.
+    return {prefix + name: ("string" if dtype == "object" else dtype) for name, dtype in QUALITY_COLUMNS.items()}
+
+
 def _score_partition(partition: Any, text_col: str, id_col: str | None, config: Config, prefix: str) -> Any:
-    return score_frame(_checker_for(config), partition, text_col=text_col, id_col=id_col, prefix=prefix)
+    scored = score_frame(_checker_for(config), partition, text_col=text_col, id_col=id_col, prefix=prefix)
+    return scored.astype(_dask_dtypes(prefix))
 
 
 def score_dask_frame(ddf: Any, text_col: str = "text", config: Config | None = None,
@@ -42,5 +49,5 @@ def score_dask_frame(ddf: Any, text_col: str = "text", config: Config | None = N
     quality_meta = empty_quality_frame(meta.index, prefix)
     for name in quality_meta.columns:
         meta[name] = quality_meta[name]
-    meta = meta.astype({prefix + k: v for k, v in QUALITY_COLUMNS.items()})
+    meta = meta.astype(_dask_dtypes(prefix))
     return ddf.map_partitions(_score_partition, text_col, id_col, config, prefix, meta=meta)
