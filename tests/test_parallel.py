@@ -104,3 +104,45 @@ def test_resume_of_a_finished_run_checks_nothing(corpus, reference, tmp_path):
     assert checked == []
     assert result.resumed == 41
     assert (run / DOCUMENTS).read_bytes() == reference
+
+
+class FakeTerminal:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_shows_rate_and_eta_on_a_terminal_only(monkeypatch):
+    import io
+
+    from qualitycheck.run import Progress
+
+    monkeypatch.delenv("CI", raising=False)
+    terminal = FakeTerminal()
+    bar = Progress(True, terminal)
+    bar.total = 100
+    bar.start -= 2.0  # pretend 2 s have passed
+    bar.update(20)
+    assert "20/100 documents" in terminal.text and "docs/s" in terminal.text and "ETA" in terminal.text
+    piped = io.StringIO()
+    quiet = Progress(True, piped)  # not a terminal: silent
+    quiet.update(20)
+    assert piped.getvalue() == ""
+    monkeypatch.setenv("CI", "true")
+    in_ci = FakeTerminal()
+    Progress(True, in_ci).update(20)
+    assert in_ci.text == ""
+
+
+def test_input_count_for_the_eta(corpus):
+    from qualitycheck.streaming import count_input_documents
+
+    assert count_input_documents(corpus) == 41
