@@ -192,10 +192,12 @@ class Progress:
         self.stream = stream
         self.start = time.monotonic()
         self.last = 0.0
+        self.total: int | None = None  # documents to check, when known (for the ETA)
 
     def update(self, done: int, total: int | None = None) -> None:
         if not self.enabled:
             return
+        total = total or self.total
         now = time.monotonic()
         if now - self.last < 0.2:
             return
@@ -237,6 +239,9 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     raws = (raw for raw in iter_raw_documents(inputs, config, text_field)
             if (str(raw.id), raw.content_hash) not in done)
     bar = Progress(progress)
+    if bar.enabled:  # on a terminal only: the count reads the inputs once more
+        from .streaming import count_input_documents
+        bar.total = max(0, count_input_documents(inputs) - result.resumed)
     begin = time.monotonic()
     interrupted = False
     with DocumentsWriter(documents_path, append=resume) as writer:
