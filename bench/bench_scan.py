@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage rows")
     parser.add_argument("--no-datatrove", action="store_true", help="skip the datatrove comparison")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--save", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--scan-once", type=Path, help=argparse.SUPPRESS)  # internal: one timed scan
     args = parser.parse_args()
     if args.scan_once:
@@ -278,6 +279,8 @@ def main() -> None:
         theirs = report["datatrove"].get("all_four", {}).get("docs_per_cpu_s")
         if ours and theirs:
             report["ratio_datatrove_over_qualitycheck"] = round(theirs / ours, 2)
+    if args.save:
+        args.save.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(report, indent=2))
     else:
