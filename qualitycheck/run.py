@@ -9,9 +9,11 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -86,7 +88,36 @@ def _worker_init(config: Config) -> None:
     # Ctrl-C reaches the whole process group; only the parent handles it, so that it can stop
     # the workers, finish documents.jsonl cleanly and say how to resume.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the parent's handler (see scan)
+    # A forked worker keeps the pool's pipes open itself, so it never sees them close when the
+    # parent is killed outright; without this it would wait for work forever, an orphan.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER_CHECKER = Checker(config)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the scan streams, SIGTERM (kill, docker stop, a batch scheduler) stops it the way
+    Ctrl-C does: documents.jsonl is closed on a record boundary and run.json says incomplete."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_one(checker: Checker, raw: RawDocument) -> dict[str, Any]:
@@ -244,7 +275,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         bar.total = max(0, count_input_documents(inputs) - result.resumed)
     begin = time.monotonic()
     interrupted = False
-    with DocumentsWriter(documents_path, append=resume) as writer:
+    with _terminate_as_interrupt(), DocumentsWriter(documents_path, append=resume) as writer:
         try:
             for record in _check_stream(raws, config, jobs):
                 writer.write(record)
