@@ -162,6 +162,57 @@ def test_killed_worker(corpus, reference, tmp_path):
     assert tail == b"" and records == reference
 
 
+def pid_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"   # a zombie has exited; it only waits to be reaped
+
+
+def wait_gone(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if pid_alive(pid)]
+        if not alive:
+            return []
+        time.sleep(0.1)
+    return [pid for pid in pids if pid_alive(pid)]
+
+
+def test_sigterm_of_the_parent_stops_cleanly(corpus, reference, tmp_path):
+    # `kill PID`, docker stop, a batch scheduler: the parent alone gets SIGTERM.
+    run = tmp_path / "run"
+    proc = start_and_wait(corpus, run)
+    workers = worker_pids(proc.pid)
+    proc.terminate()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()[-2000:]
+    records, tail = complete_records(run / "documents.jsonl")
+    assert tail == b"" and 0 < len(records) < N_DOCS and records == reference[: len(records)]
+    assert json.loads((run / "run.json").read_text())["complete"] is False
+    assert not wait_gone(workers, 30), "workers outlived the scan"
+    assert_resumes_to_reference(corpus, run, reference, kept=len(records))
+
+
+def test_sigkill_of_the_parent_leaves_no_orphans(corpus, reference, tmp_path):
+    run = tmp_path / "run"
+    proc = start_and_wait(corpus, run)
+    workers = worker_pids(proc.pid)
+    if not workers:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.skip("cannot list the scan's worker processes (/proc/PID/task/PID/children missing)")
+    proc.kill()
+    proc.wait(timeout=60)
+    left = wait_gone(workers, 30)
+    if left:
+        os.killpg(proc.pid, signal.SIGKILL)
+    assert not left, "workers kept running after their parent was killed"
+    records, _ = complete_records(run / "documents.jsonl")
+    assert records == reference[: len(records)]
+    assert_resumes_to_reference(corpus, run, reference, kept=len(records))
+
+
 def _poisoned(checker, raw):
     """Stands in for run._check_one in forked workers: dies on the poisoned documents."""
     if "poison" in raw.id:
