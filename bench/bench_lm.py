@@ -3,17 +3,21 @@
 - load: seconds from a fresh Python process calling ``LanguageModel.load`` to the model being usable
   (median of --runs separate processes; the file is in the page cache after the first).
 - memory: each worker process loads the model and scores every paragraph; RSS and PSS (proportional
-  set size: shared pages divided among the processes mapping them) are read from
-  /proc/<pid>/smaps_rollup after scoring. With the memory-mapped binary model the model's pages are
-  shared, so total PSS with 2 workers stays well below twice the 1-worker figure.
+  set size: shared pages divided among the processes mapping them) are read from /proc/<pid>/smaps
+  after scoring, for the whole process and for the model file's mapping alone. The binary model is
+  memory-mapped from the page cache, so its pages are shared: with 2 workers each worker's private
+  share of the model mapping is ~0 (PSS also divides with any other process mapping the same file).
 - throughput: paragraphs/s and tokens/s of ``score_text`` (tokenise + score) in one process.
+- devset (``--devset``): paragraph perplexity of clean vs spun paragraphs of ../shared/devset (read in
+  place, never copied), and how well perplexity alone ranks spun above clean (AUC).
 - train (``--train-words N``): ``train_arpa`` on the first N words of the text, order --order; wall
   time and peak RSS of a separate process.
 
 Text: --text FILE (one paragraph per line), else models/.build/corpus/heldout.txt written by
 models/build.sh, else paragraphs invented here from a fixed seed (fine for speed, not for quality).
 
-Usage: python bench/bench_lm.py [--text FILE] [--runs 5] [--paragraphs 5000] [--train-words 1000000]
+Usage: python bench/bench_lm.py [--text FILE] [--runs 5] [--paragraphs 5000] [--devset]
+                                [--train-words 1000000 --order 5]
 """
 from __future__ import annotations
 
@@ -47,13 +51,25 @@ def load_paragraphs(path: Path | None, limit: int) -> list[str]:
     return [" ".join(rng.choice(words) for _ in range(rng.randint(20, 80))) + "." for _ in range(limit)]
 
 
-def _memory() -> dict[str, int]:
-    out = {}
-    with open(f"/proc/{os.getpid()}/smaps_rollup") as f:
+def _memory(model_file: str) -> dict[str, int]:
+    """Whole-process RSS/PSS, and RSS/PSS of the model file's mapping alone (from smaps)."""
+    out = {"rss_kb": 0, "pss_kb": 0, "model_rss_kb": 0, "model_pss_kb": 0, "model_private_kb": 0}
+    in_model = False
+    with open(f"/proc/{os.getpid()}/smaps") as f:
         for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("Rss", "Pss"):
-                out[key.lower() + "_kb"] = int(rest.split()[0])
+            head = line.split(None, 1)[0]
+            if "-" in head and not head.endswith(":"):      # a new mapping: address range line
+                parts = line.split()
+                in_model = len(parts) >= 6 and parts[5] == model_file
+                continue
+            if in_model and head in ("Private_Clean:", "Private_Dirty:"):
+                out["model_private_kb"] += int(line.split()[1])
+            if head in ("Rss:", "Pss:"):
+                kb = int(line.split()[1])
+                key = head[:-1].lower()
+                out[f"{key}_kb"] += kb
+                if in_model:
+                    out[f"model_{key}_kb"] += kb
     return out
 
 
@@ -64,7 +80,7 @@ def _worker(model_path: str | None, paragraphs: list[str], barrier, queue) -> No
     for p in paragraphs:
         m.score_text(p)
     barrier.wait()            # every worker has touched its pages: now PSS is shared fairly
-    queue.put(_memory())
+    queue.put(_memory(str(m.path)))
     barrier.wait()            # stay alive until all have measured
 
 
@@ -77,9 +93,14 @@ def memory_with_workers(model_path: str | None, paragraphs: list[str], n: int) -
     results = [queue.get(timeout=600) for _ in procs]
     for p in procs:
         p.join(timeout=60)
+    mb = lambda kb: round(kb / 1024, 1)  # noqa: E731
     return {"workers": n,
-            "rss_mb_each": [round(r["rss_kb"] / 1024, 1) for r in results],
-            "pss_mb_total": round(sum(r["pss_kb"] for r in results) / 1024, 1)}
+            "rss_mb_each": [mb(r["rss_kb"]) for r in results],
+            "pss_mb_total": mb(sum(r["pss_kb"] for r in results)),
+            "model_rss_mb_each": [mb(r["model_rss_kb"]) for r in results],
+            "model_pss_mb_total": mb(sum(r["model_pss_kb"] for r in results)),
+            # pages of the model mapped by this worker alone; ~0 means nothing is duplicated
+            "model_private_mb_each": [mb(r["model_private_kb"]) for r in results]}
 
 
 def load_times(model_path: str | None, runs: int) -> dict:
@@ -138,6 +159,40 @@ def train_figures(paragraphs_path: Path | None, words: int, order: int) -> dict:
         return res
 
 
+def devset_figures(model_path: str | None, min_words: int = 8) -> dict:
+    """Perplexity of clean paragraphs (clean documents) vs spun paragraphs (spun documents)."""
+    import numpy as np
+
+    from qualitycheck.lm.model import LanguageModel
+
+    dev = REPO.parent / "shared" / "devset"
+    if not (dev / "labels.jsonl").exists():
+        return {"skipped": f"no dev set at {dev}"}
+    m = LanguageModel.load(model_path)
+    groups: dict[str, list] = {"clean": [], "spun": []}
+    with open(dev / "labels.jsonl", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["doc_label"] not in groups:
+                continue
+            paras = (dev / "docs" / f"{rec['id']}.txt").read_text(encoding="utf-8").split("\n\n")
+            for p in rec["paragraphs"]:
+                text = paras[p["index"]]
+                if p["labels"][0] == rec["doc_label"] and len(text.split()) >= min_words:
+                    groups[rec["doc_label"]].append(m.score_text(text))
+    out: dict = {}
+    for name, rs in groups.items():
+        ppl = np.array([r.perplexity for r in rs])
+        oov = np.concatenate([r.oov[:-1] for r in rs])
+        out[name] = {"paragraphs": len(rs), "median_ppl": round(float(np.median(ppl)), 1),
+                     "oov_rate": round(float(oov.mean()), 4)}
+    c = np.array([r.perplexity for r in groups["clean"]])
+    s = np.array([r.perplexity for r in groups["spun"]])
+    auc = float(np.mean([(x > c).mean() + 0.5 * (x == c).mean() for x in s])) if len(c) and len(s) else None
+    out["auc_spun_above_clean"] = None if auc is None else round(auc, 3)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=None, help="model path (default: the shipped model)")
@@ -146,14 +201,18 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--train-words", type=int, default=0, help="also time train_arpa on this many words")
     ap.add_argument("--order", type=int, default=3, help="order for --train-words")
+    ap.add_argument("--devset", action="store_true", help="also score ../shared/devset paragraphs")
     ap.add_argument("--json", type=Path, default=None, help="write results here too")
     args = ap.parse_args()
 
     paragraphs = load_paragraphs(args.text, args.paragraphs)
     res: dict = {"model": args.model or "default", "cpu_count": os.cpu_count()}
+    # Memory first: this process must not map the model itself, or it would take a share of the PSS.
+    res["memory"] = [memory_with_workers(args.model, paragraphs, n) for n in (1, 2)]
     res["load"] = load_times(args.model, args.runs)
     res["throughput"] = throughput(args.model, paragraphs)
-    res["memory"] = [memory_with_workers(args.model, paragraphs[:1000], n) for n in (1, 2)]
+    if args.devset:
+        res["devset"] = devset_figures(args.model)
     if args.train_words:
         res["train"] = train_figures(args.text, args.train_words, args.order)
     text = json.dumps(res, indent=1)

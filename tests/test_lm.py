@@ -222,3 +222,23 @@ def test_perplexity_is_finite_for_odd_text(lm):
     for text in ["\u4e2d\u6587\u6587\u672c", "!!!???", "a " * 500, "\u00e9t\u00e9 \u00fcber na\u00efve"]:
         ppl = lm.perplexity(text)
         assert ppl is not None and math.isfinite(ppl) and ppl > 1
+
+
+def test_model_pickles_by_path_for_worker_processes(lm):
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(lm))
+    assert clone is lm                       # same process: the cached instance
+    assert clone.score_text(SENTENCES[2]).perplexity == lm.score_text(SENTENCES[2]).perplexity
+
+
+def test_model_in_a_spawned_worker(lm):
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(1) as pool:
+        ppl = pool.apply(_worker_perplexity, (lm, SENTENCES[3]))
+    assert ppl == pytest.approx(lm.perplexity(SENTENCES[3]))
+
+
+def _worker_perplexity(model: LanguageModel, text: str) -> float:
+    return model.perplexity(text)

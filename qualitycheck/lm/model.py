@@ -156,6 +156,11 @@ class LanguageModel:
         """log10 unigram probability of a normalised token (the <unk> probability if unknown)."""
         return _unigram_cached(self._m, word)
 
+    def __reduce__(self):
+        # KenLM objects cannot be pickled; a worker process re-opens the file instead (memory-mapped,
+        # so this is cheap and the pages stay shared).
+        return (_restore, (str(self.path), self.language))
+
     def __repr__(self) -> str:
         return f"LanguageModel({str(self.path)!r}, order={self.order}, language={self.language!r})"
 
@@ -167,6 +172,11 @@ def _unigram_cached(kenlm_model, word: str) -> float:
         raise ValueError(f"not a single token: {word!r}")
     s, _, _ = next(iter(kenlm_model.full_scores(word, bos=False, eos=False)))
     return float(s)
+
+
+def _restore(path: str, language: str | None) -> "LanguageModel":
+    m = get_model(path)
+    return m if m.language == language else LanguageModel.load(path, language=language)
 
 
 _lock = threading.Lock()
