@@ -313,13 +313,32 @@ def is_input_file(path: Path) -> bool:
     return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
 
 
-def discover(root: str | Path) -> Iterator[Path]:
-    """Input files under `root` in a stable (sorted) order. Symlink loops are not followed."""
+# Files that together mark a qualitycheck run folder (see run.py). Its documents.jsonl holds
+# reports, not documents: `qualitycheck scan .` run twice would otherwise read the first
+# run's output as input.
+RUN_FOLDER_MARKERS = ("run.json", "documents.jsonl")
+
+
+def is_run_folder(path: str | Path) -> bool:
+    return all(os.path.isfile(os.path.join(path, name)) for name in RUN_FOLDER_MARKERS)
+
+
+def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """Input files under `root` in a stable (sorted) order. Symlink loops are not followed.
+
+    Folders in `exclude` are skipped: a scan's own run folder inside the scanned folder would
+    otherwise feed documents.jsonl back in as input while it is being written, without end.
+    Earlier run folders (RUN_FOLDER_MARKERS) below `root` are skipped too.
+    """
     root = Path(root)
+    skip = {os.path.realpath(path) for path in exclude}
     if not root.is_dir():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [name for name in dirnames
+                       if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
+                       and not is_run_folder(os.path.join(dirpath, name))]
         dirnames.sort()
         here = Path(dirpath)
         # A directory named like an input file ("x.txt/") is reported, not walked as a file.
@@ -333,16 +352,17 @@ def discover(root: str | Path) -> Iterator[Path]:
 
 
 def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = None,
-                       text_field: str = "text") -> Iterator[RawDocument]:
-    """Every document under the given files and folders, read and decoded."""
+                       text_field: str = "text", exclude: Iterable[str | Path] = ()) -> Iterator[RawDocument]:
+    """Every document under the given files and folders (but not under `exclude`), read and decoded."""
     config = config or Config()
+    exclude = list(exclude)
     for item in inputs:
         item_path = Path(item)
         if not item_path.exists() and not item_path.is_symlink():
             shown = _display_path(item_path)
             yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
             continue
-        for path in discover(item_path):
+        for path in discover(item_path, exclude):
             if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
                 yield from iter_jsonl(path, config, text_field)
             else:

@@ -267,7 +267,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         result.resumed = len(previous)
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raws = (raw for raw in iter_raw_documents(inputs, config, text_field)
+    raws = (raw for raw in iter_raw_documents(inputs, config, text_field, exclude=[run_dir])
             if (str(raw.id), raw.content_hash) not in done)
     bar = Progress(progress)
     if bar.enabled:  # on a terminal only: the count reads the inputs once more
