@@ -470,3 +470,19 @@ def test_cli_refuses_existing_run(tmp_path):
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2 and "--overwrite" in refused.output
     assert CliRunner().invoke(main, args + ["--overwrite"]).exit_code == 0
+
+
+def test_run_folder_inside_the_scanned_folder(tmp_path, monkeypatch):
+    # Its documents.jsonl grows while the scan walks the folder: read as input, it fed itself
+    # back without end. Earlier run folders (`qualitycheck scan .` twice) are skipped too.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        (inputs / f"a{i}.txt").write_text(ARTICLE.replace("river", f"river {i}"))
+    first = scan([str(inputs)], inputs / "run", CONFIG, html=False)
+    assert first.documents == 3 and first.errors == 0
+    second = scan([str(inputs)], inputs / "run2", CONFIG, html=False)
+    assert second.documents == 3 and second.errors == 0
+    monkeypatch.chdir(inputs)
+    third = scan(["."], None, CONFIG, html=False)   # default run folder: ./reports/<stamp>-<name>
+    assert third.documents == 3 and third.run_dir.parent.name == "reports"
