@@ -108,7 +108,7 @@ def _is_known(word: str, vocab: frozenset[str]) -> bool:
 
 
 # URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com").
-_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|@\w+")
+_NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
 
 
 def measure(text: str) -> LanguageEvidence:
