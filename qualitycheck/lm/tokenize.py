@@ -27,7 +27,7 @@ import unicodedata
 __all__ = ["normalize", "normalize_token", "tokenize", "tokenize_with_spans", "TOKENIZER_VERSION"]
 
 # Bump whenever the output of tokenize() changes: models record the version they were built with.
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 # Apostrophe-like characters accepted inside a word: ASCII, right single quote, modifier letter.
 _APOS = "'\u2019\u02bc"
@@ -49,7 +49,7 @@ _CHAR_MAP = str.maketrans({
 _DIGIT_RE = re.compile(r"\d")
 # Raw token -> normalised token. Tokens repeat heavily (Zipf), so this halves tokenising time; the
 # cap bounds memory on endless streams of new words (past it, new tokens are just not cached).
-_CACHE: dict[str, str] = {}
+_CACHE: dict[str, tuple[str, ...]] = {}
 _CACHE_MAX = 500_000
 
 
@@ -67,21 +67,41 @@ def normalize_token(token: str) -> str:
     return t
 
 
+def _pieces(raw: str) -> tuple[str, ...]:
+    """Normalised token(s) of one raw token.
+
+    Almost always one. NFKC can expand a character into text that would itself be cut into several
+    tokens (``½`` -> ``1⁄2``, ``㏂`` -> ``a.m.``) or into spaces; re-cutting the normalised form keeps
+    ``normalize`` a fixed point (training text that is already normalised tokenises the same way).
+    """
+    tok = normalize_token(raw)
+    if raw.isascii():
+        return (tok,)
+    found = _TOKEN_RE.findall(tok)
+    if found == [tok]:
+        return (tok,)
+    return tuple(normalize_token(t) for t in found)
+
+
 def tokenize_with_spans(text: str) -> list[tuple[str, int, int]]:
-    """Normalised tokens with their (start, end) character offsets into ``text`` as given."""
+    """Normalised tokens with their (start, end) character offsets into ``text`` as given.
+
+    A character that normalises into several tokens gives several tokens with the same span.
+    """
     out: list[tuple[str, int, int]] = []
     cache = _CACHE
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
-        tok = cache.get(raw)
-        if tok is None:
-            # NFKC can turn some symbols into spaces or expand one character into several words
-            # (e.g. U+33A1): drop inner spaces so the whitespace-joined form round-trips.
-            tok = normalize_token(raw).replace(" ", "")
+        pieces = cache.get(raw)
+        if pieces is None:
+            pieces = _pieces(raw)
             if len(cache) < _CACHE_MAX:
-                cache[raw] = tok
-        if tok:
-            out.append((tok, m.start(), m.end()))
+                cache[raw] = pieces
+        if len(pieces) == 1:
+            out.append((pieces[0], m.start(), m.end()))
+        else:
+            start, end = m.start(), m.end()
+            out.extend((t, start, end) for t in pieces)
     return out
 
 

@@ -1,0 +1,61 @@
+"""Properties of the shared tokenizer and scoring on arbitrary Unicode text (hypothesis)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qualitycheck.lm.model import default_model
+from qualitycheck.lm.tokenize import normalize, tokenize, tokenize_with_spans
+
+# Mix of ordinary words, punctuation, digits, typographic characters, controls and other scripts.
+PIECES = st.sampled_from([
+    "the", "The", "news", "don't", "O\u2019Neil", "3,000", "2.5", "1999", "...", "\u2026", "\u2014",
+    "\u201cquoted\u201d", "\ufb01", "\u00e9t\u00e9", "\u4e2d\u6587", "\u0645\u0631\u062d\u0628\u0627",
+    "<s>", "</s>", "<unk>", "\x00", "\x0b", "\x1c", "\u00a0", "\u2003", "\u200b", "_", "#", "\U0001F600",
+    "\u33a1", "\u2460", "\u00bd", " ", "\n", "\t",
+])
+TEXT = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=40).map("".join))
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_spans_are_ordered_nonempty_and_retokenise_to_the_token(text):
+    toks = tokenize_with_spans(text)
+    last = None
+    prev_end = 0
+    for tok, start, end in toks:
+        # Spans never go backwards; several tokens share a span only when one character expands.
+        assert 0 <= start < end <= len(text) and (start >= prev_end or (start, end) == last)
+        assert tok and not any(c.isspace() for c in tok)
+        assert tok in tokenize(text[start:end])
+        prev_end, last = end, (start, end)
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_normalised_text_is_a_fixed_point(text):
+    norm = normalize(text)
+    assert tokenize(norm) == norm.split() == tokenize(text)
+
+
+@given(TEXT)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_one_score_per_token_plus_end(text):
+    lm = default_model()
+    r = lm.score_text(text)
+    assert len(r.logprobs) == len(r.tokens) + 1 == len(r.oov) == len(r.ngram_lengths)
+    assert all(math.isfinite(x) and x <= 0 for x in r.logprobs)
+    if r.tokens:
+        assert r.perplexity is not None and r.perplexity >= 1
+    else:
+        assert r.perplexity is None
+
+
+@pytest.mark.parametrize("word", ["\x00", "\x0b", "\x1c", "\u200b", "\U0001F600"])
+def test_odd_characters_are_kept_as_single_tokens_or_dropped(word):
+    toks = tokenize(f"a{word}b")
+    assert toks[0] == "a" and toks[-1] == "b"
+    assert all(" " not in t for t in toks)
