@@ -279,5 +279,9 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         click.echo(stats.summary(), err=True)
 
 
+from .lm.cli import train_lm  # noqa: E402  (defined beside the trainer it wraps)
+
+main.add_command(train_lm)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
