@@ -242,3 +242,10 @@ def test_model_in_a_spawned_worker(lm):
 
 def _worker_perplexity(model: LanguageModel, text: str) -> float:
     return model.perplexity(text)
+
+
+def test_score_tokens_rejects_tokens_kenlm_would_split(lm):
+    with pytest.raises(ValueError, match="whitespace"):
+        lm.score_tokens(["two words", "here"])
+    with pytest.raises(ValueError):
+        lm.score_tokens(["", "x"])

@@ -131,6 +131,10 @@ class LanguageModel:
         if not tokens and not eos:
             return np.empty(0), np.empty(0, dtype=np.int16), np.empty(0, dtype=bool)
         lp, lens, oov = zip(*self._m.full_scores(" ".join(tokens), bos=bos, eos=eos))
+        if len(lp) != len(tokens) + (1 if eos else 0):
+            # KenLM splits on whitespace: a token containing any would shift every score.
+            raise ValueError("tokens must be non-empty and contain no whitespace "
+                             "(use qualitycheck.lm.tokenize.tokenize)")
         return (np.array(lp, dtype=np.float64), np.array(lens, dtype=np.int16),
                 np.array(oov, dtype=bool))
 
