@@ -125,3 +125,14 @@ def test_scores_and_verdicts(fast_checker):
     chrome = fast_checker.check("\n\n".join([ARTICLE[0], "Subscribe", "Login", "Share", "Comments", "Menu", "Search"]))
     assert chrome.score < clean.score
     assert chrome.verdict in ("review", "drop")
+
+
+@pytest.mark.parametrize("line", [
+    "Home » News » Local", "Notify me of new posts by email.", "Click to share on Facebook (Opens in new window)",
+    "Do Not Sell My Personal Information", "Recent Posts", "You must be logged in to post a comment.",
+    "Subscribe to our newsletter for the latest stories.", "© 2025 Valley Herald Media", "Read more",
+    "Tags: ferry, island, timetable", "Sponsored Content", "Cookie Settings", "Privacy Policy | Terms of Use",
+])
+def test_common_chrome_lines(fast_checker, line):
+    report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+    assert set(labels_of(report, line)) & {"boilerplate", "ad_marker"}, line
