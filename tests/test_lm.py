@@ -249,3 +249,11 @@ def test_score_tokens_rejects_tokens_kenlm_would_split(lm):
         lm.score_tokens(["two words", "here"])
     with pytest.raises(ValueError):
         lm.score_tokens(["", "x"])
+
+
+def test_cjk_characters_are_single_tokens():
+    text = "\u6771\u4eac\u3067 2023\u5e74, Hello \u4e16\u754c \uff76\uff80"
+    toks = tokenize_with_spans(text)
+    assert [t for t, _, _ in toks] == ["\u6771", "\u4eac", "\u3067", "0000", "\u5e74", ",", "hello",
+                                       "\u4e16", "\u754c", "\u30ab", "\u30bf"]
+    assert all(e - s == 1 for t, s, e in toks if len(t) == 1 and t.isalpha() and not t.isascii())

@@ -12,6 +12,8 @@ Decisions (repeated in ``models/README.md``):
 * A word is a run of letters/digits, optionally joined by internal apostrophes (``don't``,
   ``Atlanta's``, ``o'clock`` stay one token). Hyphens split words (``term-end`` -> ``term - end``)
   because hyphenation is inconsistent across sources and a small model cannot afford both forms.
+* Hiragana, Katakana and CJK ideographs are one token per character: those scripts put no spaces
+  between words, and a user training ``train-lm`` on Chinese or Japanese needs usable units.
 * Every other non-space character is its own token (punctuation carries sentence structure), except
   that runs of dots and the ellipsis character become a single ``...``.
 * Normalisation per token: Unicode NFKC (ligatures, full-width forms), lower case (a small model
@@ -27,13 +29,17 @@ import unicodedata
 __all__ = ["normalize", "normalize_token", "tokenize", "tokenize_with_spans", "TOKENIZER_VERSION"]
 
 # Bump whenever the output of tokenize() changes: models record the version they were built with.
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 # Apostrophe-like characters accepted inside a word: ASCII, right single quote, modifier letter.
 _APOS = "'\u2019\u02bc"
+# Scripts written without spaces between words: each character is a token (a run of them would
+# otherwise be one giant "word"). Hiragana, Katakana (also half-width), CJK and compatibility ideographs.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _TOKEN_RE = re.compile(
-    r"\d+(?:[.,]\d+)+"                  # number with separators: 3,000,000 or 2.5
-    rf"|[^\W_]+(?:[{_APOS}][^\W_]+)*"  # word, possibly with internal apostrophes
+    rf"[{_CJK}]"                        # one CJK character
+    r"|\d+(?:[.,]\d+)+"                 # number with separators: 3,000,000 or 2.5
+    rf"|(?:(?![{_CJK}])[^\W_])+(?:[{_APOS}](?:(?![{_CJK}])[^\W_])+)*"  # word (apostrophes inside)
     r"|\.{2,}|\u2026"                   # ellipsis as one token
     r"|[^\w\s]|_",                      # any other single visible character
     re.UNICODE,
