@@ -76,7 +76,7 @@ def report(name: str, docs: list[dict], config: Config) -> dict:
         out["hard_clean_n"] = len(hard)
     pred, gold = [], []
     for d in docs:
-        pred.extend(s is not None and s > config.spun_paragraph_threshold for s in d["para_scores"])
+        pred.extend(d["para_pred"])
         gold.extend(d["para_gold"])
     p, r, f = prf(pred, gold)
     out.update({"paragraph_precision": p, "paragraph_recall": r, "paragraph_f1": f,
@@ -89,7 +89,7 @@ def skip_paragraph(text: str) -> bool:
     return text.strip() in ("[ad_1]", "[ad_2]")
 
 
-def run_devset(detector: SpinDetector, limit: int | None) -> list[dict]:
+def run_devset(detector: SpinDetector, limit: int | None, config: Config) -> list[dict]:
     root = SHARED / "devset"
     labels = [json.loads(line) for line in (root / "labels.jsonl").open(encoding="utf-8")]
     docs = []
@@ -103,12 +103,14 @@ def run_devset(detector: SpinDetector, limit: int | None) -> list[dict]:
             "clean": rec["doc_label"] == "clean", "level": rec.get("spin_level"),
             "spinner": rec.get("spinner"), "hard": rec.get("subset") == "hard_clean",
             "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
+                                                 config.spun_paragraph_threshold_in_spun_document),
             "para_gold": [gold.get(i, False) for i in range(len(paragraphs))],
         })
     return docs
 
 
-def run_synthetic(detector: SpinDetector, path: Path, limit: int | None) -> list[dict]:
+def run_synthetic(detector: SpinDetector, path: Path, limit: int | None, config: Config) -> list[dict]:
     docs = []
     records = [json.loads(line) for line in path.open(encoding="utf-8")]
     records = [r for r in records if r["split"] == "test"][:limit]
@@ -119,6 +121,8 @@ def run_synthetic(detector: SpinDetector, path: Path, limit: int | None) -> list
             "id": rec["id"], "score": result.score, "spun": rec["spinner"] != "clean",
             "clean": rec["spinner"] == "clean", "level": rec.get("level"), "spinner": rec["spinner"],
             "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
+                                                 config.spun_paragraph_threshold_in_spun_document),
             "para_gold": [bool(p["spans"]) for p in rec["paragraphs"]],
         })
     return docs
@@ -139,7 +143,7 @@ def main() -> None:
     dumped = []
     if (SHARED / "devset" / "labels.jsonl").exists():
         t0 = time.time()
-        docs = run_devset(detector, args.limit)
+        docs = run_devset(detector, args.limit, config)
         elapsed = time.time() - t0
         rep = report("devset", docs, config)
         rep["seconds_per_doc"] = elapsed / max(len(docs), 1)
@@ -151,7 +155,7 @@ def main() -> None:
     else:
         print("devset not found at", SHARED / "devset", "- skipped")
     if args.spins.exists():
-        docs = run_synthetic(detector, args.spins, args.limit)
+        docs = run_synthetic(detector, args.spins, args.limit, config)
         results.append(report("synthetic-test", docs, config))
         for spinner in ("wordnet", "aiksaurus", "phrase"):
             sub = [d for d in docs if not d["spun"] or d["spinner"] == spinner]

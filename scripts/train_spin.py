@@ -124,7 +124,16 @@ def main() -> None:
             prs.append(det.ParagraphResult(score, [], feats, n_content))
         dx.append(det.document_features(prs))
         dy.append(doc["spun"])
+    ax = []
+    for doc, results in doc_rows:
+        if doc["record"]["id"] in half:
+            continue
+        ax.append(det.accumulation_features([det.ParagraphResult(0.0, [], f, n) for f, n, _ in results]))
     dx_arr, dy_arr = np.vstack(dx), np.array(dy, dtype=float)
+    ax_arr = np.vstack(ax)
+    amodel = fit(ax_arr, dy_arr, l2=1.0)
+    shift_for_fp(amodel, ax_arr[dy_arr == 0], args.clean_fp)
+    print("accumulation model:", dict(zip(det.ACCUMULATION_FEATURES, np.round(amodel.coef, 3))))
     dmodel = fit(dx_arr, dy_arr, l2=1.0)
     shift_for_fp(dmodel, dx_arr[dy_arr == 0], args.clean_fp)
     print(f"document model: {len(dy)} documents")
@@ -141,6 +150,8 @@ def main() -> None:
         "span": span_model.to_dict(),
         "paragraph": pmodel.to_dict(),
         "document": dmodel.to_dict(),
+        "accumulation_features": list(det.ACCUMULATION_FEATURES),
+        "accumulation": amodel.to_dict(),
     }
     args.out.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
     print("weights ->", args.out)

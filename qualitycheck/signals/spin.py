@@ -53,13 +53,15 @@ class SpinSignal:
         texts = [None if set(p.labels) & SKIP_LABELS else p.text for p in doc.paragraphs]
         result = detector.document(texts)
         evidence: list[dict] = []
-        for paragraph, scored in zip(doc.paragraphs, result.paragraphs):
+        labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
+                                         config.spun_paragraph_threshold_in_spun_document)
+        for paragraph, scored, spun in zip(doc.paragraphs, result.paragraphs, labels):
             if scored is None:
                 continue
             paragraph.spun_score = round(scored.score, 4)
             spans = scored.evidence(config.spun_span_threshold)
             paragraph.spun_spans = spans
-            if scored.score > config.spun_paragraph_threshold:
+            if spun:
                 shown = ", ".join(
                     f"'{s['word']}'" + (f" (for '{s['original']}')" if s.get("original") else "")
                     for s in sorted(spans, key=lambda s: -s["score"])[:5])

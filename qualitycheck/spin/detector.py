@@ -29,11 +29,18 @@ WEIGHTS_PATH = Path(__file__).resolve().parents[2] / "models" / "spin" / "weight
 FINGERPRINT_LLR = 4.0    # natural-log odds added per fingerprint hit: strong, but one hit alone is not a verdict
 EVIDENCE_FLOOR = 0.5     # spans below this probability are not reported as evidence
 
+# Spin rates at which the mixture log-likelihood ratio is accumulated (see mixture_llr).
+MIX_RATES = (0.1, 0.3)
 PARAGRAPH_FEATURES = ("evidence", "evidence_norm", "hits", "hit_share", "max_llr", "mean_logprob",
-                      "log_content", "fingerprints", "strong_hits",
+                      "log_content", "fingerprints", "strong_hits", "mix_llr_low", "mix_llr_high",
                       # the rest of the document: spinners rewrite whole documents (or every other paragraph)
-                      "context_evidence_norm", "context_hit_share")
-DOCUMENT_FEATURES = ("mean_score", "max_score", "share_flagged", "evidence_norm", "hit_share", "top3_score")
+                      "context_mix_llr_low", "context_mix_llr_high", "context_hit_share")
+DOCUMENT_FEATURES = ("mix_llr_low", "max_score", "mean_score")
+# The accumulation test: only the summed mixture evidence. It catches long documents whose every paragraph
+# is mildly suspicious (real commercial spinners swap common words for common words), which the
+# intensity model above, led by the strongest paragraphs, scores low. Document score = max of the two,
+# each calibrated on clean training documents.
+ACCUMULATION_FEATURES = ("mix_llr_low", "mix_llr_high")
 
 
 @dataclass
@@ -65,6 +72,15 @@ class DocumentResult:
     paragraphs: list[ParagraphResult | None]
     features: np.ndarray = field(default_factory=lambda: np.zeros(len(DOCUMENT_FEATURES)))
 
+    def paragraph_labels(self, paragraph_threshold: float, document_threshold: float,
+                         in_spun_document_threshold: float) -> list[bool]:
+        """Which paragraphs to label spun. Inside a document judged spun the bar is lower: spinners
+        rewrite whole documents, so a paragraph with some evidence there is more likely spun."""
+        bar = paragraph_threshold
+        if self.score > document_threshold:
+            bar = min(paragraph_threshold, in_spun_document_threshold)
+        return [r is not None and r.score > bar for r in self.paragraphs]
+
 
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
@@ -84,6 +100,18 @@ def select_spans(spans: list[Span]) -> list[Span]:
     return out
 
 
+def mixture_llr(chosen: list[Span], rate: float) -> float:
+    """log P(spans | text spun at `rate`) - log P(spans | clean text), summing over spans: each span is
+    substituted with probability `rate` under the spun hypothesis, so its factor is (1 - rate + rate * L)
+    with L its likelihood ratio. Clean text drifts negative (E[L] = 1 under clean), spun text positive,
+    and the sum grows with the amount of text, as evidence should."""
+    total = 0.0
+    for span in chosen:
+        ratio = math.exp(min(span.llr, 30.0))
+        total += math.log(1.0 - rate + rate * ratio)
+    return total
+
+
 def paragraph_features(analysis: ParagraphAnalysis, chosen: list[Span]) -> np.ndarray:
     positive = [s.llr for s in chosen if s.llr > 0]
     evidence = sum(positive)
@@ -99,38 +127,44 @@ def paragraph_features(analysis: ParagraphAnalysis, chosen: list[Span]) -> np.nd
         math.log1p(analysis.n_content),
         sum(1 for s in chosen if s.fingerprint is not None),
         strong,
+        mixture_llr(chosen, MIX_RATES[0]),
+        mixture_llr(chosen, MIX_RATES[1]),
     ])
 
 
 def with_context(local: list[np.ndarray], n_content: list[int]) -> list[np.ndarray]:
-    """Append the evidence of the *other* paragraphs of the document to each paragraph's features."""
-    total_evidence = sum(f[0] for f in local)
+    """Append the evidence of the *other* paragraphs of the document to each paragraph's features:
+    their summed mixture log-likelihood ratios (accumulated, so a long document full of weak
+    substitutions counts) and their share of likely substitutions."""
+    total_mix_low = sum(f[9] for f in local)
+    total_mix_high = sum(f[10] for f in local)
     total_hits = sum(f[2] for f in local)
     total_content = sum(n_content)
     out = []
     for f, n in zip(local, n_content):
         rest = total_content - n
-        out.append(np.concatenate([f, [(total_evidence - f[0]) / math.sqrt(rest + 1),
+        out.append(np.concatenate([f, [total_mix_low - f[9], total_mix_high - f[10],
                                        (total_hits - f[2]) / (rest + 1)]]))
     return out
 
 
 def document_features(results: list[ParagraphResult]) -> np.ndarray:
+    """Few, robust document features: accumulated mixture evidence over all paragraphs (length-aware by
+    construction) plus the strongest and the average paragraph. (Normalised evidence and flagged-share
+    features were tried; collinear with these, they made the fit penalise long spun documents.)"""
     if not results:
         return np.zeros(len(DOCUMENT_FEATURES))
     weights = np.array([r.n_content + 1 for r in results], dtype=float)
     scores = np.array([r.score for r in results])
-    evidence = sum(r.features[0] for r in results)
-    content = sum(r.n_content for r in results)
-    hits = sum(r.features[2] for r in results)
     return np.array([
-        float(np.average(scores, weights=weights)),
+        sum(r.features[9] for r in results),
         float(scores.max()),
-        float(np.mean(scores >= 0.5)),
-        evidence / math.sqrt(content + 1),
-        hits / (content + 1),
-        float(np.mean(np.sort(scores)[-3:])),
+        float(np.average(scores, weights=weights)),
     ])
+
+
+def accumulation_features(results: list[ParagraphResult]) -> np.ndarray:
+    return np.array([sum(r.features[9] for r in results), sum(r.features[10] for r in results)])
 
 
 class SpinDetector:
@@ -144,6 +178,8 @@ class SpinDetector:
         self.span_model = Logistic.from_dict(self.weights["span"]) if "span" in self.weights else None
         self.paragraph_model = Logistic.from_dict(self.weights["paragraph"]) if "paragraph" in self.weights else None
         self.document_model = Logistic.from_dict(self.weights["document"]) if "document" in self.weights else None
+        self.accumulation_model = (Logistic.from_dict(self.weights["accumulation"])
+                                   if "accumulation" in self.weights else None)
         self.span_prior = float(self.weights.get("span_prior", 0.1))
 
     @staticmethod
@@ -196,6 +232,9 @@ class SpinDetector:
         doc_feats = document_features(scored)
         score = (float(self.document_model.predict(doc_feats[None, :])[0])
                  if (self.document_model and scored) else 0.0)
+        if self.accumulation_model is not None and scored:
+            acc = accumulation_features(scored)
+            score = max(score, float(self.accumulation_model.predict(acc[None, :])[0]))
         return DocumentResult(score, results, doc_feats)
 
 

@@ -9,6 +9,8 @@ is the "likely original" shown as evidence.
 """
 from __future__ import annotations
 
+import functools
+import gzip
 import math
 from dataclasses import dataclass
 
@@ -17,11 +19,11 @@ import numpy as np
 from . import morph
 from .fingerprints import Fingerprint
 from .lmview import LMView
-from .thesaurus import Thesaurus
+from .thesaurus import TABLE_DIR, Thesaurus
 from .words import STOPWORDS
 
 RIGHT_CONTEXT = 1        # words after the span re-scored with each alternative
-MAX_CANDIDATES = 8       # most frequent neighbours tried per span (speed; originals are usually common)
+MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; originals are usually common)
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
 # number of words than the span ("life sentence" vs "life"), charge it this log10 cost per missing word
@@ -48,7 +50,27 @@ FEATURE_NAMES = (
     "gain", "gain_beyond_frequency", "gain_top3", "gain_positive",
     "context_logprob", "unigram_logprob", "pmi", "next_logprob",
     "log_candidates", "multiword", "oov", "repeats_in_doc", "best_unigram",
+    "web_unigram", "web_unigram_best",
 )
+ABSENT_WEB_COUNT = 4.0   # log10; the web lists start near 10^4.1, so "absent" sits just below them
+
+
+@functools.lru_cache(maxsize=1)
+def web_tables() -> dict[str, float]:
+    """log10 web counts of words, from models/spin/web_unigrams.tsv.gz (see README there): how common a
+    word is in web and news usage, beyond the LM's small corpus. (Web bigram counts were tried as a
+    collocation feature and gave nothing over the LM's own context scores, so they are not shipped.)"""
+    out = []
+    for name in ("web_unigrams.tsv.gz",):
+        table: dict[str, float] = {}
+        path = TABLE_DIR / name
+        if path.exists():
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                for line in handle:
+                    key, _, count = line.rstrip("\n").rpartition("\t")
+                    table[key] = math.log10(int(count))
+        out.append(table)
+    return out[0]
 
 
 @dataclass
@@ -137,11 +159,15 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     n_content = 0
     doc_counts = doc_counts or {}
     max_fp = max((len(k) for k in fingerprints), default=0)
+    web_uni = web_tables()
     for i in range(n):
         tok = raw[i]
         # fingerprints: known spinner phrases, matched on lower-case tokens
         for length in range(min(max_fp, n - i), 1, -1):
-            fp = fingerprints.get(tuple(lower[i:i + length]))
+            key = tuple(lower[i:i + length])
+            if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
+                key = key[:-1] + (key[-1][:-2],)
+            fp = fingerprints.get(key)
             if fp is not None:
                 spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
                                   text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
@@ -198,6 +224,8 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 float(not view.contains(words[i])),
                 math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
                 best_uni / len(best_surface.split(" ")),
+                sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in lower[i:j]) / length,
+                sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in best_surface.split(" ")) / len(best_surface.split(" ")),
             ], dtype=np.float64)
             np.clip(feats, -20.0, 20.0, out=feats)
             spans.append(Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
