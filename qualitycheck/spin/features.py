@@ -104,23 +104,41 @@ class CandidateIndex:
     def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 200_000):
         self.thesaurus = thesaurus
         self.view = view
-        self.cache: dict[str, list[tuple[tuple[str, ...], float, str]]] = {}
+        # phrase -> [(LM words, unigram log10 prob, surface, web log10 count)]
+        self.cache: dict[str, list[tuple[tuple[str, ...], float, str, float]]] = {}
         self.cache_size = cache_size
         self.phrase_forms = thesaurus.phrase_forms()
+        self._ranked: dict[str, tuple[str, ...]] = {}
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
             return self.phrase_forms.get(phrase, [])
         return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
 
-    def candidates(self, phrase: str) -> list[tuple[tuple[str, ...], float, str]]:
+    def ranked_neighbours(self, lemma: str) -> tuple[str, ...]:
+        """Thesaurus neighbours of a lemma, most common (web counts) first; cached per lemma so a word
+        costs one sort per process, and candidates() can stop after MAX_CANDIDATES accepted ones."""
+        hit = self._ranked.get(lemma)
+        if hit is None:
+            web = web_tables()
+            hit = tuple(sorted(self.thesaurus.neighbours(lemma),
+                               key=lambda w: -sum(web.get(p, ABSENT_WEB_COUNT) for p in w.split(" "))
+                               / (w.count(" ") + 1)))
+            self._ranked[lemma] = hit
+        return hit
+
+    def candidates(self, phrase: str) -> list[tuple[tuple[str, ...], float, str, float]]:
         hit = self.cache.get(phrase)
         if hit is not None:
             return hit
         view = self.view
-        seen: dict[str, tuple[tuple[str, ...], float, str]] = {}
+        web = web_tables()
+        seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
-            for neighbour in self.thesaurus.neighbours(lemma):
+            accepted = 0
+            for neighbour in self.ranked_neighbours(lemma):
+                if accepted >= MAX_CANDIDATES:
+                    break
                 surface = morph.inflect(neighbour, tag)
                 if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
                     continue
@@ -132,8 +150,10 @@ class CandidateIndex:
                 uni = sum(view.unigram(w) for w in words)
                 if uni / len(words) < MIN_CANDIDATE_UNIGRAM:
                     continue
-                seen[surface] = (words, uni, surface)
-        out = sorted(seen.values(), key=lambda c: -c[1])[:MAX_CANDIDATES]
+                web_mean = sum(web.get(w, ABSENT_WEB_COUNT) for w in words) / len(words)
+                seen[surface] = (words, uni, surface, web_mean)
+                accepted += 1
+        out = sorted(seen.values(), key=lambda c: -c[3])[:MAX_CANDIDATES]
         if len(self.cache) > self.cache_size:
             self.cache.clear()
         self.cache[phrase] = out
@@ -156,23 +176,31 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     states, scores = view.forward(words)
     n = len(words)
     spans: list[Span] = []
+    rows: list[list[float]] = []
     n_content = 0
     doc_counts = doc_counts or {}
-    max_fp = max((len(k) for k in fingerprints), default=0)
+    fp_first, max_fp = _fingerprint_heads(fingerprints)
     web_uni = web_tables()
+    phrase_forms = index.phrase_forms
+    model = view.model
+    base_score = model.BaseScore
+    State = view.State
+    unigram = view.unigram
+    plain = [t.isalpha() and t.islower() for t in raw]
     for i in range(n):
         tok = raw[i]
         # fingerprints: known spinner phrases, matched on lower-case tokens
-        for length in range(min(max_fp, n - i), 1, -1):
-            key = tuple(lower[i:i + length])
-            if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
-                key = key[:-1] + (key[-1][:-2],)
-            fp = fingerprints.get(key)
-            if fp is not None:
-                spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
-                                  text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
-                break
-        if not _plain(tok):
+        if lower[i] in fp_first:
+            for length in range(min(max_fp, n - i), 1, -1):
+                key = tuple(lower[i:i + length])
+                if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
+                    key = key[:-1] + (key[-1][:-2],)
+                fp = fingerprints.get(key)
+                if fp is not None:
+                    spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
+                                      text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
+                    break
+        if not plain[i]:
             continue
         single_ok = len(tok) >= 3 and tok not in STOPWORDS
         if single_ok:
@@ -184,37 +212,50 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             if length == 1:
                 if not single_ok:
                     continue
+                phrase = tok
             else:
-                if not _plain(raw[j - 1]) or tokens[j - 1][1] - tokens[j - 2][2] != 1:
+                if not plain[j - 1] or tokens[j - 1][1] - tokens[j - 2][2] != 1:
                     break
+                phrase = " ".join(raw[i:j])
+                if phrase not in phrase_forms:
+                    continue
                 if all(w in STOPWORDS for w in raw[i:j]):
                     continue
-            phrase = " ".join(raw[i:j])
-            if length > 1 and phrase not in index.phrase_forms:
-                continue
             cands = index.candidates(phrase)
             if not cands:
                 continue
-            stop = min(j + RIGHT_CONTEXT, n)
+            stop = j + RIGHT_CONTEXT if j + RIGHT_CONTEXT < n else n
             actual = sum(scores[i:stop])
             tail = words[j:stop]
             start_state = states[i]
-            gains = []
-            for cand_words, cand_uni, surface in cands:
-                alt = view.continue_score(start_state, cand_words + tuple(tail))
-                alt += (length - len(cand_words)) * WORD_COST
-                gains.append((alt - actual, cand_uni, surface))
-            gains.sort(key=lambda g: -g[0])
-            best_gain, best_uni, best_surface = gains[0]
-            span_uni = sum(view.unigram(w) for w in words[i:j])
+            best_gain = -1e9
+            best = cands[0]
+            gain_list = []
+            for cand in cands:
+                cand_words = cand[0]
+                # log10 P(candidate + the next words | left context), walking KenLM states
+                a, b = State(), State()
+                alt = base_score(start_state, cand_words[0], a)
+                for w in cand_words[1:]:
+                    alt += base_score(a, w, b)
+                    a, b = b, a
+                for w in tail:
+                    alt += base_score(a, w, b)
+                    a, b = b, a
+                gain = alt + (length - len(cand_words)) * WORD_COST - actual
+                gain_list.append(gain)
+                if gain > best_gain:
+                    best_gain, best = gain, cand
+            gain_list.sort(reverse=True)
+            best_words, best_uni, best_surface, best_web = best
+            span_uni = sum(unigram(w) for w in words[i:j])
             span_lp = sum(scores[i:j])
-            top3 = sum(g[0] for g in gains[:3]) / min(3, len(gains))
-            positive = sum(max(g[0], 0.0) for g in gains)
-            feats = np.array([
+            top = gain_list[:3]
+            rows.append([
                 best_gain,
                 best_gain - (best_uni - span_uni),
-                top3,
-                math.log1p(positive),
+                sum(top) / len(top),
+                math.log1p(sum(g for g in gain_list if g > 0.0)),
                 span_lp / length,
                 span_uni / length,
                 (span_lp - span_uni) / length,
@@ -223,12 +264,30 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 float(length > 1),
                 float(not view.contains(words[i])),
                 math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
-                best_uni / len(best_surface.split(" ")),
+                best_uni / len(best_words),
                 sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in lower[i:j]) / length,
-                sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in best_surface.split(" ")) / len(best_surface.split(" ")),
-            ], dtype=np.float64)
-            np.clip(feats, -20.0, 20.0, out=feats)
+                best_web,
+            ])
             spans.append(Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
-                              best_surface, feats))
+                              best_surface))
+    if rows:
+        matrix = np.clip(np.array(rows, dtype=np.float64), -20.0, 20.0)
+        k = 0
+        for span in spans:
+            if span.fingerprint is None:
+                span.features = matrix[k]
+                k += 1
     mean_lp = float(np.mean(scores)) if scores else 0.0
     return ParagraphAnalysis(tokens, spans, n_content, mean_lp)
+
+
+_HEADS: dict[int, tuple[frozenset, int]] = {}
+
+
+def _fingerprint_heads(fingerprints: dict) -> tuple[frozenset, int]:
+    key = id(fingerprints)
+    hit = _HEADS.get(key)
+    if hit is None:
+        hit = (frozenset(k[0] for k in fingerprints), max((len(k) for k in fingerprints), default=0))
+        _HEADS[key] = hit
+    return hit
