@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=det.WEIGHTS_PATH)
     parser.add_argument("--max-docs", type=int, default=100000)
     parser.add_argument("--clean-fp", type=float, default=0.005)
-    parser.add_argument("--paragraph-clean-fp", type=float, default=0.01)
+    parser.add_argument("--paragraph-clean-fp", type=float, default=0.03)
     parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
     args = parser.parse_args()
     records = [json.loads(line) for line in args.spins.open(encoding="utf-8")]

@@ -1,0 +1,121 @@
+"""The spin detector end to end on text written for these tests (never devset or seed text):
+spun copies score above their originals, evidence spans point at real words, fingerprints and
+cross-document alignment name what they found. Needs the shipped language model and weights."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.config import Config
+from qualitycheck.document import Document, Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+
+STORY = [
+    "The city council approved a new budget on Tuesday after a long debate about the cost of repairing "
+    "roads and bridges that have been damaged by heavy rain over the past two winters.",
+    "Officials said the plan would raise spending on public transport by about ten percent, while cutting "
+    "money for new office buildings that several members described as unnecessary.",
+    "Residents who attended the meeting complained that the bus service had become slow and unreliable, "
+    "and many asked the council to explain why fares had risen twice in the same year.",
+    "The mayor told reporters that the changes would take effect in the spring and promised that the "
+    "council would publish a full report on the progress of the repairs before the summer holidays.",
+    "Opposition members argued that the budget did not do enough to help small businesses in the centre "
+    "of the city, where many shops have closed since the start of the economic downturn.",
+    "A spokesman for the local chamber of commerce welcomed the decision but warned that traders would "
+    "need more support if the building work caused long delays for customers and deliveries.",
+]
+
+
+def _detector():
+    if not (ROOT / "models" / "spin" / "weights.json").exists():
+        pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
+    try:
+        from qualitycheck.spin.detector import default_detector
+        return default_detector()
+    except FileNotFoundError as exc:
+        pytest.skip(f"language model unavailable: {exc}")
+
+
+def _spin(paragraphs, rate=0.5, seed=1):
+    from qualitycheck.spin import spinners
+    from qualitycheck.spin.thesaurus import load
+    spinner = spinners.ThesaurusSpinner(load(("wordnet",)), "wordnet")
+    rng = random.Random(seed)
+    return [spinner.spin(p, rate, rng).text for p in paragraphs]
+
+
+def _doc(doc_id: str, paragraphs: list[str]) -> Document:
+    out, pos = [], 0
+    for k, p in enumerate(paragraphs):
+        out.append(Paragraph(index=k, start=pos, end=pos + len(p), text=p))
+        pos += len(p) + 2
+    return Document(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language="en")
+
+
+def test_spun_copy_scores_above_original():
+    detector = _detector()
+    clean = detector.document(STORY)
+    spun_text = _spin(STORY)
+    assert spun_text != STORY
+    spun = detector.document(spun_text)
+    assert spun.score > clean.score
+    assert clean.score < 0.5, clean.score
+    mean_clean = sum(r.score for r in clean.paragraphs) / len(STORY)
+    mean_spun = sum(r.score for r in spun.paragraphs) / len(STORY)
+    assert mean_spun > mean_clean
+
+
+def test_evidence_spans_point_at_words():
+    detector = _detector()
+    for text, result in zip(_spin(STORY), detector.document(_spin(STORY)).paragraphs):
+        for item in result.evidence(0.0):
+            assert text[item["start"]:item["end"]] == item["word"]
+            assert 0.0 <= item["score"] <= 1.0
+
+
+def test_fingerprint_found_with_original():
+    detector = _detector()
+    text = ("Researchers said the new counterfeit consciousness system could read scans faster than "
+            "doctors, although they warned that more trials were needed before hospitals used it.")
+    result = detector.document([text]).paragraphs[0]
+    hits = [e for e in result.evidence(0.0) if e.get("rule") == "fingerprint"]
+    assert hits and hits[0]["original"] == "artificial intelligence"
+    assert hits[0]["word"] == "counterfeit consciousness"
+
+
+def test_signal_sets_scores_and_flags():
+    _detector()
+    from qualitycheck.signals.spin import SpinSignal
+    doc = _doc("spun", _spin(STORY, rate=0.6, seed=4))
+    SpinSignal().apply(doc, Config())
+    assert doc.spun_score is not None and 0.0 <= doc.spun_score <= 1.0
+    assert all(p.spun_score is not None for p in doc.paragraphs)
+    clean = _doc("clean", STORY)
+    SpinSignal().apply(clean, Config())
+    assert not clean.spun_flag
+    assert not any(p.has("spun") for p in clean.paragraphs)
+
+
+def test_crossdoc_flags_spun_version_and_names_source():
+    _detector()
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    original = _doc("original", STORY)
+    spun = _doc("copy", _spin(STORY, rate=0.5, seed=2))
+    find_spun_versions([original, spun], Config())
+    assert spun.spun_flag and not original.spun_flag
+    assert any("original" in note for note in spun.notes)
+    flagged = [p for p in spun.paragraphs if any(f.rule == "spin.crossdoc" for f in p.flags)]
+    assert flagged and "original" in flagged[0].flags[-1].detail
+
+
+def test_crossdoc_ignores_ordinary_edits():
+    _detector()
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    edited = [p.replace("Tuesday", "Wednesday").replace("ten percent", "twelve percent")
+              .replace("twice", "three times") for p in STORY]
+    a, b = _doc("first", STORY), _doc("second", edited)
+    find_spun_versions([a, b], Config())
+    assert not a.spun_flag and not b.spun_flag
