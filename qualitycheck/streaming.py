@@ -92,10 +92,14 @@ def reject_reason(report: DocumentReport, min_score: float | None, keep_verdicts
 
 
 def _dumps(record: Any) -> str:
+    line = json.dumps(record, ensure_ascii=False) + "\n"
     try:
-        return json.dumps(record, ensure_ascii=False) + "\n"
-    except UnicodeEncodeError:  # pragma: no cover - lone surrogates are escaped instead
-        return json.dumps(record, ensure_ascii=True) + "\n"
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        # Invalid UTF-8 in the input survives decoding as lone surrogates, which no UTF-8 writer
+        # accepts: escape them (\udcxx) instead of failing the stream on this record.
+        line = json.dumps(record, ensure_ascii=True) + "\n"
+    return line
 
 
 def _safe_line(text: str) -> str:
