@@ -257,21 +257,31 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     checker = Checker(build_config(config_file, no_spin, **overrides))
     kept = open_output(out_path)
     rejected = open_output(rejected_path) if rejected_path else None
-    failed = None
+    failed, stats, closed_pipe = None, None, False
     try:
         stats = filter_stream(iter_input_lines(inputs), kept, rejected, checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, output=output, text_field=text_field)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
+        closed_pipe = True
     except (OSError, EOFError) as exc:  # unreadable file or truncated gzip: keep what was written
-        failed, stats = exc, None
+        failed = exc
     finally:
         for handle in (kept, rejected):
             if handle is None:
                 continue
-            if out_path in (None, "-") and handle is kept:
-                handle.flush()
-                handle.detach()  # leave standard output open for click
-            else:
-                handle.close()
+            try:
+                if out_path in (None, "-") and handle is kept:
+                    handle.flush()
+                    handle.detach()  # leave standard output open for click
+                else:
+                    handle.close()
+            except BrokenPipeError:
+                closed_pipe = True
+    if closed_pipe:
+        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
     if failed is not None:
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
