@@ -210,3 +210,42 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path):
     assert "filter stopped" in result.stderr
     kept = out.read_text(encoding="utf-8").splitlines()
     assert kept and all(json.loads(x)["quality"] for x in kept)
+
+
+def test_invalid_utf8_is_escaped_not_fatal(tmp_path):
+    source = tmp_path / "latin1.jsonl"
+    record = json.dumps({"id": "x", "text": GOOD.replace("county", "CAFE_MARK")}).replace("CAFE_MARK", "caf\udce9")
+    source.write_bytes(record.encode("utf-8", "surrogateescape").replace(b"\\udce9", b"\xe9") + b"\n"
+                       + (json.dumps({"id": "y", "text": GOOD}) + "\n").encode())
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "-q", str(source)])
+    assert result.exit_code == 0, result.output
+    kept = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in kept] == ["x", "y"]
+    assert "\\udce9" in result.stdout.splitlines()[0]  # the bad byte is kept, escaped
+
+
+def test_closed_downstream_pipe_ends_quietly():
+    """`qualitycheck filter | head -1`: the filter stops without a traceback."""
+    many = "".join(jsonl_lines(False)[:2]) * 200
+    producer = subprocess.Popen([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert producer.stdout is not None and producer.stdin is not None and producer.stderr is not None
+    import threading
+
+    def feed() -> None:
+        try:
+            producer.stdin.write(many.encode("utf-8"))
+            producer.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    first = producer.stdout.readline()
+    producer.stdout.close()  # like `head -1` exiting
+    err = producer.stderr.read()
+    producer.wait(timeout=300)
+    feeder.join(timeout=60)
+    assert json.loads(first)["id"] == "good"
+    assert producer.returncode == 0
+    assert b"Traceback" not in err
