@@ -82,6 +82,14 @@ class DocumentResult:
         return [r is not None and r.score > bar for r in self.paragraphs]
 
 
+def quadratic(x: np.ndarray) -> np.ndarray:
+    """Rows of x with all pairwise products appended (lets a linear model weigh interactions such as
+    'large context gain AND rare word')."""
+    n = x.shape[1]
+    iu = np.triu_indices(n)
+    return np.hstack([x, (x[:, :, None] * x[:, None, :])[:, iu[0], iu[1]]])
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
@@ -181,6 +189,7 @@ class SpinDetector:
         self.accumulation_model = (Logistic.from_dict(self.weights["accumulation"])
                                    if "accumulation" in self.weights else None)
         self.span_prior = float(self.weights.get("span_prior", 0.1))
+        self.span_quadratic = bool(self.weights.get("span_quadratic", False))
 
     @staticmethod
     def doc_counts(paragraph_texts: list[str]) -> Counter:
@@ -195,7 +204,10 @@ class SpinDetector:
     def score_spans(self, analysis: ParagraphAnalysis) -> list[Span]:
         modelled = [s for s in analysis.spans if s.features is not None]
         if modelled and self.span_model is not None:
-            probs = self.span_model.predict(np.vstack([s.features for s in modelled]))
+            x = np.vstack([s.features for s in modelled])
+            if self.span_quadratic:
+                x = quadratic(x)
+            probs = self.span_model.predict(x)
             prior = _logit(self.span_prior)
             for span, p in zip(modelled, probs):
                 span.probability = float(p)

@@ -50,7 +50,7 @@ FEATURE_NAMES = (
     "gain", "gain_beyond_frequency", "gain_top3", "gain_positive",
     "context_logprob", "unigram_logprob", "pmi", "next_logprob",
     "log_candidates", "multiword", "oov", "repeats_in_doc", "best_unigram",
-    "web_unigram", "web_unigram_best",
+    "web_unigram", "web_unigram_best", "best_length_change",
 )
 ABSENT_WEB_COUNT = 4.0   # log10; the web lists start near 10^4.1, so "absent" sits just below them
 
@@ -272,6 +272,7 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 best_uni / len(best_words),
                 sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in lower[i:j]) / length,
                 best_web,
+                float(len(best_words) - length),
             ])
             spans.append(Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
                               best_surface))
