@@ -39,6 +39,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def median_rate(n: int, runs: list[tuple[float, float]]) -> dict[str, float]:
     """Median wall and CPU seconds of the runs. docs_per_cpu_s is the figure that survives a
     shared machine: other people's processes slow the wall clock, not this process's CPU time."""
@@ -160,6 +164,7 @@ def stage_benchmarks(corpus: Path, config: Any, repeat: int) -> dict[str, Any]:
                         signal.apply(doc, config)
             runs.append(clock.run)
         results[name] = median_rate(n, runs)
+        progress(f"stage {name}: {results[name]}")
         for doc in base:  # carry this group's annotations forward for the next group
             for signal in signals:
                 signal.apply(doc, config)
@@ -272,7 +277,10 @@ def main() -> None:
     report["words_per_doc"] = round(sum(lengths) / len(lengths))
     if not args.no_stages:
         report["stages"] = stage_benchmarks(corpus, config, args.repeat)
-    report["scan"] = {f"jobs={j}": scan_benchmark(corpus, config, j, args.repeat) for j in args.jobs}
+    report["scan"] = {}
+    for jobs in args.jobs:
+        report["scan"][f"jobs={jobs}"] = scan_benchmark(corpus, config, jobs, args.repeat)
+        progress(f"scan jobs={jobs}: {report['scan'][f'jobs={jobs}']}")
     if not args.no_datatrove:
         report["datatrove"] = datatrove_benchmark(corpus, config, args.repeat)
         ours = report["scan"].get("jobs=1", {}).get("docs_per_cpu_s")
