@@ -190,6 +190,7 @@ class SpinDetector:
                                    if "accumulation" in self.weights else None)
         self.span_prior = float(self.weights.get("span_prior", 0.1))
         self.span_quadratic = bool(self.weights.get("span_quadratic", False))
+        self.paragraph_quadratic = bool(self.weights.get("paragraph_quadratic", False))
 
     @staticmethod
     def doc_counts(paragraph_texts: list[str]) -> Counter:
@@ -230,8 +231,11 @@ class SpinDetector:
         local = [self.paragraph_local(t, counts) if t else None for t in paragraph_texts]
         present = [x for x in local if x is not None]
         feats = with_context([x[2] for x in present], [x[0].n_content for x in present])
-        scores = (self.paragraph_model.predict(np.vstack(feats)) if (self.paragraph_model and feats)
-                  else np.zeros(len(feats)))
+        if self.paragraph_model and feats:
+            x = np.vstack(feats)
+            scores = self.paragraph_model.predict(quadratic(x) if self.paragraph_quadratic else x)
+        else:
+            scores = np.zeros(len(feats))
         results: list[ParagraphResult | None] = []
         k = 0
         for x in local:
