@@ -27,7 +27,7 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
 
     CORPUS: UTF-8 text files (.gz accepted), one sentence or paragraph per line, raw text (it is
     tokenised with the same tokenizer used for scoring). Use the result with --model. Pure Python and
-    numpy; about 15 s and 450 MB for a million words at order 5.
+    numpy; about 15 s and 400 MB for a million words at order 5.
     """
     from .train import train_arpa
 

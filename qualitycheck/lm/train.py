@@ -53,6 +53,7 @@ UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 _UNK_ID, _BOS_ID, _EOS_ID = 0, 1, 2
 # lmplz's --discount_fallback defaults (D1, D2, D3+).
 FALLBACK_DISCOUNTS = (0.5, 1.0, 1.5)
+_WRITE_CHUNK = 100_000   # ARPA lines formatted per batch
 
 
 @dataclass
@@ -282,27 +283,30 @@ def write_arpa(orders: list[_Order], words: list[str], unk_prob: float, out_path
         for n, o in enumerate(orders, start=1):
             f.write(f"\n\\{n}-grams:\n")
             highest = n == len(orders)
-            # n-gram text = text of its first n-1 words + last word; only one order's strings are
-            # held at a time, which keeps memory near the size of the numpy arrays.
-            lastw = [words[i] for i in o.last.tolist()]
-            if n == 1:
-                strings = lastw
-            else:
-                strings = [prev_strings[pf] + " " + w for pf, w in zip(o.prefix.tolist(), lastw)]
-            del lastw
-            lp = np.log10(np.maximum(o.prob, 1e-300))
-            lp = np.minimum(lp, 0.0)
+            lp = np.minimum(np.log10(np.maximum(o.prob, 1e-300)), 0.0)
             if n == 1:
                 f.write(f"{_fmt(math.log10(unk_prob)) if unk_prob > 0 else '-99'}\t{UNK}\t0\n")
                 lp[o.last == _BOS_ID] = 0.0
-            if highest:
-                lines = (f"{_fmt(x)}\t{s}\n" for x, s in zip(lp.tolist(), strings))
-            else:
-                bo = np.log10(o.backoff)
-                lines = (f"{_fmt(x)}\t{s}\t{_fmt(b)}\n"
-                         for x, s, b in zip(lp.tolist(), strings, bo.tolist()))
-            f.writelines(lines)
-            prev_strings = strings
+            bo = None if highest else np.log10(o.backoff)
+            # n-gram text = text of its first n-1 words + last word. Only the previous order's
+            # strings are kept (the next order needs them); the rest is built and written in chunks,
+            # so the highest order -- usually the largest -- never exists as Python objects at once.
+            keep: list[str] = []
+            for a in range(0, len(o.last), _WRITE_CHUNK):
+                b = a + _WRITE_CHUNK
+                lastw = [words[i] for i in o.last[a:b].tolist()]
+                if n == 1:
+                    chunk = lastw
+                else:
+                    chunk = [prev_strings[pf] + " " + w for pf, w in zip(o.prefix[a:b].tolist(), lastw)]
+                if bo is None:
+                    f.writelines(f"{_fmt(x)}\t{g}\n" for x, g in zip(lp[a:b].tolist(), chunk))
+                else:
+                    f.writelines(f"{_fmt(x)}\t{g}\t{_fmt(y)}\n"
+                                 for x, g, y in zip(lp[a:b].tolist(), chunk, bo[a:b].tolist()))
+                if not highest:
+                    keep.extend(chunk)
+            prev_strings = keep
         f.write("\n\\end\\\n")
     return counts
 
