@@ -266,9 +266,36 @@ def _lines(handle: io.TextIOBase, cap: int) -> Iterator[tuple[str, bool]]:
             yield line, False
 
 
-def _open_lines(path: Path) -> io.TextIOBase:
+def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
+    """(text stream, None), or (None, why the file cannot be read as JSONL).
+
+    Exports from Windows tools start with a byte-order mark (UTF-8, sometimes UTF-16), which
+    would make the first line malformed; an image or archive named .jsonl would otherwise
+    become thousands of "malformed JSON" documents, one per newline byte.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):   # a FIFO would block the scan forever
+        return None, f"not a regular file ({_file_kind(mode)})"
     binary = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
-    return io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="\n")
+    try:
+        head = binary.peek(4096)[:4096]
+    except (OSError, EOFError):
+        head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
+    encoding, errors = "utf-8", "surrogateescape"
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            encoding, errors = name, ("surrogateescape" if name == "utf-8-sig" else "replace")
+            break
+    else:
+        kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
+        # JSON text never holds raw control bytes; many of them mean this is not text at all
+        # (one stray byte in a line only makes that line malformed).
+        if kind is None and sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v") > 0.05 * len(head):
+            kind = "control bytes"
+        if kind is not None:
+            binary.close()
+            return None, f"binary file ({kind}), not JSONL"
+    return io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="\n"), None
 
 
 def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
@@ -277,13 +304,16 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
     path = Path(path)
     shown = _display_path(path)
     try:
-        handle = _open_lines(path)
+        handle, error = _open_lines(path)
     except OSError as exc:
         yield RawDocument(id=shown, path=shown, text="", error=f"unreadable: {exc.strerror or exc}")
         return
+    if handle is None:
+        yield RawDocument(id=shown, path=shown, text="", error=error)
+        return
     with handle:
         lineno = 0
-        # A record may spell every character of a full-size text as a 6-character \\uXXXX escape.
+        # A record may spell every character of a full-size text as a 6-character \uXXXX escape.
         line_cap = max(config.max_chars * 6, 1 << 20)
         try:
             for lineno, (line, too_long) in enumerate(_lines(handle, line_cap), start=1):
