@@ -490,3 +490,32 @@ def test_run_folder_inside_the_scanned_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(inputs)
     third = scan(["."], None, CONFIG, html=False)   # default run folder: ./reports/<stamp>-<name>
     assert third.documents == 3 and third.run_dir.parent.name == "reports"
+
+
+def test_jsonl_with_byte_order_marks(tmp_path):
+    # Windows tools write a UTF-8 BOM (and some UTF-16); the first record must not be lost.
+    lines = "\n".join(json.dumps({"id": str(i), "text": f"Caf\u00e9 story {i}."}, ensure_ascii=False)
+                      for i in range(3)) + "\n"
+    (tmp_path / "bom8.jsonl").write_bytes(codecs.BOM_UTF8 + lines.encode("utf-8"))
+    (tmp_path / "bom16.jsonl").write_bytes(lines.encode("utf-16"))
+    for name in ("bom8.jsonl", "bom16.jsonl"):
+        raws = list(iter_jsonl(tmp_path / name, CONFIG))
+        assert [(r.id, r.error, r.text) for r in raws] == [(str(i), None, f"Caf\u00e9 story {i}.") for i in range(3)]
+
+
+def test_binary_named_jsonl_is_one_error(tmp_path):
+    # Not one "malformed JSON" document per newline byte of an image.
+    (tmp_path / "img.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 200)
+    (tmp_path / "noise.jsonl").write_bytes(bytes((i * 37 + 11) % 256 for i in range(50_000)))
+    assert [r.error for r in iter_jsonl(tmp_path / "img.jsonl", CONFIG)] == ["binary file (PNG image), not JSONL"]
+    assert [r.error for r in iter_jsonl(tmp_path / "noise.jsonl", CONFIG)] == ["binary file (control bytes), not JSONL"]
+    # One stray control byte only spoils its own line.
+    (tmp_path / "stray.jsonl").write_bytes(json.dumps({"text": ARTICLE}).encode() * 1 + b"\n\x00\x01\n"
+                                           + json.dumps({"id": "last", "text": ARTICLE}).encode() + b"\n")
+    errors = [r.error for r in iter_jsonl(tmp_path / "stray.jsonl", CONFIG)]
+    assert errors[0] is None and errors[1].startswith("malformed JSON on line 2") and errors[2] is None
+
+
+def test_fifo_named_jsonl_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    assert [r.error for r in iter_jsonl(tmp_path / "pipe.jsonl", CONFIG)] == ["not a regular file (named pipe)"]
