@@ -96,6 +96,25 @@ def test_default_model_is_cached_per_process(lm):
     assert default_model() is lm
     assert get_model(None) is lm
     assert get_model(str(MODELS_DIR / DEFAULT_MODEL_NAME)) is lm
+    assert LanguageModel.load(None) is lm
+    assert LanguageModel.load(None, cached=False) is not lm
+
+
+def test_load_cache_notices_a_rewritten_model(tmp_path):
+    import os
+    from qualitycheck.lm.train import train_arpa
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
+    out = tmp_path / "m.arpa"
+    train_arpa([str(corpus)], str(out), order=2, language="en")
+    first = LanguageModel.load(str(out))
+    assert LanguageModel.load(str(out)) is first
+    train_arpa([str(corpus)], str(out), order=3, language="en")
+    st = out.stat()
+    os.utime(out, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))   # coarse clocks: force a new stamp
+    second = LanguageModel.load(str(out))
+    assert second is not first and second.order == 3
 
 
 def test_shipped_files_are_small_enough_to_commit():
@@ -122,7 +141,7 @@ def test_score_text_shapes_and_perplexity_definition(lm):
 def test_scores_are_deterministic(lm):
     a = lm.score_text(SENTENCES[1])
     b = lm.score_text(SENTENCES[1])
-    c = LanguageModel.load(None).score_text(SENTENCES[1])
+    c = LanguageModel.load(None, cached=False).score_text(SENTENCES[1])
     assert np.array_equal(a.logprobs, b.logprobs) and np.array_equal(a.logprobs, c.logprobs)
     assert a.perplexity == b.perplexity == c.perplexity
 

@@ -98,11 +98,29 @@ class LanguageModel:
         self.language: str | None = meta.get("language")
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None, language: str | None = None) -> "LanguageModel":
-        """Open a KenLM binary or ARPA(.gz) file; ``language`` overrides the sidecar's."""
+    def load(cls, path: str | os.PathLike | None = None, language: str | None = None,
+             *, cached: bool = True) -> "LanguageModel":
+        """Open a KenLM binary or ARPA(.gz) file; ``language`` overrides the sidecar's.
+
+        Loads once per process: later calls with the same file (same path, size and modification
+        time of the model and its sidecar) and ``language`` return the same object, so a caller may
+        call ``load`` per document without re-reading an ARPA file each time. ``cached=False`` always
+        opens the file anew.
+        """
+        p = resolve_model_path(path)
+        if not cached:
+            return cls._open(p, language)
+        key = (p, _file_stamp(p), _file_stamp(sidecar_path(p)), language)
+        with _lock:
+            m = _cache.get(key)
+            if m is None:
+                m = _cache[key] = cls._open(p, language)
+            return m
+
+    @classmethod
+    def _open(cls, p: Path, language: str | None) -> "LanguageModel":
         import kenlm  # imported here so that tokenisation works without the extension
 
-        p = resolve_model_path(path)
         meta = read_sidecar(p)
         if language is not None:
             meta["language"] = language
@@ -179,24 +197,27 @@ def _unigram_cached(kenlm_model, word: str) -> float:
 
 
 def _restore(path: str, language: str | None) -> "LanguageModel":
-    m = get_model(path)
+    m = LanguageModel.load(path)
     return m if m.language == language else LanguageModel.load(path, language=language)
 
 
+def _file_stamp(p: Path) -> tuple[int, int] | None:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 _lock = threading.Lock()
-_cache: dict[Path, LanguageModel] = {}
+_cache: dict[tuple, LanguageModel] = {}
 
 
 def get_model(path: str | os.PathLike | None = None) -> LanguageModel:
-    """Load a model once per process (keyed by resolved path) and return it."""
-    p = resolve_model_path(path)
-    with _lock:
-        m = _cache.get(p)
-        if m is None:
-            m = _cache[p] = LanguageModel.load(p)
-        return m
+    """The model at ``path`` (None: the default), loaded once per process. Same as ``LanguageModel.load``."""
+    return LanguageModel.load(path)
 
 
 def default_model() -> LanguageModel:
     """The shipped (or ``$QUALITYCHECK_MODEL``) model, loaded once per process."""
-    return get_model(None)
+    return LanguageModel.load(None)
