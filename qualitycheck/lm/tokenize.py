@@ -53,7 +53,7 @@ _CHAR_MAP = str.maketrans({
     "\u2212": "-",
 })
 _DIGIT_RE = re.compile(r"\d")
-# Raw token -> normalised token. Tokens repeat heavily (Zipf), so this halves tokenising time; the
+# Raw token -> its normalised token(s). Tokens repeat heavily (Zipf), so this halves tokenising time; the
 # cap bounds memory on endless streams of new words (past it, new tokens are just not cached).
 _CACHE: dict[str, tuple[str, ...]] = {}
 _CACHE_MAX = 500_000
