@@ -39,26 +39,42 @@ def _expected():
     return json.loads((SEEDS / "EXPECTED.json").read_text(encoding="utf-8"))["documents"]
 
 
-# Known gap (reported in the spin hand-over): the real commercial spinner of seed 003 swaps common words
-# for common words; with the shipped 4M-word LM each swap is only weakly suspicious, and the document's
-# accumulated evidence (far above any clean devset document) is still below the threshold calibrated on
-# synthetic clean text. The test stays, so it turns green when the detector improves.
-@pytest.mark.xfail(strict=False, reason="seed 003 (real commercial spinner) not yet flagged; see comment")
-@pytest.mark.parametrize("fingerprints", [True, False])
-def test_seed_003_flagged_with_must_paragraphs(fingerprints):
+def test_seed_003_document_flagged_with_evidence():
+    """With the whole detector (fingerprints included) seed 003 is flagged spun, with evidence spans."""
+    _require()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    doc = _check(name, True)
+    assert doc.error is None, doc.error
+    assert doc.spun_flag, f"seed 003 not flagged spun (score {doc.spun_score})"
+    assert doc.spun_evidence and all("word" in e and "score" in e for e in doc.spun_evidence)
+    assert any(e.get("original") for e in doc.spun_evidence)
+
+
+# Known gaps (reported in the spin hand-over): the real commercial spinner of seed 003 swaps common words
+# for common words; under the shipped 4M-word LM each swap is only weakly suspicious. Without the
+# fingerprint list the document stays below the threshold, and four of the eight paragraphs EXPECTED.json
+# requires ("took their romance to", "20-four many years", ...) score below the paragraph threshold.
+# The tests stay so they turn green when the detector improves.
+@pytest.mark.xfail(strict=False, reason="seed 003 must-paragraphs not all flagged yet; see comment")
+def test_seed_003_must_paragraphs():
     _require()
     expected = _expected()
     name = next(n for n in expected if n.startswith("003_"))
-    doc = _check(name, fingerprints)
-    assert doc.error is None, doc.error
-    assert doc.spun_flag, f"seed 003 not flagged spun (score {doc.spun_score})"
+    doc = _check(name, True)
     for entry in expected[name]["paragraphs"]:
         if "spun" not in entry.get("must", []):
             continue
         hits = [p for p in doc.paragraphs if entry["contains"] in p.text]
         assert hits, entry["contains"]
         assert any(p.has("spun") for p in hits), (entry["contains"], [p.spun_score for p in hits])
-    assert doc.spun_evidence and all("word" in e for e in doc.spun_evidence)
+
+
+@pytest.mark.xfail(strict=False, reason="seed 003 not flagged without fingerprints yet; see comment")
+def test_seed_003_flagged_without_fingerprints():
+    _require()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    doc = _check(name, False)
+    assert doc.spun_flag, f"seed 003 not flagged spun without fingerprints (score {doc.spun_score})"
 
 
 def test_other_seeds_not_spun():
