@@ -27,7 +27,8 @@ from .document import RawDocument
 from .reading import iter_raw_documents
 from .scoring import build_report
 from .segment import segment
-from .report.writers import DocumentsWriter, read_documents, repair_torn_tail, write_json_atomic, write_summary_csv
+from .report.writers import (DocumentsWriter, count_lines, read_documents, repair_torn_tail, rewrite_documents,
+                             write_json_atomic, write_summary_csv)
 
 DOCUMENTS = "documents.jsonl"
 SUMMARY = "summary.csv"
@@ -261,6 +262,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if resume and documents_path.exists():
         repair_torn_tail(documents_path)
         previous = read_documents(documents_path)
+        if count_lines(documents_path) != len(previous):
+            # Damaged lines in the middle: keep only whole records, so that every line of the
+            # finished file parses; the documents they held are checked again.
+            rewrite_documents(previous, documents_path)
         done = {resume_key(r) for r in previous}
         for record in previous:
             result.count(record)

@@ -26,17 +26,37 @@ def safe_cell(value: Any) -> Any:
 
 
 def read_documents(path: str | Path) -> list[dict[str, Any]]:
-    """Every complete record of a documents.jsonl; a torn last line (after a crash) is skipped."""
+    """Every complete record of a documents.jsonl; a torn last line (after a crash) is skipped,
+    and so is any line a crash or a bad disk left unreadable (bytes that are not UTF-8 or not
+    a JSON object) rather than stopping the resume or the report."""
     records = []
-    with open(path, "r", encoding="utf-8") as handle:
+    with open(path, "rb") as handle:
         for line in handle:
-            if not line.endswith("\n"):
+            if not line.endswith(b"\n"):
                 break
             try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
+            if isinstance(record, dict):
+                records.append(record)
     return records
+
+
+def count_lines(path: str | Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def rewrite_documents(records: Iterable[dict[str, Any]], path: str | Path) -> Path:
+    """Replace a documents.jsonl with `records`, atomically (a crash leaves the old file)."""
+    path = Path(path)
+    tmp = path.with_suffix(".jsonl.tmp")
+    with DocumentsWriter(tmp) as writer:
+        for record in records:
+            writer.write(record)
+    os.replace(tmp, path)
+    return path
 
 
 def repair_torn_tail(path: Path) -> None:
