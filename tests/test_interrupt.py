@@ -273,6 +273,26 @@ def test_torn_last_line_is_repaired_on_resume(corpus, reference, tmp_path):
     assert_resumes_to_reference(corpus, run, reference, kept=40)
 
 
+def test_damaged_lines_in_the_middle_are_dropped_and_redone(corpus, reference, tmp_path):
+    # A bad disk or a crash of the filesystem rather than of the scan: garbage bytes, NULs,
+    # a value that is not an object. Resume must neither crash on them nor keep them.
+    run = tmp_path / "run"
+    run.mkdir()
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in reference[:40]]
+    lines[10] = b"\xff\xfe\x00garbage"
+    lines[20] = b"\x00" * 64
+    lines[25] = b"5"
+    (run / "documents.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    resumed = run_scan(corpus, run, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    records, tail = complete_records(run / "documents.jsonl")   # every line parses
+    assert tail == b"" and len(records) == N_DOCS
+    key = lambda r: r["id"]  # noqa: E731
+    assert sorted(records, key=key) == sorted(reference, key=key)
+    # Whole records keep their place; the three redone documents follow them.
+    assert records[:37] == [r for i, r in enumerate(reference[:40]) if i not in (10, 20, 25)]
+
+
 def test_rerun_is_deterministic(corpus, reference, tmp_path):
     # Same folder, one process instead of two, over an existing run: identical records.
     run = tmp_path / "run"
