@@ -18,12 +18,15 @@ class PerplexitySignal:
     name = "perplexity"
 
     def apply(self, doc: Document, config: Config) -> None:
-        from ..lm.model import LanguageModel, default_model
+        from ..lm.model import get_model
 
         if not doc.paragraphs:
             return
-        model = LanguageModel.load(config.model_path) if config.model_path else default_model()
-        if doc.language is not None and doc.language != model.language:
+        model = get_model(config.model_path)
+        if doc.language is None:
+            doc.notes.append("document language undetermined: perplexity not computed")
+            return
+        if not model.covers(doc.language):
             doc.notes.append(f"no language model for '{doc.language}': perplexity not computed")
             return
         for paragraph in doc.paragraphs:
