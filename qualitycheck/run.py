@@ -252,6 +252,9 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     config = config or Config()
     run_dir = Path(out_dir) if out_dir else default_run_dir(inputs)
     documents_path = run_dir / DOCUMENTS
+    if run_dir.exists() and not run_dir.is_dir():
+        # Not even --overwrite replaces a file that is not a run folder.
+        raise RunExistsError(f"{run_dir} exists and is not a folder; choose another output folder")
     if documents_path.exists() and not (resume or overwrite):
         raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
     run_dir.mkdir(parents=True, exist_ok=True)
