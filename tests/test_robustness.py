@@ -519,3 +519,23 @@ def test_binary_named_jsonl_is_one_error(tmp_path):
 def test_fifo_named_jsonl_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.jsonl")
     assert [r.error for r in iter_jsonl(tmp_path / "pipe.jsonl", CONFIG)] == ["not a regular file (named pipe)"]
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE)
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    for extra in ([], ["--overwrite"]):
+        result = CliRunner().invoke(main, ["scan", str(inputs), "-o", str(target), "--no-spin", "--no-html", "-q",
+                                           "--jobs", "1", *extra])
+        assert result.exit_code == 2 and "is a file" in result.output   # click's own check
+    # The library call says so too, instead of failing in mkdir.
+    with pytest.raises(RunExistsError, match="is not a folder"):
+        scan([str(inputs)], target, CONFIG, html=False, overwrite=True)
+    assert target.read_text() == "keep me"
