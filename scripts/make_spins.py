@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--max-docs", type=int, default=1500)
     parser.add_argument("--test-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--copies", type=int, default=1, help="spun copies per document (different spinners)")
     args = parser.parse_args()
     if args.fold_corpus:
         fold_corpus(args.fold_corpus, args.out)
@@ -161,20 +162,21 @@ def main() -> None:
             # each document appears clean once and spun once, by one spinner at one level
             out.write(json.dumps({"id": f"d{k}", "spinner": "clean", "level": "clean", "split": split,
                                   "paragraphs": [{"text": p, "spans": []} for p in paragraphs]}) + "\n")
-            name = ("wordnet", "aiksaurus", "phrase")[k % 3]
-            level = ("light", "medium", "heavy")[(k // 3) % 3]
-            partial = rng.random() < 0.3
-            spun = []
-            for j, text in enumerate(paragraphs):
-                if partial and j % 2 == 0:
-                    spun.append({"text": text, "spans": []})
-                    continue
-                result = spins[name].spin(text, RATES[level], rng)
-                spun.append({"text": result.text,
-                             "spans": [[r.start, r.end, r.original] for r in result.replacements]})
-            out.write(json.dumps({"id": f"d{k}", "spinner": name, "level": level, "split": split,
-                                  "partial": partial, "paragraphs": spun}) + "\n")
-            written += 1
+            for copy in range(args.copies):
+                name = ("wordnet", "aiksaurus", "phrase")[(k + copy) % 3]
+                level = ("light", "medium", "heavy")[(k // 3 + copy) % 3]
+                partial = rng.random() < 0.3
+                spun = []
+                for j, text in enumerate(paragraphs):
+                    if partial and j % 2 == 0:
+                        spun.append({"text": text, "spans": []})
+                        continue
+                    result = spins[name].spin(text, RATES[level], rng)
+                    spun.append({"text": result.text,
+                                 "spans": [[r.start, r.end, r.original] for r in result.replacements]})
+                out.write(json.dumps({"id": f"d{k}", "spinner": name, "level": level, "split": split,
+                                      "partial": partial, "paragraphs": spun}) + "\n")
+                written += 1
     print(f"{written} documents spun (plus clean copies) -> {args.out / 'spins.jsonl'}")
 
 
