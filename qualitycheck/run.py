@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
@@ -187,7 +187,7 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
                     raise BrokenProcessPool("pool broke before this document was sent")
                 record = future.result()
                 breaks = 0
-            except BrokenProcessPool:
+            except (BrokenProcessPool, CancelledError):   # cancelled: by the shutdown of a broken pool
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
                 # Retry the lost documents alone, in order, so a culprit is told from bystanders.
@@ -200,7 +200,7 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
                         else:
                             record = pool.submit(_worker_check, item).result()
                         breaks = 0
-                    except BrokenProcessPool:
+                    except (BrokenProcessPool, CancelledError):
                         breaks += 1
                         if breaks >= MAX_CONSECUTIVE_BREAKS:
                             raise WorkersFailedError(
