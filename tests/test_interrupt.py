@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from qualitycheck import run as run_module
+
 N_DOCS = 300
 WORDS = ("council harbour bridge market river school budget storm rail station museum festival mayor "
          "engineers residents officials report plan vote week summer winter city county opened closed "
@@ -219,8 +221,6 @@ def _poisoned(checker, raw):
         os._exit(3)
     return _real_check_one(checker, raw)
 
-
-from qualitycheck import run as run_module  # noqa: E402
 
 _real_check_one = run_module._check_one
 
