@@ -216,6 +216,16 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _not_done(raws: Iterable[RawDocument], done: Counter) -> Iterator[RawDocument]:
+    """The documents an interrupted run has not written yet (each written copy skips one)."""
+    for raw in raws:
+        key = (str(raw.id), raw.content_hash)
+        if done[key] > 0:
+            done[key] -= 1
+            continue
+        yield raw
+
+
 class Progress:
     """A one-line progress display on a terminal (documents/s); silent in pipes and CI."""
 
@@ -260,7 +270,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     run_dir.mkdir(parents=True, exist_ok=True)
 
     result = ScanResult(run_dir=run_dir)
-    done: set[tuple[str, str | None]] = set()
+    done: Counter = Counter()
     previous: list[dict[str, Any]] = []
     if resume and documents_path.exists():
         repair_torn_tail(documents_path)
@@ -269,14 +279,15 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
             # Damaged lines in the middle: keep only whole records, so that every line of the
             # finished file parses; the documents they held are checked again.
             rewrite_documents(previous, documents_path)
-        done = {resume_key(r) for r in previous}
+        # Counted, not a set: a dump that repeats a record (same id and text) must get every
+        # copy written, however many of them the interrupted run had finished.
+        done = Counter(resume_key(r) for r in previous)
         for record in previous:
             result.count(record)
         result.resumed = len(previous)
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raws = (raw for raw in iter_raw_documents(inputs, config, text_field, exclude=[run_dir])
-            if (str(raw.id), raw.content_hash) not in done)
+    raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done)
     bar = Progress(progress)
     if bar.enabled:  # on a terminal only: the count reads the inputs once more
         from .streaming import count_input_documents
