@@ -293,6 +293,29 @@ def test_damaged_lines_in_the_middle_are_dropped_and_redone(corpus, reference, t
     assert records[:37] == [r for i, r in enumerate(reference[:40]) if i not in (10, 20, 25)]
 
 
+def test_resume_with_repeated_documents(tmp_path):
+    # Scraped dumps repeat records (same id, same text). A run stopped between two copies must
+    # still write the second one on resume: the resume key counts, it does not merely match.
+    from qualitycheck.config import Config
+
+    record = {"id": "same", "text": "The ferry timetable changes on Monday for the winter season."}
+    other = {"id": "other", "text": "The library extends its opening hours during the exam weeks."}
+    path = tmp_path / "dump.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (record, other, record, record)) + "\n")
+    config = Config(spin_enabled=False)
+    full = tmp_path / "full"
+    run_module.scan([str(path)], full, config, html=False)
+    reference, _ = complete_records(full / "documents.jsonl")
+    assert [r["id"] for r in reference] == ["same", "other", "same", "same"]
+    for kept in range(len(reference)):
+        run = tmp_path / f"cut{kept}"
+        run.mkdir()
+        (run / "documents.jsonl").write_bytes(b"".join(
+            json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in reference[:kept]))
+        run_module.scan([str(path)], run, config, html=False, resume=True)
+        assert complete_records(run / "documents.jsonl")[0] == reference, kept
+
+
 def test_rerun_is_deterministic(corpus, reference, tmp_path):
     # Same folder, one process instead of two, over an existing run: identical records.
     run = tmp_path / "run"
