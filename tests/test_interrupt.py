@@ -316,6 +316,27 @@ def test_resume_with_repeated_documents(tmp_path):
         assert complete_records(run / "documents.jsonl")[0] == reference, kept
 
 
+def test_resume_of_a_hostile_folder_from_every_cut(tmp_path):
+    # Error records (no content hash) and odd names resume like the rest.
+    from qualitycheck.config import Config
+    from test_robustness import build_hostile_folder
+
+    inputs = tmp_path / "in"
+    build_hostile_folder(inputs)
+    config = Config(spin_enabled=False)
+    run_module.scan([str(inputs)], tmp_path / "full", config, html=False)
+    reference, _ = complete_records(tmp_path / "full" / "documents.jsonl")
+    assert any(r["error"] for r in reference) and any(not r["error"] for r in reference)
+    for kept in range(0, len(reference), 3):
+        run = tmp_path / f"cut{kept}"
+        run.mkdir()
+        (run / "documents.jsonl").write_bytes(b"".join(
+            json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in reference[:kept]))
+        result = run_module.scan([str(inputs)], run, config, html=False, resume=True)
+        assert result.resumed == kept
+        assert complete_records(run / "documents.jsonl")[0] == reference, kept
+
+
 def test_rerun_is_deterministic(corpus, reference, tmp_path):
     # Same folder, one process instead of two, over an existing run: identical records.
     run = tmp_path / "run"
