@@ -266,6 +266,10 @@ def _lines(handle: io.TextIOBase, cap: int) -> Iterator[tuple[str, bool]]:
             yield line, False
 
 
+# Control bytes tolerated at the head of a JSONL file before it is called binary.
+JSONL_STRAY_CONTROLS = 8
+
+
 def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
     """(text stream, None), or (None, why the file cannot be read as JSONL).
 
@@ -289,8 +293,9 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
     else:
         kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
         # JSON text never holds raw control bytes; many of them mean this is not text at all
-        # (one stray byte in a line only makes that line malformed).
-        if kind is None and sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v") > 0.05 * len(head):
+        # (a few stray bytes only make their own lines malformed).
+        controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
+        if kind is None and controls > max(JSONL_STRAY_CONTROLS, 0.05 * len(head)):
             kind = "control bytes"
         if kind is not None:
             binary.close()
