@@ -256,6 +256,9 @@ def test_fifo_named_txt_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     raw = read_text_file(tmp_path / "pipe.txt", CONFIG)
     assert raw.error == "not a regular file (named pipe)"
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.txt").symlink_to("/dev/zero")
+        assert read_text_file(tmp_path / "zero.txt", CONFIG).error == "not a regular file (character device)"
 
 
 def test_unreadable_file(tmp_path, monkeypatch):
