@@ -3,7 +3,7 @@
 A context-blind spinner leaves a word that (a) has thesaurus neighbours, one of which it replaced, and
 (b) fits its context worse than that neighbour would. So for every content word, and for every 2-3-word
 run that is itself a thesaurus entry, we try the neighbours it could have replaced in the LM context
-(the word plus the next two words, so broken collocations on the right count too) and keep how much
+(the word plus the next word, so a broken collocation on the right counts too) and keep how much
 better the best one fits ("gain"), together with rarity, context fit and repetition. The best neighbour
 is the "likely original" shown as evidence.
 """
@@ -22,7 +22,7 @@ from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus
 from .words import STOPWORDS
 
-RIGHT_CONTEXT = 1        # words after the span re-scored with each alternative
+RIGHT_CONTEXT = 1        # words after the span re-scored with each alternative (2 measured no better)
 MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; originals are usually common)
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
