@@ -2,7 +2,10 @@
 `--resume` finishes it with exactly the records of an uninterrupted run, in the same order.
 
 The scans run as real subprocesses (`python -m qualitycheck.cli scan ... --jobs 2`) on a
-generated folder; each test waits until documents.jsonl has some lines, then interrupts.
+generated folder; each test waits until documents.jsonl has some lines, then interrupts
+(SIGKILL or SIGINT to the process group, SIGTERM or SIGKILL to the parent alone, SIGKILL to
+one worker). Damaged files and resumes from every cut point are simulated in process, and a
+worker-killing document is injected by patching the function the forked workers call.
 """
 from __future__ import annotations
 
