@@ -22,6 +22,9 @@ SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
 MAX_SWAP_WORDS = 3
 MIN_PARAGRAPH_WORDS = 8
+# Versions of one paragraph share many words that are rare in the folder; a word in more paragraphs than
+# this is not used to propose pairs (pairs proposed per word grow with the square of its postings).
+MAX_POSTINGS = 12
 
 
 def _words(text: str) -> list[str]:
@@ -130,8 +133,8 @@ def find_spun_versions(docs: list[Document], config: Config) -> None:
                     index[w].append(uid)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
-        if len(postings) > 50:
-            continue  # too common to point at a pair
+        if len(postings) > MAX_POSTINGS:
+            continue  # too common to point at a pair (and keeps the pair count linear in folder size)
         for x in range(len(postings)):
             for y in range(x + 1, len(postings)):
                 u, v = postings[x], postings[y]
