@@ -542,3 +542,21 @@ def test_output_path_that_is_a_file(tmp_path):
     with pytest.raises(RunExistsError, match="is not a folder"):
         scan([str(inputs)], target, CONFIG, html=False, overwrite=True)
     assert target.read_text() == "keep me"
+
+
+def test_check_command_on_bad_inputs(tmp_path):
+    # `qualitycheck check FILE` prints the error and exits 1, without a traceback.
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "dir.txt").mkdir()
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "img.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    expected = {"dir.txt": "is a directory", "pipe.txt": "not a regular file", "img.txt": "binary file (PNG image)",
+                "missing.txt": "unreadable: No such file or directory"}
+    for name, message in expected.items():
+        result = CliRunner().invoke(main, ["check", str(tmp_path / name), "--no-spin"])
+        assert result.exit_code == 1, (name, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert message in result.output, (name, result.output)
