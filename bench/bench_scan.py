@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of a scan, stage by stage, with peak memory per worker and datatrove for comparison.
 
-    python bench/bench_scan.py                      # 1000 generated documents, 3 repeats
+    python bench/bench_scan.py                      # 200 generated documents, 3 repeats (~4 min)
     python bench/bench_scan.py --docs 20000 --repeat 1
     python bench/bench_scan.py --no-spin --json     # machine-readable, spin off
 
@@ -244,7 +244,7 @@ def datatrove_benchmark(corpus: Path, config: Any, repeat: int) -> dict[str, Any
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=1000, help="generated corpus size (20000 for the full run)")
+    parser.add_argument("--docs", type=int, default=200, help="generated corpus size (a few minutes; 20000 for the full run)")
     parser.add_argument("--corpus", type=Path, help="use this JSONL instead of generating one")
     parser.add_argument("--repeat", type=int, default=3, help="timings per step; the median is reported")
     parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="worker counts for the scan rows")
