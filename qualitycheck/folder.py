@@ -13,9 +13,9 @@ from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
 
-# The alignment compares paragraph word sets pairwise through an inverted index; past this
-# many documents a scan should be split by story (or the pass run on clusters) instead.
-MAX_FOLDER_DOCUMENTS = 20_000
+# The pass holds every record in memory and compares paragraph word sets through an inverted
+# index; past this many documents a scan should be split by story (or clustered) first.
+MAX_FOLDER_DOCUMENTS = 5_000
 
 
 def document_from_record(record: dict[str, Any]) -> Document:
@@ -40,7 +40,7 @@ def document_from_record(record: dict[str, Any]) -> Document:
 
 def cross_document_pass(records: list[dict[str, Any]], config: Config) -> dict[int, dict[str, Any]]:
     """Run the folder-level passes; returns {position in records: updated record} for changed ones."""
-    if not config.spin_enabled or len(records) < 2 or len(records) > MAX_FOLDER_DOCUMENTS:
+    if not config.spin_enabled or len(records) < 2:
         return {}
     try:
         from .spin.crossdoc import find_spun_versions

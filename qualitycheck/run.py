@@ -27,7 +27,7 @@ from .document import RawDocument
 from .reading import iter_raw_documents
 from .scoring import build_report
 from .segment import segment
-from .report.writers import (DocumentsWriter, count_lines, read_documents, repair_torn_tail, rewrite_documents,
+from .report.writers import (DocumentsWriter, count_lines, iter_documents, read_documents, repair_torn_tail, rewrite_documents,
                              write_json_atomic, write_summary_csv)
 
 DOCUMENTS = "documents.jsonl"
@@ -271,20 +271,20 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
 
     result = ScanResult(run_dir=run_dir)
     done: Counter = Counter()
-    previous: list[dict[str, Any]] = []
     if resume and documents_path.exists():
         repair_torn_tail(documents_path)
-        previous = read_documents(documents_path)
-        if count_lines(documents_path) != len(previous):
+        whole = 0
+        for record in iter_documents(documents_path):
+            # Counted, not a set: a dump that repeats a record (same id and text) must get every
+            # copy written, however many of them the interrupted run had finished.
+            done[resume_key(record)] += 1
+            result.count(record)
+            whole += 1
+        if count_lines(documents_path) != whole:
             # Damaged lines in the middle: keep only whole records, so that every line of the
             # finished file parses; the documents they held are checked again.
-            rewrite_documents(previous, documents_path)
-        # Counted, not a set: a dump that repeats a record (same id and text) must get every
-        # copy written, however many of them the interrupted run had finished.
-        done = Counter(resume_key(r) for r in previous)
-        for record in previous:
-            result.count(record)
-        result.resumed = len(previous)
+            rewrite_documents(iter_documents(documents_path), documents_path)
+        result.resumed = whole
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done)
@@ -307,15 +307,13 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     bar.finish()
     result.elapsed = time.monotonic() - begin
 
-    records = read_documents(documents_path)
-    if not interrupted:
-        records = _apply_folder_passes(records, documents_path, config)
-    write_summary_csv(records, run_dir / SUMMARY)
+    folder_pass = "skipped: run interrupted" if interrupted else _apply_folder_passes(result.documents, documents_path, config)
+    write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
     write_json_atomic({
         "schema": 1, "input": [str(i) for i in inputs], "started": started,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "complete": not interrupted, "documents": result.documents, "errors": result.errors,
-        "resumed": result.resumed, "jobs": jobs, "config": config.to_dict(),
+        "resumed": result.resumed, "jobs": jobs, "folder_pass": folder_pass, "config": config.to_dict(),
     }, run_dir / RUN_INFO)
     if html:
         write_html(run_dir)
@@ -324,20 +322,19 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     return result
 
 
-def _apply_folder_passes(records: list[dict[str, Any]], documents_path: Path, config: Config) -> list[dict[str, Any]]:
-    """Cross-document passes over the finished run; documents.jsonl is replaced atomically."""
-    from .folder import cross_document_pass
+def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> str:
+    """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
+    they change anything. Returns what happened, for run.json."""
+    from .folder import MAX_FOLDER_DOCUMENTS, cross_document_pass
 
+    if documents > MAX_FOLDER_DOCUMENTS:
+        # The pass holds every record in memory; a larger run should be split by story.
+        return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})"
+    records = read_documents(documents_path)
     changed = cross_document_pass(records, config)
-    if not changed:
-        return records
-    records = [changed.get(i, record) for i, record in enumerate(records)]
-    tmp = documents_path.with_suffix(".jsonl.tmp")
-    with DocumentsWriter(tmp) as writer:
-        for record in records:
-            writer.write(record)
-    os.replace(tmp, documents_path)
-    return records
+    if changed:
+        rewrite_documents((changed.get(i, record) for i, record in enumerate(records)), documents_path)
+    return f"cross-document spin alignment: {len(changed)} document(s) changed"
 
 
 def write_html(run_dir: Path) -> Path | None:

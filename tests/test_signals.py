@@ -136,3 +136,11 @@ def test_scores_and_verdicts(fast_checker):
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
     assert set(labels_of(report, line)) & {"boilerplate", "ad_marker"}, line
+
+
+def test_german_trailer_despite_shared_vocabulary(fast_checker):
+    # Short German function words (die, den, am, hat) also occur in English corpora.
+    german = ("Die Bundesregierung hat am Montag neue Regeln für den Handel beschlossen, "
+              "die ab dem nächsten Jahr gelten sollen und auch kleine Firmen betreffen.")
+    report = fast_checker.check("\n\n".join([*ARTICLE, german]))
+    assert labels_of(report, "Die Bundesregierung") == ["off_language"]

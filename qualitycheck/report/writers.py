@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,11 +25,10 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def read_documents(path: str | Path) -> list[dict[str, Any]]:
-    """Every complete record of a documents.jsonl; a torn last line (after a crash) is skipped,
-    and so is any line a crash or a bad disk left unreadable (bytes that are not UTF-8 or not
-    a JSON object) rather than stopping the resume or the report."""
-    records = []
+def iter_documents(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Every complete record of a documents.jsonl, one at a time; a torn last line (after a
+    crash) is skipped, and so is any line a crash or a bad disk left unreadable (bytes that are
+    not UTF-8 or not a JSON object) rather than stopping the resume or the report."""
     with open(path, "rb") as handle:
         for line in handle:
             if not line.endswith(b"\n"):
@@ -39,8 +38,12 @@ def read_documents(path: str | Path) -> list[dict[str, Any]]:
             except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
             if isinstance(record, dict):
-                records.append(record)
-    return records
+                yield record
+
+
+def read_documents(path: str | Path) -> list[dict[str, Any]]:
+    """All of `iter_documents` in a list (for small runs and tests)."""
+    return list(iter_documents(path))
 
 
 def count_lines(path: str | Path) -> int:
@@ -131,7 +134,7 @@ def summary_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "language": record.get("language"),
             "score": record.get("score"),
             "verdict": record.get("verdict"),
-            "spun": bool(spun.get("flag")),
+            "spun_flag": bool(spun.get("flag")),
             "spun_score": spun.get("score"),
             "paragraphs": len(record.get("paragraphs") or []),
         }
@@ -146,7 +149,7 @@ def write_summary_csv(records: Iterable[dict[str, Any]], path: str | Path) -> Pa
     """One row per document, written with pandas."""
     import pandas as pd
 
-    columns = ["path", "id", "language", "score", "verdict", "spun", "spun_score", "paragraphs", *LABELS, "error"]
+    columns = ["path", "id", "language", "score", "verdict", "spun_flag", "spun_score", "paragraphs", *LABELS, "error"]
     frame = pd.DataFrame(summary_rows(records), columns=columns)
     tmp = Path(str(path) + ".tmp")
     frame.to_csv(tmp, index=False)

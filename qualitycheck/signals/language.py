@@ -34,6 +34,24 @@ within without would yet you your yours yourself yourselves said says told accor
 """.split())
 
 # Apostrophes, hyphens and the Garo/Catalan middle dot join parts of one word.
+# Function words of other Latin-script languages that are rare in English text. English
+# corpora (Wikipedia leads) contain foreign words, so the vocabulary alone lets a German
+# paragraph look English; these are counted as evidence against the English fast path.
+# Written for this project from general knowledge of each language's most frequent words.
+OTHER_FUNCTION_WORDS = frozenset("""
+der das den dem des und ist nicht mit sich auf ein eine einen einem einer hat wird werden wurde
+ich wir ihr sie auch noch nach bei aus für über oder aber wie zum zur vom durch gegen sind
+el los las del y que en un una por para con se es su sus al lo como más pero fue está este esta
+le les des du et est une dans pour pas qui sur au aux avec ce cette il elle sont ont été leur
+il di che è della delle degli nel nella gli sono anche più questo
+os da das dos não uma em ao pelo pela mais foi são seu sua
+het een dat niet zijn voor hij ze wordt worden bij ook
+yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke
+ng ang mga sa na ay kay si
+och att är som på för inte med han hon av
+og er det til af ikke som på med han hun
+""".split()) - ENGLISH_FUNCTION_WORDS  # left out: words English uses too (per, met, till, van, com)
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
 
 # Evidence thresholds (see module docstring). Kept here, next to the logic they steer.
@@ -42,7 +60,8 @@ ENGLISH_FUNCTION_SHARE_STRONG = 0.2  # this many function words: English prose, 
 ENGLISH_FUNCTION_SHARE = 0.12  # with a mostly English vocabulary, also enough
 ENGLISH_VOCAB_SHARE = 0.6    # English words dominate whatever langdetect says
 ENGLISH_VOCAB_SHARE_STRONG = 0.85  # nearly every word English: no langdetect needed
-NEIGHBOUR_VOCAB_SHARE = 0.5  # a short line beside a foreign block joins it below this
+NEIGHBOUR_VOCAB_SHARE = 0.5
+FOREIGN_FUNCTION_SHARE = 0.1  # this many other languages' function words: ask langdetect  # a short line beside a foreign block joins it below this
 LANGDETECT_MIN_PROB = 0.8
 MIN_VOCAB_COUNT = 2          # corpus count for a word to join the English vocabulary
 NON_LATIN_SHARE = 0.5        # letters outside the Latin script: another writing system
@@ -58,6 +77,7 @@ class LanguageEvidence:
     latin_share: float     # share of letters in the Latin script
     all_words: int         # every word, names included
     all_vocab_share: float  # share of every word (lower-cased) in the English vocabulary
+    foreign_function_share: float = 0.0  # lowercase words that are other languages' function words
 
 
 def _models_dir() -> Path:
@@ -123,7 +143,8 @@ def measure(text: str) -> LanguageEvidence:
         return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known)
     function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS) / len(lower)
     known = sum(1 for w in lower if _is_known(w, vocab)) / len(lower)
-    return LanguageEvidence(len(lower), function, known, latin, len(words), all_known)
+    foreign = sum(1 for w in lower if w in OTHER_FUNCTION_WORDS) / len(lower)
+    return LanguageEvidence(len(lower), function, known, latin, len(words), all_known, foreign)
 
 
 class _LangDetect:
@@ -196,6 +217,8 @@ class LanguageSignal:
     @staticmethod
     def _looks_english(ev: LanguageEvidence) -> bool:
         """Cheap English evidence strong enough to skip langdetect."""
+        if ev.foreign_function_share >= FOREIGN_FUNCTION_SHARE:
+            return False
         return (ev.function_share >= ENGLISH_FUNCTION_SHARE_STRONG
                 or (ev.function_share >= ENGLISH_FUNCTION_SHARE and ev.vocab_share >= ENGLISH_VOCAB_SHARE)
                 or ev.vocab_share >= ENGLISH_VOCAB_SHARE_STRONG)
