@@ -52,7 +52,7 @@ class Checker:
     def annotate(self, raw: RawDocument) -> Document:
         """Segment and run every signal. A signal that fails leaves a note and the others'
         results stand: one bad document (or one missing model) never loses the rest."""
-        doc = segment(raw)
+        doc = segment(raw, max_paragraphs=self.config.max_paragraphs)
         if doc.error is not None:
             return doc
         for signal in self.signals:

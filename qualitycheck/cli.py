@@ -80,7 +80,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
       qualitycheck scan ../shared/seeds -o reports/seeds
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
     """
-    from .run import RunExistsError, scan as run_scan
+    from .run import RunExistsError, WorkersFailedError, scan as run_scan
 
     config = build_config(config_file, no_spin, **overrides)
     jobs = jobs or os.cpu_count() or 1
@@ -89,6 +89,9 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
                           progress=not quiet, html=not no_html, text_field=text_field)
     except RunExistsError as exc:
         raise click.UsageError(str(exc)) from exc
+    except WorkersFailedError as exc:
+        click.echo(f"error: {exc}\nfinished documents are saved; rerun with --resume to continue", err=True)
+        sys.exit(EXIT_INPUT_ERRORS)
     except KeyboardInterrupt:
         click.echo("interrupted: finished documents are saved; rerun with --resume to continue", err=True)
         sys.exit(130)

@@ -11,6 +11,7 @@ from typing import Any
 class Config:
     # --- reading -----------------------------------------------------------
     max_chars: int = 2_000_000          # per-document cap; longer text is truncated with a note
+    max_paragraphs: int = 5_000         # per-document cap on paragraphs (a million one-word lines)
     # --- language ----------------------------------------------------------
     main_language: str | None = None    # force the document language (e.g. "en"); None = detect
     langdetect_seed: int = 0
@@ -34,6 +35,12 @@ class Config:
     drop_threshold: float = 0.5         # score < this -> drop; in between -> review
     spun_verdict: str = "drop"          # verdict for a document flagged spun
     min_clean_chars: int = 200          # less clean text than this -> at best review
+
+    def __post_init__(self) -> None:
+        if self.max_chars <= 0 or self.max_paragraphs <= 0:
+            raise ValueError("max_chars and max_paragraphs must be positive")
+        if not 0.0 <= self.drop_threshold <= self.keep_threshold <= 1.0:
+            raise ValueError("thresholds must satisfy 0 <= drop_threshold <= keep_threshold <= 1")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -49,6 +49,7 @@ class ScanResult:
     labels: Counter = field(default_factory=Counter)
     elapsed: float = 0.0
     error_examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -216,10 +217,13 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _not_done(raws: Iterable[RawDocument], done: Counter) -> Iterator[RawDocument]:
-    """The documents an interrupted run has not written yet (each written copy skips one)."""
+def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter | None = None) -> Iterator[RawDocument]:
+    """The documents an interrupted run has not written yet (each written copy skips one).
+    `seen` counts every input key, so records of inputs that changed since can be dropped."""
     for raw in raws:
         key = (str(raw.id), raw.content_hash)
+        if seen is not None:
+            seen[key] += 1
         if done[key] > 0:
             done[key] -= 1
             continue
@@ -287,7 +291,8 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         result.resumed = whole
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done)
+    seen: Counter = Counter()
+    raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done, seen)
     bar = Progress(progress)
     if bar.enabled:  # on a terminal only: the count reads the inputs once more
         from .streaming import count_input_documents
@@ -307,19 +312,41 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     bar.finish()
     result.elapsed = time.monotonic() - begin
 
+    if result.resumed and not interrupted:
+        result = _drop_stale_records(documents_path, seen, result)
     folder_pass = "skipped: run interrupted" if interrupted else _apply_folder_passes(result.documents, documents_path, config)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
     write_json_atomic({
         "schema": 1, "input": [str(i) for i in inputs], "started": started,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "complete": not interrupted, "documents": result.documents, "errors": result.errors,
-        "resumed": result.resumed, "jobs": jobs, "folder_pass": folder_pass, "config": config.to_dict(),
+        "resumed": result.resumed, "jobs": jobs, "folder_pass": folder_pass, "notes": result.notes, "config": config.to_dict(),
     }, run_dir / RUN_INFO)
     if html:
         write_html(run_dir)
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def _drop_stale_records(documents_path: Path, seen: Counter, result: ScanResult) -> ScanResult:
+    """After a resume, drop records whose input changed or vanished since the interrupted run
+    (their current text was checked anew), so the run describes exactly the current inputs."""
+    remaining = Counter(seen)
+    keep: list[bool] = []
+    for record in iter_documents(documents_path):
+        key = resume_key(record)
+        keep.append(remaining[key] > 0)
+        remaining[key] -= 1
+    if all(keep):
+        return result
+    kept = (record for record, ok in zip(iter_documents(documents_path), keep) if ok)
+    rewrite_documents(kept, documents_path)
+    fresh = ScanResult(run_dir=result.run_dir, elapsed=result.elapsed, resumed=result.resumed - keep.count(False))
+    for record in iter_documents(documents_path):
+        fresh.count(record)
+    fresh.notes.append(f"resume: dropped {keep.count(False)} record(s) of inputs that changed or vanished")
+    return fresh
 
 
 def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> str:

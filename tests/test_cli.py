@@ -85,3 +85,29 @@ def test_config_file_overrides_thresholds(tmp_path):
     config.write_text("[qualitycheck]\nkeep_threshold = 0.999\nmin_clean_chars = 100000\n")
     result = run("check", str(EXAMPLES / "news" / "harbour_bridge_clean.txt"), "--config", str(config), "--json", "--no-spin")
     assert json.loads(result.output)["verdict"] == "review"
+
+
+def test_resume_replaces_records_of_changed_inputs(tmp_path):
+    from qualitycheck.config import Config
+    from qualitycheck.run import scan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(4):
+        (folder / f"d{n}.txt").write_text(f"Story number {n} about the harbour and the new ferry timetable.\n")
+    out = tmp_path / "run"
+
+    def stop_after_two(record, count=[0]):
+        count[0] += 1
+        if count[0] == 2:
+            raise KeyboardInterrupt
+
+    import pytest
+    with pytest.raises(KeyboardInterrupt):
+        scan([str(folder)], out, Config(spin_enabled=False), jobs=1, html=False, on_record=stop_after_two)
+    (folder / "d0.txt").write_text("A rewritten first story about the harbour, with new facts.\n")
+    result = scan([str(folder)], out, Config(spin_enabled=False), jobs=1, html=False, resume=True)
+    records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert sorted(r["path"].rsplit("/", 1)[-1] for r in records) == [f"d{n}.txt" for n in range(4)]
+    assert any("rewritten" in r["clean_text"] for r in records)
+    assert result.documents == 4 and result.notes

@@ -25,7 +25,9 @@ class DuplicateSignal:
 
     def apply(self, doc: Document, config: Config) -> None:
         seen: dict[str, int] = {}
-        earlier: list[tuple[str, int]] = []
+        # Earlier keys by their first MIN_DUPLICATE_CHARS characters: a repeat-with-suffix must
+        # share that head, so each paragraph is compared with a few candidates, not all of them.
+        by_head: dict[str, list[tuple[str, int]]] = {}
         for paragraph in doc.paragraphs:
             key = normalize_for_compare(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
@@ -33,10 +35,11 @@ class DuplicateSignal:
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
-            for prior_key, prior_index in earlier:
+            head = key[:MIN_DUPLICATE_CHARS]
+            for prior_key, prior_index in by_head.get(head, ()):
                 if key.startswith(prior_key) and len(prior_key) >= PREFIX_COVER * len(key):
                     paragraph.add("duplicate", "repeat_with_suffix",
                                   f"repeats paragraph {prior_index} plus {len(key) - len(prior_key)} characters")
                     break
-            seen.setdefault(key, paragraph.index)
-            earlier.append((key, paragraph.index))
+            seen[key] = paragraph.index
+            by_head.setdefault(head, []).append((key, paragraph.index))
