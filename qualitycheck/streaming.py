@@ -13,7 +13,7 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -186,13 +186,31 @@ def open_output(path: str | None) -> IO[str]:
     return open(path, "w", encoding="utf-8", newline="\n")
 
 
-def iter_input_lines(paths: Iterable[str]) -> Iterable[bytes]:
-    """Lines of every input in turn (stdin when `paths` is empty), one at a time."""
+# A JSONL line longer than this is cut (and so rejected as malformed) instead of held whole.
+MAX_LINE_BYTES = 8_000_000
+
+
+def _capped_lines(handle: IO[bytes], cap: int) -> Iterator[bytes]:
+    while True:
+        line = handle.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := handle.readline(cap)) and not rest.endswith(b"\n"):
+                pass
+            yield line[:cap] + b"\n"
+        else:
+            yield line
+
+
+def iter_input_lines(paths: Iterable[str], max_line_bytes: int = MAX_LINE_BYTES) -> Iterable[bytes]:
+    """Lines of every input in turn (stdin when `paths` is empty), one at a time, none longer
+    than `max_line_bytes` (memory stays bounded whatever the input)."""
     paths = list(paths) or ["-"]
     for path in paths:
         handle = open_input(path)
         try:
-            yield from handle
+            yield from _capped_lines(handle, max_line_bytes)
         finally:
             if path not in (None, "-"):
                 handle.close()

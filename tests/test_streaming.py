@@ -249,3 +249,12 @@ def test_closed_downstream_pipe_ends_quietly():
     assert json.loads(first)["id"] == "good"
     assert producer.returncode == 0
     assert b"Traceback" not in err
+
+
+def test_overlong_line_is_cut_not_held(tmp_path):
+    from qualitycheck.streaming import iter_input_lines
+
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b'{"text": "' + b"x" * 5000 + b'"}\n{"text": "short"}\n')
+    lines = list(iter_input_lines([str(path)], max_line_bytes=100))
+    assert len(lines) == 2 and len(lines[0]) == 101 and lines[1] == b'{"text": "short"}\n'
