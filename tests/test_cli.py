@@ -111,3 +111,14 @@ def test_resume_replaces_records_of_changed_inputs(tmp_path):
     assert sorted(r["path"].rsplit("/", 1)[-1] for r in records) == [f"d{n}.txt" for n in range(4)]
     assert any("rewritten" in r["clean_text"] for r in records)
     assert result.documents == 4 and result.notes
+
+
+def test_scan_names_the_source_of_a_spun_copy(tmp_path):
+    """The shipped examples hold an article and a hand-spun copy of it."""
+    out = tmp_path / "run"
+    assert run("scan", str(EXAMPLES), "-o", str(out), "-j", "1", "-q", "--no-html").exit_code == 0
+    records = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, (out / "documents.jsonl").open())}
+    spun = records["bridge_story_spun.txt"]
+    assert spun["spun"]["flag"] and spun["verdict"] == "drop"
+    assert any("harbour_bridge_clean.txt" in note for note in spun["notes"])
+    assert not records["harbour_bridge_clean.txt"]["spun"]["flag"]
