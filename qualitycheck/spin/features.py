@@ -90,6 +90,19 @@ class Span:
 
 
 @dataclass
+class PhraseInfo:
+    """What analyze() needs about a phrase that does not depend on its context, computed once per phrase:
+    its candidates (with the per-word length charge already applied) and its context-free features."""
+
+    candidates: list[tuple[tuple[str, ...], float, str, float]]
+    penalties: list[tuple[tuple[str, ...], float]]   # (candidate LM words, length charge)
+    unigram: float               # summed LM unigram log10 prob of the phrase's words
+    web: float                   # mean web log10 count of the phrase's words
+    log_candidates: float
+    oov: float                   # first word unknown to the LM
+
+
+@dataclass
 class ParagraphAnalysis:
     tokens: list[tuple[str, int, int]]
     spans: list[Span]
@@ -109,6 +122,7 @@ class CandidateIndex:
         self.cache_size = cache_size
         self.phrase_forms = thesaurus.phrase_forms()
         self._ranked: dict[str, tuple[str, ...]] = {}
+        self._info: dict[str, PhraseInfo | None] = {}
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
@@ -164,6 +178,33 @@ class CandidateIndex:
         self.cache[phrase] = out
         return out
 
+    def phrase_info(self, phrase: str, words: list[str]) -> PhraseInfo | None:
+        """Candidates and context-free features of `phrase` (whose LM tokens are `words`), or None when
+        it has no candidates. Cached: news repeats its vocabulary, and this is most of a span's
+        non-LM work."""
+        try:
+            return self._info[phrase]
+        except KeyError:
+            pass
+        cands = self.candidates(phrase)
+        info = None
+        if cands:
+            view = self.view
+            web = web_tables()
+            length = len(words)
+            info = PhraseInfo(
+                candidates=cands,
+                penalties=[(c[0], (length - len(c[0])) * WORD_COST) for c in cands],
+                unigram=sum(view.unigram(w) for w in words),
+                web=sum(web.get(w, ABSENT_WEB_COUNT) for w in phrase.split(" ")) / length,
+                log_candidates=math.log1p(len(cands)),
+                oov=float(not view.contains(words[0])),
+            )
+        if len(self._info) > self.cache_size:
+            self._info.clear()
+        self._info[phrase] = info
+        return info
+
 
 def _plain(token: str) -> bool:
     return token.isalpha() and token.islower()
@@ -185,12 +226,11 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     n_content = 0
     doc_counts = doc_counts or {}
     fp_first, max_fp = _fingerprint_heads(fingerprints)
-    web_uni = web_tables()
     phrase_forms = index.phrase_forms
-    model = view.model
-    base_score = model.BaseScore
-    State = view.State
-    unigram = view.unigram
+    base_score = view.model.BaseScore
+    phrase_info = index.phrase_info
+    # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
+    a, b = view.State(), view.State()
     plain = [t.isalpha() and t.islower() for t in raw]
     for i in range(n):
         tok = raw[i]
@@ -226,20 +266,17 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                     continue
                 if all(w in STOPWORDS for w in raw[i:j]):
                     continue
-            cands = index.candidates(phrase)
-            if not cands:
+            info = phrase_info(phrase, words[i:j])
+            if info is None:
                 continue
-            stop = j + RIGHT_CONTEXT if j + RIGHT_CONTEXT < n else n
-            actual = sum(scores[i:stop])
-            tail = words[j:stop]
+            tail = words[j:j + RIGHT_CONTEXT]
+            actual = sum(scores[i:j + RIGHT_CONTEXT])
             start_state = states[i]
             best_gain = -1e9
-            best = cands[0]
+            best_k = 0
             gain_list = []
-            for cand in cands:
-                cand_words = cand[0]
-                # log10 P(candidate + the next words | left context), walking KenLM states
-                a, b = State(), State()
+            for c, (cand_words, penalty) in enumerate(info.penalties):
+                # log10 P(candidate + the next word | left context), walking KenLM states
                 alt = base_score(start_state, cand_words[0], a)
                 for w in cand_words[1:]:
                     alt += base_score(a, w, b)
@@ -247,13 +284,13 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 for w in tail:
                     alt += base_score(a, w, b)
                     a, b = b, a
-                gain = alt + (length - len(cand_words)) * WORD_COST - actual
+                gain = alt + penalty - actual
                 gain_list.append(gain)
                 if gain > best_gain:
-                    best_gain, best = gain, cand
+                    best_gain, best_k = gain, c
             gain_list.sort(reverse=True)
-            best_words, best_uni, best_surface, best_web = best
-            span_uni = sum(unigram(w) for w in words[i:j])
+            best_words, best_uni, best_surface, best_web = info.candidates[best_k]
+            span_uni = info.unigram
             span_lp = sum(scores[i:j])
             top = gain_list[:3]
             rows.append([
@@ -265,12 +302,12 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 span_uni / length,
                 (span_lp - span_uni) / length,
                 scores[j] if j < n else 0.0,
-                math.log1p(len(cands)),
+                info.log_candidates,
                 float(length > 1),
-                float(not view.contains(words[i])),
+                info.oov,
                 math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
                 best_uni / len(best_words),
-                sum(web_uni.get(w, ABSENT_WEB_COUNT) for w in lower[i:j]) / length,
+                info.web,
                 best_web,
                 float(len(best_words) - length),
             ])
