@@ -6,15 +6,14 @@ run keeps everything finished so far and `resume=True` carries on where it stopp
 from __future__ import annotations
 
 import multiprocessing as mp
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -74,10 +73,11 @@ def resume_key(record: dict[str, Any]) -> tuple[str, str | None]:
 
 # --- worker side: one Checker per process, built after fork so models load lazily there ----
 _WORKER_CHECKER: Checker | None = None
-# Documents in flight per worker: enough to keep workers busy, few enough that memory stays
-# bounded (each holds at most Config.max_chars of text) and a broken pool loses little.
+# Documents read ahead per worker: enough to keep workers busy, few enough that memory stays
+# bounded (each holds at most Config.max_chars of text).
 WINDOW_PER_JOB = 8
-# Pools rebuilt in a row without one document getting through: the workers cannot start at all.
+# Worker deaths per worker slot, in a row and before any document got through: the workers
+# cannot start at all (e.g. a model that cannot load).
 MAX_CONSECUTIVE_BREAKS = 3
 
 
@@ -151,70 +151,116 @@ def _check_stream(raws: Iterable[RawDocument], config: Config, jobs: int) -> Ite
     yield from _check_parallel(iter(raws), config, jobs)
 
 
-def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
-    """A sliding window of documents over a process pool, results in input order.
+def _worker_loop(conn: Any, config: Config) -> None:
+    """A worker process: documents in, reports out, over its own pipe, until the pipe closes."""
+    _worker_init(config)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        seq, raw = task
+        conn.send((seq, _worker_check(raw)))
 
-    A worker that dies (killed, out of memory, a crash in native code) breaks the pool and
-    every document in flight with it. The pool is rebuilt and those documents are checked
-    again one at a time; one that breaks the pool on its own gets an error record instead
-    of stopping the scan.
+
+class _Worker:
+    """One worker process with a private pipe. A private pipe matters: a worker killed while
+    writing a result can only spoil its own pipe, never a queue (and lock) the others share,
+    which is how a shared-queue pool hangs when one worker is killed mid-write."""
+
+    def __init__(self, context: Any, config: Config) -> None:
+        self.conn, child = context.Pipe()
+        self.proc = context.Process(target=_worker_loop, args=(child, config), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[int, RawDocument] | None = None
+
+    def send(self, task: tuple[int, RawDocument]) -> bool:
+        self.task = task
+        try:
+            self.conn.send(task)
+            return True
+        except (OSError, ValueError):
+            return False
+
+    def stop(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+
+
+def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
+    """A sliding window of documents over worker processes, results in input order.
+
+    A worker that dies (killed, out of memory, a crash in native code) is replaced and its
+    document checked again; a document that kills two workers gets an error record instead
+    of stopping the scan. Workers that die again and again before finishing anything (a model
+    that cannot load) stop the scan with WorkersFailedError.
     """
     context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(config,))
-
-    def submit(raw: RawDocument) -> Future | None:
-        try:
-            return pool.submit(_worker_check, raw)
-        except BrokenProcessPool:   # broke since the last result; handled when this one is due
-            return None
-
-    pool = new_pool()
-    window: deque[tuple[RawDocument, Future | None]] = deque()
-    breaks = 0
+    workers = [_Worker(context, config) for _ in range(jobs)]
+    todo: deque[tuple[int, RawDocument]] = deque()   # retries go first
+    finished: dict[int, dict[str, Any]] = {}
+    deaths: Counter = Counter()
+    next_seq = next_out = 0
+    consecutive_deaths = 0
+    exhausted = False
     try:
         while True:
-            while len(window) < jobs * WINDOW_PER_JOB:
+            busy = sum(1 for w in workers if w.task is not None)
+            while not exhausted and len(todo) + busy + len(finished) < jobs * WINDOW_PER_JOB:
                 raw = next(raws, None)
                 if raw is None:
+                    exhausted = True
                     break
-                window.append((raw, submit(raw)))
-            if not window:
+                todo.append((next_seq, raw))
+                next_seq += 1
+            for worker in workers:
+                if worker.task is None and todo:
+                    worker.send(todo.popleft())   # a failed send shows up as a dead worker below
+            while next_out in finished:
+                yield finished.pop(next_out)
+                next_out += 1
+            if exhausted and not todo and all(w.task is None for w in workers):
                 return
-            raw, future = window.popleft()
-            try:
-                if future is None:
-                    raise BrokenProcessPool("pool broke before this document was sent")
-                record = future.result()
-                breaks = 0
-            except (BrokenProcessPool, CancelledError):   # cancelled: by the shutdown of a broken pool
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                # Retry the lost documents alone, in order, so a culprit is told from bystanders.
-                lost = [(raw, None)] + list(window)
-                window.clear()
-                for item, done in lost:
+            waiting = [w for w in workers if w.task is not None]
+            ready = mp.connection.wait([w.conn for w in waiting] + [w.proc.sentinel for w in waiting], timeout=1.0)
+            for index, worker in enumerate(workers):
+                if worker.task is None:
+                    continue
+                if worker.conn in ready:
                     try:
-                        if done is not None and done.done() and not done.cancelled() and done.exception() is None:
-                            record = done.result()   # finished before the break: nothing lost
-                        else:
-                            record = pool.submit(_worker_check, item).result()
-                        breaks = 0
-                    except (BrokenProcessPool, CancelledError):
-                        breaks += 1
-                        if breaks >= MAX_CONSECUTIVE_BREAKS:
-                            raise WorkersFailedError(
-                                f"worker processes died {breaks} times in a row; last document {item.id}")
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool = new_pool()
-                        record = _error_record(item, config, "worker process died while checking this document "
-                                                             "(killed, out of memory or crashed)")
-                    yield record
-                continue
-            yield record
+                        seq, record = worker.conn.recv()
+                    except (EOFError, OSError):
+                        pass   # died mid-write: handled as a death below
+                    else:
+                        finished[seq] = record
+                        worker.task = None
+                        consecutive_deaths = 0
+                        continue
+                if worker.proc.sentinel in ready or not worker.proc.is_alive():
+                    seq, raw = worker.task
+                    worker.stop()
+                    workers[index] = _Worker(context, config)
+                    deaths[seq] += 1
+                    consecutive_deaths += 1
+                    if consecutive_deaths >= MAX_CONSECUTIVE_BREAKS * jobs and not finished and next_out == 0:
+                        raise WorkersFailedError(
+                            f"worker processes died {consecutive_deaths} times before checking any document")
+                    if deaths[seq] >= 2:
+                        finished[seq] = _error_record(raw, config, "worker process died while checking this "
+                                                                   "document (killed, out of memory or crashed)")
+                    else:
+                        todo.appendleft((seq, raw))
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.stop()
 
 
 def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter | None = None) -> Iterator[RawDocument]:
