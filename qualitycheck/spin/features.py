@@ -13,6 +13,7 @@ import functools
 import gzip
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from .fingerprints import Fingerprint
 from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus
 from .words import STOPWORDS
+
+if TYPE_CHECKING:
+    import kenlm
 
 RIGHT_CONTEXT = 1        # words after the span re-scored with each alternative (2 measured no better)
 MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; originals are usually common)
@@ -96,6 +100,8 @@ class PhraseInfo:
 
     candidates: list[tuple[tuple[str, ...], float, str, float]]
     penalties: list[tuple[tuple[str, ...], float]]   # (candidate LM words, length charge)
+    # (word, length charge) per candidate when every candidate is a single word (most phrases), else None
+    single: list[tuple[str, float]] | None
     unigram: float               # summed LM unigram log10 prob of the phrase's words
     web: float                   # mean web log10 count of the phrase's words
     log_candidates: float
@@ -208,6 +214,8 @@ class CandidateIndex:
             info = PhraseInfo(
                 candidates=cands,
                 penalties=[(c[0], (length - len(c[0])) * WORD_COST) for c in cands],
+                single=([(c[0][0], (length - 1) * WORD_COST) for c in cands]
+                        if all(len(c[0]) == 1 for c in cands) else None),
                 unigram=sum(view.unigram(w) for w in words),
                 web=sum(web.get(w, ABSENT_WEB_COUNT) for w in phrase.split(" ")) / length,
                 log_candidates=math.log1p(len(cands)),
@@ -217,6 +225,19 @@ class CandidateIndex:
             self._info.clear()
         self._info[phrase] = info
         return info
+
+
+def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list[str],
+            a: "kenlm.State", b: "kenlm.State") -> float:
+    """log10 P(words + tail | state), walking KenLM states; `a` and `b` are scratch out-states."""
+    alt = base_score(state, words[0], a)
+    for w in words[1:]:
+        alt += base_score(a, w, b)
+        a, b = b, a
+    for w in tail:
+        alt += base_score(a, w, b)
+        a, b = b, a
+    return alt
 
 
 def _plain(token: str) -> bool:
@@ -285,22 +306,17 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             tail = words[j:j + RIGHT_CONTEXT]
             actual = sum(scores[i:j + RIGHT_CONTEXT])
             start_state = states[i]
-            best_gain = -1e9
-            best_k = 0
-            gain_list = []
-            for c, (cand_words, penalty) in enumerate(info.penalties):
-                # log10 P(candidate + the next word | left context), walking KenLM states
-                alt = base_score(start_state, cand_words[0], a)
-                for w in cand_words[1:]:
-                    alt += base_score(a, w, b)
-                    a, b = b, a
-                for w in tail:
-                    alt += base_score(a, w, b)
-                    a, b = b, a
-                gain = alt + penalty - actual
-                gain_list.append(gain)
-                if gain > best_gain:
-                    best_gain, best_k = gain, c
+            if info.single is not None and len(tail) == 1:
+                # the common case (one-word candidates, one word of right context) as one comprehension;
+                # the same sums in the same order as rescore(), which the general case uses
+                nxt = tail[0]
+                gain_list = [base_score(start_state, w, a) + base_score(a, nxt, b) + penalty - actual
+                             for w, penalty in info.single]
+            else:
+                gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
+                             for cand_words, penalty in info.penalties]
+            best_gain = max(gain_list)
+            best_k = gain_list.index(best_gain)   # the first best, as a strict > scan would pick
             gain_list.sort(reverse=True)
             best_words, best_uni, best_surface, best_web = info.candidates[best_k]
             span_uni = info.unigram
