@@ -1,0 +1,82 @@
+"""The spin detector's fast paths give the same numbers as the plain computation they replace.
+
+Sentences are written for this test. Needs the shipped language model and spin tables; skips without them.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCES = [
+    "The mayor announced on Tuesday that the old bridge would be repaired before the winter storms arrive.",
+    "Shoppers complained about rising prices, and several bakeries raised the cost of bread again this month.",
+    "The committee will decide next week whether the stadium can host the final, a spokesman said.",
+    "Farmers in the valley say the dry summer has damaged their crops and emptied the reservoirs.",
+]
+
+
+def _detector():
+    if not (ROOT / "models" / "spin" / "weights.json").exists():
+        pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
+    try:
+        from qualitycheck.spin.detector import default_detector
+        return default_detector()
+    except FileNotFoundError as exc:
+        pytest.skip(f"language model unavailable: {exc}")
+
+
+def _slow_gains(view, words, scores, states, first, last, candidates):
+    """Gains recomputed the plain way: each candidate plus the next word re-scored from the left state."""
+    from qualitycheck.spin.features import RIGHT_CONTEXT, WORD_COST
+    tail = words[last:last + RIGHT_CONTEXT]
+    actual = sum(scores[first:last + RIGHT_CONTEXT])
+    out = []
+    for cand_words, *_ in candidates:
+        alt = view.continue_score(states[first], list(cand_words) + tail)
+        out.append(alt + (last - first - len(cand_words)) * WORD_COST - actual)
+    return out
+
+
+def test_fast_gains_match_plain_rescoring():
+    detector = _detector()
+    view = detector.view
+    checked = 0
+    for text in SENTENCES:
+        analysis = detector.analyze(text)
+        words = [t for t, _, _ in analysis.tokens]
+        states, scores = view.forward(words)
+        for span in analysis.spans:
+            if span.features is None:
+                continue
+            phrase = " ".join(text[s:e].lower() for _, s, e in analysis.tokens[span.first:span.last])
+            gains = _slow_gains(view, words, scores, states, span.first, span.last,
+                                detector.index.candidates(phrase))
+            best = max(gains)
+            assert span.features[0] == pytest.approx(max(min(best, 20.0), -20.0), abs=1e-9)
+            top = sorted(gains, reverse=True)[:3]
+            assert span.features[2] == pytest.approx(max(min(sum(top) / len(top), 20.0), -20.0), abs=1e-9)
+            positive = math.log1p(sum(g for g in gains if g > 0))
+            assert span.features[3] == pytest.approx(min(positive, 20.0), abs=1e-9)
+            checked += 1
+    assert checked >= 10   # the sentences do have content words with thesaurus neighbours
+
+
+def test_phrase_info_matches_candidates():
+    detector = _detector()
+    index = detector.index
+    kinds = set()
+    for word in ("decided", "bridge", "complained", "damaged", "storms"):
+        info = index.phrase_info(word, [word])
+        assert info is not None
+        assert info.candidates == index.candidates(word)
+        if all(len(c[0]) == 1 for c in info.candidates):
+            assert info.single == [(c[0][0], 0.0) for c in info.candidates]
+        else:   # a multi-word candidate ("make up") takes the general path
+            assert info.single is None
+        kinds.add(info.single is None)
+        assert info.unigram == pytest.approx(detector.view.unigram(word))
+    assert kinds == {True, False}   # both paths are exercised
+    assert index.phrase_info("zzqxv", ["zzqxv"]) is None
