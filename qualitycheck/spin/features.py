@@ -240,10 +240,6 @@ def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list
     return alt
 
 
-def _plain(token: str) -> bool:
-    return token.isalpha() and token.islower()
-
-
 def analyze(text: str, view: LMView, index: CandidateIndex,
             fingerprints: dict[tuple[str, ...], Fingerprint],
             doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
