@@ -8,7 +8,7 @@ from typing import Any
 
 from .config import Config
 from .document import Document, DocumentReport, RawDocument
-from .reading import iter_raw_documents, record_to_raw, content_hash
+from .reading import finish_raw, iter_raw_documents, record_to_raw
 from .scoring import build_report
 from .segment import segment
 from .signals.boilerplate import BoilerplateSignal
@@ -70,13 +70,7 @@ class Checker:
               metadata: dict[str, Any] | None = None) -> DocumentReport:
         """Check one document given as a string."""
         raw = RawDocument(id=id, path=path, text=text, encoding="utf-8", metadata=dict(metadata or {}))
-        raw.text = raw.text[: self.config.max_chars]
-        if len(text) > self.config.max_chars:
-            raw.notes.append(f"truncated: {len(text)} characters, kept the first {self.config.max_chars}")
-        if not raw.text.strip():
-            raw.error = "empty document (no text)" if not raw.text else "empty document (whitespace only)"
-        raw.content_hash = content_hash(raw.text)
-        return self.check_raw(raw)
+        return self.check_raw(finish_raw(raw, self.config))
 
     def check_records(self, records: Iterable[dict[str, Any]], text_field: str = "text") -> Iterator[DocumentReport]:
         """Check dict records ({"text": ..., "id"|"url": ...}), e.g. parsed JSONL lines."""

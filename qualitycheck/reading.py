@@ -141,7 +141,7 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     return text, encoding, None, [f"decoded as {encoding} (not valid UTF-8)"]
 
 
-def _finish(raw: RawDocument, config: Config) -> RawDocument:
+def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
     """Apply the size cap and emptiness check shared by every source."""
     if raw.error is None:
         if len(raw.text) > config.max_chars:
@@ -191,7 +191,7 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
     assert text is not None
     raw.notes.extend(notes)
     raw.text = text
-    return _finish(raw, config)
+    return finish_raw(raw, config)
 
 
 def _file_kind(mode: int) -> str:
@@ -246,7 +246,7 @@ def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
         raw.text = text
     if replaced:
         raw.notes.append(f"invalid UTF-8 or lone surrogates: {replaced} character(s) replaced with U+FFFD")
-    return _finish(raw, config)
+    return finish_raw(raw, config)
 
 
 def _lines(handle: io.TextIOBase, cap: int) -> Iterator[tuple[str, bool]]:
