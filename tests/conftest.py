@@ -36,3 +36,14 @@ def devset_dir() -> Path:
 def checker():
     from qualitycheck import Checker
     return Checker()
+
+
+def spin_detector():
+    """The shipped spin detector, or a skip saying which model file is missing."""
+    if not (REPO / "models" / "spin" / "weights.json").exists():
+        pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
+    try:
+        from qualitycheck.spin.detector import default_detector
+        return default_detector()
+    except FileNotFoundError as exc:
+        pytest.skip(f"language model unavailable: {exc}")

@@ -4,14 +4,14 @@ cross-document alignment name what they found. Needs the shipped language model 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
+
+from tests.conftest import spin_detector as _detector
 
 from qualitycheck.config import Config
 from qualitycheck.document import Document, Paragraph
 
-ROOT = Path(__file__).resolve().parents[1]
 
 STORY = [
     "The city council approved a new budget on Tuesday after a long debate about the cost of repairing "
@@ -29,14 +29,6 @@ STORY = [
 ]
 
 
-def _detector():
-    if not (ROOT / "models" / "spin" / "weights.json").exists():
-        pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
-    try:
-        from qualitycheck.spin.detector import default_detector
-        return default_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"language model unavailable: {exc}")
 
 
 def _spin(paragraphs, rate=0.5, seed=1):

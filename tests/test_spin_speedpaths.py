@@ -5,11 +5,11 @@ Sentences are written for this test. Needs the shipped language model and spin t
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import spin_detector as _detector
+
 SENTENCES = [
     "The mayor announced on Tuesday that the old bridge would be repaired before the winter storms arrive.",
     "Shoppers complained about rising prices, and several bakeries raised the cost of bread again this month.",
@@ -18,14 +18,6 @@ SENTENCES = [
 ]
 
 
-def _detector():
-    if not (ROOT / "models" / "spin" / "weights.json").exists():
-        pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
-    try:
-        from qualitycheck.spin.detector import default_detector
-        return default_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"language model unavailable: {exc}")
 
 
 def _slow_gains(view, words, scores, states, first, last, candidates):
