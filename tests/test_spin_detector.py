@@ -111,3 +111,18 @@ def test_crossdoc_ignores_ordinary_edits():
     a, b = _doc("first", STORY), _doc("second", edited)
     find_spun_versions([a, b], Config())
     assert not a.spun_flag and not b.spun_flag
+
+
+def test_spun_trailer_after_ad_tags_is_boilerplate_and_spin_evidence():
+    """An auto-blog post ends "[ad_2]" then a spun "Source link": the boilerplate signal removes the line,
+    and the spin signal still counts it as a fingerprint (with the original) in the document evidence."""
+    _detector()
+    from qualitycheck.checker import Checker
+    text = "\n\n".join(["[ad_1]", *STORY[:3], "[ad_2]", "Informant link"])
+    with_trailer = Checker().check(text)
+    without = Checker().check("\n\n".join(["[ad_1]", *STORY[:3], "[ad_2]", "Source link"]))
+    last = with_trailer.paragraphs[-1]
+    assert "boilerplate" in last["labels"] and last["spun_spans"]
+    hits = [e for e in with_trailer.spun["evidence"] if e.get("rule") == "fingerprint"]
+    assert hits and hits[0]["original"] == "source link" and hits[0]["paragraph"] == last["index"]
+    assert with_trailer.spun["score"] > without.spun["score"]

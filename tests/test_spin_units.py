@@ -60,8 +60,27 @@ def test_phrase_spinner_uses_common_phrases():
 def test_fingerprints_load_with_sources():
     table = load_fingerprints()
     assert table, "fingerprint file is empty"
-    for fp in table.values():
+    for fp in table.phrases.values():
         assert fp.original and fp.seen
+    assert table.patterns and table.trailers, "regex and trailer fingerprints missing"
+    for item in [*table.patterns, *table.trailers]:
+        assert item.original and item.seen
+
+
+def test_trailer_fingerprint_generated_from_thesaurus():
+    table = load_fingerprints()
+    # spellings made up for this test from thesaurus neighbours of "source" and "link"
+    for line in ("Origin link", "Informant connection", "Root link:"):
+        hit = table.trailer(line)
+        assert hit is not None and hit.original == "source link", line
+    for line in ("Source link", "Railway link", "The source of the link was unclear"):
+        assert table.trailer(line) is None, line
+
+
+def test_number_artefact_patterns():
+    table = load_fingerprints()
+    assert table.pattern_hits("It closed 30-six many years ago.")
+    assert not table.pattern_hits("She won 6-3 6-2 after 24 years and many years of work; how many years?")
 
 
 def test_crossdoc_swaps_found_and_edits_ignored():

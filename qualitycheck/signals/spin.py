@@ -51,7 +51,8 @@ class SpinSignal:
 
         detector = default_detector(config.model_path, config.spin_fingerprints)
         texts = [None if set(p.labels) & SKIP_LABELS else p.text for p in doc.paragraphs]
-        result = detector.document(texts)
+        skipped = [p.text if t is None else None for p, t in zip(doc.paragraphs, texts)]
+        result = detector.document(texts, skipped)
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)
@@ -70,6 +71,9 @@ class SpinSignal:
                               "accumulated substitution evidence", scored.score)
             for span in spans:
                 evidence.append(dict(span, paragraph=paragraph.index))
+        for index, item in result.skipped_hits:
+            doc.paragraphs[index].spun_spans = [item]
+            evidence.append(dict(item, paragraph=index))
         doc.spun_score = round(result.score, 4)
         doc.spun_flag = result.score > config.spun_document_threshold
         evidence.sort(key=lambda s: -s["score"])

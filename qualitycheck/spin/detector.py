@@ -77,6 +77,9 @@ class DocumentResult:
     score: float
     paragraphs: list[ParagraphResult | None]
     features: np.ndarray = field(default_factory=lambda: np.zeros(len(DOCUMENT_FEATURES)))
+    # fingerprints found in paragraphs that were not scored (e.g. a spun "Source link" trailer that the
+    # boilerplate signal removed): (paragraph index, evidence item)
+    skipped_hits: list[tuple[int, dict]] = field(default_factory=list)
 
     def paragraph_labels(self, paragraph_threshold: float, document_threshold: float,
                          in_spun_document_threshold: float) -> list[bool]:
@@ -187,7 +190,7 @@ class SpinDetector:
     def __init__(self, view: LMView, weights: dict | None = None, use_fingerprints: bool = True):
         self.view = view
         self.index = CandidateIndex(thesaurus.load(), view)
-        self.fingerprints = fingerprint_table.load() if use_fingerprints else {}
+        self.fingerprints = fingerprint_table.load() if use_fingerprints else fingerprint_table.FingerprintTable()
         self.weights = weights or {}
         self.span_model = Logistic.from_dict(self.weights["span"]) if "span" in self.weights else None
         self.paragraph_model = Logistic.from_dict(self.weights["paragraph"]) if "paragraph" in self.weights else None
@@ -197,6 +200,7 @@ class SpinDetector:
         self.span_prior = float(self.weights.get("span_prior", 0.1))
         self.span_quadratic = bool(self.weights.get("span_quadratic", False))
         self.paragraph_quadratic = bool(self.weights.get("paragraph_quadratic", False))
+        self.fingerprint_probability = 1.0 / (1.0 + math.exp(-(FINGERPRINT_LLR + _logit(self.span_prior))))
 
     @staticmethod
     def doc_counts(paragraph_texts: list[str]) -> Counter:
@@ -222,7 +226,7 @@ class SpinDetector:
         for span in analysis.spans:
             if span.fingerprint is not None:
                 span.llr = FINGERPRINT_LLR
-                span.probability = 1.0 / (1.0 + math.exp(-(FINGERPRINT_LLR + _logit(self.span_prior))))
+                span.probability = self.fingerprint_probability
         return select_spans(analysis.spans)
 
     def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None):
@@ -231,8 +235,11 @@ class SpinDetector:
         chosen = self.score_spans(analysis)
         return analysis, chosen, paragraph_features(analysis, chosen)
 
-    def document(self, paragraph_texts: list[str | None]) -> DocumentResult:
-        """Score a document's paragraphs (None = skipped paragraph) and the document."""
+    def document(self, paragraph_texts: list[str | None],
+                 skipped_texts: list[str | None] | None = None) -> DocumentResult:
+        """Score a document's paragraphs (None = skipped paragraph) and the document. `skipped_texts`, aligned
+        with `paragraph_texts`, holds the text of skipped paragraphs: they are only checked against the
+        whole-line fingerprints (a spun auto-blog trailer is boilerplate, but also evidence of a spinner)."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         local = [self.paragraph_local(t, counts) if t else None for t in paragraph_texts]
         present = [x for x in local if x is not None]
@@ -257,10 +264,17 @@ class SpinDetector:
         if self.accumulation_model is not None and scored:
             acc = accumulation_features(scored)
             score = max(score, float(self.accumulation_model.predict(acc[None, :])[0]))
-        hits = sum(1 for r in scored for sp in r.spans if sp.fingerprint is not None)
+        skipped_hits = []
+        for index, (text, aside) in enumerate(zip(paragraph_texts, skipped_texts or [])):
+            if text is None and aside and (fp := self.fingerprints.trailer(aside)) is not None:
+                skipped_hits.append((index, {"start": 0, "end": len(aside.rstrip()), "word": aside.strip(),
+                                             "score": round(self.fingerprint_probability, 4),
+                                             "original": fp.original, "rule": "fingerprint",
+                                             "seen": fp.seen}))
+        hits = sum(1 for r in scored for sp in r.spans if sp.fingerprint is not None) + len(skipped_hits)
         if hits and scored:
             score = 1.0 / (1.0 + math.exp(-(_logit(score) + FINGERPRINT_DOC_LLR * min(hits, FINGERPRINT_DOC_MAX))))
-        return DocumentResult(score, results, doc_feats)
+        return DocumentResult(score, results, doc_feats, skipped_hits)
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> dict:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import morph
-from .fingerprints import Fingerprint
+from .fingerprints import Fingerprint, FingerprintTable
 from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus
 from .words import STOPWORDS
@@ -241,7 +241,7 @@ def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list
 
 
 def analyze(text: str, view: LMView, index: CandidateIndex,
-            fingerprints: dict[tuple[str, ...], Fingerprint],
+            fingerprints: FingerprintTable,
             doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
     """Candidate spans of one paragraph with their feature vectors (no model applied yet)."""
     tokens = view.tokenize(text)
@@ -255,7 +255,8 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     rows: list[list[float]] = []
     n_content = 0
     doc_counts = doc_counts or {}
-    fp_first, max_fp = _fingerprint_heads(fingerprints)
+    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
+    fp_phrases = fingerprints.phrases
     phrase_forms = index.phrase_forms
     base_score = view.model.BaseScore
     phrase_info = index.phrase_info
@@ -270,7 +271,7 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 key = tuple(lower[i:i + length])
                 if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
                     key = key[:-1] + (key[-1][:-2],)
-                fp = fingerprints.get(key)
+                fp = fp_phrases.get(key)
                 if fp is not None:
                     spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
                                       text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
@@ -338,6 +339,7 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             ])
             spans.append(Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
                               best_surface))
+    spans.extend(_pattern_spans(text, tokens, fingerprints))
     if rows:
         matrix = np.clip(np.array(rows, dtype=np.float64), -20.0, 20.0)
         k = 0
@@ -347,6 +349,24 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                 k += 1
     mean_lp = float(np.mean(scores)) if scores else 0.0
     return ParagraphAnalysis(tokens, spans, n_content, mean_lp)
+
+
+def _pattern_spans(text: str, tokens: list[tuple[str, int, int]], table: FingerprintTable) -> list[Span]:
+    """Fingerprint spans from the table's regular expressions and trailer templates (whole short lines)."""
+    if not tokens or not (table.patterns or table.trailers):
+        return []
+    hits = table.pattern_hits(text)
+    whole = table.trailer(text)
+    if whole is not None:
+        hits.append((tokens[0][1], tokens[-1][2], whole))
+    out = []
+    for start, end, fp in hits:
+        inside = [k for k, (_, s, e) in enumerate(tokens) if s < end and e > start]
+        if inside:
+            first, last = inside[0], inside[-1] + 1
+            out.append(Span(first, last, tokens[first][1], tokens[last - 1][2],
+                            text[tokens[first][1]:tokens[last - 1][2]], fp.original, fingerprint=fp))
+    return out
 
 
 _HEADS: dict[int, tuple[frozenset, int]] = {}
