@@ -80,14 +80,18 @@ def _spun_paragraph_params():
     if not (SEEDS / "EXPECTED.json").exists():
         return [pytest.param(None, None, marks=pytest.mark.skip(reason="seed articles not found"))]
     documents = json.loads((SEEDS / "EXPECTED.json").read_text("utf-8"))["documents"]
-    return [pytest.param(name, want, id=f"{name[:3]}:{want['contains'][:24]}")
+    gap = pytest.mark.xfail(reason="known gap (issue 6): common-word swaps with little LM evidence", strict=False)
+    return [pytest.param(name, want, id=f"{name[:3]}:{want['contains'][:24]}",
+                         marks=[gap] if any(k in want["contains"] for k in KNOWN_SPUN_MISSES) else [])
             for name, want in _expectations(documents, spun=True)]
 
 
-# Known gap (issue 6): the per-word detector finds about half of seed 003's listed paragraphs
-# (common-word swaps such as "relationship" -> "romance" carry little LM evidence); each
-# paragraph is its own test so the report shows which are found (XPASS) and which are not.
-@pytest.mark.xfail(reason="spin detector misses some seed-003 paragraphs (known gap, see issue 6)", strict=False)
+# Known gap (issue 6): two of seed 003's listed paragraphs are still missed: their swaps are common
+# words for common words ("relationship" -> "romance", "agreement" -> "settlement") that the shipped
+# LM barely notices. Each paragraph is its own test; every other listed paragraph must be found.
+KNOWN_SPUN_MISSES = ("took their romance to", "thorough partnership settlement")
+
+
 @pytest.mark.parametrize("name,want", _spun_paragraph_params())
 def test_spun_paragraph(seed_reports, name, want):
     paragraph = _find(seed_reports[name], want["contains"], want.get("occurrence", 1))

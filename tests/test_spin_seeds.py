@@ -52,8 +52,8 @@ def test_seed_003_document_flagged_with_evidence():
 
 # Known gaps (reported in the spin hand-over): the real commercial spinner of seed 003 swaps common words
 # for common words; under the shipped 4M-word LM each swap is only weakly suspicious. Without the
-# fingerprint list the document stays below the threshold, and four of the eight paragraphs EXPECTED.json
-# requires ("took their romance to", "20-four many years", ...) score below the paragraph threshold.
+# fingerprint list the document stays below the threshold, and two of the eight paragraphs EXPECTED.json
+# requires ("took their romance to", "thorough partnership settlement") score below the paragraph threshold.
 # The tests stay so they turn green when the detector improves.
 @pytest.mark.xfail(strict=False, reason="seed 003 must-paragraphs not all flagged yet; see comment")
 def test_seed_003_must_paragraphs():
