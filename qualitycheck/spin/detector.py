@@ -209,8 +209,9 @@ class SpinDetector:
             counts.update(w.lower() for w in text.split())
         return counts
 
-    def analyze(self, text: str, doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
-        return analyze(text, self.view, self.index, self.fingerprints, doc_counts)
+    def analyze(self, text: str, doc_counts: dict[str, int] | None = None,
+                tokens: list[tuple[str, int, int]] | None = None) -> ParagraphAnalysis:
+        return analyze(text, self.view, self.index, self.fingerprints, doc_counts, tokens)
 
     def score_spans(self, analysis: ParagraphAnalysis) -> list[Span]:
         modelled = [s for s in analysis.spans if s.features is not None]
@@ -229,19 +230,23 @@ class SpinDetector:
                 span.probability = self.fingerprint_probability
         return select_spans(analysis.spans)
 
-    def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None):
+    def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None,
+                        tokens: list[tuple[str, int, int]] | None = None):
         """Spans and local (paragraph-only) features of one paragraph."""
-        analysis = self.analyze(text, doc_counts)
+        analysis = self.analyze(text, doc_counts, tokens)
         chosen = self.score_spans(analysis)
         return analysis, chosen, paragraph_features(analysis, chosen)
 
     def document(self, paragraph_texts: list[str | None],
-                 skipped_texts: list[str | None] | None = None) -> DocumentResult:
+                 skipped_texts: list[str | None] | None = None,
+                 tokens: list[list[tuple[str, int, int]] | None] | None = None) -> DocumentResult:
         """Score a document's paragraphs (None = skipped paragraph) and the document. `skipped_texts`, aligned
         with `paragraph_texts`, holds the text of skipped paragraphs: they are only checked against the
-        whole-line fingerprints (a spun auto-blog trailer is boilerplate, but also evidence of a spinner)."""
+        whole-line fingerprints (a spun auto-blog trailer is boilerplate, but also evidence of a spinner).
+        `tokens`, also aligned, may carry each paragraph's tokenisation when the caller has it already."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
-        local = [self.paragraph_local(t, counts) if t else None for t in paragraph_texts]
+        tokens = tokens or [None] * len(paragraph_texts)
+        local = [self.paragraph_local(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
         present = [x for x in local if x is not None]
         feats = with_context([x[2] for x in present], [x[0].n_content for x in present])
         if self.paragraph_model and feats:

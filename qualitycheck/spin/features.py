@@ -242,9 +242,13 @@ def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list
 
 def analyze(text: str, view: LMView, index: CandidateIndex,
             fingerprints: FingerprintTable,
-            doc_counts: dict[str, int] | None = None) -> ParagraphAnalysis:
-    """Candidate spans of one paragraph with their feature vectors (no model applied yet)."""
-    tokens = view.tokenize(text)
+            doc_counts: dict[str, int] | None = None,
+            tokens: list[tuple[str, int, int]] | None = None) -> ParagraphAnalysis:
+    """Candidate spans of one paragraph with their feature vectors (no model applied yet). `tokens`:
+    the paragraph's (LM token, start, end) list when the caller already has it (the perplexity signal
+    tokenised the paragraph with the same tokenizer), else the view tokenises."""
+    if tokens is None:
+        tokens = view.tokenize(text)
     # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
     raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
     lower = [t.lower() for t in raw]
