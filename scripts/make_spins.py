@@ -81,6 +81,40 @@ def fold_corpus(corpus: Path, out: Path, block: int = 40) -> None:
     print("fold written to", out)
 
 
+SOURCE_ORDER = ("sotu", "brown", "wiki")   # the order models/prepare_corpus.py writes the sources in
+
+
+def ood_corpus(corpus: Path, out: Path, source: str = "brown") -> None:
+    """An out-of-domain split: an LM corpus without `source` (lm_ood.tok) and that source's text to spin
+    (spin_source_ood.txt, its training lines then its held-out lines). Spins scored by an LM that never saw
+    their kind of text resemble real news under the shipped LM (perplexity several times the in-domain
+    figure), which the in-domain fold does not. Source boundaries in train.* come from stats.json's
+    per-source token counts (prepare_corpus.py writes the sources one after another)."""
+    stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
+    raw = (corpus / "train.txt").read_text(encoding="utf-8").splitlines()
+    tok = (corpus / "train.tok").read_text(encoding="utf-8").splitlines()
+    assert len(raw) == len(tok), "train.txt and train.tok must be line-aligned"
+    owner, k = [], 0
+    for name in SOURCE_ORDER:
+        want, have = stats.get(f"train_tokens_{name}", 0), 0
+        while have < want:
+            have += len(tok[k].split())
+            owner.append(name)
+            k += 1
+        assert have == want, f"token count of {name} does not match stats.json"
+    assert k == len(tok), "stats.json does not cover train.tok"
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "lm_ood.tok", "w", encoding="utf-8") as lm:
+        lm.writelines(line + "\n" for line, name in zip(tok, owner) if name != source)
+    held_src = (corpus / "heldout.src").read_text(encoding="utf-8").splitlines()
+    held = (corpus / "heldout.txt").read_text(encoding="utf-8").splitlines()
+    with open(out / "spin_source_ood.txt", "w", encoding="utf-8") as src:
+        src.writelines(line + "\n" for line, name in zip(raw, owner) if name == source)
+        src.write("\n")
+        src.writelines(line + "\n" for line, name in zip(held, held_src) if name == source)
+    print(f"out-of-domain split ({source} held out) written to", out)
+
+
 def read_documents(path: Path, min_paragraphs: int = 3, max_paragraphs: int = 10,
                    seed: int = 5) -> list[list[str]]:
     """Pseudo-documents of 3-10 consecutive paragraphs (news articles are about that long), one in five
@@ -130,6 +164,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-tables", action="store_true")
     parser.add_argument("--fold-corpus", type=Path, default=None)
+    parser.add_argument("--ood-corpus", type=Path, default=None,
+                        help="write an out-of-domain split of this corpus folder (see ood_corpus) to --out")
+    parser.add_argument("--ood-source", default="brown", choices=SOURCE_ORDER)
     parser.add_argument("--corpus", type=Path, action="append", default=[])
     parser.add_argument("--counts", type=Path, default=ROOT / "models" / "en-unigrams.tsv.gz")
     parser.add_argument("--out", type=Path, default=Path("/work/build-cache/spin"))
@@ -138,6 +175,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--copies", type=int, default=1, help="spun copies per document (different spinners)")
     args = parser.parse_args()
+    if args.ood_corpus:
+        ood_corpus(args.ood_corpus, args.out, args.ood_source)
+        return
     if args.fold_corpus:
         fold_corpus(args.fold_corpus, args.out)
         return

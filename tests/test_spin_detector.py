@@ -126,3 +126,17 @@ def test_spun_trailer_after_ad_tags_is_boilerplate_and_spin_evidence():
     hits = [e for e in with_trailer.spun["evidence"] if e.get("rule") == "fingerprint"]
     assert hits and hits[0]["original"] == "source link" and hits[0]["paragraph"] == last["index"]
     assert with_trailer.spun["score"] > without.spun["score"]
+
+
+def test_photo_caption_not_labelled_spun_but_evidence_kept():
+    """A caption carrying a spinner fingerprint keeps its evidence but gets no paragraph `spun` label."""
+    _detector()
+    from qualitycheck.signals.spin import CAPTION
+    from qualitycheck.checker import Checker
+    caption = ("Staff photographer / Getty Images A crowd waits outside the town hall as the assume tank's "
+               "report on bus fares is read out, 2024. Staff photographer / Getty Visuals")
+    assert CAPTION.search(caption) and not CAPTION.search(STORY[0])
+    report = Checker().check("\n\n".join([*STORY[:3], caption]))
+    last = report.paragraphs[-1]
+    assert "spun" not in last["labels"]
+    assert any(s.get("rule") == "fingerprint" for s in last["spun_spans"])

@@ -19,6 +19,13 @@ _FUNCTION_WORDS = frozenset("the of and to in a is that for on was with as by at
                             "he said were an which this not but their its they had who after also".split())
 _WORD = re.compile(r"[A-Za-z]+")
 MAX_EVIDENCE = 12     # top suspicious phrases kept on the document
+# Photo captions and credit lines ("Agency / Getty Images In this photo ...", "Photo: ..."): not article
+# prose (the dev set's label scheme calls them non_content, and the seed reviewer leaves them unlabelled),
+# so they get no paragraph `spun` label. Their evidence still counts for the document and is shown.
+# Agencies: the wire and stock-photo services whose credits lead captions on scraped news pages.
+CAPTION = re.compile(
+    r"^[^\n]{0,60}?\s/\s(?:Getty|Reuters|AFP|EPA|AP\b|PA\b|Shutterstock|Alamy|Bloomberg)"
+    r"|^(?:Photo|Image|Picture|Caption)s?(?:\s+credit)?\s*:", re.IGNORECASE)
 
 
 def mostly_english(text: str) -> bool:
@@ -71,7 +78,7 @@ class SpinSignal:
             paragraph.spun_score = round(scored.score, 4)
             spans = scored.evidence(config.spun_span_threshold)
             paragraph.spun_spans = spans
-            if spun:
+            if spun and not CAPTION.search(paragraph.text):
                 shown = ", ".join(
                     f"'{s['word']}'" + (f" (for '{s['original']}')" if s.get("original") else "")
                     for s in sorted(spans, key=lambda s: -s["score"])[:5])
