@@ -66,9 +66,10 @@ class SpinSignal:
         from ..spin.detector import default_detector
 
         detector = default_detector(config.model_path, config.spin_fingerprints)
-        texts = [None if set(p.labels) & SKIP_LABELS else p.text for p in doc.paragraphs]
-        skipped = [p.text if t is None else None for p, t in zip(doc.paragraphs, texts)]
-        result = detector.document(texts, skipped, [_shared_tokens(p, detector) for p in doc.paragraphs])
+        # a spun auto-blog trailer ("Supply hyperlink") is boilerplate, but also a spinner's trace: scored
+        texts = [p.text if not set(p.labels) & SKIP_LABELS or detector.fingerprints.trailer(p.text) else None
+                 for p in doc.paragraphs]
+        result = detector.document(texts, [_shared_tokens(p, detector) for p in doc.paragraphs])
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)
@@ -78,7 +79,8 @@ class SpinSignal:
             paragraph.spun_score = round(scored.score, 4)
             spans = scored.evidence(config.spun_span_threshold)
             paragraph.spun_spans = spans
-            if spun and not CAPTION.search(paragraph.text):
+            # captions: see CAPTION; paragraphs already removed as chrome need no second label
+            if spun and not CAPTION.search(paragraph.text) and not set(paragraph.labels) & SKIP_LABELS:
                 shown = ", ".join(
                     f"'{s['word']}'" + (f" (for '{s['original']}')" if s.get("original") else "")
                     for s in sorted(spans, key=lambda s: -s["score"])[:5])
@@ -87,9 +89,6 @@ class SpinSignal:
                               "accumulated substitution evidence", scored.score)
             for span in spans:
                 evidence.append(dict(span, paragraph=paragraph.index))
-        for index, item in result.skipped_hits:
-            doc.paragraphs[index].spun_spans = [item]
-            evidence.append(dict(item, paragraph=index))
         doc.spun_score = round(result.score, 4)
         doc.spun_flag = result.score > config.spun_document_threshold
         evidence.sort(key=lambda s: -s["score"])

@@ -77,9 +77,6 @@ class DocumentResult:
     score: float
     paragraphs: list[ParagraphResult | None]
     features: np.ndarray = field(default_factory=lambda: np.zeros(len(DOCUMENT_FEATURES)))
-    # fingerprints found in paragraphs that were not scored (e.g. a spun "Source link" trailer that the
-    # boilerplate signal removed): (paragraph index, evidence item)
-    skipped_hits: list[tuple[int, dict]] = field(default_factory=list)
 
     def paragraph_labels(self, paragraph_threshold: float, document_threshold: float,
                          in_spun_document_threshold: float) -> list[bool]:
@@ -238,12 +235,9 @@ class SpinDetector:
         return analysis, chosen, paragraph_features(analysis, chosen)
 
     def document(self, paragraph_texts: list[str | None],
-                 skipped_texts: list[str | None] | None = None,
                  tokens: list[list[tuple[str, int, int]] | None] | None = None) -> DocumentResult:
-        """Score a document's paragraphs (None = skipped paragraph) and the document. `skipped_texts`, aligned
-        with `paragraph_texts`, holds the text of skipped paragraphs: they are only checked against the
-        whole-line fingerprints (a spun auto-blog trailer is boilerplate, but also evidence of a spinner).
-        `tokens`, also aligned, may carry each paragraph's tokenisation when the caller has it already."""
+        """Score a document's paragraphs (None = skipped paragraph) and the document. `tokens`, aligned with
+        `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         tokens = tokens or [None] * len(paragraph_texts)
         local = [self.paragraph_local(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
@@ -269,17 +263,10 @@ class SpinDetector:
         if self.accumulation_model is not None and scored:
             acc = accumulation_features(scored)
             score = max(score, float(self.accumulation_model.predict(acc[None, :])[0]))
-        skipped_hits = []
-        for index, (text, aside) in enumerate(zip(paragraph_texts, skipped_texts or [])):
-            if text is None and aside and (fp := self.fingerprints.trailer(aside)) is not None:
-                skipped_hits.append((index, {"start": 0, "end": len(aside.rstrip()), "word": aside.strip(),
-                                             "score": round(self.fingerprint_probability, 4),
-                                             "original": fp.original, "rule": "fingerprint",
-                                             "seen": fp.seen}))
-        hits = sum(1 for r in scored for sp in r.spans if sp.fingerprint is not None) + len(skipped_hits)
+        hits = sum(1 for r in scored for sp in r.spans if sp.fingerprint is not None)
         if hits and scored:
             score = 1.0 / (1.0 + math.exp(-(_logit(score) + FINGERPRINT_DOC_LLR * min(hits, FINGERPRINT_DOC_MAX))))
-        return DocumentResult(score, results, doc_feats, skipped_hits)
+        return DocumentResult(score, results, doc_feats)
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> dict:
