@@ -202,8 +202,8 @@ def main() -> None:
         print(f"  {name:24s} {c:+.3f}")
     weights = {
         "about": "qualitycheck spin detector weights; made by scripts/train_spin.py from synthetic spins "
-                 "(scripts/make_spins.py) of a held-out fold of the LM corpus, scored with a fold LM that "
-                 "never saw that text. Not trained on the devset or the seeds.",
+                 "(scripts/make_spins.py) of text the scoring LM never saw (see models/spin/README.md). "
+                 "Not trained on the devset or the seeds.",
         "lm": str(getattr(detector.view, "path", "")),
         "span_features": list(FEATURE_NAMES),
         "paragraph_features": list(det.PARAGRAPH_FEATURES),
