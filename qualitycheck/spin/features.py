@@ -100,8 +100,6 @@ class PhraseInfo:
 
     candidates: list[tuple[tuple[str, ...], float, str, float]]
     penalties: list[tuple[tuple[str, ...], float]]   # (candidate LM words, length charge)
-    # (word, length charge) per candidate when every candidate is a single word (most phrases), else None
-    single: list[tuple[str, float]] | None
     unigram: float               # summed LM unigram log10 prob of the phrase's words
     web: float                   # mean web log10 count of the phrase's words
     log_candidates: float
@@ -214,8 +212,6 @@ class CandidateIndex:
             info = PhraseInfo(
                 candidates=cands,
                 penalties=[(c[0], (length - len(c[0])) * WORD_COST) for c in cands],
-                single=([(c[0][0], (length - 1) * WORD_COST) for c in cands]
-                        if all(len(c[0]) == 1 for c in cands) else None),
                 unigram=sum(view.unigram(w) for w in words),
                 web=sum(web.get(w, ABSENT_WEB_COUNT) for w in phrase.split(" ")) / length,
                 log_candidates=math.log1p(len(cands)),
@@ -307,12 +303,13 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             tail = words[j:j + RIGHT_CONTEXT]
             actual = sum(scores[i:j + RIGHT_CONTEXT])
             start_state = states[i]
-            if info.single is not None and len(tail) == 1:
-                # the common case (one-word candidates, one word of right context) as one comprehension;
-                # the same sums in the same order as rescore(), which the general case uses
+            if len(tail) == 1:
+                # the common case (one word of right context): one-word candidates inline, the same sums
+                # in the same order as rescore(), which longer candidates and the general case use
                 nxt = tail[0]
-                gain_list = [base_score(start_state, w, a) + base_score(a, nxt, b) + penalty - actual
-                             for w, penalty in info.single]
+                gain_list = [(base_score(start_state, words_[0], a) + base_score(a, nxt, b) if len(words_) == 1
+                              else rescore(base_score, start_state, words_, tail, a, b)) + penalty - actual
+                             for words_, penalty in info.penalties]
             else:
                 gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
                              for cand_words, penalty in info.penalties]
