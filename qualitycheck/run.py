@@ -360,7 +360,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
 
     if result.resumed and not interrupted:
         result = _drop_stale_records(documents_path, seen, result)
-    folder_pass = "skipped: run interrupted" if interrupted else _apply_folder_passes(result.documents, documents_path, config)
+    folder_pass, changed = ("skipped: run interrupted", 0) if interrupted else \
+        _apply_folder_passes(result.documents, documents_path, config)
+    if changed:  # re-scored records: the counts printed and written must be the final ones
+        result = recount(documents_path, result)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
     write_json_atomic({
         "schema": 1, "input": [str(i) for i in inputs], "started": started,
@@ -388,26 +391,35 @@ def _drop_stale_records(documents_path: Path, seen: Counter, result: ScanResult)
         return result
     kept = (record for record, ok in zip(iter_documents(documents_path), keep) if ok)
     rewrite_documents(kept, documents_path)
-    fresh = ScanResult(run_dir=result.run_dir, elapsed=result.elapsed, resumed=result.resumed - keep.count(False))
-    for record in iter_documents(documents_path):
-        fresh.count(record)
+    fresh = recount(documents_path, result)
+    fresh.resumed = result.resumed - keep.count(False)
     fresh.notes.append(f"resume: dropped {keep.count(False)} record(s) of inputs that changed or vanished")
     return fresh
 
 
-def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> str:
+def recount(documents_path: Path, result: ScanResult) -> ScanResult:
+    """The counts of `result` taken anew from documents.jsonl (after records were dropped or re-scored),
+    keeping its run folder, timing, resume count and notes."""
+    fresh = ScanResult(run_dir=result.run_dir, elapsed=result.elapsed, resumed=result.resumed,
+                       notes=list(result.notes))
+    for record in iter_documents(documents_path):
+        fresh.count(record)
+    return fresh
+
+
+def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> tuple[str, int]:
     """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
-    they change anything. Returns what happened, for run.json."""
+    they change anything. Returns what happened, for run.json, and how many records changed."""
     from .folder import MAX_FOLDER_DOCUMENTS, cross_document_pass
 
     if documents > MAX_FOLDER_DOCUMENTS:
         # The pass holds every record in memory; a larger run should be split by story.
-        return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})"
+        return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
     records = read_documents(documents_path)
     changed = cross_document_pass(records, config)
     if changed:
         rewrite_documents((changed.get(i, record) for i, record in enumerate(records)), documents_path)
-    return f"cross-document spin alignment: {len(changed)} document(s) changed"
+    return f"cross-document spin alignment: {len(changed)} document(s) changed", len(changed)
 
 
 def write_html(run_dir: Path) -> Path | None:

@@ -140,3 +140,21 @@ def test_photo_caption_not_labelled_spun_but_evidence_kept():
     last = report.paragraphs[-1]
     assert "spun" not in last["labels"]
     assert any(s.get("rule") == "fingerprint" for s in last["spun_spans"])
+
+
+def test_scan_counts_include_the_folder_pass(tmp_path):
+    """The examples' spun copy is flagged by the cross-document pass after the stream; the counts the
+    scan returns (and prints) must be those of the final documents.jsonl, not of the stream."""
+    _detector()
+    import json
+    from collections import Counter
+    from qualitycheck.run import scan
+    from tests.conftest import EXAMPLES
+    result = scan([str(EXAMPLES)], tmp_path / "run", jobs=1, html=False)
+    records = [json.loads(line) for line in (tmp_path / "run" / "documents.jsonl").read_text().splitlines()]
+    assert any(e.get("rule") == "crossdoc" for r in records for e in r["spun"]["evidence"])
+    assert result.verdicts == Counter(r["verdict"] for r in records)
+    labels: Counter = Counter()
+    for r in records:
+        labels.update(r["labels"])
+    assert result.labels == labels and labels["spun"] > 0
