@@ -57,6 +57,7 @@ def test_fast_gains_match_plain_rescoring():
 
 
 def test_phrase_info_matches_candidates():
+    from qualitycheck.spin.features import WORD_COST
     detector = _detector()
     index = detector.index
     kinds = set()
@@ -64,11 +65,10 @@ def test_phrase_info_matches_candidates():
         info = index.phrase_info(word, [word])
         assert info is not None
         assert info.candidates == index.candidates(word)
-        if all(len(c[0]) == 1 for c in info.candidates):
-            assert info.single == [(c[0][0], 0.0) for c in info.candidates]
-        else:   # a multi-word candidate ("make up") takes the general path
-            assert info.single is None
-        kinds.add(info.single is None)
+        # one-word candidates are scored inline, multi-word ones ("make up") by rescore(); both carry the
+        # per-word length charge
+        assert info.penalties == [(c[0], (1 - len(c[0])) * WORD_COST) for c in info.candidates]
+        kinds.add(all(len(c[0]) == 1 for c in info.candidates))
         assert info.unigram == pytest.approx(detector.view.unigram(word))
     assert kinds == {True, False}   # both paths are exercised
     assert index.phrase_info("zzqxv", ["zzqxv"]) is None
