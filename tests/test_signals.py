@@ -42,6 +42,12 @@ def test_article_prose_mentioning_chrome_words_is_not_boilerplate(fast_checker):
              "Analysts said the subscriber growth was stronger than expected.")
     report = fast_checker.check("\n\n".join([ARTICLE[0], prose, ARTICLE[1]]))
     assert labels_of(report, "Shares in the satellite") == []
+    short = ["The ferry operator said comments from passengers would shape the new timetable.",
+             "Facebook and Twitter both declined to comment on the report.",
+             "The story was first told by a fisherman who found the wreck."]
+    report = fast_checker.check("\n\n".join([ARTICLE[0], *short, ARTICLE[1]]))
+    for line in short:
+        assert labels_of(report, line[:30]) == [], line
 
 
 def test_related_block_runs_to_the_end_only_when_teasers(fast_checker):
@@ -132,6 +138,10 @@ def test_scores_and_verdicts(fast_checker):
     "Do Not Sell My Personal Information", "Recent Posts", "You must be logged in to post a comment.",
     "Subscribe to our newsletter for the latest stories.", "© 2025 Valley Herald Media", "Read more",
     "Tags: ferry, island, timetable", "Sponsored Content", "Cookie Settings", "Privacy Policy | Terms of Use",
+    "Comments are closed.", "Sign in to comment", "Post navigation", "Like Loading...", "Report an error",
+    "Enter your email address", "Have a news tip? Get in touch", "Email this article", "Toggle caption",
+    "Facebook Twitter LinkedIn Email", "Elsewhere on the network", "Thanks for reading!",
+    "This article was originally published on the Valley Herald.",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
