@@ -29,3 +29,19 @@ def test_mostly_english_guess():
                           "after a long debate and it is expected to open in the spring of next year.")
     assert not mostly_english("Le conseil municipal a décidé lundi d'augmenter les frais pour l'année "
                               "prochaine malgré les critiques de l'opposition et des habitants du quartier.")
+
+
+def test_overlong_paragraph_scored_on_its_start_with_a_note():
+    """A one-paragraph 60,000-character text is scored on its first MAX_SCORED_CHARS characters (the
+    detector's memory grows with paragraph length), and the report says so."""
+    from tests.conftest import spin_detector
+    spin_detector()
+    from qualitycheck.checker import Checker
+    from qualitycheck.signals.spin import MAX_SCORED_CHARS
+    sentence = "The harbour board met on Monday to discuss the cost of dredging the channel before winter. "
+    long_paragraph = sentence * (60_000 // len(sentence))
+    report = Checker().check(long_paragraph)
+    assert any("scored on their first" in n for n in report.notes)
+    paragraph = report.paragraphs[0]
+    assert paragraph["spun_score"] is not None
+    assert all(s["end"] <= MAX_SCORED_CHARS for s in paragraph["spun_spans"])

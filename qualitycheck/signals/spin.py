@@ -19,6 +19,10 @@ _FUNCTION_WORDS = frozenset("the of and to in a is that for on was with as by at
                             "he said were an which this not but their its they had who after also".split())
 _WORD = re.compile(r"[A-Za-z]+")
 MAX_EVIDENCE = 12     # top suspicious phrases kept on the document
+# The detector holds ~4.7 KB per word of a paragraph (LM states, candidate features), so a 2,000,000-character
+# one-paragraph file would need ~2 GB. News paragraphs are a few hundred characters; longer ones are scored
+# on their first MAX_SCORED_CHARS characters (cut at a space), with a note.
+MAX_SCORED_CHARS = 10_000
 # Photo captions and credit lines ("Agency / Getty Images In this photo ...", "Photo: ..."): not article
 # prose (the dev set's label scheme calls them non_content, and the seed reviewer leaves them unlabelled),
 # so they get no paragraph `spun` label. Their evidence still counts for the document and is shown.
@@ -36,13 +40,23 @@ def mostly_english(text: str) -> bool:
     return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= 0.2
 
 
-def _shared_tokens(paragraph, detector) -> list[tuple[str, int, int]] | None:
-    """The perplexity signal's tokenisation of the paragraph (the project tokenizer, which the detector
-    also uses unless its model came without it); tokenising twice was ~8% of a document's time."""
+def _scored_text(text: str) -> str:
+    """The part of a paragraph the detector scores: all of it, or its first MAX_SCORED_CHARS characters."""
+    if len(text) <= MAX_SCORED_CHARS:
+        return text
+    space = text.rfind(" ", 0, MAX_SCORED_CHARS)
+    return text[:space if space > 0 else MAX_SCORED_CHARS]
+
+
+def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, int, int]] | None:
+    """The perplexity signal's tokenisation of the scored part of the paragraph (the project tokenizer,
+    which the detector also uses unless its model came without it); tokenising twice was ~8% of a
+    document's time."""
     lm = paragraph.lm
-    if lm is None or not detector.view.pre_normalised:
+    if lm is None or scored is None or not detector.view.pre_normalised:
         return None
-    return [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans)]
+    end = len(scored)
+    return [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
 
 
 class SpinSignal:
@@ -67,9 +81,13 @@ class SpinSignal:
 
         detector = default_detector(config.model_path, config.spin_fingerprints)
         # a spun auto-blog trailer ("Supply hyperlink") is boilerplate, but also a spinner's trace: scored
-        texts = [p.text if not set(p.labels) & SKIP_LABELS or detector.fingerprints.trailer(p.text) else None
-                 for p in doc.paragraphs]
-        result = detector.document(texts, [_shared_tokens(p, detector) for p in doc.paragraphs])
+        texts = [_scored_text(p.text) if not set(p.labels) & SKIP_LABELS or detector.fingerprints.trailer(p.text)
+                 else None for p in doc.paragraphs]
+        cut = sum(1 for p, t in zip(doc.paragraphs, texts) if t is not None and len(t) < len(p.text))
+        if cut:
+            doc.notes.append(f"spin: {cut} paragraph(s) longer than {MAX_SCORED_CHARS:,} characters scored on "
+                             f"their first {MAX_SCORED_CHARS:,}")
+        result = detector.document(texts, [_shared_tokens(p, detector, t) for p, t in zip(doc.paragraphs, texts)])
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)
