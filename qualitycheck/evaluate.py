@@ -10,6 +10,7 @@ paragraph may also be called boilerplate without penalty.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,15 @@ def _auc(positives: list[float], negatives: list[float]) -> float | None:
     return round(wins / (len(positives) * len(negatives)), 4)
 
 
+def threshold_at_fp(clean_scores: list[float], fp: float = 0.01) -> float:
+    """Smallest threshold t such that at most `fp` of the clean scores are >= t (flag means score >= t):
+    just above the k-th highest clean score, k = floor(fp * n). With 98 clean documents and fp 1%, no
+    clean document may be flagged."""
+    ordered = sorted(clean_scores, reverse=True)
+    allowed = int(math.floor(fp * len(ordered)))
+    return math.nextafter(ordered[allowed], math.inf) if allowed < len(ordered) else 0.0
+
+
 def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     gold = [json.loads(line) for line in (labelled_dir / "labels.jsonl").read_text("utf-8").splitlines() if line.strip()]
     run = {Path(r.get("path") or "").stem: r for r in read_documents(run_dir / "documents.jsonl")}
@@ -69,6 +79,7 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     spun_scores: dict[str, list[float]] = {"spun": [], "clean": []}
     doc_spun = {"tp": 0, "fp": 0, "fn": 0}
     by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    level_scores: dict[str, list[float]] = defaultdict(list)
     hard_clean_fp = missing = 0
     for record in gold:
         result = run.get(record["id"])
@@ -101,12 +112,20 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         if spun.get("score") is not None and record["doc_label"] in ("spun", "clean"):
             spun_scores["spun" if is_spun_doc else "clean"].append(float(spun["score"]))
         if is_spun_doc:
+            if spun.get("score") is not None:
+                level_scores[record.get("spin_level", "?")].append(float(spun["score"]))
             by_level[record.get("spin_level", "?")][0] += flagged
             by_level[record.get("spin_level", "?")][1] += 1
         if record.get("subset") == "hard_clean" and flagged:
             hard_clean_fp += 1
+    strict: dict[str, str] = {}
+    if spun_scores["clean"]:
+        bar = threshold_at_fp(spun_scores["clean"])
+        strict = {level: f"{sum(s >= bar for s in scores)}/{len(scores)}"
+                  for level, scores in sorted(level_scores.items())}
     return {
         "paragraphs": {label: _prf(*counts[label]) for label in SCORED_LABELS},
+        "spun_recall_by_level_at_1pct_clean_fp": strict,
         "non_content_flagged": f"{non_content_flagged}/{non_content_total}",
         "documents_spun": _prf(doc_spun["tp"], doc_spun["fp"], doc_spun["fn"]),
         "documents_spun_auc": _auc(spun_scores["spun"], spun_scores["clean"]),
@@ -126,6 +145,9 @@ def format_table(figures: dict[str, Any]) -> str:
                  f"F1 {spun['f1']:.3f}  AUC {figures['documents_spun_auc']}")
     lines.append(f"spun recall by level: {figures['spun_recall_by_level']}; "
                  f"hard_clean false positives: {figures['hard_clean_spun_false_positives']}")
+    if figures["spun_recall_by_level_at_1pct_clean_fp"]:
+        lines.append("spun recall by level at the score threshold flagging <= 1% of clean documents: "
+                     f"{figures['spun_recall_by_level_at_1pct_clean_fp']}")
     lines.append(f"non_content paragraphs flagged boilerplate/ad_marker: {figures['non_content_flagged']}")
     if figures["documents_missing_from_run"]:
         lines.append(f"documents missing from the run: {figures['documents_missing_from_run']}")

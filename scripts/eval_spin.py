@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
+from qualitycheck.evaluate import threshold_at_fp  # noqa: E402
 from qualitycheck.spin.detector import SpinDetector, load_weights  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
@@ -34,13 +35,6 @@ def auc(pos: list[float], neg: list[float]) -> float:
     greater = (pos_a[:, None] > neg_a[None, :]).sum()
     ties = (pos_a[:, None] == neg_a[None, :]).sum()
     return float((greater + 0.5 * ties) / (len(pos_a) * len(neg_a)))
-
-
-def threshold_at_fp(clean: list[float], fp: float = 0.01) -> float:
-    """Smallest threshold t such that the share of clean scores >= t is at most fp (flag means score >= t)."""
-    ordered = sorted(clean, reverse=True)
-    allowed = int(np.floor(fp * len(ordered)))
-    return float(np.nextafter(ordered[allowed], np.inf)) if allowed < len(ordered) else 0.0
 
 
 def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
