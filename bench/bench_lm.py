@@ -163,6 +163,7 @@ def devset_figures(model_path: str | None, min_words: int = 8) -> dict:
     """Perplexity of clean paragraphs (clean documents) vs spun paragraphs (spun documents)."""
     import numpy as np
 
+    from qualitycheck.evaluate import auc, iter_labelled_paragraphs
     from qualitycheck.lm.model import LanguageModel
 
     dev = REPO.parent / "shared" / "devset"
@@ -170,26 +171,17 @@ def devset_figures(model_path: str | None, min_words: int = 8) -> dict:
         return {"skipped": f"no dev set at {dev}"}
     m = LanguageModel.load(model_path)
     groups: dict[str, list] = {"clean": [], "spun": []}
-    with open(dev / "labels.jsonl", encoding="utf-8") as f:
-        for line in f:
-            rec = json.loads(line)
-            if rec["doc_label"] not in groups:
-                continue
-            paras = (dev / "docs" / f"{rec['id']}.txt").read_text(encoding="utf-8").split("\n\n")
-            for p in rec["paragraphs"]:
-                text = paras[p["index"]]
-                if p["labels"][0] == rec["doc_label"] and len(text.split()) >= min_words:
-                    groups[rec["doc_label"]].append(m.score_text(text))
+    for rec, p, text in iter_labelled_paragraphs(dev):
+        if rec["doc_label"] in groups and p["labels"][0] == rec["doc_label"] and len(text.split()) >= min_words:
+            groups[rec["doc_label"]].append(m.score_text(text))
     out: dict = {}
     for name, rs in groups.items():
         ppl = np.array([r.perplexity for r in rs])
         oov = np.concatenate([r.oov[:-1] for r in rs])
         out[name] = {"paragraphs": len(rs), "median_ppl": round(float(np.median(ppl)), 1),
                      "oov_rate": round(float(oov.mean()), 4)}
-    c = np.array([r.perplexity for r in groups["clean"]])
-    s = np.array([r.perplexity for r in groups["spun"]])
-    auc = float(np.mean([(x > c).mean() + 0.5 * (x == c).mean() for x in s])) if len(c) and len(s) else None
-    out["auc_spun_above_clean"] = None if auc is None else round(auc, 3)
+    spun_above = auc([r.perplexity for r in groups["spun"]], [r.perplexity for r in groups["clean"]])
+    out["auc_spun_above_clean"] = None if spun_above is None else round(spun_above, 3)
     return out
 
 

@@ -13,7 +13,7 @@ import json
 import math
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .report.writers import read_documents
 
@@ -52,14 +52,39 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
             "f1": round(f1, 4)}
 
 
-def _auc(positives: list[float], negatives: list[float]) -> float | None:
+def auc(positives: list[float], negatives: list[float]) -> float | None:
+    """Probability that a positive scores above a negative (ties count half): the rank-sum form, so it
+    stays fast for the tens of thousands of spans scripts/train_spin.py compares."""
     if not positives or not negatives:
         return None
-    wins = 0.0
-    for p in positives:
-        for n in negatives:
-            wins += 1.0 if p > n else 0.5 if p == n else 0.0
-    return round(wins / (len(positives) * len(negatives)), 4)
+    pooled = sorted([(float(s), True) for s in positives] + [(float(s), False) for s in negatives])
+    rank_sum, i = 0.0, 0
+    while i < len(pooled):
+        j = i
+        while j < len(pooled) and pooled[j][0] == pooled[i][0]:
+            j += 1
+        mean_rank = (i + 1 + j) / 2          # tied scores share the mean of ranks i+1 .. j
+        rank_sum += mean_rank * sum(1 for k in range(i, j) if pooled[k][1])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def iter_labelled_paragraphs(labelled_dir: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(document record, paragraph entry, paragraph text) for every labelled paragraph of a folder laid
+    out like the dev set (labels.jsonl + docs/<id>.txt, paragraphs split on blank lines)."""
+    with open(labelled_dir / "labels.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            paragraphs = (labelled_dir / "docs" / f"{record['id']}.txt").read_text(encoding="utf-8").split("\n\n")
+            for entry in record["paragraphs"]:
+                yield record, entry, paragraphs[entry["index"]]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def threshold_at_fp(clean_scores: list[float], fp: float = 0.01) -> float:
@@ -128,7 +153,7 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         "spun_recall_by_level_at_1pct_clean_fp": strict,
         "non_content_flagged": f"{non_content_flagged}/{non_content_total}",
         "documents_spun": _prf(doc_spun["tp"], doc_spun["fp"], doc_spun["fn"]),
-        "documents_spun_auc": _auc(spun_scores["spun"], spun_scores["clean"]),
+        "documents_spun_auc": _rounded(auc(spun_scores["spun"], spun_scores["clean"])),
         "spun_recall_by_level": {level: f"{hit}/{total}" for level, (hit, total) in sorted(by_level.items())},
         "hard_clean_spun_false_positives": hard_clean_fp,
         "documents_missing_from_run": missing,

@@ -21,20 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
-from qualitycheck.evaluate import threshold_at_fp  # noqa: E402
+from qualitycheck.evaluate import auc, threshold_at_fp  # noqa: E402
 from qualitycheck.spin.detector import SpinDetector, load_weights  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-
-
-def auc(pos: list[float], neg: list[float]) -> float:
-    if not pos or not neg:
-        return float("nan")
-    pos_a, neg_a = np.array(pos), np.array(neg)
-    greater = (pos_a[:, None] > neg_a[None, :]).sum()
-    ties = (pos_a[:, None] == neg_a[None, :]).sum()
-    return float((greater + 0.5 * ties) / (len(pos_a) * len(neg_a)))
 
 
 def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:

@@ -19,8 +19,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
+from qualitycheck.evaluate import auc  # noqa: E402
 from qualitycheck.spin import detector as det  # noqa: E402
 from qualitycheck.spin.features import FEATURE_NAMES  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
@@ -43,6 +43,20 @@ def analyze_docs(detector: det.SpinDetector, records: list[dict]) -> list[dict]:
             paragraphs.append({"analysis": analysis, "labels": labels, "spun": int(bool(p["spans"]))})
         out.append({"record": record, "paragraphs": paragraphs, "spun": int(record["spinner"] != "clean")})
     return out
+
+
+def span_rows(data: list[dict], half: set, in_half: bool) -> tuple[list[np.ndarray], list[int]]:
+    """Feature rows and substitution labels of the modelled spans of the documents in (or out of) `half`."""
+    xs, ys = [], []
+    for doc in data:
+        if (doc["record"]["id"] in half) != in_half:
+            continue
+        for p in doc["paragraphs"]:
+            for span, label in zip(p["analysis"].spans, p["labels"]):
+                if span.features is not None:
+                    xs.append(span.features)
+                    ys.append(label)
+    return xs, ys
 
 
 def shift_for_fp(model, x_clean: np.ndarray, fp: float, exact: bool = False) -> None:
@@ -105,15 +119,7 @@ def main() -> None:
     print(f"analysed {len(data)} documents in {time.time() - t0:.1f}s")
 
     # 1. span model on the first half
-    xs, ys = [], []
-    for doc in data:
-        if doc["record"]["id"] not in half:
-            continue
-        for p in doc["paragraphs"]:
-            for span, label in zip(p["analysis"].spans, p["labels"]):
-                if span.features is not None:
-                    xs.append(span.features)
-                    ys.append(label)
+    xs, ys = span_rows(data, half, in_half=True)
     x, y = np.vstack(xs), np.array(ys, dtype=float)
     if args.quadratic:
         x = det.quadratic(x)
@@ -123,19 +129,10 @@ def main() -> None:
     for name, c in zip(FEATURE_NAMES, span_model.coef):
         print(f"  {name:24s} {c:+.3f}")
     if args.span_test:
-        tx, ty = [], []
-        for doc in data:
-            if doc["record"]["id"] in half:
-                continue
-            for p in doc["paragraphs"]:
-                for span, label in zip(p["analysis"].spans, p["labels"]):
-                    if span.features is not None:
-                        tx.append(span.features)
-                        ty.append(label)
+        tx, ty = span_rows(data, half, in_half=False)
         tx_arr = np.vstack(tx)
         if args.quadratic:
             tx_arr = det.quadratic(tx_arr)
-        from eval_spin import auc
         pt = span_model.predict(tx_arr)
         ty_arr = np.array(ty)
         print(f"span AUC on the other half: {auc(list(pt[ty_arr == 1]), list(pt[ty_arr == 0][:20000])):.4f}")

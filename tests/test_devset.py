@@ -57,3 +57,11 @@ def test_threshold_at_fp_allows_floor_share():
     assert bar > 0.95 and not any(s >= bar for s in clean)
     bar = threshold_at_fp(clean, 0.1)                        # 10% of 11 allows one
     assert sum(s >= bar for s in clean) == 1
+
+
+def test_auc_counts_ties_half():
+    from qualitycheck.evaluate import auc
+    assert auc([0.9, 0.8], [0.1, 0.2]) == 1.0
+    assert auc([0.5], [0.5]) == 0.5
+    assert auc([0.3, 0.7], [0.5, 0.7]) == (0 + 0 + 1 + 0.5) / 4   # 0.3 loses to both; 0.7 beats 0.5, ties 0.7
+    assert auc([], [0.1]) is None

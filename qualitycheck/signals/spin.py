@@ -80,9 +80,10 @@ class SpinSignal:
         from ..spin.detector import default_detector
 
         detector = default_detector(config.model_path, config.spin_fingerprints)
+        removed = [bool(set(p.labels) & SKIP_LABELS) for p in doc.paragraphs]
         # a spun auto-blog trailer ("Supply hyperlink") is boilerplate, but also a spinner's trace: scored
-        texts = [_scored_text(p.text) if not set(p.labels) & SKIP_LABELS or detector.fingerprints.trailer(p.text)
-                 else None for p in doc.paragraphs]
+        texts = [_scored_text(p.text) if not gone or detector.fingerprints.trailer(p.text) else None
+                 for p, gone in zip(doc.paragraphs, removed)]
         cut = sum(1 for p, t in zip(doc.paragraphs, texts) if t is not None and len(t) < len(p.text))
         if cut:
             doc.notes.append(f"spin: {cut} paragraph(s) longer than {MAX_SCORED_CHARS:,} characters scored on "
@@ -91,14 +92,14 @@ class SpinSignal:
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)
-        for paragraph, scored, spun in zip(doc.paragraphs, result.paragraphs, labels):
+        for paragraph, scored, spun, gone in zip(doc.paragraphs, result.paragraphs, labels, removed):
             if scored is None:
                 continue
             paragraph.spun_score = round(scored.score, 4)
             spans = scored.evidence(config.spun_span_threshold)
             paragraph.spun_spans = spans
             # captions: see CAPTION; paragraphs already removed as chrome need no second label
-            if spun and not CAPTION.search(paragraph.text) and not set(paragraph.labels) & SKIP_LABELS:
+            if spun and not gone and not CAPTION.search(paragraph.text):
                 shown = ", ".join(
                     f"'{s['word']}'" + (f" (for '{s['original']}')" if s.get("original") else "")
                     for s in sorted(spans, key=lambda s: -s["score"])[:5])
