@@ -21,6 +21,7 @@ from synthetic import (HOSTILE_PARAGRAPHS, HOSTILE_PATH, hostile_record,  # noqa
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.report.html import embed_json, load_run, write_html_report  # noqa: E402
+from tests.conftest import SEEDS  # noqa: E402
 
 
 def blocks(page: str) -> dict[str, str]:
@@ -205,15 +206,12 @@ def test_embed_json_property():
     check()
 
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
 def test_report_of_scanned_seeds(tmp_path):
     """The page built from a real scan: every record embedded, counts equal to documents.jsonl."""
     run = scan_seeds(tmp_path / "seeds-run", html=True)
     page = (run / "report.html").read_text(encoding="utf-8")
     records = [json.loads(line) for line in (run / "documents.jsonl").read_text(encoding="utf-8").split("\n") if line]
-    assert len(records) == len([p for p in (SHARED / "seeds").iterdir() if p.suffix == ".txt"])
+    assert len(records) == len([p for p in SEEDS.iterdir() if p.suffix == ".txt"])
     found = blocks(page)
     assert [json.loads(line) for line in doc_lines(found)] == records
     verdicts = Counter(r["verdict"] for r in records)

@@ -82,6 +82,16 @@ def worker_pids(pid: int) -> list[int]:
         return []
 
 
+def start_with_workers(inputs: Path, run: Path) -> tuple[subprocess.Popen, list[int]]:
+    """start_and_wait, plus the scan's worker pids; skips (killing the scan) where they cannot be listed."""
+    proc = start_and_wait(inputs, run)
+    workers = worker_pids(proc.pid)
+    if not workers:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.skip("cannot list the scan's worker processes (/proc/PID/task/PID/children missing)")
+    return proc, workers
+
+
 def complete_records(path: Path) -> tuple[list[dict], bytes]:
     """Records of every complete line, asserting each parses; returns them and any torn tail."""
     data = path.read_bytes()
@@ -149,11 +159,7 @@ def test_killed_worker(corpus, reference, tmp_path):
     # The OOM killer's way: one worker dies, the parent lives. The document it held is retried
     # in a fresh pool, so the scan finishes with the uninterrupted run's records.
     run = tmp_path / "run"
-    proc = start_and_wait(corpus, run)
-    workers = worker_pids(proc.pid)
-    if not workers:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.skip("cannot list the scan's worker processes (/proc/PID/task/PID/children missing)")
+    proc, workers = start_with_workers(corpus, run)
     os.kill(workers[0], signal.SIGKILL)
     try:
         out, err = proc.communicate(timeout=300)
@@ -202,11 +208,7 @@ def test_sigterm_of_the_parent_stops_cleanly(corpus, reference, tmp_path):
 
 def test_sigkill_of_the_parent_leaves_no_orphans(corpus, reference, tmp_path):
     run = tmp_path / "run"
-    proc = start_and_wait(corpus, run)
-    workers = worker_pids(proc.pid)
-    if not workers:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.skip("cannot list the scan's worker processes (/proc/PID/task/PID/children missing)")
+    proc, workers = start_with_workers(corpus, run)
     proc.kill()
     proc.wait(timeout=60)
     left = wait_gone(workers, 30)

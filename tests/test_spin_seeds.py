@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = SHARED / "seeds"
+from tests.conftest import SEEDS
+
 WEIGHTS = Path(__file__).resolve().parents[1] / "models" / "spin" / "weights.json"
 
 pytestmark = pytest.mark.slow
