@@ -141,7 +141,7 @@ def test_scores_and_verdicts(fast_checker):
     "Comments are closed.", "Sign in to comment", "Post navigation", "Like Loading...", "Report an error",
     "Enter your email address", "Have a news tip? Get in touch", "Email this article", "Toggle caption",
     "Facebook Twitter LinkedIn Email", "Elsewhere on the network", "Thanks for reading!",
-    "This article was originally published on the Valley Herald.",
+    "This article was originally published on the Valley Herald.", "More stories you might have missed",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
@@ -154,3 +154,11 @@ def test_german_trailer_despite_shared_vocabulary(fast_checker):
               "die ab dem nächsten Jahr gelten sollen und auch kleine Firmen betreffen.")
     report = fast_checker.check("\n\n".join([*ARTICLE, german]))
     assert labels_of(report, "Die Bundesregierung") == ["off_language"]
+
+
+def test_foreign_function_words_are_not_english_vocabulary(fast_checker):
+    # A Tagalog teaser headline full of English loanwords: "kay" and "sa" are also in the English
+    # vocabulary (as names), which once let the line pass as English.
+    tagalog = "Iniabot ng envoy ang credentials kay Queen sa palace"
+    report = fast_checker.check("\n\n".join([*ARTICLE, tagalog]))
+    assert labels_of(report, "Iniabot") == ["off_language"]

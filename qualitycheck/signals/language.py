@@ -142,7 +142,9 @@ def measure(text: str) -> LanguageEvidence:
     if not lower:
         return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known)
     function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS) / len(lower)
-    known = sum(1 for w in lower if _is_known(w, vocab)) / len(lower)
+    # Another language's function word is evidence for that language, even when the English vocabulary
+    # lists it (a name in the LM corpus: Tagalog "kay", "ang").
+    known = sum(1 for w in lower if w not in OTHER_FUNCTION_WORDS and _is_known(w, vocab)) / len(lower)
     foreign = sum(1 for w in lower if w in OTHER_FUNCTION_WORDS) / len(lower)
     return LanguageEvidence(len(lower), function, known, latin, len(words), all_known, foreign)
 
