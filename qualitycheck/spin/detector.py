@@ -21,7 +21,7 @@ import numpy as np
 
 from . import fingerprints as fingerprint_table
 from . import thesaurus
-from .features import CandidateIndex, ParagraphAnalysis, Span, analyze
+from .features import CandidateIndex, ParagraphAnalysis, Span, analyze, name_original
 from .lmview import LMView, load as load_lm
 from .logistic import Logistic
 
@@ -232,6 +232,9 @@ class SpinDetector:
         """Spans and local (paragraph-only) features of one paragraph."""
         analysis = self.analyze(text, doc_counts, tokens)
         chosen = self.score_spans(analysis)
+        for span in chosen:
+            if span.probability >= EVIDENCE_FLOOR and span.fingerprint is None:
+                name_original(span, analysis, self.view, self.index)
         return analysis, chosen, paragraph_features(analysis, chosen)
 
     def document(self, paragraph_texts: list[str | None],

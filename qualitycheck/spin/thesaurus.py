@@ -25,6 +25,7 @@ class Thesaurus:
                 self.index.setdefault(word, []).append(gid)
         self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._counts: dict[str, int] = {}
 
     def phrase_forms(self) -> dict[str, list[tuple[str, str]]]:
         """Inflected surface form of every multi-word entry -> [(entry, tag)], built on first use, so
@@ -56,6 +57,15 @@ class Thesaurus:
                     seen[other] = None
         hit = tuple(seen)
         self._cache[word] = hit
+        return hit
+
+    def neighbour_count(self, word: str) -> int:
+        """len(neighbours(word)), memoised without keeping the tuple (asked for many more words)."""
+        hit = self._counts.get(word)
+        if hit is None:
+            members = {other for gid in self.index.get(word, ()) for other in self.groups[gid]}
+            members.discard(word)
+            hit = self._counts[word] = len(members)
         return hit
 
 
