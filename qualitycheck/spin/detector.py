@@ -211,7 +211,12 @@ class SpinDetector:
         return analyze(text, self.view, self.index, self.fingerprints, doc_counts, tokens)
 
     def score_spans(self, analysis: ParagraphAnalysis) -> list[Span]:
-        modelled = [s for s in analysis.spans if s.features is not None]
+        return self.score_spans_batch([analysis])[0]
+
+    def score_spans_batch(self, analyses: list[ParagraphAnalysis]) -> list[list[Span]]:
+        """Span probabilities and log-likelihood ratios for several paragraphs in one model call (one call
+        per paragraph spent ~15% of the detector's time in numpy call overhead); the chosen spans of each."""
+        modelled = [s for analysis in analyses for s in analysis.spans if s.features is not None]
         if modelled and self.span_model is not None:
             x = np.vstack([s.features for s in modelled])
             if self.span_quadratic:
@@ -221,17 +226,20 @@ class SpinDetector:
             for span, p in zip(modelled, probs):
                 span.probability = float(p)
                 span.llr = _logit(float(p)) - prior
-        for span in analysis.spans:
-            if span.fingerprint is not None:
-                span.llr = FINGERPRINT_LLR
-                span.probability = self.fingerprint_probability
-        return select_spans(analysis.spans)
+        for analysis in analyses:
+            for span in analysis.spans:
+                if span.fingerprint is not None:
+                    span.llr = FINGERPRINT_LLR
+                    span.probability = self.fingerprint_probability
+        return [select_spans(analysis.spans) for analysis in analyses]
 
     def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None,
                         tokens: list[tuple[str, int, int]] | None = None):
         """Spans and local (paragraph-only) features of one paragraph."""
         analysis = self.analyze(text, doc_counts, tokens)
-        chosen = self.score_spans(analysis)
+        return self._local(analysis, self.score_spans(analysis))
+
+    def _local(self, analysis: ParagraphAnalysis, chosen: list[Span]):
         for span in chosen:
             if span.probability >= EVIDENCE_FLOOR and span.fingerprint is None:
                 name_original(span, analysis, self.view, self.index)
@@ -243,7 +251,9 @@ class SpinDetector:
         `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         tokens = tokens or [None] * len(paragraph_texts)
-        local = [self.paragraph_local(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
+        analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
+        chosen = iter(self.score_spans_batch([a for a in analyses if a is not None]))
+        local = [self._local(a, next(chosen)) if a is not None else None for a in analyses]
         present = [x for x in local if x is not None]
         feats = with_context([x[2] for x in present], [x[0].n_content for x in present])
         if self.paragraph_model and feats:

@@ -132,6 +132,7 @@ class CandidateIndex:
         self.likely_cache: dict[str, list[tuple[tuple[str, ...], float, str, float]]] = {}
         self.cache_size = cache_size
         self.phrase_forms = thesaurus.phrase_forms()
+        self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
         self._ranked: dict[str, tuple[str, ...]] = {}
         self._ranked_likely: dict[str, tuple[str, ...]] = {}
         self._info: dict[str, PhraseInfo | None] = {}
@@ -275,7 +276,7 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     doc_counts = doc_counts or {}
     fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
     fp_phrases = fingerprints.phrases
-    phrase_forms = index.phrase_forms
+    phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
     base_score = view.model.BaseScore
     phrase_info = index.phrase_info
     # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
@@ -308,6 +309,8 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
                     continue
                 phrase = tok
             else:
+                if tok not in phrase_heads:   # no 2-3-word entry starts with this word
+                    break
                 if not plain[j - 1] or tokens[j - 1][1] - tokens[j - 2][2] != 1:
                     break
                 phrase = " ".join(raw[i:j])
