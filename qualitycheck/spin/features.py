@@ -136,7 +136,7 @@ class CandidateIndex:
         self._ranked: dict[str, tuple[str, ...]] = {}
         self._ranked_likely: dict[str, tuple[str, ...]] = {}
         self._info: dict[str, PhraseInfo | None] = {}
-        self._entry_scores: dict[str, float | None] = {}
+        self._entry_scores: dict[str, tuple[float, float] | None] = {}
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
