@@ -67,7 +67,7 @@ def test_phrase_info_matches_candidates():
         assert info.candidates == index.candidates(word)
         # one-word candidates are scored inline, multi-word ones ("make up") by rescore(); both carry the
         # per-word length charge
-        assert info.penalties == [(c[0], (1 - len(c[0])) * WORD_COST) for c in info.candidates]
+        assert info.penalties == tuple((c[0], (1 - len(c[0])) * WORD_COST) for c in info.candidates)
         kinds.add(all(len(c[0]) == 1 for c in info.candidates))
         assert info.unigram == pytest.approx(detector.view.unigram(word))
     assert kinds == {True, False}   # both paths are exercised

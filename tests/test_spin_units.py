@@ -101,3 +101,21 @@ def test_logistic_fit_separates():
     acc = np.mean((model.predict(x) > 0.5) == (y > 0.5))
     assert acc > 0.9
     assert model.coef[0] > abs(model.coef[1])
+
+
+def test_recent_cache_stays_bounded_and_keeps_recently_used():
+    from qualitycheck.spin.cache import MISSING, RecentCache
+
+    cache = RecentCache(10)
+    for k in range(10):
+        assert cache.put(k, str(k)) == str(k)
+    assert cache.recall(0) == "0"          # 0 is now the most recently used
+    assert cache.recall(99) is MISSING
+    cache.put(10, "10")                      # full: the older half (1..5) goes, 0 stays
+    assert len(cache) <= 10
+    assert 0 in cache and 10 in cache and 1 not in cache
+    for k in range(1000):
+        cache.put(("many", k), k)
+    assert len(cache) <= 10
+    cache.put("none", None)                  # a stored None is a hit, not a miss
+    assert cache.recall("none") is None

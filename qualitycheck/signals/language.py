@@ -154,22 +154,78 @@ def measure(text: str) -> LanguageEvidence:
 LANGDETECT_TRIALS = 3
 
 
-class _LangDetect:
-    """langdetect behind one small class: profiles load once per process, seeded for determinism."""
+class _SparseProbabilities(dict):
+    """langdetect's n-gram -> per-language probability table, stored sparsely. langdetect keeps a
+    55-slot list per n-gram although 2.1 slots are non-zero on average (87,598 n-grams), about 45 MB
+    per process; here each n-gram keeps [index, probability, ...] and a lookup rebuilds the full
+    row, with the same values in the same slots, so detection results are unchanged."""
 
-    _factory_ready = False
+    size = 0
+    DENSE_ROWS = 4096   # full rows kept for the n-grams asked first (common letters and pairs), ~2 MB
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dense: dict[str, list[float]] = {}
+
+    def __getitem__(self, ngram: str) -> list[float]:
+        row = self._dense.get(ngram)
+        if row is not None:
+            return row
+        row = [0.0] * self.size
+        pairs = dict.__getitem__(self, ngram)
+        for k in range(0, len(pairs), 2):
+            row[pairs[k]] = pairs[k + 1]
+        if len(self._dense) < self.DENSE_ROWS:
+            self._dense[ngram] = row   # langdetect only reads the rows it is given
+        return row
+
+
+def _sparse_factory():
+    """A langdetect DetectorFactory whose profiles load into _SparseProbabilities (the same arithmetic
+    as DetectorFactory.add_profile, so the same probabilities, without building the dense table)."""
+    from langdetect import DetectorFactory
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    class SparseFactory(DetectorFactory):
+        def __init__(self) -> None:
+            super().__init__()
+            self.word_lang_prob_map = _SparseProbabilities()
+
+        def add_profile(self, profile, index: int, langsize: int) -> None:
+            if profile.name in self.langlist:
+                raise LangDetectException(ErrorCode.DuplicateLangError, "Duplicate the same language profile.")
+            self.langlist.append(profile.name)
+            table = self.word_lang_prob_map
+            table.size = langsize
+            for word in profile.freq:
+                pairs = dict.setdefault(table, word, [])
+                length = len(word)
+                if 1 <= length <= 3:
+                    prob = 1.0 * profile.freq.get(word) / profile.n_words[length - 1]
+                    if prob:
+                        pairs.extend((index, prob))
+
+    return SparseFactory()
+
+
+class _LangDetect:
+    """langdetect behind one small class: profiles load once per process (sparsely, see
+    _SparseProbabilities), seeded for determinism."""
+
+    _factory = None
 
     @classmethod
     def detect(cls, text: str, seed: int) -> list[tuple[str, float]]:
         from langdetect import DetectorFactory, detector_factory
         from langdetect.lang_detect_exception import LangDetectException
 
-        if not cls._factory_ready:
+        if cls._factory is None:
             DetectorFactory.seed = seed
-            detector_factory.init_factory()
-            cls._factory_ready = True
+            factory = _sparse_factory()
+            factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+            cls._factory = factory
         try:
-            detector = detector_factory._factory.create()
+            detector = cls._factory.create()
             detector.n_trial = LANGDETECT_TRIALS
             detector.append(text)
             return [(lang.lang, float(lang.prob)) for lang in detector.get_probabilities()]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import morph
+from .cache import MISSING, RecentCache
 from .fingerprints import Fingerprint, FingerprintTable
 from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus
@@ -97,13 +98,13 @@ class Span:
     llr: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class PhraseInfo:
     """What analyze() needs about a phrase that does not depend on its context, computed once per phrase:
     its candidates (with the per-word length charge already applied) and its context-free features."""
 
     candidates: list[tuple[tuple[str, ...], float, str, float]]
-    penalties: list[tuple[tuple[str, ...], float]]   # (candidate LM words, length charge)
+    penalties: tuple[tuple[tuple[str, ...], float], ...]   # (candidate LM words, length charge)
     unigram: float               # summed LM unigram log10 prob of the phrase's words
     web: float                   # mean web log10 count of the phrase's words
     log_candidates: float
@@ -124,18 +125,21 @@ class CandidateIndex:
     """Surface word/phrase -> neighbours it could have replaced, as LM word tuples with unigram scores.
     Cached per process because news repeats its vocabulary."""
 
-    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 200_000):
+    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 60_000):
         self.thesaurus = thesaurus
         self.view = view
         # phrase -> [(LM words, unigram log10 prob, surface, web log10 count)]
-        self.cache: dict[str, list[tuple[tuple[str, ...], float, str, float]]] = {}
-        self.likely_cache: dict[str, list[tuple[tuple[str, ...], float, str, float]]] = {}
-        self.cache_size = cache_size
+        self.cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
+        self.likely_cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
         self.phrase_forms = thesaurus.phrase_forms()
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
-        self._ranked: dict[str, tuple[str, ...]] = {}
-        self._ranked_likely: dict[str, tuple[str, ...]] = {}
-        self._info: dict[str, PhraseInfo | None] = {}
+        self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
+        self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
+        self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
+        # surface -> its candidate tuple (None: unknown to the LM or too rare), shared by every phrase
+        # that lists it, so the per-phrase memos above hold references, not copies
+        self._surfaces: RecentCache[str, tuple[tuple[str, ...], float, str, float] | None] = RecentCache(
+            4 * cache_size)
         self._entry_scores: dict[str, tuple[float, float] | None] = {}
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
@@ -162,8 +166,7 @@ class CandidateIndex:
                     scored.append((score[1] - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
                                    else score[0], w))
             scored.sort(key=lambda x: -x[0])
-            hit = tuple(w for _, w in scored)
-            ranked[lemma] = hit
+            hit = ranked.put(lemma, tuple(w for _, w in scored))
         return hit
 
     def _entry_score(self, entry: str) -> tuple[float, float] | None:
@@ -186,8 +189,6 @@ class CandidateIndex:
         if hit is not None:
             return hit
         limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
-        view = self.view
-        web = web_tables()
         seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
             accepted = 0
@@ -199,29 +200,35 @@ class CandidateIndex:
                     continue
                 if spelling_variant(surface, phrase):
                     continue
-                words = tuple(view.norm(w) for w in surface.split(" "))
-                if not all(view.contains(w) for w in words):
+                cand = self._surfaces.recall(surface)
+                if cand is MISSING:
+                    cand = self._surfaces.put(surface, self._candidate(surface))
+                if cand is None:
                     continue
-                uni = sum(view.unigram(w) for w in words)
-                if uni / len(words) < MIN_CANDIDATE_UNIGRAM:
-                    continue
-                web_mean = sum(web.get(w, ABSENT_WEB_COUNT) for w in words) / len(words)
-                seen[surface] = (words, uni, surface, web_mean)
+                seen[surface] = cand
                 accepted += 1
-        out = sorted(seen.values(), key=lambda c: -c[1])[:limit]
-        if len(cache) > self.cache_size:
-            cache.clear()
-        cache[phrase] = out
-        return out
+        return cache.put(phrase, sorted(seen.values(), key=lambda c: -c[1])[:limit])
+
+    def _candidate(self, surface: str) -> tuple[tuple[str, ...], float, str, float] | None:
+        """(LM words, summed unigram log10 prob, surface, mean web log10 count) of a candidate surface
+        form, or None when the LM lacks one of its words or it is too rare to be a likely original."""
+        view = self.view
+        words = tuple(view.norm(w) for w in surface.split(" "))
+        if not all(view.contains(w) for w in words):
+            return None
+        uni = sum(view.unigram(w) for w in words)
+        if uni / len(words) < MIN_CANDIDATE_UNIGRAM:
+            return None
+        web = web_tables()
+        return words, uni, surface, sum(web.get(w, ABSENT_WEB_COUNT) for w in words) / len(words)
 
     def phrase_info(self, phrase: str, words: list[str]) -> PhraseInfo | None:
         """Candidates and context-free features of `phrase` (whose LM tokens are `words`), or None when
         it has no candidates. Cached: news repeats its vocabulary, and this is most of a span's
         non-LM work."""
-        try:
-            return self._info[phrase]
-        except KeyError:
-            pass
+        hit = self._info.recall(phrase)
+        if hit is not MISSING:
+            return hit
         cands = self.candidates(phrase)
         info = None
         if cands:
@@ -230,16 +237,13 @@ class CandidateIndex:
             length = len(words)
             info = PhraseInfo(
                 candidates=cands,
-                penalties=[(c[0], (length - len(c[0])) * WORD_COST) for c in cands],
+                penalties=tuple((c[0], (length - len(c[0])) * WORD_COST) for c in cands),
                 unigram=sum(view.unigram(w) for w in words),
                 web=sum(web.get(w, ABSENT_WEB_COUNT) for w in phrase.split(" ")) / length,
                 log_candidates=math.log1p(len(cands)),
                 oov=float(not view.contains(words[0])),
             )
-        if len(self._info) > self.cache_size:
-            self._info.clear()
-        self._info[phrase] = info
-        return info
+        return self._info.put(phrase, info)
 
 
 def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list[str],

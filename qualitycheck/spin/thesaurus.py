@@ -10,6 +10,8 @@ import functools
 import gzip
 from pathlib import Path
 
+from .cache import RecentCache
+
 TABLE_DIR = Path(__file__).resolve().parents[2] / "models" / "spin"
 SOURCES = ("wordnet", "aiksaurus")
 
@@ -24,7 +26,8 @@ class Thesaurus:
             for word in members:
                 self.index.setdefault(word, []).append(gid)
         self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
-        self._cache: dict[str, tuple[str, ...]] = {}
+        # neighbours() of recent words: the spinners ask again and again; the detector once per lemma
+        self._cache: RecentCache[str, tuple[str, ...]] = RecentCache(20_000)
         self._counts: dict[str, int] = {}
 
     def phrase_forms(self) -> dict[str, list[tuple[str, str]]]:
@@ -55,9 +58,7 @@ class Thesaurus:
             for other in self.groups[gid]:
                 if other != word:
                     seen[other] = None
-        hit = tuple(seen)
-        self._cache[word] = hit
-        return hit
+        return self._cache.put(word, tuple(seen))
 
     def neighbour_count(self, word: str) -> int:
         """len(neighbours(word)), memoised without keeping the tuple (asked for many more words)."""

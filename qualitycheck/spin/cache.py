@@ -1,0 +1,39 @@
+"""A size-bounded memo for the spin detector's per-word and per-phrase work."""
+from __future__ import annotations
+
+import itertools
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+MISSING = object()
+
+
+class RecentCache(dict[K, V]):
+    """A dict that, once it holds `limit` items, drops its older half before storing a new one
+    (dicts keep insertion order; recall() moves a hit to the end, so the half dropped is the least
+    recently used). News vocabulary is Zipfian, so the recent half keeps most of the hits, and a
+    worker's memory stays flat however long the scan: unbounded, these memos grew a scan worker
+    from 294 MiB (600 documents) to 395 MiB (20,000)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = max(2, limit)
+
+    def recall(self, key: K) -> V | object:
+        """The value stored for key, now marked most recently used; MISSING if there is none."""
+        try:
+            value = self.pop(key)
+        except KeyError:
+            return MISSING
+        self[key] = value
+        return value
+
+    def put(self, key: K, value: V) -> V:
+        if len(self) >= self.limit:
+            for old in list(itertools.islice(self, self.limit // 2)):
+                del self[old]
+        self[key] = value
+        return value
