@@ -162,3 +162,21 @@ def test_foreign_function_words_are_not_english_vocabulary(fast_checker):
     tagalog = "Iniabot ng envoy ang credentials kay Queen sa palace"
     report = fast_checker.check("\n\n".join([*ARTICLE, tagalog]))
     assert labels_of(report, "Iniabot") == ["off_language"]
+
+
+def test_sparse_langdetect_table_matches_langdetect():
+    # The sparse profile table must give langdetect exactly the rows its own loader builds.
+    from langdetect import DetectorFactory, detector_factory
+
+    from qualitycheck.signals.language import _sparse_factory
+
+    dense = DetectorFactory()
+    dense.load_profile(detector_factory.PROFILES_DIRECTORY)
+    sparse = _sparse_factory()
+    sparse.load_profile(detector_factory.PROFILES_DIRECTORY)
+    assert sparse.langlist == dense.langlist
+    assert set(sparse.word_lang_prob_map) == set(dense.word_lang_prob_map)
+    for k, ngram in enumerate(dense.word_lang_prob_map):
+        if k % 50 == 0 or len(ngram) == 1:
+            assert sparse.word_lang_prob_map[ngram] == dense.word_lang_prob_map[ngram], ngram
+            assert sparse.word_lang_prob_map[ngram] == dense.word_lang_prob_map[ngram]  # cached row too

@@ -125,26 +125,28 @@ class CandidateIndex:
     """Surface word/phrase -> neighbours it could have replaced, as LM word tuples with unigram scores.
     Cached per process because news repeats its vocabulary."""
 
-    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 60_000):
+    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 40_000):
         self.thesaurus = thesaurus
         self.view = view
-        # phrase -> [(LM words, unigram log10 prob, surface, web log10 count)]
-        self.cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
+        # phrase -> [(LM words, unigram log10 prob, surface, web log10 count)]; the probes' candidates are
+        # kept in phrase_info's memo, the likely originals here
         self.likely_cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
         self.phrase_forms = thesaurus.phrase_forms()
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
-        # surface -> its candidate tuple (None: unknown to the LM or too rare), shared by every phrase
-        # that lists it, so the per-phrase memos above hold references, not copies
+        # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
+        # phrase) -> (LM words, length charge): shared by every phrase that lists them, so the per-phrase
+        # memos hold references, not copies
         self._surfaces: RecentCache[str, tuple[tuple[str, ...], float, str, float] | None] = RecentCache(
             4 * cache_size)
+        self._charges: RecentCache[tuple[str, int], tuple[tuple[str, ...], float]] = RecentCache(4 * cache_size)
         self._entry_scores: dict[str, tuple[float, float] | None] = {}
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
-            return self.phrase_forms.get(phrase, [])
+            return list(self.phrase_forms.get(phrase, ()))
         return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
 
     def ranked_neighbours(self, lemma: str, likely: bool = False) -> tuple[str, ...]:
@@ -184,10 +186,10 @@ class CandidateIndex:
         """Up to MAX_CANDIDATES neighbours of `phrase` in the order of ranked_neighbours (or, likely=True,
         up to ORIGINAL_CANDIDATES likely originals), inflected like it: (LM words, summed unigram log10
         prob, surface, mean web log10 count)."""
-        cache = self.likely_cache if likely else self.cache
-        hit = cache.get(phrase)
-        if hit is not None:
-            return hit
+        if likely:
+            hit = self.likely_cache.get(phrase)
+            if hit is not None:
+                return hit
         limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
         seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
@@ -207,7 +209,8 @@ class CandidateIndex:
                     continue
                 seen[surface] = cand
                 accepted += 1
-        return cache.put(phrase, sorted(seen.values(), key=lambda c: -c[1])[:limit])
+        out = sorted(seen.values(), key=lambda c: -c[1])[:limit]
+        return self.likely_cache.put(phrase, out) if likely else out
 
     def _candidate(self, surface: str) -> tuple[tuple[str, ...], float, str, float] | None:
         """(LM words, summed unigram log10 prob, surface, mean web log10 count) of a candidate surface
@@ -221,6 +224,14 @@ class CandidateIndex:
             return None
         web = web_tables()
         return words, uni, surface, sum(web.get(w, ABSENT_WEB_COUNT) for w in words) / len(words)
+
+    def _charge(self, cand: tuple[tuple[str, ...], float, str, float], length: int) -> tuple[tuple[str, ...], float]:
+        """(candidate LM words, the WORD_COST charge for replacing `length` words with them), shared."""
+        key = (cand[2], length)
+        hit = self._charges.recall(key)
+        if hit is MISSING:
+            hit = self._charges.put(key, (cand[0], (length - len(cand[0])) * WORD_COST))
+        return hit
 
     def phrase_info(self, phrase: str, words: list[str]) -> PhraseInfo | None:
         """Candidates and context-free features of `phrase` (whose LM tokens are `words`), or None when
@@ -237,7 +248,7 @@ class CandidateIndex:
             length = len(words)
             info = PhraseInfo(
                 candidates=cands,
-                penalties=tuple((c[0], (length - len(c[0])) * WORD_COST) for c in cands),
+                penalties=tuple(self._charge(c, length) for c in cands),
                 unigram=sum(view.unigram(w) for w in words),
                 web=sum(web.get(w, ABSENT_WEB_COUNT) for w in phrase.split(" ")) / length,
                 log_candidates=math.log1p(len(cands)),

@@ -21,18 +21,21 @@ class Thesaurus:
 
     def __init__(self, groups: list[list[str]]):
         self.groups = groups
-        self.index: dict[str, list[int]] = {}
+        index: dict[str, list[int]] = {}
         for gid, members in enumerate(groups):
             for word in members:
-                self.index.setdefault(word, []).append(gid)
+                index.setdefault(word, []).append(gid)
+        # tuples: ~117,000 words, and a tuple is smaller than a list (memory per scan worker)
+        self.index: dict[str, tuple[int, ...]] = {word: tuple(gids) for word, gids in index.items()}
+        del index
         self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
         # neighbours() of recent words: the spinners ask again and again; the detector once per lemma
-        self._cache: RecentCache[str, tuple[str, ...]] = RecentCache(20_000)
+        self._cache: RecentCache[str, tuple[str, ...]] = RecentCache(5_000)
         self._counts: dict[str, int] = {}
 
-    def phrase_forms(self) -> dict[str, list[tuple[str, str]]]:
-        """Inflected surface form of every multi-word entry -> [(entry, tag)], built on first use, so
-        a 2-3-word run of a paragraph is checked with one dictionary lookup."""
+    def phrase_forms(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Inflected surface form of every multi-word entry -> ((entry, tag), ...), built on first use,
+        so a 2-3-word run of a paragraph is checked with one dictionary lookup."""
         forms = getattr(self, "_phrase_forms", None)
         if forms is None:
             from .morph import inflect
@@ -41,7 +44,8 @@ class Thesaurus:
                 if " " not in word:
                     continue
                 for tag in ("", "s", "ed", "ing"):
-                    forms.setdefault(inflect(word, tag), []).append((word, tag))
+                    form = inflect(word, tag)
+                    forms[form] = forms.get(form, ()) + ((word, tag),)
             self._phrase_forms = forms
         return forms
 
