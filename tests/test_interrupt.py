@@ -59,10 +59,16 @@ def count_lines(path: Path) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    # A test runner started in the background (`cmd &` in a script) passes SIGINT down as ignored,
+    # and Python then leaves it ignored: give the scan the disposition a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_wait(inputs: Path, run: Path, min_lines: int = 30) -> subprocess.Popen:
     """Start a scan in its own process group; return once documents.jsonl has `min_lines` lines."""
     proc = subprocess.Popen(scan_command(inputs, run), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 300
     while count_lines(run / "documents.jsonl") < min_lines:
         if proc.poll() is not None:
