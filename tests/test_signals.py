@@ -44,7 +44,10 @@ def test_article_prose_mentioning_chrome_words_is_not_boilerplate(fast_checker):
     assert labels_of(report, "Shares in the satellite") == []
     short = ["The ferry operator said comments from passengers would shape the new timetable.",
              "Facebook and Twitter both declined to comment on the report.",
-             "The story was first told by a fisherman who found the wreck."]
+             "The story was first told by a fisherman who found the wreck.",
+             "Islanders who get the app early will be able to book the new sailings from Monday.",
+             "Passengers can download the app to book crossings, the operator said.",
+             "Her father, a harbour pilot, was the first to read the full story to the inquiry in 1998."]
     report = fast_checker.check("\n\n".join([ARTICLE[0], *short, ARTICLE[1]]))
     for line in short:
         assert labels_of(report, line[:30]) == [], line
@@ -142,6 +145,9 @@ def test_scores_and_verdicts(fast_checker):
     "Enter your email address", "Have a news tip? Get in touch", "Email this article", "Toggle caption",
     "Facebook Twitter LinkedIn Email", "Elsewhere on the network", "Thanks for reading!",
     "This article was originally published on the Valley Herald.", "More stories you might have missed",
+    "Please enable JavaScript to view the comments", "You have reached your limit of free articles",
+    "Paid partnership", "Sign up for our daily briefing", "Tap here to subscribe", "Read the full story here",
+    "Enlarge this image", "Get the app",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
