@@ -186,3 +186,17 @@ def test_sparse_langdetect_table_matches_langdetect():
         if k % 50 == 0 or len(ngram) == 1:
             assert sparse.word_lang_prob_map[ngram] == dense.word_lang_prob_map[ngram], ngram
             assert sparse.word_lang_prob_map[ngram] == dense.word_lang_prob_map[ngram]  # cached row too
+
+
+def test_short_foreign_headlines_with_one_english_looking_word(fast_checker):
+    # One word shared with English ("most", "no", "in") is 20-25 % of a four-word foreign headline:
+    # not enough English function words to call it English.
+    teasers = ["Prezydent otworzył nowy most w Krakowie", "Chuvas fortes deixam desalojados no Recife",
+               "Zware regen zorgt voor overlast in Rotterdam"]
+    headlines = ["Storm damage closes coastal rail line for weeks", "Bank raises rates to curb inflation",
+                 "Nurses vote to strike over pay"]
+    report = fast_checker.check("\n\n".join([*ARTICLE, *headlines, *teasers]))
+    for line in teasers:
+        assert labels_of(report, line) == ["off_language"], line
+    for line in headlines:
+        assert labels_of(report, line) == [], line

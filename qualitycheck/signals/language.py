@@ -57,6 +57,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
 # Evidence thresholds (see module docstring). Kept here, next to the logic they steer.
 MIN_LOWER_WORDS = 3          # fewer lowercase words than this: too little evidence on its own
 ENGLISH_FUNCTION_SHARE_STRONG = 0.2  # this many function words: English prose, no langdetect needed
+# ...counted only from this many function words: in a 4-word foreign headline one shared word ("most"
+# in Polish, "no" in Portuguese, "in" in Dutch) is already 20-25 %
+MIN_STRONG_FUNCTION_WORDS = 2
 ENGLISH_FUNCTION_SHARE = 0.12  # with a mostly English vocabulary, also enough
 ENGLISH_VOCAB_SHARE = 0.6    # English words dominate whatever langdetect says
 ENGLISH_VOCAB_SHARE_STRONG = 0.85  # nearly every word English: no langdetect needed
@@ -78,6 +81,12 @@ class LanguageEvidence:
     all_words: int         # every word, names included
     all_vocab_share: float  # share of every word (lower-cased) in the English vocabulary
     foreign_function_share: float = 0.0  # lowercase words that are other languages' function words
+
+    @property
+    def strong_english_function(self) -> bool:
+        """Enough English function words, in share and in number, to call the paragraph English prose."""
+        return (self.function_share >= ENGLISH_FUNCTION_SHARE_STRONG
+                and round(self.function_share * self.lower_words) >= MIN_STRONG_FUNCTION_WORDS)
 
 
 def _models_dir() -> Path:
@@ -284,7 +293,7 @@ class LanguageSignal:
         """Cheap English evidence strong enough to skip langdetect."""
         if ev.foreign_function_share >= FOREIGN_FUNCTION_SHARE:
             return False
-        return (ev.function_share >= ENGLISH_FUNCTION_SHARE_STRONG
+        return (ev.strong_english_function
                 or (ev.function_share >= ENGLISH_FUNCTION_SHARE and ev.vocab_share >= ENGLISH_VOCAB_SHARE)
                 or ev.vocab_share >= ENGLISH_VOCAB_SHARE_STRONG)
 
@@ -309,7 +318,7 @@ class LanguageSignal:
             paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
             return True
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
-        if ev.vocab_share < ENGLISH_VOCAB_SHARE and ev.function_share < ENGLISH_FUNCTION_SHARE_STRONG:
+        if ev.vocab_share < ENGLISH_VOCAB_SHARE and not ev.strong_english_function:
             paragraph.add("off_language", "langdetect_with_english_evidence",
                           f"langdetect {top} p={prob:.2f}; English function words {ev.function_share:.0%}, "
                           f"English vocabulary {ev.vocab_share:.0%} of {ev.lower_words} lowercase words",
