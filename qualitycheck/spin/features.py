@@ -400,9 +400,8 @@ def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: 
     cands = index.candidates(span.phrase, likely=True)
     if not cands:
         return
-    words = [t for t, _, _ in analysis.tokens]
     i, j = span.first, span.last
-    tail = words[j:j + RIGHT_CONTEXT]
+    tail = [t for t, _, _ in analysis.tokens[j:j + RIGHT_CONTEXT]]
     base_score, start = view.model.BaseScore, analysis.states[i]
     a, b = view.State(), view.State()
     fits = [rescore(base_score, start, c[0], tail, a, b) + (j - i - len(c[0])) * WORD_COST for c in cands]

@@ -27,7 +27,6 @@ class Thesaurus:
                 index.setdefault(word, []).append(gid)
         # tuples: ~117,000 words, and a tuple is smaller than a list (memory per scan worker)
         self.index: dict[str, tuple[int, ...]] = {word: tuple(gids) for word, gids in index.items()}
-        del index
         self.max_words = max((w.count(" ") + 1 for w in self.index), default=1)
         # neighbours() of recent words: the spinners ask again and again; the detector once per lemma
         self._cache: RecentCache[str, tuple[str, ...]] = RecentCache(5_000)
@@ -65,12 +64,10 @@ class Thesaurus:
         return self._cache.put(word, tuple(seen))
 
     def neighbour_count(self, word: str) -> int:
-        """len(neighbours(word)), memoised without keeping the tuple (asked for many more words)."""
+        """len(neighbours(word)), memoised as a number (asked for many more words than neighbours())."""
         hit = self._counts.get(word)
         if hit is None:
-            members = {other for gid in self.index.get(word, ()) for other in self.groups[gid]}
-            members.discard(word)
-            hit = self._counts[word] = len(members)
+            hit = self._counts[word] = len(self.neighbours(word))
         return hit
 
 
