@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.evaluate import auc  # noqa: E402
 from qualitycheck.spin import detector as det  # noqa: E402
-from qualitycheck.spin.features import FEATURE_NAMES  # noqa: E402
+from qualitycheck.spin.features import CHEAP_FEATURES, FEATURE_NAMES  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
-from qualitycheck.spin.logistic import fit  # noqa: E402
+from qualitycheck.spin.logistic import fit, fit_linear  # noqa: E402
 
 
 def span_label(span, replaced: list[list]) -> int:
@@ -68,6 +68,30 @@ def shift_for_fp(model, x_clean: np.ndarray, fp: float, exact: bool = False) -> 
         model.intercept -= cut + 1e-6
 
 
+def fit_screen(span_model, quadratic: bool, data: list[dict], target: float, max_lost: float) -> det.SpanScreen:
+    """The span screen, distilled from the fitted span model on every modelled span of `data`: a classifier
+    for "span probability > target" on the cheap features, its cut set so that at most `max_lost` of
+    those spans fall below it, and a least-squares estimate of the span model's log-odds fitted on the
+    spans below the cut (the ones it will stand in for)."""
+    rows = np.vstack([s.features for doc in data for p in doc["paragraphs"] for s in p["analysis"].spans
+                      if s.features is not None])
+    prob = span_model.predict(det.quadratic(rows) if quadratic else rows)
+    cheap = det.quadratic(rows[:, list(CHEAP_FEATURES)])
+    above = (prob > target).astype(float)
+    classifier = fit(cheap, above, l2=1.0)
+    decision = classifier.decision(cheap)
+    cut = float(np.quantile(decision[above == 1], max_lost))
+    below = decision < cut
+    logodds = np.log(np.clip(prob, 1e-6, 1 - 1e-6) / np.clip(1 - prob, 1e-6, 1))
+    estimate = fit_linear(cheap[below], logodds[below], l2=1.0)
+    err = estimate.decision(cheap[below]) - logodds[below]
+    print(f"screen: {len(prob)} spans, {above.mean():.3f} above {target}; cut skips {below.mean():.3f} of spans "
+          f"and {np.mean(prob[below] > target):.4f} of those skipped are above {target} "
+          f"(max span probability skipped {prob[below].max():.3f}); log-odds estimate error "
+          f"{err.mean():+.3f} +- {err.std():.3f}")
+    return det.SpanScreen(classifier, cut, estimate, target)
+
+
 def calibration_docs(detector: det.SpinDetector, pairs: list[str], max_docs: int) -> list[tuple[list, list]]:
     """(paragraph feature rows, content-word counts) of the clean train-split documents of each SPINS=MODEL
     pair, analysed with that pair's LM and scored with the span model already fitted into `detector`."""
@@ -78,6 +102,8 @@ def calibration_docs(detector: det.SpinDetector, pairs: list[str], max_docs: int
         records = [r for r in records if r["split"] == "train" and r["spinner"] == "clean"][:max_docs]
         analyser = det.SpinDetector(load_lm(model_path), {})
         for doc in analyze_docs(analyser, records):
+            if detector.screen is not None:
+                detector.apply_screen([p["analysis"] for p in doc["paragraphs"]])
             local = [det.paragraph_features(p["analysis"], detector.score_spans(p["analysis"]))
                      for p in doc["paragraphs"]]
             n_content = [p["analysis"].n_content for p in doc["paragraphs"]]
@@ -102,6 +128,12 @@ def main() -> None:
                         help="also ship the accumulation-only document model (score = max of the two); "
                              "measured: devset AUC 0.906 with it vs 0.921 without, so off by default")
     parser.add_argument("--paragraph-clean-fp", type=float, default=0.03)
+    parser.add_argument("--screen-target", type=float, default=0.3,
+                        help="span probability the screen must not skip (see detector.SpanScreen)")
+    parser.add_argument("--screen-lost", type=float, default=0.005,
+                        help="share of training spans above --screen-target that the screen may skip")
+    parser.add_argument("--no-screen", dest="screen", action="store_false",
+                        help="ship no screen: every candidate span is re-scored")
     parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
     parser.add_argument("--calib", action="append", default=[], metavar="SPINS=MODEL",
                         help="set the paragraph and document intercepts on the clean train documents of this "
@@ -139,6 +171,14 @@ def main() -> None:
     detector.span_model = span_model
     detector.span_prior = prior
     detector.span_quadratic = args.quadratic
+    screen = None
+    if args.screen:
+        # the models below learn from the span scores the screened detector gives: skipped spans carry
+        # the screen's estimate (the span model itself was fitted above on every span's full features)
+        screen = fit_screen(span_model, args.quadratic, data, args.screen_target, args.screen_lost)
+        detector.screen = screen
+        for doc in data:
+            detector.apply_screen([p["analysis"] for p in doc["paragraphs"]])
 
     # 2. paragraph model on the second half
     px, py, pclean, doc_rows = [], [], [], []
@@ -212,6 +252,9 @@ def main() -> None:
         "paragraph": pmodel.to_dict(),
         "document": dmodel.to_dict(),
     }
+    if screen is not None:
+        weights["screen_features"] = [FEATURE_NAMES[k] for k in CHEAP_FEATURES]
+        weights["screen"] = screen.to_dict()
     if args.accumulation:
         weights["accumulation_features"] = list(det.ACCUMULATION_FEATURES)
         weights["accumulation"] = amodel.to_dict()

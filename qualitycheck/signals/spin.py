@@ -88,7 +88,8 @@ class SpinSignal:
         if cut:
             doc.notes.append(f"spin: {cut} paragraph(s) longer than {MAX_SCORED_CHARS:,} characters scored on "
                              f"their first {MAX_SCORED_CHARS:,}")
-        result = detector.document(texts, [_shared_tokens(p, detector, t) for p, t in zip(doc.paragraphs, texts)])
+        result = detector.document(texts, [_shared_tokens(p, detector, t) for p, t in zip(doc.paragraphs, texts)],
+                                   screen=config.spin_screen)
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)

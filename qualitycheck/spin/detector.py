@@ -21,7 +21,8 @@ import numpy as np
 
 from . import fingerprints as fingerprint_table
 from . import thesaurus
-from .features import CandidateIndex, ParagraphAnalysis, Span, analyze, name_original
+from .features import (CandidateIndex, ParagraphAnalysis, Span, analyze, find_spans, name_original,
+                       rescore_spans)
 from .lmview import LMView, load as load_lm
 from .logistic import Logistic
 
@@ -47,6 +48,38 @@ DOCUMENT_FEATURES = ("mix_llr_low", "max_score", "mean_score")
 # intensity model above, led by the strongest paragraphs, scores low. Document score = max of the two,
 # each calibrated on clean training documents.
 ACCUMULATION_FEATURES = ("mix_llr_low", "mix_llr_high")
+
+
+@dataclass
+class SpanScreen:
+    """Decides which candidate spans are worth re-scoring with their thesaurus neighbours (about six LM
+    walks each, most of the detector's time), from features the forward LM pass already gives (context
+    fit, rarity, repetition). Distilled from the span model by scripts/train_spin.py on synthetic spins:
+    `classifier` predicts whether the span model would give a span probability above `target`; spans
+    it puts below `cut` are not re-scored and get the probability `estimate` (a least-squares fit of the
+    span model's log-odds on the same features) capped at `target`, so their (small, mostly negative)
+    evidence still counts in the paragraph's accumulated sums."""
+
+    classifier: Logistic
+    cut: float
+    estimate: Logistic
+    target: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SpanScreen":
+        return cls(Logistic.from_dict(d["classifier"]), float(d["cut"]), Logistic.from_dict(d["estimate"]),
+                   float(d["target"]))
+
+    def to_dict(self) -> dict:
+        return {"classifier": self.classifier.to_dict(), "cut": self.cut,
+                "estimate": self.estimate.to_dict(), "target": self.target}
+
+    def decide(self, cheap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(keep mask, estimated span probability) for rows of CHEAP_FEATURES."""
+        x = quadratic(cheap)
+        keep = self.classifier.decision(x) >= self.cut
+        logit = np.clip(self.estimate.decision(x), -30.0, 30.0)
+        return keep, np.minimum(1.0 / (1.0 + np.exp(-logit)), self.target)
 
 
 @dataclass
@@ -197,6 +230,7 @@ class SpinDetector:
         self.span_prior = float(self.weights.get("span_prior", 0.1))
         self.span_quadratic = bool(self.weights.get("span_quadratic", False))
         self.paragraph_quadratic = bool(self.weights.get("paragraph_quadratic", False))
+        self.screen = SpanScreen.from_dict(self.weights["screen"]) if "screen" in self.weights else None
         self.fingerprint_probability = 1.0 / (1.0 + math.exp(-(FINGERPRINT_LLR + _logit(self.span_prior))))
 
     @staticmethod
@@ -245,13 +279,50 @@ class SpinDetector:
                 name_original(span, analysis, self.view, self.index)
         return analysis, chosen, paragraph_features(analysis, chosen)
 
+    def analyze_screened(self, texts: list[str | None], counts: dict[str, int],
+                         tokens: list[list[tuple[str, int, int]] | None]) -> list[ParagraphAnalysis | None]:
+        """analyze() for a document's paragraphs, re-scoring only the spans the screen keeps (one screen
+        call for the whole document)."""
+        analyses = [find_spans(t, self.view, self.index, self.fingerprints, counts, toks) if t else None
+                    for t, toks in zip(texts, tokens)]
+        present = [a for a in analyses if a is not None]
+        for analysis, kept in zip(present, self.apply_screen(present)):
+            rescore_spans(analysis, self.view, kept)
+        return analyses
+
+    def apply_screen(self, analyses: list[ParagraphAnalysis]) -> list[np.ndarray]:
+        """Run the screen over the candidate spans of `analyses` (one call): spans it skips get its
+        estimated probability and no features (so the span model leaves them alone). Returns each
+        analysis's keep mask. Training calls it on fully analysed paragraphs, so that the paragraph and
+        document models learn from the span scores the screened detector will give them."""
+        sizes = [len(a.pending) for a in analyses]
+        if not sum(sizes):
+            return [np.ones(0, dtype=bool) for _ in analyses]
+        keep, estimate = self.screen.decide(np.vstack([a.cheap for a in analyses if len(a.pending)]))
+        prior = _logit(self.span_prior)
+        masks, offset = [], 0
+        for analysis, size in zip(analyses, sizes):
+            kept = keep[offset:offset + size]
+            for k in np.flatnonzero(~kept):
+                span, p = analysis.pending[k][0], float(estimate[offset + k])
+                span.features = None
+                span.probability, span.llr = p, _logit(p) - prior
+            masks.append(kept)
+            offset += size
+        return masks
+
     def document(self, paragraph_texts: list[str | None],
-                 tokens: list[list[tuple[str, int, int]] | None] | None = None) -> DocumentResult:
+                 tokens: list[list[tuple[str, int, int]] | None] | None = None,
+                 screen: bool = True) -> DocumentResult:
         """Score a document's paragraphs (None = skipped paragraph) and the document. `tokens`, aligned with
-        `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already."""
+        `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already.
+        screen=False re-scores every candidate span (slower; the scores the screen approximates)."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         tokens = tokens or [None] * len(paragraph_texts)
-        analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
+        if screen and self.screen is not None:
+            analyses = self.analyze_screened(paragraph_texts, counts, tokens)
+        else:
+            analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
         chosen = iter(self.score_spans_batch([a for a in analyses if a is not None]))
         local = [self._local(a, next(chosen)) if a is not None else None for a in analyses]
         present = [x for x in local if x is not None]

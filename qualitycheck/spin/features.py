@@ -119,6 +119,9 @@ class ParagraphAnalysis:
     mean_logprob: float
     states: list = field(default_factory=list)     # KenLM state before each token (name_original re-scores)
     scores: list[float] = field(default_factory=list)
+    # filled by find_spans for rescore_spans: the candidate spans not yet re-scored, and their cheap features
+    pending: list = field(default_factory=list)
+    cheap: np.ndarray | None = None
 
 
 class CandidateIndex:
@@ -270,12 +273,30 @@ def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list
     return alt
 
 
+# Columns of FEATURE_NAMES computed before any re-scoring (context fit, rarity, repetition): what the
+# screen (see detector.SpinDetector.screen) reads to decide which spans are worth re-scoring at all.
+CHEAP_FEATURES = (4, 5, 6, 7, 8, 9, 10, 11, 13)
+FEATURE_CLIP = 20.0
+
+
 def analyze(text: str, view: LMView, index: CandidateIndex,
             fingerprints: FingerprintTable,
             doc_counts: dict[str, int] | None = None,
             tokens: list[tuple[str, int, int]] | None = None) -> ParagraphAnalysis:
-    """Candidate spans of one paragraph with their feature vectors (no model applied yet). `tokens`:
-    the paragraph's (LM token, start, end) list when the caller already has it (the perplexity signal
+    """Candidate spans of one paragraph with their full feature vectors (no model applied yet): every
+    span re-scored, as training and the unscreened detector need."""
+    analysis = find_spans(text, view, index, fingerprints, doc_counts, tokens)
+    rescore_spans(analysis, view)
+    return analysis
+
+
+def find_spans(text: str, view: LMView, index: CandidateIndex,
+               fingerprints: FingerprintTable,
+               doc_counts: dict[str, int] | None = None,
+               tokens: list[tuple[str, int, int]] | None = None) -> ParagraphAnalysis:
+    """First pass over a paragraph: fingerprint spans, and the candidate spans (words and thesaurus phrases
+    with neighbours) with their CHEAP_FEATURES, which need only the one forward LM pass. `tokens`: the
+    paragraph's (LM token, start, end) list when the caller already has it (the perplexity signal
     tokenised the paragraph with the same tokenizer), else the view tokenises."""
     if tokens is None:
         tokens = view.tokenize(text)
@@ -286,16 +307,15 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
     states, scores = view.forward(words)
     n = len(words)
     spans: list[Span] = []
-    rows: list[list[float]] = []
+    # (span, its phrase info, LM score of span + right context, its cheap features)
+    pending: list[tuple[Span, PhraseInfo, float, list[float]]] = []
+    cheap: list[list[float]] = []
     n_content = 0
     doc_counts = doc_counts or {}
     fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
     fp_phrases = fingerprints.phrases
     phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
-    base_score = view.model.BaseScore
     phrase_info = index.phrase_info
-    # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
-    a, b = view.State(), view.State()
     plain = [t.isalpha() and t.islower() for t in raw]
     for i in range(n):
         tok = raw[i]
@@ -336,56 +356,82 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
             info = phrase_info(phrase, words[i:j])
             if info is None:
                 continue
-            tail = words[j:j + RIGHT_CONTEXT]
-            actual = sum(scores[i:j + RIGHT_CONTEXT])
-            start_state = states[i]
-            if len(tail) == 1:
-                # the common case (one word of right context): one-word candidates inline, the same sums
-                # in the same order as rescore(), which longer candidates and the general case use
-                nxt = tail[0]
-                gain_list = [(base_score(start_state, words_[0], a) + base_score(a, nxt, b) if len(words_) == 1
-                              else rescore(base_score, start_state, words_, tail, a, b)) + penalty - actual
-                             for words_, penalty in info.penalties]
-            else:
-                gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
-                             for cand_words, penalty in info.penalties]
-            best_gain = max(gain_list)
-            best_k = gain_list.index(best_gain)   # the first best, as a strict > scan would pick
-            gain_list.sort(reverse=True)
-            best_words, best_uni, best_surface, best_web = info.candidates[best_k]
-            span_uni = info.unigram
             span_lp = sum(scores[i:j])
-            top = gain_list[:3]
-            rows.append([
-                best_gain,
-                best_gain - (best_uni - span_uni),
-                sum(top) / len(top),
-                math.log1p(sum(g for g in gain_list if g > 0.0)),
+            span_uni = info.unigram
+            nxt = scores[j] if j < n else 0.0
+            row = [
                 span_lp / length,
                 span_uni / length,
                 (span_lp - span_uni) / length,
-                scores[j] if j < n else 0.0,
+                nxt,
                 info.log_candidates,
                 float(length > 1),
                 info.oov,
                 math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
-                best_uni / len(best_words),
                 info.web,
-                best_web,
-                float(len(best_words) - length),
-            ])
-            spans.append(Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
-                              best_surface, phrase=phrase))
+            ]
+            cheap.append(row)
+            span = Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
+                        None, phrase=phrase)
+            spans.append(span)
+            # the LM score of the span plus its right context, as the re-scorings are compared with it
+            pending.append((span, info, span_lp + nxt if j < n else span_lp, row))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
-    if rows:
-        matrix = np.clip(np.array(rows, dtype=np.float64), -20.0, 20.0)
-        k = 0
-        for span in spans:
-            if span.fingerprint is None:
-                span.features = matrix[k]
-                k += 1
     mean_lp = float(np.mean(scores)) if scores else 0.0
-    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores)
+    matrix = (np.clip(np.array(cheap, dtype=np.float64), -FEATURE_CLIP, FEATURE_CLIP) if cheap
+              else np.zeros((0, len(CHEAP_FEATURES))))
+    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending, matrix)
+
+
+def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: "np.ndarray | None" = None) -> None:
+    """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
+    candidates in context and give them their full feature vectors; the rest keep features=None."""
+    words = [t for t, _, _ in analysis.tokens]
+    states = analysis.states
+    base_score = view.model.BaseScore
+    # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
+    a, b = view.State(), view.State()
+    rows: list[list[float]] = []
+    done: list[Span] = []
+    for k, (span, info, actual, cheap) in enumerate(analysis.pending):
+        if keep is not None and not keep[k]:
+            continue
+        i, j = span.first, span.last
+        length = j - i
+        tail = words[j:j + RIGHT_CONTEXT]
+        start_state = states[i]
+        if len(tail) == 1:
+            # the common case (one word of right context): one-word candidates inline, the same sums
+            # in the same order as rescore(), which longer candidates and the general case use
+            nxt = tail[0]
+            gain_list = [(base_score(start_state, words_[0], a) + base_score(a, nxt, b) if len(words_) == 1
+                          else rescore(base_score, start_state, words_, tail, a, b)) + penalty - actual
+                         for words_, penalty in info.penalties]
+        else:
+            gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
+                         for cand_words, penalty in info.penalties]
+        best_gain = max(gain_list)
+        best_k = gain_list.index(best_gain)   # the first best, as a strict > scan would pick
+        gain_list.sort(reverse=True)
+        best_words, best_uni, best_surface, best_web = info.candidates[best_k]
+        top = gain_list[:3]
+        rows.append([
+            best_gain,
+            best_gain - (best_uni - info.unigram),
+            sum(top) / len(top),
+            math.log1p(sum(g for g in gain_list if g > 0.0)),
+            *cheap[:8],    # FEATURE_NAMES 4-11
+            best_uni / len(best_words),
+            cheap[8],      # web_unigram
+            best_web,
+            float(len(best_words) - length),
+        ])
+        span.original = best_surface
+        done.append(span)
+    if rows:
+        matrix = np.clip(np.array(rows, dtype=np.float64), -FEATURE_CLIP, FEATURE_CLIP)
+        for span, row in zip(done, matrix):
+            span.features = row
 
 
 def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: CandidateIndex) -> None:

@@ -49,3 +49,16 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 300,
         if np.max(np.abs(step)) < 1e-7:
             break
     return Logistic(mean, scale, w[:-1], float(w[-1]))
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> Logistic:
+    """Ridge least squares in the same form (standardised inputs, coefficients, intercept): read the
+    prediction from .decision(), not .predict()."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    w = np.linalg.solve(z.T @ z + np.diag(penalty), z.T @ y)
+    return Logistic(mean, scale, w[:-1], float(w[-1]))
