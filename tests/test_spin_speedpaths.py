@@ -72,3 +72,40 @@ def test_phrase_info_matches_candidates():
         assert info.unigram == pytest.approx(detector.view.unigram(word))
     assert kinds == {True, False}   # both paths are exercised
     assert index.phrase_info("zzqxv", ["zzqxv"]) is None
+
+
+def test_states_from_a_window_match_the_forward_pass():
+    detector = _detector()
+    view = detector.view
+    for text in SENTENCES:
+        words = [t for t, _, _ in view.tokenize(text)]
+        states, scores = view.forward(words)
+        for i in range(len(words)):
+            state = view.state_before(words, i)
+            assert state == states[i]
+            out = view.State()
+            assert view.model.BaseScore(state, words[i], out) == scores[i]
+
+
+def test_scores_from_the_perplexity_signal_give_the_same_result(monkeypatch):
+    """The Checker hands the detector the perplexity signal's tokens and scores; the detector then runs no
+    forward pass of its own, and its output equals the one it computes alone."""
+    from qualitycheck.checker import Checker
+    from qualitycheck.lm.model import default_model
+    from qualitycheck.spin import lmview
+
+    detector = _detector()
+    lm = [default_model().score_text(t) for t in SENTENCES]
+    alone = detector.document(SENTENCES)
+    shared = detector.document(SENTENCES, [[(t, a, b) for t, (a, b) in zip(p.tokens, p.spans)] for p in lm],
+                               scores=[p.logprobs[:-1].tolist() for p in lm])
+    assert shared.score == alone.score
+    assert [r.score for r in shared.paragraphs] == [r.score for r in alone.paragraphs]
+    assert [r.evidence() for r in shared.paragraphs] == [r.evidence() for r in alone.paragraphs]
+
+    calls = []
+    forward = lmview.LMView.forward
+    monkeypatch.setattr(lmview.LMView, "forward", lambda self, *a, **k: calls.append(1) or forward(self, *a, **k))
+    report = Checker().check("\n\n".join(SENTENCES))
+    assert report.spun["score"] == pytest.approx(alone.score, abs=1e-4)
+    assert calls == []

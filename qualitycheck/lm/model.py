@@ -55,6 +55,7 @@ class ParagraphLM:
     ngram_lengths: np.ndarray
     perplexity: float | None
     meta: dict = field(default_factory=dict)
+    model_path: str | None = None     # the model file that gave these scores
 
     @property
     def n_tokens(self) -> int:
@@ -164,7 +165,7 @@ class LanguageModel:
         lp, lens, oov = self._full(tokens, True, True)
         ppl = float(10.0 ** (-lp.mean())) if tokens else None
         return ParagraphLM(tokens=tokens, spans=spans, logprobs=lp, oov=oov,
-                           ngram_lengths=lens, perplexity=ppl)
+                           ngram_lengths=lens, perplexity=ppl, model_path=str(self.path))
 
     def perplexity(self, text: str) -> float | None:
         return self.score_text(text).perplexity

@@ -9,6 +9,7 @@ Paragraph scores are calibrated probabilities; the document verdict reads all pa
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..config import Config
 from ..document import Document
@@ -48,15 +49,26 @@ def _scored_text(text: str) -> str:
     return text[:space if space > 0 else MAX_SCORED_CHARS]
 
 
-def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, int, int]] | None:
+def _shared_lm(paragraph, detector, scored: str | None, same_model: bool
+               ) -> tuple[list[tuple[str, int, int]] | None, list[float] | None]:
     """The perplexity signal's tokenisation of the scored part of the paragraph (the project tokenizer,
-    which the detector also uses unless its model came without it); tokenising twice was ~8% of a
-    document's time."""
+    which the detector also uses unless its model came without it; tokenising twice was ~8% of a
+    document's time), and, when both signals read the same model file, the tokens' log10 probabilities
+    (the detector then skips its own forward pass)."""
     lm = paragraph.lm
     if lm is None or scored is None or not detector.view.pre_normalised:
-        return None
+        return None, None
     end = len(scored)
-    return [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
+    tokens = [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
+    return tokens, (lm.logprobs[:len(tokens)].tolist() if same_model else None)
+
+
+def _same_model_file(doc: Document, detector) -> bool:
+    paths = {p.lm.model_path for p in doc.paragraphs if p.lm is not None}
+    if len(paths) != 1 or detector.view.path is None:
+        return False
+    scored_by = paths.pop()
+    return scored_by is not None and Path(scored_by).resolve() == Path(detector.view.path).resolve()
 
 
 class SpinSignal:
@@ -88,8 +100,10 @@ class SpinSignal:
         if cut:
             doc.notes.append(f"spin: {cut} paragraph(s) longer than {MAX_SCORED_CHARS:,} characters scored on "
                              f"their first {MAX_SCORED_CHARS:,}")
-        result = detector.document(texts, [_shared_tokens(p, detector, t) for p, t in zip(doc.paragraphs, texts)],
-                                   screen=config.spin_screen)
+        same_model = _same_model_file(doc, detector)
+        shared = [_shared_lm(p, detector, t, same_model) for p, t in zip(doc.paragraphs, texts)]
+        result = detector.document(texts, [s[0] for s in shared], screen=config.spin_screen,
+                                   scores=[s[1] for s in shared])
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)

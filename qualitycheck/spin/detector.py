@@ -280,11 +280,12 @@ class SpinDetector:
         return analysis, chosen, paragraph_features(analysis, chosen)
 
     def analyze_screened(self, texts: list[str | None], counts: dict[str, int],
-                         tokens: list[list[tuple[str, int, int]] | None]) -> list[ParagraphAnalysis | None]:
+                         tokens: list[list[tuple[str, int, int]] | None],
+                         scores: list[list[float] | None]) -> list[ParagraphAnalysis | None]:
         """analyze() for a document's paragraphs, re-scoring only the spans the screen keeps (one screen
         call for the whole document)."""
-        analyses = [find_spans(t, self.view, self.index, self.fingerprints, counts, toks) if t else None
-                    for t, toks in zip(texts, tokens)]
+        analyses = [find_spans(t, self.view, self.index, self.fingerprints, counts, toks, lps) if t else None
+                    for t, toks, lps in zip(texts, tokens, scores)]
         present = [a for a in analyses if a is not None]
         for analysis, kept in zip(present, self.apply_screen(present)):
             rescore_spans(analysis, self.view, kept)
@@ -313,14 +314,16 @@ class SpinDetector:
 
     def document(self, paragraph_texts: list[str | None],
                  tokens: list[list[tuple[str, int, int]] | None] | None = None,
-                 screen: bool = True) -> DocumentResult:
+                 screen: bool = True,
+                 scores: list[list[float] | None] | None = None) -> DocumentResult:
         """Score a document's paragraphs (None = skipped paragraph) and the document. `tokens`, aligned with
-        `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already.
+        `paragraph_texts`, may carry each paragraph's tokenisation when the caller has it already, and
+        `scores` those tokens' log10 probabilities from <s> on (used by the screened path).
         screen=False re-scores every candidate span (slower; the scores the screen approximates)."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         tokens = tokens or [None] * len(paragraph_texts)
         if screen and self.screen is not None:
-            analyses = self.analyze_screened(paragraph_texts, counts, tokens)
+            analyses = self.analyze_screened(paragraph_texts, counts, tokens, scores or [None] * len(tokens))
         else:
             analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
         chosen = iter(self.score_spans_batch([a for a in analyses if a is not None]))

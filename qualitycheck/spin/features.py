@@ -117,7 +117,8 @@ class ParagraphAnalysis:
     spans: list[Span]
     n_content: int               # plain content words (what a spinner could touch)
     mean_logprob: float
-    states: list = field(default_factory=list)     # KenLM state before each token (name_original re-scores)
+    # KenLM state before each token: a list from forward(), or a dict filled on demand (see state_at)
+    states: list | dict = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     # filled by find_spans for rescore_spans: the candidate spans not yet re-scored, and their cheap features
     pending: list = field(default_factory=list)
@@ -293,18 +294,25 @@ def analyze(text: str, view: LMView, index: CandidateIndex,
 def find_spans(text: str, view: LMView, index: CandidateIndex,
                fingerprints: FingerprintTable,
                doc_counts: dict[str, int] | None = None,
-               tokens: list[tuple[str, int, int]] | None = None) -> ParagraphAnalysis:
+               tokens: list[tuple[str, int, int]] | None = None,
+               scores: list[float] | None = None) -> ParagraphAnalysis:
     """First pass over a paragraph: fingerprint spans, and the candidate spans (words and thesaurus phrases
     with neighbours) with their CHEAP_FEATURES, which need only the one forward LM pass. `tokens`: the
     paragraph's (LM token, start, end) list when the caller already has it (the perplexity signal
-    tokenised the paragraph with the same tokenizer), else the view tokenises."""
+    tokenised the paragraph with the same tokenizer), else the view tokenises; `scores`: their log10
+    probabilities from <s> on, if the caller has them too (then the states a re-scoring starts from are
+    built only where one is needed)."""
     if tokens is None:
         tokens = view.tokenize(text)
     # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
     raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
     lower = [t.lower() for t in raw]
     words = [t for t, _, _ in tokens]
-    states, scores = view.forward(words)
+    states: list | dict
+    if scores is None or len(scores) != len(words):
+        states, scores = view.forward(words)
+    else:
+        states = {}
     n = len(words)
     spans: list[Span] = []
     # (span, its phrase info, LM score of span + right context, its cheap features)
@@ -387,7 +395,6 @@ def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: "np.ndarray |
     """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
     candidates in context and give them their full feature vectors; the rest keep features=None."""
     words = [t for t, _, _ in analysis.tokens]
-    states = analysis.states
     base_score = view.model.BaseScore
     # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
     a, b = view.State(), view.State()
@@ -399,7 +406,7 @@ def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: "np.ndarray |
         i, j = span.first, span.last
         length = j - i
         tail = words[j:j + RIGHT_CONTEXT]
-        start_state = states[i]
+        start_state = state_at(analysis, i, view, words)
         if len(tail) == 1:
             # the common case (one word of right context): one-word candidates inline, the same sums
             # in the same order as rescore(), which longer candidates and the general case use
@@ -434,6 +441,17 @@ def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: "np.ndarray |
             span.features = row
 
 
+def state_at(analysis: ParagraphAnalysis, i: int, view: LMView, words: list[str] | None = None) -> "kenlm.State":
+    """The LM state before token i: from forward()'s list, or built on demand and kept."""
+    states = analysis.states
+    if isinstance(states, list):
+        return states[i]
+    hit = states.get(i)
+    if hit is None:
+        hit = states[i] = view.state_before(words or [t for t, _, _ in analysis.tokens], i)
+    return hit
+
+
 def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: CandidateIndex) -> None:
     """Set span.original to the best fit, in the span's LM context, among its ORIGINAL_CANDIDATES likely
     originals. The span's features come from the frequency-ranked probes, which find the true original
@@ -441,14 +459,14 @@ def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: 
     detected substitution was right for 75 -> 79 % (wordnet spinner), 40 -> 50 % (aiksaurus), 80 -> 82 %
     (phrase). Called only for spans reported as evidence, so the extra re-scoring is a few calls per
     flagged word."""
-    if span.phrase is None or not analysis.states:
+    if span.phrase is None or not analysis.tokens:
         return
     cands = index.candidates(span.phrase, likely=True)
     if not cands:
         return
     i, j = span.first, span.last
     tail = [t for t, _, _ in analysis.tokens[j:j + RIGHT_CONTEXT]]
-    base_score, start = view.model.BaseScore, analysis.states[i]
+    base_score, start = view.model.BaseScore, state_at(analysis, i, view)
     a, b = view.State(), view.State()
     fits = [rescore(base_score, start, c[0], tail, a, b) + (j - i - len(c[0])) * WORD_COST for c in cands]
     span.original = cands[fits.index(max(fits))][2]
