@@ -59,3 +59,24 @@ def test_odd_characters_are_kept_as_single_tokens_or_dropped(word):
     toks = tokenize(f"a{word}b")
     assert toks[0] == "a" and toks[-1] == "b"
     assert all(" " not in t for t in toks)
+
+
+def test_token_pattern_matches_its_lookahead_definition():
+    """The word alternative is written as one negated class; the plain reading of the rule ("letters and
+    digits, not CJK") is a per-character lookahead. Both must cut any text the same way."""
+    import importlib
+    import random
+    import re
+
+    module = importlib.import_module("qualitycheck.lm.tokenize")   # the package re-exports a function of that name
+    cjk, apos = module._CJK, module._APOS
+    reference = re.compile(
+        rf"[{cjk}]|\d+(?:[.,]\d+)+|(?:(?![{cjk}])[^\W_])+(?:[{apos}](?:(?![{cjk}])[^\W_])+)*"
+        r"|\.{2,}|\u2026|[^\w\s]|_")
+    rng = random.Random(7)
+    pool = [chr(c) for c in [*range(32, 0x250), *range(0x3000, 0x3100), *range(0x4E00, 0x4E20),
+                             *range(0xFF00, 0xFFA0), 0x2019, 0x2BC, 0x2026, 0x660, 0x661, 0x66B]]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(30))
+        assert ([m.span() for m in module._TOKEN_RE.finditer(text)]
+                == [m.span() for m in reference.finditer(text)]), text

@@ -39,7 +39,9 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _TOKEN_RE = re.compile(
     rf"[{_CJK}]"                        # one CJK character
     r"|\d+(?:[.,]\d+)+"                 # number with separators: 3,000,000 or 2.5
-    rf"|(?:(?![{_CJK}])[^\W_])+(?:[{_APOS}](?:(?![{_CJK}])[^\W_])+)*"  # word (apostrophes inside)
+    # word (apostrophes inside): letters/digits that are not CJK; one negated class, not a per-character
+    # lookahead (same tokens, a third faster)
+    rf"|[^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*"
     r"|\.{2,}|\u2026"                   # ellipsis as one token
     r"|[^\w\s]|_",                      # any other single visible character
     re.UNICODE,
