@@ -119,3 +119,18 @@ def test_recent_cache_stays_bounded_and_keeps_recently_used():
     assert len(cache) <= 10
     cache.put("none", None)                  # a stored None is a hit, not a miss
     assert cache.recall("none") is None
+
+
+def test_fingerprint_pattern_gate_skips_only_paragraphs_without_it():
+    import re
+
+    from qualitycheck.spin.fingerprints import FingerprintTable, Pattern, load
+
+    table = FingerprintTable(patterns=[Pattern(re.compile(r"\bspam+\b", re.IGNORECASE), "x", "test", "spam")])
+    assert table.pattern_hits("a SPAMM line")          # gate compared case-insensitively
+    assert not table.pattern_hits("nothing here")
+    gated = FingerprintTable(patterns=[Pattern(re.compile(r"\bspam+\b", re.IGNORECASE), "x", "test", "eggs")])
+    assert not gated.pattern_hits("a spam line")       # no gate text: the regex is not run
+    shipped = load()
+    assert all(p.gate for p in shipped.patterns)
+    assert [h[2].original for h in shipped.pattern_hits("Some 20-four many years later")] == ["twenty-four", "N years"]

@@ -35,6 +35,7 @@ class Pattern:
     regex: re.Pattern[str]
     original: str
     seen: str
+    gate: str = ""      # lower-case text every match contains: paragraphs without it are not searched
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,10 @@ class FingerprintTable:
     def pattern_hits(self, text: str) -> list[tuple[int, int, Fingerprint]]:
         """(start, end, fingerprint) for every pattern match in `text`."""
         out = []
+        lowered = text.lower()
         for pattern in self.patterns:
+            if pattern.gate not in lowered:
+                continue
             for match in pattern.regex.finditer(text):
                 words = tuple(match.group(0).lower().split())
                 out.append((match.start(), match.end(), Fingerprint(words, pattern.original, pattern.seen)))
@@ -102,7 +106,8 @@ def load(path: Path = PATH) -> FingerprintTable:
             continue
         parts = line.split("\t")
         if parts[0] == "@regex" and len(parts) >= 4:
-            table.patterns.append(Pattern(re.compile(parts[1], re.IGNORECASE), parts[2], parts[3]))
+            gate = parts[4].lower() if len(parts) >= 5 else ""
+            table.patterns.append(Pattern(re.compile(parts[1], re.IGNORECASE), parts[2], parts[3], gate))
             continue
         if parts[0] == "@trailer" and len(parts) >= 4:
             table.trailers.append(_trailer(parts[1], parts[3], parts[2]))
