@@ -291,23 +291,25 @@ class SpinDetector:
             rescore_spans(analysis, self.view, kept)
         return analyses
 
-    def apply_screen(self, analyses: list[ParagraphAnalysis]) -> list[np.ndarray]:
+    def apply_screen(self, analyses: list[ParagraphAnalysis]) -> list[list[bool]]:
         """Run the screen over the candidate spans of `analyses` (one call): spans it skips get its
         estimated probability and no features (so the span model leaves them alone). Returns each
         analysis's keep mask. Training calls it on fully analysed paragraphs, so that the paragraph and
         document models learn from the span scores the screened detector will give them."""
         sizes = [len(a.pending) for a in analyses]
         if not sum(sizes):
-            return [np.ones(0, dtype=bool) for _ in analyses]
+            return [[] for _ in analyses]
         keep, estimate = self.screen.decide(np.vstack([a.cheap for a in analyses if len(a.pending)]))
+        keep_list, estimates = keep.tolist(), estimate.tolist()   # plain lists: numpy scalar access is slow
         prior = _logit(self.span_prior)
         masks, offset = [], 0
         for analysis, size in zip(analyses, sizes):
-            kept = keep[offset:offset + size]
-            for k in np.flatnonzero(~kept):
-                span, p = analysis.pending[k][0], float(estimate[offset + k])
-                span.features = None
-                span.probability, span.llr = p, _logit(p) - prior
+            kept = keep_list[offset:offset + size]
+            for k, pending in enumerate(analysis.pending):
+                if not kept[k]:
+                    span, p = pending[0], estimates[offset + k]
+                    span.features = None
+                    span.probability, span.llr = p, _logit(p) - prior
             masks.append(kept)
             offset += size
         return masks

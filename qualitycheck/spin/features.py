@@ -81,7 +81,7 @@ def web_tables() -> dict[str, float]:
     return out[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A scored candidate span inside one paragraph (char offsets relative to the paragraph text)."""
 
@@ -136,7 +136,10 @@ class CandidateIndex:
         # kept in phrase_info's memo, the likely originals here
         self.likely_cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
         self.phrase_forms = thesaurus.phrase_forms()
+        # first word, and first two words, of every multi-word form: find_spans joins and looks up a 2-3-word
+        # run only when its start can begin one
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
+        self.phrase_pairs = frozenset(tuple(form.split(" ", 2)[:2]) for form in self.phrase_forms)
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
@@ -322,9 +325,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     doc_counts = doc_counts or {}
     fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
     fp_phrases = fingerprints.phrases
-    phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
+    phrase_forms, phrase_heads, phrase_pairs = index.phrase_forms, index.phrase_heads, index.phrase_pairs
     phrase_info = index.phrase_info
     plain = [t.isalpha() and t.islower() for t in raw]
+    starts = [s for _, s, _ in tokens]
+    ends = [e for _, _, e in tokens]
     for i in range(n):
         tok = raw[i]
         # fingerprints: known spinner phrases, matched on lower-case tokens
@@ -354,7 +359,9 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
             else:
                 if tok not in phrase_heads:   # no 2-3-word entry starts with this word
                     break
-                if not plain[j - 1] or tokens[j - 1][1] - tokens[j - 2][2] != 1:
+                if not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
+                    break
+                if length == 2 and (tok, raw[i + 1]) not in phrase_pairs:
                     break
                 phrase = " ".join(raw[i:j])
                 if phrase not in phrase_forms:
@@ -364,7 +371,7 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
             info = phrase_info(phrase, words[i:j])
             if info is None:
                 continue
-            span_lp = sum(scores[i:j])
+            span_lp = scores[i] if length == 1 else sum(scores[i:j])
             span_uni = info.unigram
             nxt = scores[j] if j < n else 0.0
             row = [
@@ -379,8 +386,8 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 info.web,
             ]
             cheap.append(row)
-            span = Span(i, j, tokens[i][1], tokens[j - 1][2], text[tokens[i][1]:tokens[j - 1][2]],
-                        None, phrase=phrase)
+            start, end = starts[i], ends[j - 1]
+            span = Span(i, j, start, end, text[start:end], None, None, phrase)
             spans.append(span)
             # the LM score of the span plus its right context, as the re-scorings are compared with it
             pending.append((span, info, span_lp + nxt if j < n else span_lp, row))
@@ -391,7 +398,7 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending, matrix)
 
 
-def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: "np.ndarray | None" = None) -> None:
+def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
     """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
     candidates in context and give them their full feature vectors; the rest keep features=None."""
     words = [t for t, _, _ in analysis.tokens]
