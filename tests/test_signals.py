@@ -200,3 +200,14 @@ def test_short_foreign_headlines_with_one_english_looking_word(fast_checker):
         assert labels_of(report, line) == ["off_language"], line
     for line in headlines:
         assert labels_of(report, line) == [], line
+
+
+def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
+    # Lower-case "i" is "in" in Norwegian and Swedish, "and" in Czech: it once counted as the English
+    # pronoun and passed these short teaser headlines as English. English writes "I"; "i.e." stays English.
+    teasers = ["Politiet etterforsker ran i Bergen", "Brand i Göteborg i natt", "Povodně na Moravě i v Čechách"]
+    english = "The rules apply to larger firms, i.e. those with more than 250 staff, from next April."
+    report = fast_checker.check("\n\n".join([*ARTICLE, english, *teasers]))
+    for line in teasers:
+        assert labels_of(report, line) == ["off_language"], line
+    assert labels_of(report, "The rules apply") == []

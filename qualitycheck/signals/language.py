@@ -25,7 +25,7 @@ from ..document import Document, Paragraph
 ENGLISH_FUNCTION_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each either every
-few for from further had has have having he her here hers herself him himself his how i if
+few for from further had has have having he her here hers herself him himself his how if
 in into is it its itself just may me might more most must my myself no nor not now of off on
 once only or other our ours ourselves out over own same shall she should so some such than
 that the their theirs them themselves then there these they this those through to too under
@@ -37,7 +37,9 @@ within without would yet you your yours yourself yourselves said says told accor
 # Function words of other Latin-script languages that are rare in English text. English
 # corpora (Wikipedia leads) contain foreign words, so the vocabulary alone lets a German
 # paragraph look English; these are counted as evidence against the English fast path.
-# Written for this project from general knowledge of each language's most frequent words.
+# Written for this project from general knowledge of each language's most frequent words. Lower-case
+# "i" is here, not in the English list: English writes the pronoun "I"; "i" is "in" in the Scandinavian
+# languages, "and" in Polish, Czech and Croatian, "the" in Italian.
 OTHER_FUNCTION_WORDS = frozenset("""
 der das den dem des und ist nicht mit sich auf ein eine einen einem einer hat wird werden wurde
 ich wir ihr sie auch noch nach bei aus für über oder aber wie zum zur vom durch gegen sind
@@ -50,6 +52,7 @@ yang dan di ini itu dengan untuk tidak dari dalam akan pada juga ke
 ng ang mga sa na ay kay si
 och att är som på för inte med han hon av
 og er det til af ikke som på med han hun
+i
 """.split()) - ENGLISH_FUNCTION_WORDS  # left out: words English uses too (per, met, till, van, com)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
