@@ -148,6 +148,12 @@ def test_scores_and_verdicts(fast_checker):
     "Please enable JavaScript to view the comments", "You have reached your limit of free articles",
     "Paid partnership", "Sign up for our daily briefing", "Tap here to subscribe", "Read the full story here",
     "Enlarge this image", "Get the app",
+    "Leave a Reply Cancel reply", "Like this: Like Loading...", "Share this: Twitter Facebook",
+    "Share this article on Facebook Twitter LinkedIn Email", "This site uses Akismet to reduce spam.",
+    "Log in or register to post comments", "Your comment will be reviewed before it appears.",
+    "Reprints & Permissions", "About us | Careers | Advertise with us", "Close this dialog",
+    "Watch the video above", "Have a story? Email the newsdesk", "Donate now",
+    "Related: Ferry timetable changes explained",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
@@ -211,3 +217,18 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     for line in teasers:
         assert labels_of(report, line) == ["off_language"], line
     assert labels_of(report, "The rules apply") == []
+
+
+@pytest.mark.parametrize("line", [
+    "The charity urged people to donate now, before the winter appeal closes at the end of the month.",
+    "She said she would leave a reply to the letter until after the election, when she had more time.",
+    "Share this view? Many residents do, according to a survey of 2,000 households published on Monday.",
+    "Comments will be reviewed by the committee before a final decision is made next spring.",
+    "Watch the video above, the mayor told reporters, and you will see how bad the flooding was.",
+    "Have a story to tell about the floods? The museum wants to hear from residents for its archive.",
+    "Reporters were asked to log in or register before the press conference could start, officials said.",
+    "Facebook and Twitter both said they would review the rules.",
+])
+def test_chrome_words_in_prose_stay_clean(fast_checker, line):
+    report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+    assert labels_of(report, line[:25]) == [], line
