@@ -154,6 +154,11 @@ def test_scores_and_verdicts(fast_checker):
     "Reprints & Permissions", "About us | Careers | Advertise with us", "Close this dialog",
     "Watch the video above", "Have a story? Email the newsdesk", "Donate now",
     "Related: Ferry timetable changes explained",
+    "A version of this article appears in print on page 4 of the Valley Herald.", "Order Reprints | Today's Paper",
+    "Just watched", "Up next", "More videos", "NOW WATCH: How the ferry crossing works",
+    "This article is more than 3 years old", "Please read our commenting guidelines.",
+    "You can unsubscribe at any time.", "Media playback is unsupported on your device",
+    "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
@@ -228,7 +233,17 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Have a story to tell about the floods? The museum wants to hear from residents for its archive.",
     "Reporters were asked to log in or register before the press conference could start, officials said.",
     "Facebook and Twitter both said they would review the rules.",
+    "Customers can unsubscribe from the service by phone, the company said.",
+    "The replay will be shown on Saturday afternoon after the original match was abandoned.",
+    "Around the web, fans shared pictures of the parade.",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
     assert labels_of(report, line[:25]) == [], line
+
+
+def test_recommendation_widgets_are_boilerplate_not_ad_markers(fast_checker):
+    # ad_marker is kept for ad placeholders left in the text; sponsored-content headings are page chrome
+    report = fast_checker.check("\n\n".join([*ARTICLE, "Sponsored Stories", "Advertisement"]))
+    assert labels_of(report, "Sponsored Stories") == ["boilerplate"]
+    assert "ad_marker" in labels_of(report, "Advertisement")
