@@ -27,7 +27,7 @@ def config_options(func: Any) -> Any:
         click.option("--no-spin", is_flag=True, help="Skip the spun-text detector."),
         click.option("--exact-spin", "spin_screen", flag_value=False, default=None,
                      help="Re-score every word in the spin detector instead of the ones its screen picks "
-                          "(about 1.7x slower; the scores the screen approximates)."),
+                          "(about 2x slower in the detector; the scores the screen approximates)."),
         click.option("--max-chars", type=int, help="Per-document size cap; longer text is truncated with a note."),
     ]
     for option in reversed(options):

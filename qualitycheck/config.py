@@ -23,7 +23,7 @@ class Config:
     spun_paragraph_threshold_in_spun_document: float = 0.5  # optional lower bar inside a document judged spun (0.25: devset F1 0.748 vs 0.732, but flags seed-003 paragraphs EXPECTED.json does not list)
     spun_span_threshold: float = 0.5        # word/phrase substitution probability above which it is shown as evidence
     spin_fingerprints: bool = True          # use the known-spinner phrase list (patterns/spinner_fingerprints.tsv)
-    spin_screen: bool = True                # re-score only the words the screen finds worth it (~1.7x faster detector; False: every word, the scores it approximates)
+    spin_screen: bool = True                # re-score only the words the screen finds worth it (~2x faster detector; False: every word, the scores it approximates)
     crossdoc_min_overlap: float = 0.4       # word-set Jaccard for two paragraphs to count as versions of one text (a spinner replacing 30-50% of words leaves 0.4-0.6)
     crossdoc_min_swaps: int = 3             # thesaurus swaps needed to call one version a spin of the other
     # --- scoring -----------------------------------------------------------

@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--paragraph-clean-fp", type=float, default=0.03)
     parser.add_argument("--screen-target", type=float, default=0.3,
                         help="span probability the screen must not skip (see detector.SpanScreen)")
-    parser.add_argument("--screen-lost", type=float, default=0.005,
+    parser.add_argument("--screen-lost", type=float, default=0.002,
                         help="share of training spans above --screen-target that the screen may skip")
     parser.add_argument("--no-screen", dest="screen", action="store_false",
                         help="ship no screen: every candidate span is re-scored")
