@@ -278,7 +278,7 @@ def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list
 
 
 # Columns of FEATURE_NAMES computed before any re-scoring (context fit, rarity, repetition): what the
-# screen (see detector.SpinDetector.screen) reads to decide which spans are worth re-scoring at all.
+# screen (detector.SpanScreen) reads to decide which spans are worth re-scoring at all.
 CHEAP_FEATURES = (4, 5, 6, 7, 8, 9, 10, 11, 13)
 FEATURE_CLIP = 20.0
 
