@@ -7,19 +7,24 @@ the records it changed (re-scored), so the scan can rewrite documents.jsonl once
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
 
-# The pass holds every record in memory and compares paragraph word sets through an inverted
-# index; past this many documents a scan should be split by story (or clustered) first.
+# The pass holds a slim copy of every document (paragraph texts and labels) and compares paragraph word
+# sets through an inverted index; past this many documents a scan should be split by story (or clustered)
+# first.
 MAX_FOLDER_DOCUMENTS = 5_000
 
 
-def document_from_record(record: dict[str, Any]) -> Document:
-    """Rebuild an annotated Document from its documents.jsonl record."""
+def document_from_record(record: dict[str, Any], slim: bool = False) -> Document:
+    """Rebuild an annotated Document from its documents.jsonl record. slim=True keeps what the folder
+    passes read (paragraph texts, labels, scores, language) and drops the per-span evidence, the
+    document's evidence list and metadata: a fraction of the memory, for holding a whole run."""
     paragraphs = []
     for p in record.get("paragraphs") or []:
         paragraph = Paragraph(index=p["index"], start=p["start"], end=p["end"], text=p["text"],
@@ -27,33 +32,59 @@ def document_from_record(record: dict[str, Any]) -> Document:
                                      for e in p.get("evidence") or []],
                               language=p.get("language"), language_confidence=p.get("language_confidence"),
                               perplexity=p.get("perplexity"), spun_score=p.get("spun_score"),
-                              spun_spans=list(p.get("spun_spans") or []))
+                              spun_spans=[] if slim else list(p.get("spun_spans") or []))
         paragraphs.append(paragraph)
     spun = record.get("spun") or {}
     return Document(id=record["id"], path=record.get("path"), text="", paragraphs=paragraphs,
                     encoding=record.get("encoding"), error=record.get("error"), notes=list(record.get("notes") or []),
-                    content_hash=record.get("content_hash"), metadata=dict(record.get("metadata") or {}),
+                    content_hash=record.get("content_hash"),
+                    metadata={} if slim else dict(record.get("metadata") or {}),
                     language=record.get("language"), language_confidence=record.get("language_confidence"),
                     spun_flag=bool(spun.get("flag")), spun_score=spun.get("score"),
-                    spun_evidence=list(spun.get("evidence") or []))
+                    spun_evidence=[] if slim else list(spun.get("evidence") or []))
 
 
-def cross_document_pass(records: list[dict[str, Any]], config: Config) -> dict[int, dict[str, Any]]:
-    """Run the folder-level passes; returns {position in records: updated record} for changed ones."""
-    if not config.spin_enabled or len(records) < 2:
+@dataclass
+class FolderChange:
+    """What the folder passes added to one document: its slim copy after the passes, and how many flags
+    per paragraph and notes it had before (the passes only append flags, notes and evidence, and raise
+    scores)."""
+
+    doc: Document
+    flags_before: list[int]
+    notes_before: int
+
+
+def cross_document_pass(records: Iterable[dict[str, Any]], config: Config) -> dict[int, FolderChange]:
+    """Run the folder-level passes over slim copies of `records` (read once, not kept); returns
+    {position: FolderChange} for the documents they changed. apply_folder_change() merges a change into
+    the full record, so a run's records are never all in memory at once."""
+    if not config.spin_enabled:
         return {}
     try:
         from .spin.crossdoc import find_spun_versions
     except ImportError:
         return {}
-    docs = [document_from_record(r) for r in records]
-    before = [(len(d.notes), sum(len(p.flags) for p in d.paragraphs)) for d in docs]
+    docs = [document_from_record(r, slim=True) for r in records]
+    if len(docs) < 2:
+        return {}
+    before = [([len(p.flags) for p in d.paragraphs], len(d.notes)) for d in docs]
     find_spun_versions(docs, config)
     changed = {}
-    for position, (doc, record, (notes, flags)) in enumerate(zip(docs, records, before)):
-        if (len(doc.notes), sum(len(p.flags) for p in doc.paragraphs)) == (notes, flags):
-            continue
-        # clean_text is rebuilt from paragraph texts, which records hold in full.
-        updated = build_report(doc, config).to_dict()
-        changed[position] = updated
+    for position, (doc, (flags, notes)) in enumerate(zip(docs, before)):
+        if len(doc.notes) != notes or [len(p.flags) for p in doc.paragraphs] != flags or doc.spun_evidence:
+            changed[position] = FolderChange(doc, flags, notes)
     return changed
+
+
+def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:
+    """`record` with what the folder passes added to its slim copy, re-scored (clean_text is rebuilt
+    from the paragraph texts, which records hold in full)."""
+    doc = document_from_record(record)
+    for full, slim, count in zip(doc.paragraphs, change.doc.paragraphs, change.flags_before):
+        full.flags.extend(slim.flags[count:])
+        full.spun_score = slim.spun_score
+    doc.notes.extend(change.doc.notes[change.notes_before:])
+    doc.spun_evidence.extend(change.doc.spun_evidence)   # the slim copy started with none
+    doc.spun_flag, doc.spun_score = change.doc.spun_flag, change.doc.spun_score
+    return build_report(doc, config).to_dict()

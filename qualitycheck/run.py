@@ -26,7 +26,7 @@ from .document import RawDocument
 from .reading import iter_raw_documents
 from .scoring import build_report
 from .segment import segment
-from .report.writers import (DocumentsWriter, count_lines, iter_documents, read_documents, repair_torn_tail, rewrite_documents,
+from .report.writers import (DocumentsWriter, count_lines, iter_documents, repair_torn_tail, rewrite_documents,
                              write_json_atomic, write_summary_csv)
 
 DOCUMENTS = "documents.jsonl"
@@ -410,15 +410,16 @@ def recount(documents_path: Path, result: ScanResult) -> ScanResult:
 def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> tuple[str, int]:
     """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
     they change anything. Returns what happened, for run.json, and how many records changed."""
-    from .folder import MAX_FOLDER_DOCUMENTS, cross_document_pass
+    from .folder import MAX_FOLDER_DOCUMENTS, apply_folder_change, cross_document_pass
 
     if documents > MAX_FOLDER_DOCUMENTS:
-        # The pass holds every record in memory; a larger run should be split by story.
+        # The pass holds a slim copy of every document; a larger run should be split by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
-    records = read_documents(documents_path)
-    changed = cross_document_pass(records, config)
+    changed = cross_document_pass(iter_documents(documents_path), config)
     if changed:
-        rewrite_documents((changed.get(i, record) for i, record in enumerate(records)), documents_path)
+        # a second streaming read: only the changed records are rebuilt in full
+        rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record
+                           for i, record in enumerate(iter_documents(documents_path))), documents_path)
     return f"cross-document spin alignment: {len(changed)} document(s) changed", len(changed)
 
 

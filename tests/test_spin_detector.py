@@ -195,3 +195,32 @@ def test_reported_originals_come_from_the_likely_candidates():
                     assert first.original == span.original
     assert named > 10
     assert likely_right >= probe_right and likely_right > 0
+
+
+def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
+    """The folder pass reads slim copies of the records (no span evidence) and merges what it adds into
+    the full records afterwards; the result equals running it on every full record held in memory."""
+    _detector()
+    from qualitycheck.folder import apply_folder_change, cross_document_pass, document_from_record
+    from qualitycheck.report.writers import read_documents
+    from qualitycheck.run import scan
+    from qualitycheck.scoring import build_report
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    from tests.conftest import EXAMPLES
+
+    config = Config()
+    scan([str(EXAMPLES)], tmp_path / "run", jobs=1, html=False)
+    records = read_documents(tmp_path / "run" / "documents.jsonl")
+    # undo the pass: the stream's records are what the pass starts from
+    stream = [dict(r, spun=dict(r["spun"], evidence=[e for e in r["spun"]["evidence"] if e.get("rule") != "crossdoc"]),
+                   paragraphs=[dict(p, evidence=[e for e in p["evidence"] if e["rule"] != "spin.crossdoc"])
+                               for p in r["paragraphs"]],
+                   notes=[n for n in r["notes"] if not n.startswith("spun version of")])
+              for r in records]
+    docs = [document_from_record(r) for r in stream]
+    find_spun_versions(docs, config)
+    changes = cross_document_pass(iter(stream), config)
+    assert changes
+    for position, (record, doc) in enumerate(zip(stream, docs)):
+        if position in changes:
+            assert apply_folder_change(record, changes[position], config) == build_report(doc, config).to_dict()

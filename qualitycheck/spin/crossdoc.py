@@ -115,7 +115,9 @@ def find_spun_versions(docs: list[Document], config: Config) -> None:
     if len(docs) < 2:
         return
     thes = thesaurus.load()
-    units = []   # (doc index, paragraph, words, word set)
+    # (doc index, paragraph): word lists are recomputed for the few candidate pairs instead of kept for
+    # every paragraph (at 4,000 documents they were most of the pass's memory)
+    units = []
     index: dict[str, list[int]] = defaultdict(list)
     for d, doc in enumerate(docs):
         if doc.language not in (None, "en") or doc.error:
@@ -127,7 +129,7 @@ def find_spun_versions(docs: list[Document], config: Config) -> None:
             if len(words) < MIN_PARAGRAPH_WORDS:
                 continue
             uid = len(units)
-            units.append((d, paragraph, words, set(words)))
+            units.append((d, paragraph))
             for w in set(words):
                 if len(w) > 3 and w not in STOPWORDS:
                     index[w].append(uid)
@@ -144,7 +146,9 @@ def find_spun_versions(docs: list[Document], config: Config) -> None:
     for (u, v), count in shared.items():
         if count < 4:
             continue
-        (du, pu, wu, su), (dv, pv, wv, sv) = units[u], units[v]
+        (du, pu), (dv, pv) = units[u], units[v]
+        wu, wv = _words(pu.text), _words(pv.text)
+        su, sv = set(wu), set(wv)
         jaccard = len(su & sv) / len(su | sv)
         if jaccard < config.crossdoc_min_overlap or wu == wv:
             continue
