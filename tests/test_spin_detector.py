@@ -103,6 +103,24 @@ def test_crossdoc_flags_spun_version_and_names_source():
     assert flagged and "original" in flagged[0].flags[-1].detail
 
 
+def test_crossdoc_direction_follows_the_detector_scores():
+    """Which of two aligned versions is the spin: the one the detector scored higher. The mean LM fit of
+    the paragraph is only the fallback for unscored paragraphs."""
+    _detector()
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    spun_text = _spin(STORY, rate=0.5, seed=2)
+    for original_score, spun_score in ((0.1, 0.8), (0.8, 0.1)):
+        original, spun = _doc("original", STORY), _doc("copy", spun_text)
+        for p in original.paragraphs:
+            p.spun_score = original_score
+        for p in spun.paragraphs:
+            p.spun_score = spun_score
+        find_spun_versions([original, spun], Config())
+        higher = spun if spun_score > original_score else original
+        lower = original if higher is spun else spun
+        assert higher.spun_flag and not lower.spun_flag
+
+
 def test_crossdoc_ignores_ordinary_edits():
     _detector()
     from qualitycheck.spin.crossdoc import find_spun_versions
