@@ -21,8 +21,8 @@ import numpy as np
 
 from . import fingerprints as fingerprint_table
 from . import thesaurus
-from .features import (CandidateIndex, ParagraphAnalysis, Span, analyze, find_spans, name_original,
-                       rescore_spans)
+from .features import (FEATURE_CLIP, CandidateIndex, ParagraphAnalysis, Span, analyze, find_spans,
+                       name_original, rescore_spans)
 from .lmview import LMView, load as load_lm
 from .logistic import Logistic
 
@@ -299,7 +299,8 @@ class SpinDetector:
         sizes = [len(a.pending) for a in analyses]
         if not sum(sizes):
             return [[] for _ in analyses]
-        keep, estimate = self.screen.decide(np.vstack([a.cheap for a in analyses if len(a.pending)]))
+        cheap = np.array([pending[3] for a in analyses for pending in a.pending], dtype=np.float64)
+        keep, estimate = self.screen.decide(np.clip(cheap, -FEATURE_CLIP, FEATURE_CLIP))
         keep_list, estimates = keep.tolist(), estimate.tolist()   # plain lists: numpy scalar access is slow
         prior = _logit(self.span_prior)
         masks, offset = [], 0

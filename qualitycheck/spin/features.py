@@ -120,9 +120,9 @@ class ParagraphAnalysis:
     # KenLM state before each token: a list from forward(), or a dict filled on demand (see state_at)
     states: list | dict = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    # filled by find_spans for rescore_spans: the candidate spans not yet re-scored, and their cheap features
+    # filled by find_spans for rescore_spans (and the screen): per candidate span not yet re-scored,
+    # (span, its phrase info, LM score of span + right context, its CHEAP_FEATURES)
     pending: list = field(default_factory=list)
-    cheap: np.ndarray | None = None
 
 
 class CandidateIndex:
@@ -318,9 +318,7 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
         states = {}
     n = len(words)
     spans: list[Span] = []
-    # (span, its phrase info, LM score of span + right context, its cheap features)
     pending: list[tuple[Span, PhraseInfo, float, list[float]]] = []
-    cheap: list[list[float]] = []
     n_content = 0
     doc_counts = doc_counts or {}
     fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
@@ -383,7 +381,6 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
                 info.web,
             ]
-            cheap.append(row)
             start, end = starts[i], ends[j - 1]
             span = Span(i, j, start, end, text[start:end], None, None, phrase)
             spans.append(span)
@@ -391,9 +388,7 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
             pending.append((span, info, span_lp + nxt if j < n else span_lp, row))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
     mean_lp = float(np.mean(scores)) if scores else 0.0
-    matrix = (np.clip(np.array(cheap, dtype=np.float64), -FEATURE_CLIP, FEATURE_CLIP) if cheap
-              else np.zeros((0, len(CHEAP_FEATURES))))
-    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending, matrix)
+    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending)
 
 
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
