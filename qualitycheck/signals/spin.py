@@ -8,6 +8,7 @@ Paragraph scores are calibrated probabilities; the document verdict reads all pa
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -63,12 +64,19 @@ def _shared_lm(paragraph, detector, scored: str | None, same_model: bool
     return tokens, (lm.logprobs[:len(tokens)].tolist() if same_model else None)
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved(path: str) -> Path:
+    """A model path with links and relative parts resolved (a few model files per process, so resolved
+    once each rather than per document)."""
+    return Path(path).resolve()
+
+
 def _same_model_file(doc: Document, detector) -> bool:
     paths = {p.lm.model_path for p in doc.paragraphs if p.lm is not None}
     if len(paths) != 1 or detector.view.path is None:
         return False
     scored_by = paths.pop()
-    return scored_by is not None and Path(scored_by).resolve() == Path(detector.view.path).resolve()
+    return scored_by is not None and _resolved(scored_by) == _resolved(str(detector.view.path))
 
 
 class SpinSignal:
