@@ -78,8 +78,8 @@ class SpanScreen:
         """(keep mask, estimated span probability) for rows of CHEAP_FEATURES."""
         x = quadratic(cheap)
         keep = self.classifier.decision(x) >= self.cut
-        logit = np.clip(self.estimate.decision(x), -30.0, 30.0)
-        return keep, np.minimum(1.0 / (1.0 + np.exp(-logit)), self.target)
+        # the estimate is a linear fit of log-odds, so its logistic link gives the probability
+        return keep, np.minimum(self.estimate.predict(x), self.target)
 
 
 @dataclass
