@@ -271,8 +271,10 @@ def main() -> None:
         "python": sys.version.split()[0], "corpus": str(corpus), "docs": args.docs if not args.corpus else None,
         "words_per_doc": None, "spin": config.spin_enabled, "repeat": args.repeat,
     }
-    with open(corpus, encoding="utf-8") as handle:
-        lengths = [len(json.loads(line)["text"].split()) for line in handle]
+    from qualitycheck.reading import iter_raw_documents
+
+    # the project's reader: .jsonl or .jsonl.gz, as the stages below read it
+    lengths = [len(raw.text.split()) for raw in iter_raw_documents([str(corpus)], config)]
     report["docs"] = len(lengths)
     report["words_per_doc"] = round(sum(lengths) / len(lengths))
     if not args.no_stages:
