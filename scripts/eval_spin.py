@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.evaluate import auc, threshold_at_fp  # noqa: E402
-from qualitycheck.spin.detector import SpinDetector, load_weights  # noqa: E402
+from qualitycheck.spin.detector import SpinDetector, load_weights, weights_for_model  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -119,14 +119,18 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-fingerprints", action="store_true")
     parser.add_argument("--dump", type=Path, default=None, help="write per-document scores here (JSONL)")
-    parser.add_argument("--weights", type=Path, default=None, help="weights JSON (default: models/spin/weights.json)")
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="weights JSON (default: the one the model's sidecar names, else models/spin/weights.json)")
     parser.add_argument("--synthetic-model", default=None,
                         help="KenLM file for the synthetic set; use the fold LM (make_spins.py --fold-corpus): "
                              "the shipped LM was trained on the text the synthetic spins were made from")
     parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
     args = parser.parse_args()
     config = Config()
-    detector = SpinDetector(load_lm(args.model or config.model_path), load_weights(args.weights) if args.weights else load_weights(), not args.no_fingerprints)
+    model = args.model or config.model_path
+    weights = args.weights or weights_for_model(model)
+    detector = SpinDetector(load_lm(model), load_weights(weights), not args.no_fingerprints)
+    print(f"LM {model or 'shipped default'}; weights {weights}")
     results = []
     dumped = []
     if (SHARED / "devset" / "labels.jsonl").exists():
