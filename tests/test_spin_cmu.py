@@ -1,6 +1,8 @@
-"""The spoken-word view of our tokens (SpokenLMView), for an LM without punctuation or digits.
+"""The CMU Sphinx LM for the spin detector: the spoken-word view of our tokens (SpokenLMView), and the
+detector run with models/en-cmu.kenlm.
 
-The view tests use the small ARPA model of tests/test_sphinx_lm.py.
+The view tests use the small ARPA model of tests/test_sphinx_lm.py. The detector tests need
+models/en-cmu.kenlm (bash models/build_cmu.sh) and the shared seeds, and skip without them.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 
 import pytest
 
+from tests.conftest import REPO, SEEDS
 from tests.test_sphinx_lm import ARPA
 
 @pytest.fixture(scope="module")
@@ -62,3 +65,67 @@ def test_spoken_view_state_before_matches_forward(spoken_view):
                 continue
             out = kenlm.State()
             assert spoken_view.model.BaseScore(spoken_view.state_before(words, i), w, out) == pytest.approx(scores[i])
+
+
+CMU_MODEL = REPO / "models" / "en-cmu.kenlm"
+
+
+def _require_cmu():
+    if not CMU_MODEL.exists():
+        pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
+    if not (SEEDS / "EXPECTED.json").exists():
+        pytest.skip("../shared/seeds not present (shared material is outside the repo)")
+
+
+def _check(name: str, fingerprints: bool):
+    from qualitycheck.checker import Checker
+    from qualitycheck.document import RawDocument
+    checker = Checker(spin_fingerprints=fingerprints, spin_model_path=str(CMU_MODEL))
+    return checker.annotate(RawDocument(id=name, path=None, text=(SEEDS / name).read_text(encoding="utf-8"),
+                                        encoding="utf-8"))
+
+
+def _expected():
+    return json.loads((SEEDS / "EXPECTED.json").read_text(encoding="utf-8"))["documents"]
+
+
+@pytest.mark.slow
+def test_cmu_detector_uses_its_own_weights():
+    if not CMU_MODEL.exists():
+        pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
+    from qualitycheck.spin.detector import default_detector, weights_for_model
+    from qualitycheck.spin.lmview import SpokenLMView
+    assert weights_for_model(str(CMU_MODEL)) == (REPO / "models" / "spin" / "weights-cmu.json").resolve()
+    detector = default_detector(str(CMU_MODEL))
+    assert isinstance(detector.view, SpokenLMView)
+    assert detector.weights["lm"].endswith(".kenlm") and "screen" in detector.weights
+
+
+@pytest.mark.slow
+def test_cmu_seed_003_flagged_with_fingerprints():
+    _require_cmu()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    doc = _check(name, True)
+    assert doc.spun_flag, doc.spun_score
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="with the CMU LM too (0.016): the real spinner's swaps (agreement -> "
+                   "settlement, relationship -> romance, said -> reported) are not thesaurus neighbours the "
+                   "detector tries; see models/spin/README.md")
+def test_cmu_seed_003_flagged_without_fingerprints():
+    _require_cmu()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    assert _check(name, False).spun_flag
+
+
+@pytest.mark.slow
+def test_cmu_other_seeds_not_spun():
+    _require_cmu()
+    for name, info in _expected().items():
+        if info.get("spun"):
+            continue
+        for fingerprints in (True, False):
+            doc = _check(name, fingerprints)
+            assert not doc.spun_flag, (name, doc.spun_score)
+            assert not any(p.has("spun") for p in doc.paragraphs), name
