@@ -18,6 +18,8 @@ class Config:
     # --- spin --------------------------------------------------------------
     model_path: str | None = None       # KenLM model; None = the shipped default
     spin_enabled: bool = True
+    spin_model_path: str | None = None  # KenLM model of the spin detector; None = model_path's (the perplexity signal's)
+    spin_weights_path: str | None = None    # spin detector weights; None = those the spin model's sidecar names, else models/spin/weights.json
     spun_paragraph_threshold: float = 0.5   # paragraph spun score (0..1) above which it is labelled spun
     spun_document_threshold: float = 0.5    # document spun score (0..1) above which the document is spun
     spun_paragraph_threshold_in_spun_document: float = 0.5  # optional lower bar inside a document judged spun (0.25: devset F1 0.748 vs 0.732, but flags seed-003 paragraphs EXPECTED.json does not list)

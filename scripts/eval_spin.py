@@ -6,6 +6,8 @@ level at the threshold that keeps clean false positives at or below 1% (strictly
 clean score), recall and false positives at the shipped threshold (Config.spun_document_threshold),
 hard_clean false positives, and paragraph precision / recall / F1 for the `spun` label at
 Config.spun_paragraph_threshold. The devset is only read, never trained on.
+--clean FILE[:SPLIT] measures false positives on a set of clean documents (scripts/build_modern.py's
+clean.jsonl), per source: documents and paragraphs flagged at the Config thresholds, score quantiles.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.evaluate import auc, threshold_at_fp  # noqa: E402
-from qualitycheck.spin.detector import SpinDetector, load_weights  # noqa: E402
+from qualitycheck.spin.detector import SpinDetector, load_weights, weights_for_model  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -113,23 +115,70 @@ def run_synthetic(detector: SpinDetector, path: Path, limit: int | None, config:
     return docs
 
 
+def run_clean(detector: SpinDetector, spec: str, config: Config) -> list[dict]:
+    path, _, split = spec.partition(":")
+    records = [json.loads(line) for line in open(path, encoding="utf-8")]
+    docs = []
+    for rec in records:
+        if split and rec.get("split") != split:
+            continue
+        result = detector.document([p["text"] for p in rec["paragraphs"]])
+        docs.append({"id": rec["id"], "source": rec.get("source", "?"), "split": rec.get("split"),
+                     "score": result.score, "spun": False, "clean": True,
+                     "para_scores": [r.score if r else None for r in result.paragraphs],
+                     "para_pred": result.paragraph_labels(config.spun_paragraph_threshold,
+                                                          config.spun_document_threshold,
+                                                          config.spun_paragraph_threshold_in_spun_document)})
+    return docs
+
+
+def clean_report(name: str, docs: list[dict], config: Config) -> dict:
+    scores = np.array([d["score"] for d in docs])
+    paras = [s for d in docs for s in d["para_scores"] if s is not None]
+    flagged = [p for d in docs for p in d["para_pred"]]
+    return {"set": name, "documents": len(docs),
+            "flagged@config": int(np.sum(scores > config.spun_document_threshold)),
+            "flagged_share": float(np.mean(scores > config.spun_document_threshold)),
+            "score_median": float(np.median(scores)), "score_p90": float(np.quantile(scores, 0.9)),
+            "score_p99": float(np.quantile(scores, 0.99)), "score_max": float(scores.max()),
+            "paragraphs": len(paras), "paragraphs_flagged": int(sum(flagged)),
+            "paragraph_flag_share": float(np.mean(flagged)) if flagged else 0.0,
+            "paragraph_score_above_0.5": float(np.mean(np.array(paras) > 0.5)) if paras else 0.0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--spins", type=Path, default=Path("/work/build-cache/spin/spins.jsonl"))
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-fingerprints", action="store_true")
     parser.add_argument("--dump", type=Path, default=None, help="write per-document scores here (JSONL)")
-    parser.add_argument("--weights", type=Path, default=None, help="weights JSON (default: models/spin/weights.json)")
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="weights JSON (default: the one the model's sidecar names, else models/spin/weights.json)")
     parser.add_argument("--synthetic-model", default=None,
                         help="KenLM file for the synthetic set; use the fold LM (make_spins.py --fold-corpus): "
                              "the shipped LM was trained on the text the synthetic spins were made from")
     parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
+    parser.add_argument("--clean", action="append", default=[], metavar="FILE[:SPLIT]",
+                        help="clean-document JSONL to measure false positives on (repeatable)")
+    parser.add_argument("--no-devset", action="store_true")
     args = parser.parse_args()
     config = Config()
-    detector = SpinDetector(load_lm(args.model or config.model_path), load_weights(args.weights) if args.weights else load_weights(), not args.no_fingerprints)
+    model = args.model or config.model_path
+    weights = args.weights or weights_for_model(model)
+    detector = SpinDetector(load_lm(model), load_weights(weights), not args.no_fingerprints)
+    print(f"LM {model or 'shipped default'}; weights {weights}")
     results = []
     dumped = []
-    if (SHARED / "devset" / "labels.jsonl").exists():
+    for spec in args.clean:
+        docs = run_clean(detector, spec, config)
+        results.append(clean_report(f"clean[{spec}]", docs, config))
+        for source in sorted({d["source"] for d in docs}):
+            results.append(clean_report(f"clean[{spec}][{source}]", [d for d in docs if d["source"] == source],
+                                        config))
+        dumped.extend(docs)
+    if args.no_devset:
+        pass
+    elif (SHARED / "devset" / "labels.jsonl").exists():
         t0 = time.time()
         docs = run_devset(detector, args.limit, config)
         elapsed = time.time() - t0

@@ -6,6 +6,10 @@ Half the training documents fit the span model, the other half fit the paragraph
 the span model's output, so the upper models see honest (not memorised) span scores.
 Calibration: the paragraph and document intercepts are shifted so that, on the clean training documents,
 at most --clean-fp of paragraphs / documents score above 0.5 (the default thresholds in Config).
+--recalibrate WEIGHTS keeps a trained file's models and only re-sets those two intercepts (exactly) on the
+--calib sets: the same intercepts a full run with those --calib sets gives, since fitting does not depend on
+them. A --calib set may be clean documents only (records without "spinner" count as clean, without
+"split" as train).
 """
 from __future__ import annotations
 
@@ -99,7 +103,8 @@ def calibration_docs(detector: det.SpinDetector, pairs: list[str], max_docs: int
     for pair in pairs:
         spins_path, model_path = pair.split("=", 1)
         records = [json.loads(line) for line in open(spins_path, encoding="utf-8")]
-        records = [r for r in records if r["split"] == "train" and r["spinner"] == "clean"][:max_docs]
+        records = [r for r in records
+                   if r.get("split", "train") == "train" and r.get("spinner", "clean") == "clean"][:max_docs]
         analyser = det.SpinDetector(load_lm(model_path), {})
         for doc in analyze_docs(analyser, records):
             if detector.screen is not None:
@@ -110,6 +115,36 @@ def calibration_docs(detector: det.SpinDetector, pairs: list[str], max_docs: int
             out.append((det.with_context(local, n_content), n_content))
         print(f"calibration: {len(records)} clean documents of {spins_path} with {model_path}")
     return out
+
+
+def calibrate_intercepts(pmodel, dmodel, pq, calib: list[tuple[list, list]], paragraph_fp: float,
+                         document_fp: float, exact: bool) -> None:
+    """Paragraph intercept on the calibration paragraphs, then the document intercept on the calibration
+    documents' features under that paragraph model (as in main)."""
+    shift_for_fp(pmodel, pq(np.vstack([f for feats, _ in calib for f in feats])), paragraph_fp, exact)
+    dcal = [det.document_features([det.ParagraphResult(float(pmodel.predict(pq(f[None, :]))[0]), [], f, n)
+                                   for f, n in zip(feats, n_content)])
+            for feats, n_content in calib]
+    shift_for_fp(dmodel, np.vstack(dcal), document_fp, exact)
+
+
+def recalibrate(args) -> None:
+    weights = json.loads(args.recalibrate.read_text(encoding="utf-8"))
+    detector = det.SpinDetector(load_lm(args.model), weights)
+    calib = calibration_docs(detector, args.calib, args.max_docs)
+    pmodel, dmodel = detector.paragraph_model, detector.document_model
+    before = (pmodel.intercept, dmodel.intercept)
+    pq = det.quadratic if detector.paragraph_quadratic else (lambda a: a)
+    calibrate_intercepts(pmodel, dmodel, pq, calib, args.paragraph_clean_fp, args.clean_fp, True)
+    print(f"intercepts: paragraph {before[0]:+.4f} -> {pmodel.intercept:+.4f}, "
+          f"document {before[1]:+.4f} -> {dmodel.intercept:+.4f}")
+    weights["paragraph"] = pmodel.to_dict()
+    weights["document"] = dmodel.to_dict()
+    weights["calibration"] = {"sets": [Path(p.split("=", 1)[0]).name for p in args.calib],
+                              "documents": len(calib), "paragraph_clean_fp": args.paragraph_clean_fp,
+                              "clean_fp": args.clean_fp, "recalibrated_from": args.recalibrate.name}
+    args.out.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    print("weights ->", args.out)
 
 
 def main() -> None:
@@ -140,7 +175,15 @@ def main() -> None:
                              "spin set, analysed with this LM, instead of on the fitting set (repeatable)")
     parser.add_argument("--exact-calib", action="store_true",
                         help="let calibration loosen the intercepts as well as tighten them")
+    parser.add_argument("--recalibrate", type=Path, default=None, metavar="WEIGHTS",
+                        help="no fitting: copy WEIGHTS with its paragraph and document intercepts set exactly on "
+                             "the --calib sets (--model: the LM the weights were trained for)")
     args = parser.parse_args()
+    if args.recalibrate:
+        if not args.calib:
+            parser.error("--recalibrate needs --calib")
+        recalibrate(args)
+        return
     records = [json.loads(line) for line in args.spins.open(encoding="utf-8")]
     records = [r for r in records if r["split"] == "train"][: args.max_docs]
     ids = sorted({r["id"] for r in records})

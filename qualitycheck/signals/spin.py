@@ -99,7 +99,8 @@ class SpinSignal:
             return
         from ..spin.detector import default_detector
 
-        detector = default_detector(config.model_path, config.spin_fingerprints)
+        detector = default_detector(config.spin_model_path or config.model_path, config.spin_fingerprints,
+                                    config.spin_weights_path)
         removed = [bool(set(p.labels) & SKIP_LABELS) for p in doc.paragraphs]
         # a spun auto-blog trailer ("Supply hyperlink") is boilerplate, but also a spinner's trace: scored
         texts = [_scored_text(p.text) if not gone or detector.fingerprints.trailer(p.text) else None

@@ -363,7 +363,22 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def weights_for_model(model_path: str | None) -> Path:
+    """The weights trained for a model: the file its sidecar (<model>.json) names under "spin_weights"
+    (relative to the sidecar), else the shipped models/spin/weights.json. Weights are fitted to one LM's
+    scores, so a model that brings its own must not run with another's."""
+    if model_path:
+        sidecar = Path(str(model_path) + ".json")
+        if sidecar.is_file():
+            named = json.loads(sidecar.read_text(encoding="utf-8")).get("spin_weights")
+            if named:
+                return (sidecar.parent / named).resolve()
+    return WEIGHTS_PATH
+
+
 @functools.lru_cache(maxsize=4)
-def default_detector(model_path: str | None = None, use_fingerprints: bool = True) -> SpinDetector:
+def default_detector(model_path: str | None = None, use_fingerprints: bool = True,
+                     weights_path: str | None = None) -> SpinDetector:
     """The shipped detector, built once per process (first call loads LM, tables and weights)."""
-    return SpinDetector(load_lm(model_path), load_weights(), use_fingerprints)
+    weights = Path(weights_path) if weights_path else weights_for_model(model_path)
+    return SpinDetector(load_lm(model_path), load_weights(weights), use_fingerprints)

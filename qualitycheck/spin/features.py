@@ -123,6 +123,10 @@ class ParagraphAnalysis:
     # filled by find_spans for rescore_spans (and the screen): per candidate span not yet re-scored,
     # (span, its phrase info, LM score of span + right context, its CHEAP_FEATURES)
     pending: list = field(default_factory=list)
+    # the LM's word per token (view.lm_words) and, for views with tokens invisible to the LM, the index of
+    # the first LM-visible token at or after each position (None: every token is an LM word)
+    lm_words: list[str] | None = None
+    follow: list[int] | None = None
 
 
 class CandidateIndex:
@@ -310,7 +314,8 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
     raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
     lower = [t.lower() for t in raw]
-    words = [t for t, _, _ in tokens]
+    words = view.lm_words([t for t, _, _ in tokens])
+    follow = view.following(words) if view.transparent else None
     states: list | dict
     if scores is None or len(scores) != len(words):
         states, scores = view.forward(words)
@@ -369,7 +374,8 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 continue
             span_lp = scores[i] if length == 1 else sum(scores[i:j])
             span_uni = info.unigram
-            nxt = scores[j] if j < n else 0.0
+            k = j if follow is None else follow[j]   # the next LM word
+            nxt = scores[k] if k < n else 0.0
             row = [
                 span_lp / length,
                 span_uni / length,
@@ -385,16 +391,20 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
             span = Span(i, j, start, end, text[start:end], None, None, phrase)
             spans.append(span)
             # the LM score of the span plus its right context, as the re-scorings are compared with it
-            pending.append((span, info, span_lp + nxt if j < n else span_lp, row))
+            pending.append((span, info, span_lp + nxt if k < n else span_lp, row))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
-    mean_lp = float(np.mean(scores)) if scores else 0.0
-    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending)
+    if follow is not None:
+        mean_lp = view.mean_logprob(scores, words)
+    else:
+        mean_lp = float(np.mean(scores)) if scores else 0.0
+    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending, words, follow)
 
 
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
     """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
     candidates in context and give them their full feature vectors; the rest keep features=None."""
-    words = [t for t, _, _ in analysis.tokens]
+    words = _lm_words(analysis, view)
+    follow = analysis.follow
     base_score = view.model.BaseScore
     # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
     a, b = view.State(), view.State()
@@ -405,7 +415,8 @@ def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | 
             continue
         i, j = span.first, span.last
         length = j - i
-        tail = words[j:j + RIGHT_CONTEXT]
+        k = j if follow is None else follow[j]
+        tail = words[k:k + RIGHT_CONTEXT]
         start_state = state_at(analysis, i, view, words)
         if len(tail) == 1:
             # the common case (one word of right context): one-word candidates inline, the same sums
@@ -448,8 +459,14 @@ def state_at(analysis: ParagraphAnalysis, i: int, view: LMView, words: list[str]
         return states[i]
     hit = states.get(i)
     if hit is None:
-        hit = states[i] = view.state_before(words or [t for t, _, _ in analysis.tokens], i)
+        hit = states[i] = view.state_before(words or _lm_words(analysis, view), i)
     return hit
+
+
+def _lm_words(analysis: ParagraphAnalysis, view: LMView) -> list[str]:
+    if analysis.lm_words is None:
+        analysis.lm_words = view.lm_words([t for t, _, _ in analysis.tokens])
+    return analysis.lm_words
 
 
 def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: CandidateIndex) -> None:
@@ -465,8 +482,10 @@ def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: 
     if not cands:
         return
     i, j = span.first, span.last
-    tail = [t for t, _, _ in analysis.tokens[j:j + RIGHT_CONTEXT]]
-    base_score, start = view.model.BaseScore, state_at(analysis, i, view)
+    words = _lm_words(analysis, view)
+    k = j if analysis.follow is None else analysis.follow[j]
+    tail = words[k:k + RIGHT_CONTEXT]
+    base_score, start = view.model.BaseScore, state_at(analysis, i, view, words)
     a, b = view.State(), view.State()
     fits = [rescore(base_score, start, c[0], tail, a, b) + (j - i - len(c[0])) * WORD_COST for c in cands]
     span.original = cands[fits.index(max(fits))][2]

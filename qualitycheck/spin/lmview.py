@@ -37,6 +37,16 @@ class LMView:
         self.State = kenlm.State
         self._unigram: dict[str, float] = {}
 
+    # Whether some tokens are invisible to the LM (see SpokenLMView); the base view gives every token to it.
+    transparent = False
+
+    def lm_words(self, words: list[str]) -> list[str]:
+        """The LM word of each token: the tokens themselves (the project's tokenizer made them)."""
+        return words
+
+    def mean_logprob(self, scores: list[float], lm_words: list[str]) -> float:
+        return sum(scores) / len(scores) if scores else 0.0
+
     def norm(self, token: str) -> str:
         token = token.replace("’", "'")
         return token.lower() if self.lower else token
@@ -108,6 +118,139 @@ class LMView:
         return total
 
 
+# Tokens a spoken-style LM (lower-case words, no punctuation, numbers spelled out; e.g. CMU Sphinx's
+# generic US-English LM) is given instead of our tokenizer's punctuation: a few symbols read as words.
+SPOKEN_WORDS = {"%": "percent", "&": "and"}
+# Tokens that end a sentence: scored as </s>, after which the LM starts again from <s>.
+SENTENCE_END = frozenset({".", "!", "?", "..."})
+# A full stop after these (or after a single letter, "U.S.", "J. K.") marks an abbreviation, not an end.
+ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr inc co corp ltd vs gen gov sen rep prof lt col sgt capt "
+                          "no mt ft".split())
+SKIP = ""   # LM word of a token the spoken LM never sees (other punctuation): transparent to its context
+
+
+class SpokenLMView(LMView):
+    """An LM trained on speech-style text: it never saw punctuation or digits. The detector keeps our
+    tokenizer's tokens (spans, fingerprints and the perplexity signal's tokens stay as they are); this view
+    maps them to the LM's words: words unchanged, "%" -> "percent", sentence-final punctuation -> </s> (and
+    a fresh <s> context after it), other punctuation -> SKIP, which scores 0 and leaves the context as it
+    was. Digit tokens ("0000") are unknown to the LM and score as <unk>, which also cuts the context, as
+    a spoken number the model cannot read would."""
+
+    transparent = True
+
+    def __init__(self, model: "kenlm.Model", tokenize=None, path: str | None = None):
+        super().__init__(model, tokenize, path)
+        self._bos = kenlm.State()
+        model.BeginSentenceWrite(self._bos)
+        self._map: dict[str, str] = {}
+
+    def lm_words(self, words: list[str]) -> list[str]:
+        """The LM word of each token (SKIP for punctuation the LM never saw)."""
+        out = []
+        memo = self._map
+        prev = ""
+        for w in words:
+            hit = memo.get(w)
+            if hit is None:
+                if w[0].isalnum() or w[0] == "'" and len(w) > 1:
+                    hit = w
+                elif w in SPOKEN_WORDS:
+                    hit = SPOKEN_WORDS[w]
+                elif w in SENTENCE_END:
+                    hit = "</s>"
+                else:
+                    hit = SKIP
+                if len(memo) < 200_000:
+                    memo[w] = hit
+            if hit == "</s>" and w == "." and (len(prev) == 1 and prev.isalpha() or prev in ABBREVIATIONS):
+                hit = SKIP
+                if len(prev) == 1 and out[-1] == prev and prev + "." in self.model:
+                    out[-1] = prev + "."     # a spelled letter, as the LM writes it ("u. s.")
+            out.append(hit)
+            prev = w
+        return out
+
+    def following(self, lm_words: list[str]) -> list[int]:
+        """For each position j, the first position k >= j holding an LM word (len if none)."""
+        n = len(lm_words)
+        out = [n] * (n + 1)
+        nxt = n
+        for k in range(n - 1, -1, -1):
+            if lm_words[k] != SKIP:
+                nxt = k
+            out[k] = nxt
+        return out
+
+    def mean_logprob(self, scores: list[float], lm_words: list[str]) -> float:
+        used = [s for s, w in zip(scores, lm_words) if w != SKIP]
+        return sum(used) / len(used) if used else 0.0
+
+    def forward(self, words: list[str], bos: bool = True) -> tuple[list["kenlm.State"], list[float]]:
+        """As LMView.forward over LM words (lm_words()): SKIP scores 0 and keeps the state; </s> is scored and
+        followed by the <s> state."""
+        model = self.model
+        state = kenlm.State()
+        if bos:
+            model.BeginSentenceWrite(state)
+        else:
+            model.NullContextWrite(state)
+        states = [state]
+        scores = []
+        for word in words:
+            if word == SKIP:
+                scores.append(0.0)
+                states.append(state)
+                continue
+            out = kenlm.State()
+            scores.append(model.BaseScore(state, word, out))
+            if word == "</s>":
+                out = self._bos
+            states.append(out)
+            state = out
+        return states, scores
+
+    def state_before(self, words: list[str], i: int) -> "kenlm.State":
+        """The state forward() gives before words[i] (LM words), from the last order-1 LM words before it,
+        or from <s> when a sentence end or the paragraph start comes first."""
+        model = self.model
+        context: list[str] = []
+        k = i - 1
+        from_bos = True
+        while k >= 0:
+            w = words[k]
+            if w == "</s>":
+                break
+            if w != SKIP:
+                if len(context) == model.order - 1:
+                    from_bos = False
+                    break
+                context.append(w)
+            k -= 1
+        state, out = kenlm.State(), kenlm.State()
+        if from_bos:
+            model.BeginSentenceWrite(state)
+        else:
+            model.NullContextWrite(state)
+        for word in reversed(context):
+            model.BaseScore(state, word, out)
+            state, out = out, state
+        return state
+
+
+def view_for(model: "kenlm.Model", tokenize, path: str | None) -> LMView:
+    """The view a model file asks for in its sidecar (<model>.json: "lm_words": "spoken"), else LMView."""
+    kind = None
+    if path:
+        sidecar = Path(str(path) + ".json")
+        if sidecar.is_file():
+            import json
+            kind = json.loads(sidecar.read_text(encoding="utf-8")).get("lm_words")
+    if kind == "spoken":
+        return SpokenLMView(model, tokenize, path)
+    return LMView(model, tokenize, path)
+
+
 def _find_kenlm(obj) -> "kenlm.Model | None":
     if isinstance(obj, kenlm.Model):
         return obj
@@ -130,7 +273,7 @@ def load(model_path: str | None = None) -> LMView:
     except Exception:  # pragma: no cover - LM package not there yet
         tokenize = None
     if model_path:
-        return LMView(kenlm.Model(model_path), tokenize, model_path)
+        return view_for(kenlm.Model(model_path), tokenize, model_path)
     try:
         from ..lm.model import default_model  # type: ignore
         lm = default_model()

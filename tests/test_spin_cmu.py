@@ -1,0 +1,131 @@
+"""The CMU Sphinx LM for the spin detector: the spoken-word view of our tokens (SpokenLMView), and the
+detector run with models/en-cmu.kenlm.
+
+The view tests use the small ARPA model of tests/test_sphinx_lm.py. The detector tests need
+models/en-cmu.kenlm (bash models/build_cmu.sh) and the shared seeds, and skip without them.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import REPO, SEEDS
+from tests.test_sphinx_lm import ARPA
+
+@pytest.fixture(scope="module")
+def spoken_view(tmp_path_factory):
+    import kenlm
+
+    from qualitycheck.lm.tokenize import tokenize_with_spans
+    from qualitycheck.spin.lmview import SpokenLMView, view_for
+
+    folder = tmp_path_factory.mktemp("spoken")
+    path = folder / "s.arpa"
+    path.write_text(ARPA.replace("ngram 1=8", "ngram 1=9").replace("-1.9\tup\t-0.15", "-1.9\tup\t-0.15\n-6.0\t<unk>\t0.0"))
+    (folder / "s.arpa.json").write_text(json.dumps({"language": "en", "lm_words": "spoken"}))
+    view = view_for(kenlm.Model(str(path)), tokenize_with_spans, str(path))
+    assert isinstance(view, SpokenLMView)
+    return view
+
+
+def _words(view, text):
+    return view.lm_words([t for t, _, _ in view.tokenize(text)])
+
+
+def test_spoken_view_maps_punctuation(spoken_view):
+    from qualitycheck.spin.lmview import SKIP
+    assert _words(spoken_view, 'The cat, "sat" (the mat). Up 5% - the end!') == [
+        "the", "cat", SKIP, SKIP, "sat", SKIP, SKIP, "the", "mat", SKIP, "</s>", "up", "0", "percent", SKIP, "the",
+        "end", "</s>"]
+    # a full stop after a single letter or a title is an abbreviation, not a sentence end
+    assert _words(spoken_view, "Mr. Cat of the U.S. sat")[:2] == ["mr", SKIP]
+    assert SKIP in _words(spoken_view, "Mr. Cat of the U.S. sat")[5:9]
+    assert "</s>" not in _words(spoken_view, "Mr. Cat of the U.S. sat")
+
+
+def test_spoken_view_punctuation_is_transparent(spoken_view):
+    """A comma or quote changes no score; a sentence end restarts the context from <s>."""
+    w1, w2 = _words(spoken_view, "the cat sat the mat"), _words(spoken_view, 'the cat, "sat" the mat')
+    _, s1 = spoken_view.forward(w1)
+    _, s2 = spoken_view.forward(w2)
+    assert [s for s, w in zip(s2, w2) if w] == pytest.approx(s1)
+    _, s3 = spoken_view.forward(_words(spoken_view, "mat. the cat"))
+    _, s4 = spoken_view.forward(_words(spoken_view, "the cat"))
+    assert s3[2:] == pytest.approx(s4)
+
+
+def test_spoken_view_state_before_matches_forward(spoken_view):
+    import kenlm
+    for text in ["The cat, sat. The mat (the cat) sat the mat!", "Up 5% - the cat sat. Mr. Mat sat the cat"]:
+        words = _words(spoken_view, text)
+        _, scores = spoken_view.forward(words)
+        for i, w in enumerate(words):
+            if not w:
+                continue
+            out = kenlm.State()
+            assert spoken_view.model.BaseScore(spoken_view.state_before(words, i), w, out) == pytest.approx(scores[i])
+
+
+CMU_MODEL = REPO / "models" / "en-cmu.kenlm"
+
+
+def _require_cmu():
+    if not CMU_MODEL.exists():
+        pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
+    if not (SEEDS / "EXPECTED.json").exists():
+        pytest.skip("../shared/seeds not present (shared material is outside the repo)")
+
+
+def _check(name: str, fingerprints: bool):
+    from qualitycheck.checker import Checker
+    from qualitycheck.document import RawDocument
+    checker = Checker(spin_fingerprints=fingerprints, spin_model_path=str(CMU_MODEL))
+    return checker.annotate(RawDocument(id=name, path=None, text=(SEEDS / name).read_text(encoding="utf-8"),
+                                        encoding="utf-8"))
+
+
+def _expected():
+    return json.loads((SEEDS / "EXPECTED.json").read_text(encoding="utf-8"))["documents"]
+
+
+@pytest.mark.slow
+def test_cmu_detector_uses_its_own_weights():
+    if not CMU_MODEL.exists():
+        pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
+    from qualitycheck.spin.detector import default_detector, weights_for_model
+    from qualitycheck.spin.lmview import SpokenLMView
+    assert weights_for_model(str(CMU_MODEL)) == (REPO / "models" / "spin" / "weights-cmu.json").resolve()
+    detector = default_detector(str(CMU_MODEL))
+    assert isinstance(detector.view, SpokenLMView)
+    assert detector.weights["lm"].endswith(".kenlm") and "screen" in detector.weights
+
+
+@pytest.mark.slow
+def test_cmu_seed_003_flagged_with_fingerprints():
+    _require_cmu()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    doc = _check(name, True)
+    assert doc.spun_flag, doc.spun_score
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="with the CMU LM too (0.016): the real spinner's swaps (agreement -> "
+                   "settlement, relationship -> romance, said -> reported) are not thesaurus neighbours the "
+                   "detector tries; see models/spin/README.md")
+def test_cmu_seed_003_flagged_without_fingerprints():
+    _require_cmu()
+    name = next(n for n in _expected() if n.startswith("003_"))
+    assert _check(name, False).spun_flag
+
+
+@pytest.mark.slow
+def test_cmu_other_seeds_not_spun():
+    _require_cmu()
+    for name, info in _expected().items():
+        if info.get("spun"):
+            continue
+        for fingerprints in (True, False):
+            doc = _check(name, fingerprints)
+            assert not doc.spun_flag, (name, doc.spun_score)
+            assert not any(p.has("spun") for p in doc.paragraphs), name
