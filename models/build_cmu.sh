@@ -8,8 +8,8 @@
 #
 # Input: the PyPI package pocketsphinx (pinned below; only its file model/en-us/en-us.lm.bin is used, and
 # its sha256 is checked, so any wheel or the sdist of that version will do). Everything downloaded or
-# written on the way goes to $BUILD/cmu (default models/.build, gitignored). The binary itself is not in
-# git (see .gitignore); rebuilding gives the same file (sha256 in the model card).
+# written on the way goes to $BUILD/cmu (default models/.build, gitignored). The binary ships in git; this
+# rebuilds the same file (sha256 in the model card).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"

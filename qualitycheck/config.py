@@ -18,7 +18,7 @@ class Config:
     # --- spin --------------------------------------------------------------
     model_path: str | None = None       # KenLM model; None = the shipped default
     spin_enabled: bool = True
-    spin_model_path: str | None = None  # KenLM model of the spin detector; None = model_path's (the perplexity signal's)
+    spin_model_path: str | None = None  # KenLM model of the spin detector; None = model_path if given, else models/en-cmu.kenlm
     spin_weights_path: str | None = None    # spin detector weights; None = those the spin model's sidecar names, else models/spin/weights.json
     spun_paragraph_threshold: float = 0.5   # paragraph spun score (0..1) above which it is labelled spun
     spun_document_threshold: float = 0.5    # document spun score (0..1) above which the document is spun

@@ -38,12 +38,14 @@ def checker():
     return Checker()
 
 
-def spin_detector():
-    """The shipped spin detector, or a skip saying which model file is missing."""
+def spin_detector(model_path: str | None = None):
+    """The shipped spin detector (or the one reading `model_path`), or a skip saying which file is missing."""
     if not (REPO / "models" / "spin" / "weights.json").exists():
         pytest.skip("models/spin/weights.json missing: run scripts/train_spin.py")
+    if model_path is not None and not Path(model_path).is_file():
+        pytest.skip(f"{model_path} missing")
     try:
         from qualitycheck.spin.detector import default_detector
-        return default_detector()
+        return default_detector(model_path)
     except FileNotFoundError as exc:
         pytest.skip(f"language model unavailable: {exc}")

@@ -1,6 +1,8 @@
 """The spin detector's fast paths give the same numbers as the plain computation they replace.
 
-Sentences are written for this test. Needs the shipped language model and spin tables; skips without them.
+Sentences are written for this test. Each check runs on both shipped LMs the detector can read: models/en.kenlm
+(our tokens are its words) and models/en-cmu.kenlm (the default; a spoken-word LM that skips punctuation, see
+SpokenLMView). Needs the models and spin tables; skips without them.
 """
 from __future__ import annotations
 
@@ -8,7 +10,21 @@ import math
 
 import pytest
 
-from tests.conftest import spin_detector as _detector
+from tests.conftest import REPO, spin_detector
+
+MODELS = {"en": str(REPO / "models" / "en.kenlm"), "cmu": str(REPO / "models" / "en-cmu.kenlm")}
+
+
+@pytest.fixture(params=sorted(MODELS))
+def detector(request):
+    return spin_detector(MODELS[request.param])
+
+
+def _lm_words(view, analysis):
+    """The LM's words of the analysed tokens, and the position of the next LM word after each token."""
+    words = view.lm_words([t for t, _, _ in analysis.tokens])
+    follow = view.following(words) if view.transparent else list(range(len(words) + 1))
+    return words, follow
 
 SENTENCES = [
     "The mayor announced on Tuesday that the old bridge would be repaired before the winter storms arrive.",
@@ -20,11 +36,13 @@ SENTENCES = [
 
 
 
-def _slow_gains(view, words, scores, states, first, last, candidates):
-    """Gains recomputed the plain way: each candidate plus the next word re-scored from the left state."""
+def _slow_gains(view, words, follow, scores, states, first, last, candidates):
+    """Gains recomputed the plain way: each candidate plus the next LM word re-scored from the left state
+    (tokens the LM skips in between score 0 and keep the state)."""
     from qualitycheck.spin.features import RIGHT_CONTEXT, WORD_COST
-    tail = words[last:last + RIGHT_CONTEXT]
-    actual = sum(scores[first:last + RIGHT_CONTEXT])
+    k = follow[last]
+    tail = words[k:k + RIGHT_CONTEXT]
+    actual = sum(scores[first:k + RIGHT_CONTEXT])
     out = []
     for cand_words, *_ in candidates:
         alt = view.continue_score(states[first], list(cand_words) + tail)
@@ -32,19 +50,18 @@ def _slow_gains(view, words, scores, states, first, last, candidates):
     return out
 
 
-def test_fast_gains_match_plain_rescoring():
-    detector = _detector()
+def test_fast_gains_match_plain_rescoring(detector):
     view = detector.view
     checked = 0
     for text in SENTENCES:
         analysis = detector.analyze(text)
-        words = [t for t, _, _ in analysis.tokens]
+        words, follow = _lm_words(view, analysis)
         states, scores = view.forward(words)
         for span in analysis.spans:
             if span.features is None:
                 continue
             phrase = " ".join(text[s:e].lower() for _, s, e in analysis.tokens[span.first:span.last])
-            gains = _slow_gains(view, words, scores, states, span.first, span.last,
+            gains = _slow_gains(view, words, follow, scores, states, span.first, span.last,
                                 detector.index.candidates(phrase))
             best = max(gains)
             assert span.features[0] == pytest.approx(max(min(best, 20.0), -20.0), abs=1e-9)
@@ -56,9 +73,8 @@ def test_fast_gains_match_plain_rescoring():
     assert checked >= 10   # the sentences do have content words with thesaurus neighbours
 
 
-def test_phrase_info_matches_candidates():
+def test_phrase_info_matches_candidates(detector):
     from qualitycheck.spin.features import WORD_COST
-    detector = _detector()
     index = detector.index
     kinds = set()
     for word in ("decided", "bridge", "complained", "damaged", "storms"):
@@ -74,27 +90,31 @@ def test_phrase_info_matches_candidates():
     assert index.phrase_info("zzqxv", ["zzqxv"]) is None
 
 
-def test_states_from_a_window_match_the_forward_pass():
-    detector = _detector()
+def test_states_from_a_window_match_the_forward_pass(detector):
+    from qualitycheck.spin.lmview import SKIP
     view = detector.view
     for text in SENTENCES:
-        words = [t for t, _, _ in view.tokenize(text)]
+        words = view.lm_words([t for t, _, _ in view.tokenize(text)])
         states, scores = view.forward(words)
         for i in range(len(words)):
             state = view.state_before(words, i)
             assert state == states[i]
+            if words[i] == SKIP:   # a token the LM never sees scores 0 and keeps the state
+                assert scores[i] == 0.0 and states[i + 1] == states[i]
+                continue
             out = view.State()
             assert view.model.BaseScore(state, words[i], out) == scores[i]
 
 
 def test_scores_from_the_perplexity_signal_give_the_same_result(monkeypatch):
-    """The Checker hands the detector the perplexity signal's tokens and scores; the detector then runs no
-    forward pass of its own, and its output equals the one it computes alone."""
+    """When the detector reads the perplexity signal's model (en.kenlm), the Checker hands it that signal's
+    tokens and scores; the detector then runs no forward pass of its own, and its output equals the one it
+    computes alone."""
     from qualitycheck.checker import Checker
     from qualitycheck.lm.model import default_model
     from qualitycheck.spin import lmview
 
-    detector = _detector()
+    detector = spin_detector(MODELS["en"])
     lm = [default_model().score_text(t) for t in SENTENCES]
     alone = detector.document(SENTENCES)
     shared = detector.document(SENTENCES, [[(t, a, b) for t, (a, b) in zip(p.tokens, p.spans)] for p in lm],
@@ -106,6 +126,6 @@ def test_scores_from_the_perplexity_signal_give_the_same_result(monkeypatch):
     calls = []
     forward = lmview.LMView.forward
     monkeypatch.setattr(lmview.LMView, "forward", lambda self, *a, **k: calls.append(1) or forward(self, *a, **k))
-    report = Checker().check("\n\n".join(SENTENCES))
+    report = Checker(spin_model_path=MODELS["en"]).check("\n\n".join(SENTENCES))
     assert report.spun["score"] == pytest.approx(alone.score, abs=1e-4)
     assert calls == []
