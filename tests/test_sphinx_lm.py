@@ -72,14 +72,21 @@ def _backoff_score(arpa: str, word: str, history: list[str]) -> float:
         context = context[1:]
 
 
-def test_sphinx_trie_reader_matches_pocketsphinx(tmp_path):
+def _stored_by_pocketsphinx(tmp_path, arpa: str, name: str):
+    """pocketsphinx's model of an ARPA text (its scorer) and our reader of the trie binary it writes for it."""
     ps = pytest.importorskip("pocketsphinx")
-    from sphinx_lm_to_arpa import TO_LOG10, SphinxTrieLM
+    from sphinx_lm_to_arpa import SphinxTrieLM
 
-    (tmp_path / "t.arpa").write_text(ARPA)
-    model = ps.NGramModel(ps.Config(), ps.LogMath(), str(tmp_path / "t.arpa"))
-    model.write(str(tmp_path / "t.lm.bin"), ps.NGramModel.str_to_type("bin"))
-    lm = SphinxTrieLM(tmp_path / "t.lm.bin")
+    (tmp_path / f"{name}.arpa").write_text(arpa)
+    model = ps.NGramModel(ps.Config(), ps.LogMath(), str(tmp_path / f"{name}.arpa"))
+    model.write(str(tmp_path / f"{name}.lm.bin"), ps.NGramModel.str_to_type("bin"))
+    return model, SphinxTrieLM(tmp_path / f"{name}.lm.bin")
+
+
+def test_sphinx_trie_reader_matches_pocketsphinx(tmp_path):
+    from sphinx_lm_to_arpa import TO_LOG10
+
+    model, lm = _stored_by_pocketsphinx(tmp_path, ARPA, "t")
     assert lm.order == 3 and lm.header_counts[0] == 8
     lm.build_index()
     words = [w for w in lm.words if w != "<s>"]
@@ -123,13 +130,9 @@ ngram 2=3
 
 
 def test_sphinx_bigram_model(tmp_path):
-    ps = pytest.importorskip("pocketsphinx")
-    from sphinx_lm_to_arpa import TO_LOG10, SphinxTrieLM
+    from sphinx_lm_to_arpa import TO_LOG10
 
-    (tmp_path / "b.arpa").write_text(BIGRAM_ARPA)
-    model = ps.NGramModel(ps.Config(), ps.LogMath(), str(tmp_path / "b.arpa"))
-    model.write(str(tmp_path / "b.lm.bin"), ps.NGramModel.str_to_type("bin"))
-    lm = SphinxTrieLM(tmp_path / "b.lm.bin")
+    model, lm = _stored_by_pocketsphinx(tmp_path, BIGRAM_ARPA, "b")
     lm.build_index()
     assert lm.order == 2 and lm.reached == [3]
     for word, h in itertools.product(["the", "cat", "</s>"], ["<s>", "the", "cat"]):

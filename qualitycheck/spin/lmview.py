@@ -70,14 +70,19 @@ class LMView:
             self._unigram[word] = hit
         return hit
 
+    def start_state(self, bos: bool = True) -> "kenlm.State":
+        """A fresh state before the first word: after <s> (bos) or with no context."""
+        state = kenlm.State()
+        if bos:
+            self.model.BeginSentenceWrite(state)
+        else:
+            self.model.NullContextWrite(state)
+        return state
+
     def forward(self, words: list[str], bos: bool = True) -> tuple[list["kenlm.State"], list[float]]:
         """States before each word (len(words)+1, the last after all words) and each word's log10 prob."""
         model = self.model
-        state = kenlm.State()
-        if bos:
-            model.BeginSentenceWrite(state)
-        else:
-            model.NullContextWrite(state)
+        state = self.start_state(bos)
         states = [state]
         scores = []
         for word in words:
@@ -94,11 +99,7 @@ class LMView:
         corpus: identical states and next-word scores)."""
         model = self.model
         lo = max(0, i - (model.order - 1))
-        state, out = kenlm.State(), kenlm.State()
-        if lo == 0:
-            model.BeginSentenceWrite(state)
-        else:
-            model.NullContextWrite(state)
+        state, out = self.start_state(lo == 0), kenlm.State()
         for word in words[lo:i]:
             model.BaseScore(state, word, out)
             state, out = out, state
@@ -190,11 +191,7 @@ class SpokenLMView(LMView):
         """As LMView.forward over LM words (lm_words()): SKIP scores 0 and keeps the state; </s> is scored and
         followed by the <s> state."""
         model = self.model
-        state = kenlm.State()
-        if bos:
-            model.BeginSentenceWrite(state)
-        else:
-            model.NullContextWrite(state)
+        state = self.start_state(bos)
         states = [state]
         scores = []
         for word in words:
@@ -227,11 +224,7 @@ class SpokenLMView(LMView):
                     break
                 context.append(w)
             k -= 1
-        state, out = kenlm.State(), kenlm.State()
-        if from_bos:
-            model.BeginSentenceWrite(state)
-        else:
-            model.NullContextWrite(state)
+        state, out = self.start_state(from_bos), kenlm.State()
         for word in reversed(context):
             model.BaseScore(state, word, out)
             state, out = out, state
