@@ -125,7 +125,7 @@ class ParagraphAnalysis:
     pending: list = field(default_factory=list)
     # the LM's word per token (view.lm_words) and, for views with tokens invisible to the LM, the index of
     # the first LM-visible token at or after each position (None: every token is an LM word)
-    lm_words: list[str] | None = None
+    lm_words: list[str] = field(default_factory=list)
     follow: list[int] | None = None
 
 
@@ -393,17 +393,14 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
             # the LM score of the span plus its right context, as the re-scorings are compared with it
             pending.append((span, info, span_lp + nxt if k < n else span_lp, row))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
-    if follow is not None:
-        mean_lp = view.mean_logprob(scores, words)
-    else:
-        mean_lp = float(np.mean(scores)) if scores else 0.0
-    return ParagraphAnalysis(tokens, spans, n_content, mean_lp, states, scores, pending, words, follow)
+    return ParagraphAnalysis(tokens, spans, n_content, view.mean_logprob(scores, words), states, scores, pending,
+                             words, follow)
 
 
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
     """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
     candidates in context and give them their full feature vectors; the rest keep features=None."""
-    words = _lm_words(analysis, view)
+    words = analysis.lm_words
     follow = analysis.follow
     base_score = view.model.BaseScore
     # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
@@ -459,14 +456,8 @@ def state_at(analysis: ParagraphAnalysis, i: int, view: LMView, words: list[str]
         return states[i]
     hit = states.get(i)
     if hit is None:
-        hit = states[i] = view.state_before(words or _lm_words(analysis, view), i)
+        hit = states[i] = view.state_before(words or analysis.lm_words, i)
     return hit
-
-
-def _lm_words(analysis: ParagraphAnalysis, view: LMView) -> list[str]:
-    if analysis.lm_words is None:
-        analysis.lm_words = view.lm_words([t for t, _, _ in analysis.tokens])
-    return analysis.lm_words
 
 
 def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: CandidateIndex) -> None:
@@ -482,7 +473,7 @@ def name_original(span: Span, analysis: ParagraphAnalysis, view: LMView, index: 
     if not cands:
         return
     i, j = span.first, span.last
-    words = _lm_words(analysis, view)
+    words = analysis.lm_words
     k = j if analysis.follow is None else analysis.follow[j]
     tail = words[k:k + RIGHT_CONTEXT]
     base_score, start = view.model.BaseScore, state_at(analysis, i, view, words)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 import kenlm
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 _FALLBACK_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
@@ -45,7 +46,8 @@ class LMView:
         return words
 
     def mean_logprob(self, scores: list[float], lm_words: list[str]) -> float:
-        return sum(scores) / len(scores) if scores else 0.0
+        """Mean log10 prob of the tokens the LM scored (here: all of them)."""
+        return float(np.mean(scores)) if scores else 0.0
 
     def norm(self, token: str) -> str:
         token = token.replace("’", "'")
