@@ -115,6 +115,9 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     search = one(browser, "#f-search")
     search.send_keys("npjk")
     assert one(browser, "#listview").is_displayed() and search.get_attribute("value") == "npjk"
+    # Let the debounced search apply first, so clearing must itself refresh the list
+    # (WebDriver's clear() fires change, not input; on a slow machine this order is the usual one).
+    wait_for(lambda: one(browser, "#page-info").text == "0 documents", what="search applied")
     search.clear()
     search.send_keys("\ue00c")  # Escape leaves the box
     wait_for(lambda: "filtered" not in one(browser, "#page-info").text

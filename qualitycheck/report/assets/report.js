@@ -313,10 +313,12 @@
       });
     });
     var searchTimer = null;
-    $('f-search').addEventListener('input', function () {
+    function searchChanged() {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(function () { state.page = 0; refreshList(); }, 120);
-    });
+    }
+    // Typing fires input; a box emptied by script, WebDriver or the clear button may fire only change or search.
+    ['input', 'change', 'search'].forEach(function (type) { $('f-search').addEventListener(type, searchChanged); });
     $('f-pagesize').addEventListener('change', function () {
       state.pageSize = parseInt($('f-pagesize').value, 10) || 100; state.page = 0; refreshList();
     });
