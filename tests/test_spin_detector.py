@@ -91,6 +91,33 @@ def test_signal_sets_scores_and_flags():
     assert not any(p.has("spun") for p in clean.paragraphs)
 
 
+def test_paragraph_flagged_without_strong_spans_shows_weak_ones():
+    """A spun label always comes with words to check: where no span reaches spun_span_threshold (raised
+    here so that none does), the paragraph's strongest spans down to WEAK_SPAN_FLOOR are listed, marked
+    weak, at most MAX_WEAK_SPANS; labels are the same as at the default threshold, and the document's
+    evidence keeps only spans above the threshold."""
+    _detector()
+    from qualitycheck.signals.spin import MAX_WEAK_SPANS, WEAK_SPAN_FLOOR, SpinSignal
+    spun_text = _spin(STORY, rate=0.6, seed=4)
+    default, strict = _doc("spun", spun_text), _doc("spun", spun_text)
+    SpinSignal().apply(default, Config())
+    SpinSignal().apply(strict, Config(spun_span_threshold=0.999))
+    assert [p.labels for p in default.paragraphs] == [p.labels for p in strict.paragraphs]
+    flagged = [p for p in strict.paragraphs if p.has("spun")]
+    assert flagged, "the spun copy should have spun paragraphs"
+    assert any(p.spun_spans for p in flagged)
+    for paragraph in flagged:
+        spans = paragraph.spun_spans
+        assert len(spans) <= MAX_WEAK_SPANS
+        assert all(s["weak"] and WEAK_SPAN_FLOOR <= s["score"] < 0.999 for s in spans)
+        assert [s["start"] for s in spans] == sorted(s["start"] for s in spans)
+        assert all(paragraph.text[s["start"]:s["end"]] == s["word"] for s in spans)
+        detail = next(f.detail for f in paragraph.flags if f.label == "spun")
+        assert ("below the span threshold" in detail) == bool(spans)
+    assert all(not p.spun_spans for p in strict.paragraphs if not p.has("spun"))
+    assert all(e["score"] >= 0.999 for e in strict.spun_evidence)
+
+
 def test_crossdoc_flags_spun_version_and_names_source():
     _detector()
     from qualitycheck.spin.crossdoc import find_spun_versions

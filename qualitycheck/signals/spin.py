@@ -21,6 +21,11 @@ _FUNCTION_WORDS = frozenset("the of and to in a is that for on was with as by at
                             "he said were an which this not but their its they had who after also".split())
 _WORD = re.compile(r"[A-Za-z]+")
 MAX_EVIDENCE = 12     # top suspicious phrases kept on the document
+# A paragraph can be labelled spun on accumulated evidence alone (many mildly suspicious words, or a low bar
+# inside a spun document) with no single word above the span threshold: then its strongest words down to
+# this probability are shown, marked weak, so a reviewer has words to check. Labels do not change.
+WEAK_SPAN_FLOOR = 0.2
+MAX_WEAK_SPANS = 3
 # The detector holds ~4.7 KB per word of a paragraph (LM states, candidate features), so a 2,000,000-character
 # one-paragraph file would need ~2 GB. News paragraphs are a few hundred characters; longer ones are scored
 # on their first MAX_SCORED_CHARS characters (cut at a space), with a note.
@@ -79,6 +84,13 @@ def _same_model_file(doc: Document, detector) -> bool:
     return scored_by is not None and _resolved(scored_by) == _resolved(str(detector.view.path))
 
 
+def _weak_spans(scored, threshold: float) -> list[dict]:
+    """The paragraph's strongest spans between WEAK_SPAN_FLOOR and `threshold`, marked weak, in text order."""
+    below = [s for s in scored.evidence(WEAK_SPAN_FLOOR) if s["score"] < threshold]
+    strongest = sorted(below, key=lambda s: -s["score"])[:MAX_WEAK_SPANS]
+    return [dict(s, weak=True) for s in sorted(strongest, key=lambda s: s["start"])]
+
+
 class SpinSignal:
     """Scores paragraphs and the document for spinning; labels paragraphs above the configured threshold."""
 
@@ -121,16 +133,24 @@ class SpinSignal:
                 continue
             paragraph.spun_score = round(scored.score, 4)
             spans = scored.evidence(config.spun_span_threshold)
-            paragraph.spun_spans = spans
+            strong = len(spans)
             # captions: see CAPTION; paragraphs already removed as chrome need no second label
             if spun and not gone and not CAPTION.search(paragraph.text):
+                if not spans:
+                    spans = _weak_spans(scored, config.spun_span_threshold)
                 shown = ", ".join(
                     f"'{s['word']}'" + (f" (for '{s['original']}')" if s.get("original") else "")
+                    + ("" if strong else f" {s['score']:.2f}")
                     for s in sorted(spans, key=lambda s: -s["score"])[:5])
-                paragraph.add("spun", "spin.evidence",
-                              f"{len(spans)} likely substitution(s): {shown}" if spans else
-                              "accumulated substitution evidence", scored.score)
-            for span in spans:
+                if strong:
+                    detail = f"{strong} likely substitution(s): {shown}"
+                elif spans:
+                    detail = f"accumulated substitution evidence; strongest words, each below the span threshold: {shown}"
+                else:
+                    detail = "accumulated substitution evidence"
+                paragraph.add("spun", "spin.evidence", detail, scored.score)
+            paragraph.spun_spans = spans
+            for span in spans[:strong]:
                 evidence.append(dict(span, paragraph=paragraph.index))
         doc.spun_score = round(result.score, 4)
         doc.spun_flag = result.score > config.spun_document_threshold

@@ -432,9 +432,9 @@
     spunSegments(str(p.text), p.spun_spans).forEach(function (seg) {
       if (!seg.span) { textNode.appendChild(document.createTextNode(seg.text)); return; }
       var s = seg.span;
-      var tip = 'suspicious word' + (num(s.score) !== null ? ', score ' + fmt(s.score) : '') +
+      var tip = (s.weak ? 'weak evidence (below the span threshold)' : 'suspicious word') + (num(s.score) !== null ? ', score ' + fmt(s.score) : '') +
                 (s.original ? ', original: ' + str(s.original) : '') + (s.rule ? ', rule: ' + str(s.rule) : '');
-      textNode.appendChild(el('mark', { className: 'spun-word', title: tip, 'data-score': num(s.score), text: seg.text }));
+      textNode.appendChild(el('mark', { className: 'spun-word' + (s.weak ? ' weak' : ''), title: tip, 'data-score': num(s.score), text: seg.text }));
     });
     box.appendChild(textNode);
 
@@ -443,7 +443,7 @@
       evidenceItems(p.evidence).forEach(function (e) { list.appendChild(el('li', { text: evidenceText(e) })); });
       var spans = Array.isArray(p.spun_spans) ? p.spun_spans : [];
       if (spans.length) {
-        list.appendChild(el('li', { text: 'suspicious words: ' + spans.map(function (s) {
+        list.appendChild(el('li', { text: (spans.every(function (s) { return s && s.weak; }) ? 'weak evidence: ' : 'suspicious words: ') + spans.map(function (s) {
           return str(s && s.word) + (s && s.original ? ' (for ' + str(s.original) + ')' : '');
         }).join(', ') }));
       }
@@ -541,7 +541,7 @@
       evidenceItems(p.evidence).forEach(function (e) { list.appendChild(el('li', { text: evidenceText(e) })); });
       (Array.isArray(p.spun_spans) ? p.spun_spans : []).forEach(function (s) {
         if (s) list.appendChild(el('li', { text: 'word “' + str(s.word) + '”' + (s.original ? ' for “' + str(s.original) + '”' : '') +
-          (num(s.score) !== null ? ', score ' + fmt(s.score) : '') + (s.rule ? ' (' + str(s.rule) + ')' : '') }));
+          (num(s.score) !== null ? ', score ' + fmt(s.score) : '') + (s.rule ? ' (' + str(s.rule) + ')' : '') + (s.weak ? ' (weak)' : '') }));
       });
       item.appendChild(list);
       side.appendChild(item);
