@@ -144,6 +144,8 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
             assert evidence["rule"] in side
     spans = sum(len(p.get("spun_spans") or []) for p in record["paragraphs"])
     assert len(css(browser, "#docview mark.spun-word")) == spans
+    weak = sum(1 for p in record["paragraphs"] for s in p.get("spun_spans") or [] if s.get("weak"))
+    assert len(css(browser, "#docview mark.spun-word.weak")) == weak
     if spans:
         first_span = next(s for p in record["paragraphs"] for s in p.get("spun_spans") or [])
         assert one(browser, "#docview mark.spun-word").text == first_span["word"]
