@@ -150,7 +150,7 @@ class SpinSignal:
                     detail = "accumulated substitution evidence"
                 paragraph.add("spun", "spin.evidence", detail, scored.score)
             paragraph.spun_spans = spans
-            for span in spans[:strong]:
+            for span in spans[:strong]:   # weak spans stay out of the document's evidence
                 evidence.append(dict(span, paragraph=paragraph.index))
         doc.spun_score = round(result.score, 4)
         doc.spun_flag = result.score > config.spun_document_threshold
