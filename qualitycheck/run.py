@@ -362,7 +362,9 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         result = _drop_stale_records(documents_path, seen, result)
     folder_pass, changed = ("skipped: run interrupted", 0) if interrupted else \
         _apply_folder_passes(result.documents, documents_path, config)
-    if changed:  # re-scored records: the counts printed and written must be the final ones
+    # Re-scored records, or an interrupt that landed between writing a record and counting it:
+    # the counts printed and written in run.json must be those of documents.jsonl.
+    if changed or interrupted:
         result = recount(documents_path, result)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
     write_json_atomic({

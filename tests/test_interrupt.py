@@ -358,3 +358,28 @@ def test_rerun_is_deterministic(corpus, reference, tmp_path):
     again = run_scan(corpus, run, "--overwrite")
     assert again.returncode == 0
     assert complete_records(run / "documents.jsonl")[0] == reference
+
+
+def test_interrupt_between_writing_and_counting_a_record(corpus, tmp_path, monkeypatch):
+    """An interrupt can land after a record is written and before the scan counts it (seen once in CI
+    with Ctrl-C): run.json must still give the number of records documents.jsonl holds."""
+    from qualitycheck import run as run_module
+    from qualitycheck.config import Config
+
+    count = run_module.ScanResult.count
+    calls = {"n": 0}
+
+    def count_then_interrupt(self, record):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return count(self, record)
+
+    monkeypatch.setattr(run_module.ScanResult, "count", count_then_interrupt)
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        run_module.scan([str(corpus)], out, config=Config(spin_enabled=False), jobs=1, html=False)
+    records, tail = complete_records(out / "documents.jsonl")
+    assert tail == b"" and len(records) == 5
+    info = json.loads((out / "run.json").read_text())
+    assert info["complete"] is False and info["documents"] == 5
