@@ -64,15 +64,20 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
     labels = {label: count for label, count in labels.items() if count}
     spun = {"flag": bool(doc.spun_flag), "score": None if doc.spun_score is None else round(float(doc.spun_score), 4),
             "evidence": doc.spun_evidence}
+    notes = list(doc.notes)
     if doc.error is not None:
         score, verdict, text = 0.0, "drop", ""
     else:
         score = document_score(doc, config)
         text = clean_text(doc)
         verdict = verdict_for(score, doc.spun_flag, len(text), config)
+        if verdict == "review" and verdict_for(score, doc.spun_flag, config.min_clean_chars, config) == "keep":
+            # the score alone would keep it: say why a reviewer sees it
+            notes.append(f"review: {len(text)} characters of clean text, fewer than min_clean_chars "
+                         f"({config.min_clean_chars})")
     return DocumentReport(
         id=doc.id, path=doc.path, language=doc.language, language_confidence=doc.language_confidence,
         score=score, verdict=verdict, labels=labels, spun=spun,
         paragraphs=[_paragraph_record(p) for p in doc.paragraphs], clean_text=text, error=doc.error,
-        encoding=doc.encoding, notes=list(doc.notes), content_hash=doc.content_hash, metadata=dict(doc.metadata),
+        encoding=doc.encoding, notes=notes, content_hash=doc.content_hash, metadata=dict(doc.metadata),
     )

@@ -60,6 +60,19 @@ def test_clean_article_is_kept(fast_checker):
     assert report.score == 1.0
 
 
+def test_short_clean_text_is_review_with_a_note(fast_checker):
+    """Below min_clean_chars a document is at best review, and the report says why (its score alone
+    would keep it); a long enough one gets no such note."""
+    short = ARTICLE.split("\n\n")[1].split(", after")[0] + "."
+    assert len(short) < Config().min_clean_chars
+    report = fast_checker.check(short, id="short")
+    assert report.score == 1.0 and report.verdict == "review"
+    assert any("min_clean_chars" in n and str(len(report.clean_text)) in n for n in report.notes)
+    assert not any("min_clean_chars" in n for n in fast_checker.check(ARTICLE).notes)
+    lenient = Checker(FAST.updated(min_clean_chars=len(short) - 10)).check(short)
+    assert lenient.verdict == "keep" and not any("min_clean_chars" in n for n in lenient.notes)
+
+
 def test_to_dict_round_trip_and_json(fast_checker):
     report = fast_checker.check(NOISY, id="doc-1", metadata={"source": "unit"})
     record = report.to_dict()
