@@ -245,10 +245,12 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
               help="record: original fields plus a 'quality' object; text: the record with its text "
                    "replaced by the cleaned text.")
 @click.option("--text-field", default="text", show_default=True, help="JSON field holding the text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes checking records (0: all cores); output and its order do not change.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
 @config_options
 def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | None, min_score: float | None,
-                   verdicts: tuple[str, ...], output: str, text_field: str, quiet: bool,
+                   verdicts: tuple[str, ...], output: str, text_field: str, jobs: int, quiet: bool,
                    config_file: str | None, no_spin: bool, **overrides: Any) -> None:
     """Filter JSONL records (files or standard input, gzip or not) line by line.
 
@@ -260,6 +262,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
       zcat crawl.jsonl.gz | qualitycheck filter --min-score 0.7 > kept.jsonl
       qualitycheck filter a.jsonl b.jsonl.gz -o kept.jsonl.gz --rejected rejected.jsonl.gz
       qualitycheck filter dump.jsonl --verdict keep --verdict review --output text
+      zcat crawl.jsonl.gz | qualitycheck filter --jobs 0 | gzip > kept.jsonl.gz
     """
     from .checker import Checker
     from .streaming import filter_stream, iter_input_lines, open_output
@@ -270,7 +273,8 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     failed, stats, closed_pipe = None, None, False
     try:
         stats = filter_stream(iter_input_lines(inputs), kept, rejected, checker=checker, min_score=min_score,
-                              keep_verdicts=verdicts, output=output, text_field=text_field)
+                              keep_verdicts=verdicts, output=output, text_field=text_field,
+                              jobs=jobs or os.cpu_count() or 1)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
         closed_pipe = True
     except (OSError, EOFError) as exc:  # unreadable file or truncated gzip: keep what was written

@@ -141,8 +141,9 @@ def _worker_check(raw: RawDocument) -> dict[str, Any]:
     return _check_one(_WORKER_CHECKER, raw)
 
 
-def _check_stream(raws: Iterable[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
-    """Reports in input order, from one process or a pool (identical results either way)."""
+def check_in_order(raws: Iterable[RawDocument], config: Config, jobs: int) -> Iterator[dict[str, Any]]:
+    """Report records in input order, from one process or a pool of `jobs` (identical results either
+    way); what `scan` and `filter --jobs` run on."""
     if jobs <= 1:
         checker = Checker(config)
         for raw in raws:
@@ -347,7 +348,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     interrupted = False
     with _terminate_as_interrupt(), DocumentsWriter(documents_path, append=resume) as writer:
         try:
-            for record in _check_stream(raws, config, jobs):
+            for record in check_in_order(raws, config, jobs):
                 writer.write(record)
                 result.count(record)
                 if on_record:

@@ -2,8 +2,8 @@
 
 What it is for: the pre-filter step of a data pipeline (`zcat crawl.jsonl.gz | qualitycheck
 filter --min-score 0.7 > kept.jsonl`). Each input line is read, checked and written before the
-next is read; nothing accumulates across records except counters, so memory does not grow with
-the input. A line that is not a JSON object, or a record without text, is routed to the
+next is read (with `jobs` > 1, at most the worker pool's window of lines is in flight); nothing
+accumulates across records except counters, so memory does not grow with the input. A line that is not a JSON object, or a record without text, is routed to the
 rejected output with its reason and never stops the stream.
 """
 from __future__ import annotations
@@ -12,13 +12,14 @@ import gzip
 import io
 import json
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .checker import Checker
-from .document import DocumentReport
+from .config import Config
+from .document import DocumentReport, RawDocument
 from .reading import record_to_raw
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -107,10 +108,46 @@ def _safe_line(text: str) -> str:
     return json.dumps(text, ensure_ascii=True)
 
 
+@dataclass
+class _Line:
+    """One non-blank input line: a parsed record, or why it was rejected before any check."""
+
+    number: int
+    record: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None    # the rejected line's output object, when record is None
+    reason: str | None = None
+
+
+def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterator[_Line]:
+    for lineno, line in enumerate(lines_in, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", errors="surrogateescape")
+        if not line.strip():
+            continue
+        stats.lines += 1
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeEncodeError) as exc:
+            yield _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
+                                         "detail": getattr(exc, "msg", str(exc))}, reason=REASON_MALFORMED)
+            continue
+        if not isinstance(record, dict):
+            yield _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
+                                         "detail": f"JSON {type(record).__name__}, not an object"},
+                        reason=REASON_NOT_OBJECT)
+            continue
+        yield _Line(lineno, record=record)
+
+
+# What a pool worker checks in place of a line rejected before any check: keeps one result per line,
+# so the results line up with the lines read (and the window of lines in flight stays bounded).
+_SKIPPED = RawDocument(id="", path=None, text="", error="line rejected before the check")
+
+
 def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_out: IO[str] | None = None,
                   checker: Checker | None = None, min_score: float | None = None,
                   keep_verdicts: Collection[str] = DEFAULT_KEEP_VERDICTS, output: str = "record",
-                  text_field: str = "text", flush: bool = False) -> FilterStats:
+                  text_field: str = "text", flush: bool = False, jobs: int = 1) -> FilterStats:
     """Check JSONL records one line at a time; write passing ones to `kept_out`.
 
     `output="record"` writes each kept record with all its fields plus a `quality` object;
@@ -118,10 +155,11 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
     paragraphs removed) and no quality object. Rejected lines go to `rejected_out` (when given)
     as the original record plus `quality` and `reject_reason`; a malformed line is written as
     `{"line": n, "raw": <the line>, "reject_reason": ..., "detail": ...}`.
+    `jobs` > 1 checks records in that many worker processes (the scan's pool, with `checker.config`):
+    output identical and in the same order, at most a few lines per worker held in flight.
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
-    checker = checker or Checker()
     keep_verdicts = frozenset(keep_verdicts)
     stats = FilterStats()
 
@@ -133,35 +171,45 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
             if flush:
                 rejected_out.flush()
 
-    for lineno, line in enumerate(lines_in, start=1):
-        if isinstance(line, bytes):
-            line = line.decode("utf-8", errors="surrogateescape")
-        if not line.strip():
-            continue
-        stats.lines += 1
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeEncodeError) as exc:
-            reject({"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
-                    "detail": getattr(exc, "msg", str(exc))}, REASON_MALFORMED)
-            continue
-        if not isinstance(record, dict):
-            reject({"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
-                    "detail": f"JSON {type(record).__name__}, not an object"}, REASON_NOT_OBJECT)
-            continue
-        report = checker.check_raw(record_to_raw(record, f"line:{lineno}", checker.config, text_field))
+    def write(line: _Line, report: DocumentReport | None) -> None:
+        if line.record is None or report is None:
+            reject(line.payload or {}, line.reason or REASON_MALFORMED)
+            return
         quality = quality_fields(report)
         reason = reject_reason(report, min_score, keep_verdicts)
         if reason is not None:
-            reject(dict(record, quality=quality), reason)
-            continue
+            reject(dict(line.record, quality=quality), reason)
+            return
         stats.kept += 1
         if output == "record":
-            kept_out.write(_dumps(dict(record, quality=quality)))
+            kept_out.write(_dumps(dict(line.record, quality=quality)))
         else:
-            kept_out.write(_dumps(dict(record, **{text_field: report.clean_text})))
+            kept_out.write(_dumps(dict(line.record, **{text_field: report.clean_text})))
         if flush:
             kept_out.flush()
+
+    lines = _parsed_lines(lines_in, stats)
+    if jobs <= 1:
+        checker = checker or Checker()
+        for line in lines:
+            write(line, None if line.record is None else
+                  checker.check_raw(record_to_raw(line.record, f"line:{line.number}", checker.config, text_field)))
+        return stats
+
+    from .run import check_in_order
+
+    config = checker.config if checker is not None else Config()
+    in_flight: deque[_Line] = deque()
+
+    def raws() -> Iterator[RawDocument]:
+        for line in lines:
+            in_flight.append(line)
+            yield _SKIPPED if line.record is None else \
+                record_to_raw(line.record, f"line:{line.number}", config, text_field)
+
+    for result in check_in_order(raws(), config, jobs):
+        line = in_flight.popleft()
+        write(line, None if line.record is None else DocumentReport.from_dict(result))
     return stats
 
 

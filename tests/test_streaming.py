@@ -121,6 +121,55 @@ def test_one_line_at_a_time(checker):
     assert written_before_read == non_blank_before
 
 
+def test_jobs_give_the_same_output_in_the_same_order(checker):
+    """filter with a pool: kept and rejected outputs byte-identical to one process, malformed lines,
+    non-objects and blank lines included, on more records than the pool's window holds."""
+    from qualitycheck.run import WINDOW_PER_JOB
+
+    source = jsonl_lines() * (2 * WINDOW_PER_JOB)   # 2 jobs: twice the window's length
+    outputs = []
+    for jobs in (1, 2):
+        kept, rejected = io.StringIO(), io.StringIO()
+        stats = filter_stream(source, kept, rejected, checker=checker, jobs=jobs)
+        outputs.append((kept.getvalue(), rejected.getvalue(), stats.lines, stats.kept, dict(stats.reasons)))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][3] == 2 * 2 * WINDOW_PER_JOB and outputs[0][4][REASON_MALFORMED] == 2 * WINDOW_PER_JOB
+
+
+def test_jobs_read_at_most_a_window_ahead(checker):
+    """Memory stays flat with a pool too: the input is read at most the pool's window of lines ahead
+    of what has been written."""
+    from qualitycheck.run import WINDOW_PER_JOB
+
+    jobs = 2
+    kept, rejected = io.StringIO(), io.StringIO()
+    source = jsonl_lines() * 12
+    ahead = []
+
+    def lazy_lines():
+        for number, line in enumerate(source):
+            written = kept.getvalue().count("\n") + rejected.getvalue().count("\n")
+            ahead.append(sum(1 for x in source[:number] if x.strip()) - written)
+            yield line
+
+    filter_stream(lazy_lines(), kept, rejected, checker=checker, jobs=jobs)
+    assert kept.getvalue().count("\n") + rejected.getvalue().count("\n") == sum(1 for x in source if x.strip())
+    assert max(ahead) <= jobs * WINDOW_PER_JOB
+
+
+def test_cli_jobs_option(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(jsonl_lines()), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        kept, rejected = tmp_path / f"kept{jobs}.jsonl", tmp_path / f"rejected{jobs}.jsonl"
+        result = CliRunner().invoke(main, ["filter", str(source), "-o", str(kept), "--rejected", str(rejected),
+                                           "--no-spin", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outputs.append((kept.read_bytes(), rejected.read_bytes()))
+    assert outputs[0] == outputs[1] and outputs[0][0].count(b"\n") == 2
+
+
 def test_quality_fields_are_json_safe(checker):
     fields = quality_fields(checker.check(NOISY))
     assert json.loads(json.dumps(fields)) == fields
