@@ -111,6 +111,8 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
         click.echo(f"  errors:   {result.errors}")
         for example in result.error_examples:
             click.echo(f"    {example}")
+        if result.report_html is not None:
+            click.echo(f"  review:   {result.report_html} (open in a browser)")
     sys.exit(EXIT_INPUT_ERRORS if result.errors else EXIT_OK)
 
 

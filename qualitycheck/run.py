@@ -49,6 +49,7 @@ class ScanResult:
     elapsed: float = 0.0
     error_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    report_html: Path | None = None   # the review page, when one was written
 
     def count(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -375,7 +376,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         "resumed": result.resumed, "jobs": jobs, "folder_pass": folder_pass, "notes": result.notes, "config": config.to_dict(),
     }, run_dir / RUN_INFO)
     if html:
-        write_html(run_dir)
+        result.report_html = write_html(run_dir)
     if interrupted:
         raise KeyboardInterrupt
     return result

@@ -34,6 +34,7 @@ def test_scan_examples_writes_run_folder(tmp_path):
     info = json.loads((out / "run.json").read_text())
     assert info["documents"] == len(records) and info["config"]["keep_threshold"] == 0.8
     assert "scanned" in result.output and "verdicts" in result.output
+    assert f"review:   {out / 'report.html'}" in result.output and (out / "report.html").is_file()
     by_name = {r["path"].rsplit("/", 1)[-1]: r for r in records}
     chrome = by_name["council_budget_with_chrome.txt"]
     assert chrome["labels"]["boilerplate"] >= 6 and chrome["labels"]["ad_marker"] == 1
