@@ -3,8 +3,9 @@
 What it is for: the pre-filter step of a data pipeline (`zcat crawl.jsonl.gz | qualitycheck
 filter --min-score 0.7 > kept.jsonl`). Each input line is read, checked and written before the
 next is read (with `jobs` > 1, at most the worker pool's window of lines is in flight); nothing
-accumulates across records except counters, so memory does not grow with the input. A line that is not a JSON object, or a record without text, is routed to the
-rejected output with its reason and never stops the stream.
+accumulates across records except counters, so memory does not grow with the input. A line that
+is not a JSON object, or a record without text, is routed to the rejected output with its reason
+and never stops the stream.
 """
 from __future__ import annotations
 
@@ -172,6 +173,7 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
                 rejected_out.flush()
 
     def write(line: _Line, report: DocumentReport | None) -> None:
+        """Route one line: `report` is None for a line rejected before any check."""
         if line.record is None or report is None:
             reject(line.payload or {}, line.reason or REASON_MALFORMED)
             return
@@ -188,24 +190,27 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
         if flush:
             kept_out.flush()
 
+    config = checker.config if checker is not None else Config()
+
+    def to_raw(line: _Line) -> RawDocument:
+        return _SKIPPED if line.record is None else record_to_raw(line.record, f"line:{line.number}", config,
+                                                                  text_field)
+
     lines = _parsed_lines(lines_in, stats)
     if jobs <= 1:
-        checker = checker or Checker()
+        checker = checker or Checker(config)
         for line in lines:
-            write(line, None if line.record is None else
-                  checker.check_raw(record_to_raw(line.record, f"line:{line.number}", checker.config, text_field)))
+            write(line, None if line.record is None else checker.check_raw(to_raw(line)))
         return stats
 
     from .run import check_in_order
 
-    config = checker.config if checker is not None else Config()
     in_flight: deque[_Line] = deque()
 
     def raws() -> Iterator[RawDocument]:
         for line in lines:
             in_flight.append(line)
-            yield _SKIPPED if line.record is None else \
-                record_to_raw(line.record, f"line:{line.number}", config, text_field)
+            yield to_raw(line)
 
     for result in check_in_order(raws(), config, jobs):
         line = in_flight.popleft()
