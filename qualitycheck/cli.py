@@ -267,21 +267,25 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
       zcat crawl.jsonl.gz | qualitycheck filter --jobs 0 | gzip > kept.jsonl.gz
     """
     from .checker import Checker
+    from .run import Progress
     from .streaming import filter_stream, iter_input_lines, open_output
 
     checker = Checker(build_config(config_file, no_spin, **overrides))
+    bar = Progress(not quiet)   # on a terminal's standard error only
     kept = open_output(out_path)
     rejected = open_output(rejected_path) if rejected_path else None
     failed, stats, closed_pipe = None, None, False
     try:
         stats = filter_stream(iter_input_lines(inputs), kept, rejected, checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, output=output, text_field=text_field,
-                              jobs=jobs or os.cpu_count() or 1)
+                              jobs=jobs or os.cpu_count() or 1,
+                              on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
         closed_pipe = True
     except (OSError, EOFError) as exc:  # unreadable file or truncated gzip: keep what was written
         failed = exc
     finally:
+        bar.finish()
         for handle in (kept, rejected):
             if handle is None:
                 continue

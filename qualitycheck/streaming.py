@@ -14,7 +14,7 @@ import io
 import json
 import sys
 from collections import Counter, deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -148,7 +148,8 @@ _SKIPPED = RawDocument(id="", path=None, text="", error="line rejected before th
 def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_out: IO[str] | None = None,
                   checker: Checker | None = None, min_score: float | None = None,
                   keep_verdicts: Collection[str] = DEFAULT_KEEP_VERDICTS, output: str = "record",
-                  text_field: str = "text", flush: bool = False, jobs: int = 1) -> FilterStats:
+                  text_field: str = "text", flush: bool = False, jobs: int = 1,
+                  on_progress: Callable[[FilterStats], None] | None = None) -> FilterStats:
     """Check JSONL records one line at a time; write passing ones to `kept_out`.
 
     `output="record"` writes each kept record with all its fields plus a `quality` object;
@@ -158,6 +159,7 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
     `{"line": n, "raw": <the line>, "reject_reason": ..., "detail": ...}`.
     `jobs` > 1 checks records in that many worker processes (the scan's pool, with `checker.config`):
     output identical and in the same order, at most a few lines per worker held in flight.
+    `on_progress(stats)` is called after each line is written (the CLI's progress line).
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
@@ -173,7 +175,12 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
                 rejected_out.flush()
 
     def write(line: _Line, report: DocumentReport | None) -> None:
-        """Route one line: `report` is None for a line rejected before any check."""
+        route(line, report)
+        if on_progress is not None:
+            on_progress(stats)
+
+    def route(line: _Line, report: DocumentReport | None) -> None:
+        """Write one line where it goes: `report` is None for a line rejected before any check."""
         if line.record is None or report is None:
             reject(line.payload or {}, line.reason or REASON_MALFORMED)
             return

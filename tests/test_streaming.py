@@ -157,6 +157,17 @@ def test_jobs_read_at_most_a_window_ahead(checker):
     assert max(ahead) <= jobs * WINDOW_PER_JOB
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_callback_after_every_line(checker, jobs):
+    seen = []
+    filter_stream(jsonl_lines(), io.StringIO(), None, checker=checker, jobs=jobs,
+                  on_progress=lambda s: seen.append((s.lines, s.kept + s.rejected)))
+    non_blank = sum(1 for x in jsonl_lines() if x.strip())
+    # one call per line written, in order; with a pool the input is read ahead of what is written
+    assert [written for _, written in seen] == list(range(1, non_blank + 1))
+    assert all(written <= read <= non_blank for read, written in seen)
+
+
 def test_cli_jobs_option(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("".join(jsonl_lines()), encoding="utf-8")
