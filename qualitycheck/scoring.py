@@ -58,13 +58,18 @@ def verdict_for(score: float, spun: bool, clean_chars: int, config: Config) -> s
     return "keep"
 
 
+# Said in the notes when the verdict is review only because little clean text remains. Derived from
+# the verdict, so a re-scored record (the folder pass) drops it and decides again.
+SHORT_TEXT_NOTE = "review: too little clean text"
+
+
 def build_report(doc: Document, config: Config) -> DocumentReport:
     """Summarise an annotated Document as its report."""
     labels = {label: sum(1 for p in doc.paragraphs if p.has(label)) for label in LABELS}
     labels = {label: count for label, count in labels.items() if count}
     spun = {"flag": bool(doc.spun_flag), "score": None if doc.spun_score is None else round(float(doc.spun_score), 4),
             "evidence": doc.spun_evidence}
-    notes = list(doc.notes)
+    notes = [note for note in doc.notes if not note.startswith(SHORT_TEXT_NOTE)]
     if doc.error is not None:
         score, verdict, text = 0.0, "drop", ""
     else:
@@ -73,8 +78,8 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
         verdict = verdict_for(score, doc.spun_flag, len(text), config)
         if verdict == "review" and verdict_for(score, doc.spun_flag, config.min_clean_chars, config) == "keep":
             # the score alone would keep it: say why a reviewer sees it
-            notes.append(f"review: {len(text)} characters of clean text, fewer than min_clean_chars "
-                         f"({config.min_clean_chars})")
+            notes.append(f"{SHORT_TEXT_NOTE} ({len(text)} characters, fewer than min_clean_chars "
+                         f"{config.min_clean_chars})")
     return DocumentReport(
         id=doc.id, path=doc.path, language=doc.language, language_confidence=doc.language_confidence,
         score=score, verdict=verdict, labels=labels, spun=spun,

@@ -71,6 +71,14 @@ def test_short_clean_text_is_review_with_a_note(fast_checker):
     assert not any("min_clean_chars" in n for n in fast_checker.check(ARTICLE).notes)
     lenient = Checker(FAST.updated(min_clean_chars=len(short) - 10)).check(short)
     assert lenient.verdict == "keep" and not any("min_clean_chars" in n for n in lenient.notes)
+    # re-scoring a record (as the folder pass does) decides the note again: not twice, and not once spun
+    from qualitycheck.folder import document_from_record
+    from qualitycheck.scoring import build_report
+    again = build_report(document_from_record(report.to_dict()), FAST)
+    assert again.verdict == "review" and sum("min_clean_chars" in n for n in again.notes) == 1
+    spun = document_from_record(report.to_dict())
+    spun.spun_flag = True
+    assert not any("min_clean_chars" in n for n in build_report(spun, FAST).notes)
 
 
 def test_to_dict_round_trip_and_json(fast_checker):
