@@ -129,15 +129,18 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeEncodeError) as exc:
-            yield _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
-                                         "detail": getattr(exc, "msg", str(exc))}, reason=REASON_MALFORMED)
+            yield _unreadable(lineno, line, getattr(exc, "msg", str(exc)), REASON_MALFORMED)
             continue
         if not isinstance(record, dict):
-            yield _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1],
-                                         "detail": f"JSON {type(record).__name__}, not an object"},
-                        reason=REASON_NOT_OBJECT)
+            yield _unreadable(lineno, line, f"JSON {type(record).__name__}, not an object", REASON_NOT_OBJECT)
             continue
         yield _Line(lineno, record=record)
+
+
+def _unreadable(lineno: int, line: str, detail: str, reason: str) -> _Line:
+    """A line rejected before any check, written out as {"line", "raw", "detail"}."""
+    return _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1], "detail": detail},
+                 reason=reason)
 
 
 # What a pool worker checks in place of a line rejected before any check: keeps one result per line,

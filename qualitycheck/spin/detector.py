@@ -368,11 +368,11 @@ def weights_for_model(model_path: str | None) -> Path:
     (relative to the sidecar), else the shipped models/spin/weights.json. Weights are fitted to one LM's
     scores, so a model that brings its own must not run with another's."""
     if model_path:
-        sidecar = Path(str(model_path) + ".json")
-        if sidecar.is_file():
-            named = json.loads(sidecar.read_text(encoding="utf-8")).get("spin_weights")
-            if named:
-                return (sidecar.parent / named).resolve()
+        from ..lm.model import read_sidecar, sidecar_path
+
+        named = read_sidecar(model_path).get("spin_weights")
+        if named:
+            return (sidecar_path(model_path).parent / named).resolve()
     return WEIGHTS_PATH
 
 

@@ -235,13 +235,9 @@ class SpokenLMView(LMView):
 
 def view_for(model: "kenlm.Model", tokenize, path: str | None) -> LMView:
     """The view a model file asks for in its sidecar (<model>.json: "lm_words": "spoken"), else LMView."""
-    kind = None
-    if path:
-        sidecar = Path(str(path) + ".json")
-        if sidecar.is_file():
-            import json
-            kind = json.loads(sidecar.read_text(encoding="utf-8")).get("lm_words")
-    if kind == "spoken":
+    from ..lm.model import read_sidecar
+
+    if path and read_sidecar(path).get("lm_words") == "spoken":
         return SpokenLMView(model, tokenize, path)
     return LMView(model, tokenize, path)
 
