@@ -68,6 +68,8 @@ meta = {
     # sentence ends as </s>; the perplexity signal does not use it
     "lm_words": "spoken",
     "spin_weights": os.path.relpath(weights, out.parent),
+    # British-only spellings given to this US LM in its spelling (scripts/build_us_spelling.py)
+    "spelling": os.path.relpath(out.parent / "spin" / "us_spelling.tsv", out.parent),
     "order": 3,
     "ngrams": [int(n) for n in re.findall(r"^ngram \d+=(\d+)$", arpa.open().read(4096), re.M)],
     "unk_log10": unk,

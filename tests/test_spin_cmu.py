@@ -70,6 +70,30 @@ def test_spoken_view_state_before_matches_forward(spoken_view):
 CMU_MODEL = REPO / "models" / "en-cmu.kenlm"
 
 
+def test_spelling_table_maps_only_where_the_lm_prefers_the_target(tmp_path):
+    """A spelling table gives the LM its own spelling of a word (scored as that word, context kept), but a
+    pair stays out when the LM knows the table's word better than the target."""
+    import kenlm
+
+    from qualitycheck.lm.tokenize import tokenize_with_spans
+    from qualitycheck.spin.lmview import view_for
+
+    path = tmp_path / "s.arpa"
+    path.write_text(ARPA.replace("ngram 1=8", "ngram 1=9").replace("-1.9\tup\t-0.15", "-1.9\tup\t-0.15\n-6.0\t<unk>\t0.0"))
+    (tmp_path / "table.tsv").write_text("# test table\nkat\tcat\nmatt\tmat\nup\tupp\n", encoding="utf-8")
+    (tmp_path / "s.arpa.json").write_text(json.dumps({"language": "en", "lm_words": "spoken", "spelling": "table.tsv"}))
+    view = view_for(kenlm.Model(str(path)), tokenize_with_spans, str(path))
+    # "upp" is unknown to the LM, "up" known: that pair is dropped
+    assert view.spelling == {"kat": "cat", "matt": "mat"}
+    assert _words(view, "The kat sat the Matt up") == ["the", "cat", "sat", "the", "mat", "up"]
+    assert view.norm("Kat") == "cat"
+    _, mapped = view.forward(_words(view, "the kat sat the matt"))
+    _, plain = view.forward(_words(view, "the cat sat the mat"))
+    assert mapped == pytest.approx(plain)
+
+
+
+
 def _require_cmu():
     if not CMU_MODEL.exists():
         pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
@@ -129,3 +153,30 @@ def test_cmu_other_seeds_not_spun():
             doc = _check(name, fingerprints)
             assert not doc.spun_flag, (name, doc.spun_score)
             assert not any(p.has("spun") for p in doc.paragraphs), name
+
+
+def test_shipped_spelling_table_gives_british_news_the_lm_spelling():
+    """models/en-cmu.kenlm's sidecar names models/spin/us_spelling.tsv: British-only spellings reach the US LM
+    in its spelling ("offence" is unknown to it, "offense" is not), so British news does not read as rare words;
+    "labour", which the LM knows better than "labor" (the party), stays."""
+    if not CMU_MODEL.exists():
+        pytest.skip("models/en-cmu.kenlm not built (bash models/build_cmu.sh)")
+    from qualitycheck.spin.lmview import load
+    view = load(str(CMU_MODEL))
+    british = "The colour of the defence centre was an offence to the organisation of labour."
+    american = "The color of the defense center was an offense to the organization of labour."
+    assert _words(view, british) == _words(view, american)
+    assert "offence" not in view.model and "offense" in view.model
+    assert "labour" not in view.spelling
+
+
+def test_spelling_pairs_need_one_rule_and_both_lists():
+    """scripts/build_us_spelling.py keeps a pair only when the British word is British-only, the American one
+    American-only, and exactly one rule-made variant qualifies ("four" is in both lists: never "for")."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_us_spelling", REPO / "scripts" / "build_us_spelling.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    british = {"colour", "four", "for", "centre", "organise", "grey", "gray"}
+    american = {"color", "four", "for", "center", "organize", "grey", "gray"}
+    assert module.pairs(british, american) == {"colour": "color", "centre": "center", "organise": "organize"}

@@ -142,11 +142,21 @@ class SpokenLMView(LMView):
 
     transparent = True
 
-    def __init__(self, model: "kenlm.Model", tokenize=None, path: str | None = None):
+    def __init__(self, model: "kenlm.Model", tokenize=None, path: str | None = None,
+                 spelling: dict[str, str] | None = None):
         super().__init__(model, tokenize, path)
         self._bos = kenlm.State()
         model.BeginSentenceWrite(self._bos)
         self._map: dict[str, str] = {}
+        # British-only spelling -> the LM's (American) one: "offence" (unknown to the CMU LM) scored as "offense",
+        # so British news is not read as rare words. Only where the LM prefers the American form: it knows
+        # "labour" better than "labor" (the party), so that one stays.
+        self.spelling = {word: target for word, target in (spelling or {}).items()
+                         if self.unigram(target) > self.unigram(word)}
+
+    def norm(self, token: str) -> str:
+        word = super().norm(token)
+        return self.spelling.get(word, word)
 
     def lm_words(self, words: list[str]) -> list[str]:
         """The LM word of each token (SKIP for punctuation the LM never saw)."""
@@ -157,7 +167,7 @@ class SpokenLMView(LMView):
             hit = memo.get(w)
             if hit is None:
                 if w[0].isalnum() or w[0] == "'" and len(w) > 1:
-                    hit = w
+                    hit = self.spelling.get(w, w)
                 elif w in SPOKEN_WORDS:
                     hit = SPOKEN_WORDS[w]
                 elif w in SENTENCE_END:
@@ -233,12 +243,25 @@ class SpokenLMView(LMView):
         return state
 
 
-def view_for(model: "kenlm.Model", tokenize, path: str | None) -> LMView:
-    """The view a model file asks for in its sidecar (<model>.json: "lm_words": "spoken"), else LMView."""
-    from ..lm.model import read_sidecar
+def read_spelling(path: Path) -> dict[str, str]:
+    """A spelling table: "word<TAB>LM spelling" lines, "#" comments (models/spin/us_spelling.tsv)."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, target = line.partition("\t")
+            table[word] = target
+    return table
 
-    if path and read_sidecar(path).get("lm_words") == "spoken":
-        return SpokenLMView(model, tokenize, path)
+
+def view_for(model: "kenlm.Model", tokenize, path: str | None) -> LMView:
+    """The view a model file asks for in its sidecar (<model>.json: "lm_words": "spoken", and optionally
+    "spelling": a table, relative to the sidecar, of spellings to give the LM instead), else LMView."""
+    from ..lm.model import read_sidecar, sidecar_path
+
+    meta = read_sidecar(path) if path else {}
+    if meta.get("lm_words") == "spoken":
+        spelling = read_spelling(sidecar_path(path).parent / meta["spelling"]) if meta.get("spelling") else None
+        return SpokenLMView(model, tokenize, path, spelling)
     return LMView(model, tokenize, path)
 
 
