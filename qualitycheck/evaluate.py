@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .report.writers import read_documents
+from .scoring import POSSIBLE_SPIN_NOTE
 
 SCORED_LABELS = ("spun", "off_language", "boilerplate", "ad_marker")
 COVER = 0.5
@@ -104,6 +105,8 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     spun_scores: dict[str, list[float]] = {"spun": [], "clean": []}
     doc_spun = {"tp": 0, "fp": 0, "fn": 0}
     by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    held_by_level: dict[str, int] = defaultdict(int)   # flagged spun, or sent to review for possible spinning
+    nonspun_held = nonspun_total = 0
     level_scores: dict[str, list[float]] = defaultdict(list)
     hard_clean_fp = missing = 0
     for record in gold:
@@ -131,6 +134,7 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         spun = result.get("spun") or {}
         is_spun_doc = record["doc_label"] == "spun"
         flagged = bool(spun.get("flag"))
+        held = flagged or any(str(n).startswith(POSSIBLE_SPIN_NOTE) for n in result.get("notes") or [])
         doc_spun["tp"] += is_spun_doc and flagged
         doc_spun["fp"] += flagged and not is_spun_doc
         doc_spun["fn"] += is_spun_doc and not flagged
@@ -141,6 +145,10 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
                 level_scores[record.get("spin_level", "?")].append(float(spun["score"]))
             by_level[record.get("spin_level", "?")][0] += flagged
             by_level[record.get("spin_level", "?")][1] += 1
+            held_by_level[record.get("spin_level", "?")] += held
+        else:
+            nonspun_total += 1
+            nonspun_held += held
         if record.get("subset") == "hard_clean" and flagged:
             hard_clean_fp += 1
     strict: dict[str, str] = {}
@@ -155,6 +163,8 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         "documents_spun": _prf(doc_spun["tp"], doc_spun["fp"], doc_spun["fn"]),
         "documents_spun_auc": _rounded(auc(spun_scores["spun"], spun_scores["clean"])),
         "spun_recall_by_level": {level: f"{hit}/{total}" for level, (hit, total) in sorted(by_level.items())},
+        "spun_held_by_level": {level: f"{held_by_level[level]}/{total}" for level, (_, total) in sorted(by_level.items())},
+        "nonspun_held": f"{nonspun_held}/{nonspun_total}",
         "hard_clean_spun_false_positives": hard_clean_fp,
         "documents_missing_from_run": missing,
     }
@@ -170,6 +180,8 @@ def format_table(figures: dict[str, Any]) -> str:
                  f"F1 {spun['f1']:.3f}  AUC {figures['documents_spun_auc']}")
     lines.append(f"spun recall by level: {figures['spun_recall_by_level']}; "
                  f"hard_clean false positives: {figures['hard_clean_spun_false_positives']}")
+    lines.append(f"spun documents flagged or sent to review for possible spinning, by level: "
+                 f"{figures['spun_held_by_level']}; non-spun documents so: {figures['nonspun_held']}")
     if figures["spun_recall_by_level_at_1pct_clean_fp"]:
         lines.append("spun recall by level at the score threshold flagging <= 1% of clean documents: "
                      f"{figures['spun_recall_by_level_at_1pct_clean_fp']}")

@@ -4,7 +4,8 @@ score = 1 - sum over labels of (weight of the label x share of the document's ch
 carrying it), clipped to [0, 1]. A paragraph with several labels counts once per label.
 Verdict: spun documents get `config.spun_verdict`; otherwise keep when score >= keep_threshold,
 drop when score < drop_threshold, review in between; a document with less clean text than
-`min_clean_chars` is at best `review`; unreadable documents are `drop` with their error.
+`min_clean_chars`, or with a document spun score above `spun_review_threshold` (possible light
+spinning, below the spun flag), is at best `review`; unreadable documents are `drop` with their error.
 """
 from __future__ import annotations
 
@@ -48,19 +49,39 @@ def clean_text(doc: Document) -> str:
     return "\n\n".join(kept)
 
 
-def verdict_for(score: float, spun: bool, clean_chars: int, config: Config) -> str:
+def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun_score: float | None = None) -> str:
     if spun:
         return config.spun_verdict
     if score < config.drop_threshold:
         return "drop"
-    if score < config.keep_threshold or clean_chars < config.min_clean_chars:
+    if score < config.keep_threshold or review_reasons(clean_chars, spun_score, config):
         return "review"
     return "keep"
 
 
-# Said in the notes when the verdict is review only because little clean text remains. Derived from
-# the verdict, so a re-scored record (the folder pass) drops it and decides again.
+# Said in the notes when a document the score alone would keep is review. Derived from the verdict, so a
+# re-scored record (the folder pass) drops them and decides again.
 SHORT_TEXT_NOTE = "review: too little clean text"
+POSSIBLE_SPIN_NOTE = "review: possible spinning"
+DERIVED_NOTES = (SHORT_TEXT_NOTE, POSSIBLE_SPIN_NOTE)
+
+
+def possible_spin(spun_score: float | None, config: Config) -> bool:
+    """Spun score above spun_review_threshold but the document not flagged (the caller checks the flag)."""
+    return spun_score is not None and spun_score > config.spun_review_threshold
+
+
+def review_reasons(clean_chars: int, spun_score: float | None, config: Config) -> list[str]:
+    """Why a document whose score would keep it goes to review instead (empty: it need not)."""
+    reasons = []
+    if clean_chars < config.min_clean_chars:
+        reasons.append(f"{SHORT_TEXT_NOTE} ({clean_chars} characters, fewer than min_clean_chars "
+                       f"{config.min_clean_chars})")
+    if possible_spin(spun_score, config):
+        reasons.append(f"{POSSIBLE_SPIN_NOTE} (document spun score {spun_score:.2f}: above spun_review_threshold "
+                       f"{config.spun_review_threshold}, not above spun_document_threshold "
+                       f"{config.spun_document_threshold})")
+    return reasons
 
 
 def build_report(doc: Document, config: Config) -> DocumentReport:
@@ -69,17 +90,20 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
     labels = {label: count for label, count in labels.items() if count}
     spun = {"flag": bool(doc.spun_flag), "score": None if doc.spun_score is None else round(float(doc.spun_score), 4),
             "evidence": doc.spun_evidence}
-    notes = [note for note in doc.notes if not note.startswith(SHORT_TEXT_NOTE)]
+    notes = [note for note in doc.notes if not note.startswith(DERIVED_NOTES)]
     if doc.error is not None:
         score, verdict, text = 0.0, "drop", ""
     else:
         score = document_score(doc, config)
         text = clean_text(doc)
-        verdict = verdict_for(score, doc.spun_flag, len(text), config)
-        if verdict == "review" and verdict_for(score, doc.spun_flag, config.min_clean_chars, config) == "keep":
-            # the score alone would keep it: say why a reviewer sees it
-            notes.append(f"{SHORT_TEXT_NOTE} ({len(text)} characters, fewer than min_clean_chars "
-                         f"{config.min_clean_chars})")
+        verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score)
+        if not doc.spun_flag:
+            # say why a reviewer sees it: possible spinning always (a reader of the scores wants it even when
+            # labels already cost the document its keep), too little text when only that holds it back
+            reasons = review_reasons(len(text), doc.spun_score, config)
+            if verdict == "drop" or score < config.keep_threshold:
+                reasons = [r for r in reasons if r.startswith(POSSIBLE_SPIN_NOTE)]
+            notes.extend(reasons)
     return DocumentReport(
         id=doc.id, path=doc.path, language=doc.language, language_confidence=doc.language_confidence,
         score=score, verdict=verdict, labels=labels, spun=spun,

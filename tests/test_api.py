@@ -81,6 +81,36 @@ def test_short_clean_text_is_review_with_a_note(fast_checker):
     assert not any("min_clean_chars" in n for n in build_report(spun, FAST).notes)
 
 
+def test_possible_spinning_is_review_with_a_note(fast_checker):
+    """A document spun score above spun_review_threshold but not above spun_document_threshold sends a
+    document the score would keep to review, saying why; at or below it, or flagged spun, no such note."""
+    from qualitycheck.folder import document_from_record
+    from qualitycheck.scoring import build_report
+    config = FAST.updated(spun_review_threshold=0.25, spun_document_threshold=0.5)
+    record = fast_checker.check(ARTICLE).to_dict()
+
+    def verdict(spun_score, flag=False):
+        doc = document_from_record(record)
+        doc.spun_score, doc.spun_flag = spun_score, flag
+        report = build_report(doc, config)
+        return report.verdict, [n for n in report.notes if "possible spinning" in n], report
+
+    assert verdict(0.3)[0] == "review" and len(verdict(0.3)[1]) == 1 and "0.30" in verdict(0.3)[1][0]
+    assert verdict(0.25)[:2] == ("keep", [])
+    assert verdict(None)[:2] == ("keep", [])
+    assert verdict(0.9, flag=True)[:2] == (config.spun_verdict, [])
+    # re-scored (the folder pass): decided again, one note
+    again = build_report(document_from_record(verdict(0.3)[2].to_dict()), config)
+    assert again.verdict == "review" and sum("possible spinning" in n for n in again.notes) == 1
+    # a document its labels already keep from keep still says it may be spun
+    noisy = document_from_record(fast_checker.check(NOISY).to_dict())
+    noisy.spun_score = 0.3
+    held = build_report(noisy, config)
+    assert held.score < config.keep_threshold and any("possible spinning" in n for n in held.notes)
+    with pytest.raises(ValueError):
+        Config(spun_review_threshold=0.6, spun_document_threshold=0.5)
+
+
 def test_to_dict_round_trip_and_json(fast_checker):
     report = fast_checker.check(NOISY, id="doc-1", metadata={"source": "unit"})
     record = report.to_dict()

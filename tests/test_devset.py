@@ -50,6 +50,15 @@ def test_spin_targets_of_issue_6(figures):
     assert figures["paragraphs"]["spun"]["f1"] >= 0.70
 
 
+def test_review_band_holds_few_unspun_documents(figures):
+    """The possible-spinning review band (spun_review_threshold, set on registry news where 3 % of clean
+    documents score above it) holds back at most that share of the unspun documents, and never fewer spun
+    documents than the spun flag alone."""
+    assert _share(figures["nonspun_held"]) <= 0.03
+    for level, held in figures["spun_held_by_level"].items():
+        assert _share(held) >= _share(figures["spun_recall_by_level"][level])
+
+
 def test_threshold_at_fp_allows_floor_share():
     from qualitycheck.evaluate import threshold_at_fp
     clean = [0.1 * k for k in range(10)] + [0.95]          # 11 clean scores, 1% allows none
