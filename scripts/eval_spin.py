@@ -76,6 +76,11 @@ def skip_paragraph(text: str) -> bool:
     return text.strip() in ("[ad_1]", "[ad_2]")
 
 
+def _max_spans(result) -> list[float | None]:
+    """Each paragraph's strongest span probability (None: paragraph not scored; 0.0: no span)."""
+    return [max((s.probability for s in r.spans), default=0.0) if r else None for r in result.paragraphs]
+
+
 def run_devset(detector: SpinDetector, limit: int | None, config: Config) -> list[dict]:
     root = SHARED / "devset"
     labels = [json.loads(line) for line in (root / "labels.jsonl").open(encoding="utf-8")]
@@ -90,6 +95,7 @@ def run_devset(detector: SpinDetector, limit: int | None, config: Config) -> lis
             "clean": rec["doc_label"] == "clean", "level": rec.get("spin_level"),
             "spinner": rec.get("spinner"), "hard": rec.get("subset") == "hard_clean",
             "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_max_span": _max_spans(result),
             "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                                  config.spun_paragraph_threshold_in_spun_document),
             "para_gold": [gold.get(i, False) for i in range(len(paragraphs))],
@@ -108,6 +114,7 @@ def run_synthetic(detector: SpinDetector, path: Path, limit: int | None, config:
             "id": rec["id"], "score": result.score, "spun": rec["spinner"] != "clean",
             "clean": rec["spinner"] == "clean", "level": rec.get("level"), "spinner": rec["spinner"],
             "para_scores": [r.score if r else None for r in result.paragraphs],
+            "para_max_span": _max_spans(result),
             "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                                  config.spun_paragraph_threshold_in_spun_document),
             "para_gold": [bool(p["spans"]) for p in rec["paragraphs"]],
@@ -126,6 +133,8 @@ def run_clean(detector: SpinDetector, spec: str, config: Config) -> list[dict]:
         docs.append({"id": rec["id"], "source": rec.get("source", "?"), "split": rec.get("split"),
                      "score": result.score, "spun": False, "clean": True,
                      "para_scores": [r.score if r else None for r in result.paragraphs],
+                     "para_max_span": _max_spans(result),
+            "para_max_span": _max_spans(result),
                      "para_pred": result.paragraph_labels(config.spun_paragraph_threshold,
                                                           config.spun_document_threshold,
                                                           config.spun_paragraph_threshold_in_spun_document)})
