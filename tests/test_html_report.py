@@ -217,3 +217,25 @@ def test_report_of_scanned_seeds(tmp_path):
     verdicts = Counter(r["verdict"] for r in records)
     for verdict in ("keep", "review", "drop"):
         assert int(re.search(rf'data-verdict-count="{verdict}">(\d+)<', page).group(1)) == verdicts[verdict]
+
+
+def test_page_is_written_without_holding_the_documents(tmp_path):
+    """write_html_report streams the full records into the page (a second read of documents.jsonl) and keeps
+    only the small index rows, so a large run's page does not need the whole run in memory."""
+    import tracemalloc
+    run = tmp_path / "big"
+    run.mkdir()
+    text = "word " * 10_000                      # 50 KB per document, 12 MB in all
+    with (run / "documents.jsonl").open("w", encoding="utf-8") as handle:
+        for k in range(240):
+            handle.write(json.dumps({"id": f"d{k}", "score": 1.0, "verdict": "keep",
+                                     "paragraphs": [{"index": 0, "text": text, "labels": []}],
+                                     "clean_text": text}) + "\n")
+    size = (run / "documents.jsonl").stat().st_size
+    tracemalloc.start()
+    page = write_html_report(run)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < size / 4, (peak, size)
+    written = blocks(page.read_text(encoding="utf-8"))
+    assert len(json.loads(written["qc-index"])["docs"]) == 240 and len(doc_lines(written)) == 240

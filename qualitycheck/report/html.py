@@ -23,13 +23,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, TextIO
 
 from ..config import Config
 from ..document import LABELS
@@ -48,41 +49,59 @@ DOCS_PER_CHUNK = 500  # documents per embedded full-text block; ~3 MB for typica
 class RunData:
     """What the page is built from: the documents of one run plus what is known about the run."""
 
-    records: list[dict[str, Any]]
+    records: list[dict[str, Any]] | None   # None: not held in memory, streamed from docs_path when written
     run_info: dict[str, Any]
     config: dict[str, Any]
     config_source: str  # "run.json" or "defaults" (run.json missing or without a config)
     run_key: str  # stable id of this documents.jsonl; the page keys stored decisions by it
     unreadable_lines: list[int] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)   # index_row() of every readable record
+    docs_path: Path | None = None
 
 
-def load_run(run_dir: str | Path) -> RunData:
+def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: Any = None) -> Iterator[dict[str, Any]]:
+    """The JSON-object lines of documents.jsonl, streamed. Lines that are not JSON objects are skipped (their
+    numbers appended to `unreadable`); `digest` (a hashlib object) is fed every byte of the file."""
+    # Binary lines split on b"\n" only: str.splitlines() would also split on U+2028/U+0085, which JSON writers
+    # (ensure_ascii=False) leave raw inside strings.
+    with docs_path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if digest is not None:
+                digest.update(raw)
+            line = raw.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                record = None
+            if not isinstance(record, dict):
+                if unreadable is not None:
+                    unreadable.append(number)
+                continue
+            yield record
+
+
+def load_run(run_dir: str | Path, keep_records: bool = True) -> RunData:
     """Read run_dir/documents.jsonl (required) and run_dir/run.json (optional).
 
     Lines that are not JSON objects are skipped and their line numbers kept, so the page can say
-    how many it could not show instead of failing on one truncated line.
+    how many it could not show instead of failing on one truncated line. keep_records=False reads the
+    file once for the index rows and keeps no full record (write_html_report streams them again), so
+    writing the page of a large run does not hold every document in memory.
     """
     run_dir = Path(run_dir)
     docs_path = run_dir / DOCUMENTS_FILE
     if not docs_path.is_file():
         raise FileNotFoundError(f"{docs_path} not found: not a qualitycheck run folder")
-    raw = docs_path.read_bytes()
-    records: list[dict[str, Any]] = []
+    digest = hashlib.sha256()
     unreadable: list[int] = []
-    # Split on "\n" only: str.splitlines() would also split on U+2028/U+0085, which JSON writers
-    # (ensure_ascii=False) leave raw inside strings.
-    for number, line in enumerate(raw.decode("utf-8", errors="replace").split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            unreadable.append(number)
-            continue
-        if not isinstance(record, dict):
-            unreadable.append(number)
-            continue
-        records.append(record)
+    records: list[dict[str, Any]] | None = [] if keep_records else None
+    rows: list[dict[str, Any]] = []
+    for record in iter_records(docs_path, unreadable, digest):
+        rows.append(index_row(record, len(rows)))
+        if records is not None:
+            records.append(record)
 
     run_info: dict[str, Any] = {}
     run_path = run_dir / RUN_FILE
@@ -99,8 +118,8 @@ def load_run(run_dir: str | Path) -> RunData:
     else:
         config = Config().to_dict()
         config_source = "defaults"
-    run_key = hashlib.sha256(raw).hexdigest()[:16]
-    return RunData(records, run_info, config, config_source, run_key, unreadable)
+    run_key = digest.hexdigest()[:16]
+    return RunData(records, run_info, config, config_source, run_key, unreadable, rows, docs_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,7 +420,15 @@ def _run_meta_html(run: RunData, documents: int) -> str:
 
 def render_html(run: RunData, generated: str | None = None) -> str:
     """The complete page as a string."""
-    rows = [index_row(record, position) for position, record in enumerate(run.records)]
+    page = io.StringIO()
+    write_page(run, page, generated)
+    return page.getvalue()
+
+
+def write_page(run: RunData, out: TextIO, generated: str | None = None) -> None:
+    """Write the complete page to `out`: the head and index from run.rows, then the documents' full records
+    in blocks of DOCS_PER_CHUNK, from run.records or, when those are not held, streamed from run.docs_path."""
+    rows = run.rows
     overview = build_overview(rows)
     generated = generated or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     index = {
@@ -414,12 +441,6 @@ def render_html(run: RunData, generated: str | None = None) -> str:
         "chunk": DOCS_PER_CHUNK,
         "docs": rows,
     }
-    detail_blocks = "\n".join(
-        f'<script type="application/json" id="qc-docs-{number}">'
-        + "\n".join(embed_json(_clean_for_json(record))
-                    for record in run.records[start:start + DOCS_PER_CHUNK])
-        + "</script>"
-        for number, start in enumerate(range(0, len(run.records), DOCS_PER_CHUNK)))
     css = _asset("report.css")
     script = _asset("report.js")
     # The inlined assets are ours, not data, but a stray `</` in them would still break the page.
@@ -437,7 +458,7 @@ def render_html(run: RunData, generated: str | None = None) -> str:
                  "<kbd>a</kbd> keep · <kbd>d</kbd> drop · <kbd>u</kbd> clear decision · "
                  "<kbd>c</kbd> cleaned/annotated tab · <kbd>Esc</kbd> back to list · "
                  "<kbd>/</kbd> search")
-    return f"""<!DOCTYPE html>
+    out.write(f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -488,22 +509,30 @@ document view need it.</p></noscript>
 </main>
 <script type="application/json" id="qc-index">{embed_json(_clean_for_json(index))}</script>
 <script>{script}</script>
-{detail_blocks}
-</body>
-</html>
-"""
+""")
+    records = run.records if run.records is not None else iter_records(run.docs_path)
+    for position, record in enumerate(records):
+        if position % DOCS_PER_CHUNK == 0:
+            out.write(("</script>\n" if position else "")
+                      + f'<script type="application/json" id="qc-docs-{position // DOCS_PER_CHUNK}">')
+        else:
+            out.write("\n")
+        out.write(embed_json(_clean_for_json(record)))
+    if rows:
+        out.write("</script>\n")
+    out.write("</body>\n</html>\n")
 
 
 def write_html_report(run_dir: str | Path, out_path: str | Path | None = None) -> Path:
     """Write the review page for a run folder; returns its path (run_dir/report.html by default)."""
     run_dir = Path(run_dir)
-    run = load_run(run_dir)
+    run = load_run(run_dir, keep_records=False)
     out = Path(out_path) if out_path is not None else run_dir / REPORT_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(run)
     # Lone surrogates can arrive from JSON `\\udXXX` escapes; written back as the same escape
     # they stay valid inside the embedded JSON instead of failing the whole report.
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8", errors="backslashreplace")
+    with tmp.open("w", encoding="utf-8", errors="backslashreplace") as handle:
+        write_page(run, handle)
     tmp.replace(out)
     return out
