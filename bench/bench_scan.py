@@ -13,7 +13,8 @@ Steps (each timed `--repeat` times; the median is printed):
   lm             perplexity signal (KenLM)
   spin           spin signal (reads the LM scores the perplexity step left)
   end to end     Checker.check_raw (all of the above + scoring), one process
-  scan jobs=N    run.scan() into a temporary run folder (reading, checking, writing), N = 1, 2
+  scan jobs=N    run.scan() into a temporary run folder (reading, checking, writing the run folder and
+                 report.html, as `qualitycheck scan` does), N = 1, 2
 Peak RSS (and PSS, which splits shared pages such as the memory-mapped model between the
 processes that map them) is sampled every 50 ms for the scan process and each pool worker.
 datatrove's GopherQuality, GopherRepetition, C4Quality and FineWebQuality filters run on
@@ -173,13 +174,14 @@ def stage_benchmarks(corpus: Path, config: Any, repeat: int) -> dict[str, Any]:
 
 
 def scan_once(corpus: Path, spin: bool, jobs: int) -> dict[str, Any]:
-    """One scan in this (fresh) process: timings, and memory of it and its pool workers."""
+    """One scan in this (fresh) process, as `qualitycheck scan` runs it (report.html included): timings, and
+    memory of it and its pool workers."""
     from qualitycheck.config import Config
     from qualitycheck.run import scan
 
     with tempfile.TemporaryDirectory() as tmp:
         with MemorySampler() as sampler, Clock() as clock:
-            result = scan([str(corpus)], Path(tmp) / "run", Config(spin_enabled=spin), jobs=jobs, html=False)
+            result = scan([str(corpus)], Path(tmp) / "run", Config(spin_enabled=spin), jobs=jobs, html=True)
     return {"documents": result.documents, "wall": clock.run[0], "cpu": clock.run[1], **sampler.summary()}
 
 

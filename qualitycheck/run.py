@@ -149,8 +149,17 @@ def check_in_order(raws: Iterable[RawDocument], config: Config, jobs: int) -> It
         checker = Checker(config)
         for raw in raws:
             yield _check_one(checker, raw)
+        _release_memos()
         return
     yield from _check_parallel(iter(raws), config, jobs)
+
+
+def _release_memos() -> None:
+    """After checking in this process: the spin detector's memos are not needed by what follows (the folder
+    pass, writing summary and page) and would add to its peak memory, so they are cleared."""
+    detector = sys.modules.get("qualitycheck.spin.detector")
+    if detector is not None:
+        detector.clear_memos()
 
 
 def _worker_loop(conn: Any, config: Config) -> None:

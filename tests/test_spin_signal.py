@@ -45,3 +45,25 @@ def test_overlong_paragraph_scored_on_its_start_with_a_note():
     paragraph = report.paragraphs[0]
     assert paragraph["spun_score"] is not None
     assert all(s["end"] <= MAX_SCORED_CHARS for s in paragraph["spun_spans"])
+
+
+def test_in_process_checking_clears_the_spin_memos_when_done():
+    """check_in_order with one job clears the spin detector's memos when its input is exhausted (what follows
+    in a scan, the folder pass, should not carry them); they are caches only: the same document checks the
+    same afterwards."""
+    from qualitycheck.config import Config
+    from qualitycheck.document import RawDocument
+    from qualitycheck.run import check_in_order
+    from qualitycheck.spin.detector import default_detector
+
+    config = Config()
+    text = ("The minister said on Tuesday that the agreement would help farmers sell their crops abroad.\n\n"
+            "Officials expect the deal to be signed next month after talks in the capital.")
+    raw = RawDocument(id="memo", path=None, text=text, encoding="utf-8")
+    records = check_in_order(iter([raw]), config, 1)
+    first = next(records)
+    index = default_detector(config.spin_model_path or config.model_path).index
+    assert len(index._info) > 0
+    assert list(records) == []          # exhausted: memos released
+    assert len(index._info) == 0 and len(index._ranked) == 0
+    assert list(check_in_order(iter([raw]), config, 1)) == [first]

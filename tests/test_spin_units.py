@@ -134,3 +134,18 @@ def test_fingerprint_pattern_gate_skips_only_paragraphs_without_it():
     shipped = load()
     assert all(p.gate for p in shipped.patterns)
     assert [h[2].original for h in shipped.pattern_hits("Some 20-four many years later")] == ["twenty-four", "N years"]
+
+
+def test_crossdoc_candidate_pairs_count_shared_words_across_documents():
+    """Pairs of paragraphs of different documents that share at least min_shared indexed words, in (u, v)
+    order whatever the index's order; same-document pairs and words in too many paragraphs do not count."""
+    from qualitycheck.spin.crossdoc import MAX_POSTINGS, _candidate_pairs
+    unit_doc = [0, 0, 1, 2]
+    index = {f"w{k}": [0, 2] for k in range(4)}            # units 0 and 2 share four words
+    index.update({f"x{k}": [1, 3] for k in range(3)})      # units 1 and 3 only three
+    index.update({f"s{k}": [0, 1] for k in range(9)})      # same document: never a pair
+    index.update({f"c{k}": list(range(4)) * (MAX_POSTINGS // 4 + 1) for k in range(5)})  # too common
+    shuffled = dict(reversed(list(index.items())))
+    assert _candidate_pairs(index, unit_doc) == _candidate_pairs(shuffled, unit_doc) == [(0, 2)]
+    index.update({"x3": [1, 3]})
+    assert _candidate_pairs(index, unit_doc) == [(0, 2), (1, 3)]

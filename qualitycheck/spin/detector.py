@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -395,4 +396,15 @@ def default_detector(model_path: str | None = None, use_fingerprints: bool = Tru
 @functools.lru_cache(maxsize=4)
 def _detector(model_path: str | None, use_fingerprints: bool, weights_path: str | None) -> SpinDetector:
     weights = Path(weights_path) if weights_path else weights_for_model(model_path)
-    return SpinDetector(load_lm(model_path), load_weights(weights), use_fingerprints)
+    detector = SpinDetector(load_lm(model_path), load_weights(weights), use_fingerprints)
+    _BUILT.add(detector)
+    return detector
+
+
+_BUILT: "weakref.WeakSet[SpinDetector]" = weakref.WeakSet()
+
+
+def clear_memos() -> None:
+    """Clear the per-phrase memos of every detector this process built (CandidateIndex.clear_memos)."""
+    for detector in list(_BUILT):
+        detector.index.clear_memos()

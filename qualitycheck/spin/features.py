@@ -155,6 +155,13 @@ class CandidateIndex:
         self._charges: RecentCache[tuple[str, int], tuple[tuple[str, ...], float]] = RecentCache(4 * cache_size)
         self._entry_scores: dict[str, tuple[float, float] | None] = {}
 
+    def clear_memos(self) -> None:
+        """Drop the per-phrase memos; they refill as documents are checked. Frees their memory (tens of MiB
+        after a few thousand documents) for the work that follows the checking, such as a scan's folder pass."""
+        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._info, self._surfaces,
+                     self._charges, self._entry_scores):
+            memo.clear()
+
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
             return list(self.phrase_forms.get(phrase, ()))
