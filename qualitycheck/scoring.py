@@ -59,10 +59,11 @@ def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun
     return "keep"
 
 
-# Said in the notes when a document the score alone would keep is review. Derived from the verdict, so a
-# re-scored record (the folder pass) drops them and decides again.
+# Notes derived from the scores (a re-scored record, as in the folder pass, drops them and decides again):
+# too little clean text, said when only that keeps the document from keep; possible spinning, said whenever
+# the spun score is in the review band (it holds the document at review at best).
 SHORT_TEXT_NOTE = "review: too little clean text"
-POSSIBLE_SPIN_NOTE = "review: possible spinning"
+POSSIBLE_SPIN_NOTE = "possible spinning"
 DERIVED_NOTES = (SHORT_TEXT_NOTE, POSSIBLE_SPIN_NOTE)
 
 
@@ -78,9 +79,9 @@ def review_reasons(clean_chars: int, spun_score: float | None, config: Config) -
         reasons.append(f"{SHORT_TEXT_NOTE} ({clean_chars} characters, fewer than min_clean_chars "
                        f"{config.min_clean_chars})")
     if possible_spin(spun_score, config):
-        reasons.append(f"{POSSIBLE_SPIN_NOTE} (document spun score {spun_score:.2f}: above spun_review_threshold "
-                       f"{config.spun_review_threshold}, not above spun_document_threshold "
-                       f"{config.spun_document_threshold})")
+        reasons.append(f"{POSSIBLE_SPIN_NOTE}: document spun score {spun_score:.2f}, above spun_review_threshold "
+                       f"{config.spun_review_threshold} and not above spun_document_threshold "
+                       f"{config.spun_document_threshold}, so at best review")
     return reasons
 
 
