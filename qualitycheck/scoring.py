@@ -54,7 +54,7 @@ def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun
         return config.spun_verdict
     if score < config.drop_threshold:
         return "drop"
-    if score < config.keep_threshold or review_reasons(clean_chars, spun_score, config):
+    if score < config.keep_threshold or clean_chars < config.min_clean_chars or possible_spin(spun_score, config):
         return "review"
     return "keep"
 
