@@ -239,3 +239,23 @@ def test_page_is_written_without_holding_the_documents(tmp_path):
     assert peak < size / 4, (peak, size)
     written = blocks(page.read_text(encoding="utf-8"))
     assert len(json.loads(written["qc-index"])["docs"]) == 240 and len(doc_lines(written)) == 240
+
+
+def test_streamed_page_equals_the_page_built_in_memory(tmp_path):
+    """The page streamed from documents.jsonl (what write_html_report writes) is the page built from records held
+    in memory, across several DOCS_PER_CHUNK blocks and with hostile text."""
+    import io
+
+    from qualitycheck.report import html as report_html
+    records = synthetic_records(7) + [hostile_record()]
+    run = write_run(tmp_path / "run", records)
+    original = report_html.DOCS_PER_CHUNK
+    report_html.DOCS_PER_CHUNK = 3
+    try:
+        held = report_html.render_html(report_html.load_run(run), generated="fixed")
+        streamed = io.StringIO()
+        report_html.write_page(report_html.load_run(run, keep_records=False), streamed, generated="fixed")
+    finally:
+        report_html.DOCS_PER_CHUNK = original
+    assert streamed.getvalue() == held
+    assert held.count('id="qc-docs-') == 3
