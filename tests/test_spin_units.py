@@ -104,7 +104,7 @@ def test_logistic_fit_separates():
 
 
 def test_recent_cache_stays_bounded_and_keeps_recently_used():
-    from qualitycheck.spin.cache import MISSING, RecentCache
+    from qualitycheck.memo import MISSING, RecentCache
 
     cache = RecentCache(10)
     for k in range(10):

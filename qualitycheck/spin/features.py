@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import morph
-from .cache import MISSING, RecentCache
+from ..memo import MISSING, RecentCache
 from .fingerprints import Fingerprint, FingerprintTable
 from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus

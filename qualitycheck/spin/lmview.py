@@ -16,7 +16,12 @@ from typing import Callable
 import kenlm
 import numpy as np
 
+from ..memo import RecentCache
+
 ROOT = Path(__file__).resolve().parents[2]
+# Entries per memo of a view (token -> LM word, word -> unigram score): bounded, as a corpus's vocabulary grows
+# with its size (qualitycheck.memo).
+MEMO_SIZE = 50_000
 _FALLBACK_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
 
 
@@ -36,7 +41,7 @@ class LMView:
         # the project's tokenizer already returns normalised LM tokens; the fallback returns raw text
         self.pre_normalised = tokenize is not None
         self.State = kenlm.State
-        self._unigram: dict[str, float] = {}
+        self._unigram: RecentCache[str, float] = RecentCache(MEMO_SIZE)
 
     # Whether some tokens are invisible to the LM (see SpokenLMView); the base view gives every token to it.
     transparent = False
@@ -68,8 +73,7 @@ class LMView:
         if hit is None:
             state, out = kenlm.State(), kenlm.State()
             self.model.NullContextWrite(state)
-            hit = self.model.BaseScore(state, word, out)
-            self._unigram[word] = hit
+            hit = self._unigram.put(word, self.model.BaseScore(state, word, out))
         return hit
 
     def start_state(self, bos: bool = True) -> "kenlm.State":
@@ -147,7 +151,7 @@ class SpokenLMView(LMView):
         super().__init__(model, tokenize, path)
         self._bos = kenlm.State()
         model.BeginSentenceWrite(self._bos)
-        self._map: dict[str, str] = {}
+        self._map: RecentCache[str, str] = RecentCache(MEMO_SIZE)
         # British-only spelling -> the LM's (American) one: "offence" (unknown to the CMU LM) scored as "offense",
         # so British news is not read as rare words. Only where the LM prefers the American form: it knows
         # "labour" better than "labor" (the party), so that one stays.
@@ -174,8 +178,7 @@ class SpokenLMView(LMView):
                     hit = "</s>"
                 else:
                     hit = SKIP
-                if len(memo) < 200_000:
-                    memo[w] = hit
+                memo.put(w, hit)
             if hit == "</s>" and w == "." and (len(prev) == 1 and prev.isalpha() or prev in ABBREVIATIONS):
                 hit = SKIP
                 if len(prev) == 1 and out[-1] == prev and prev + "." in self.model:

@@ -10,7 +10,7 @@ import functools
 import gzip
 from pathlib import Path
 
-from .cache import RecentCache
+from ..memo import RecentCache
 
 TABLE_DIR = Path(__file__).resolve().parents[2] / "models" / "spin"
 SOURCES = ("wordnet", "aiksaurus")

@@ -1,4 +1,5 @@
-"""A size-bounded memo for the spin detector's per-word and per-phrase work."""
+"""A size-bounded memo for per-token and per-phrase work (tokenizer, LM views, spin detector), so a long scan's
+workers stay within their memory budget however many distinct words the corpus holds."""
 from __future__ import annotations
 
 import itertools
