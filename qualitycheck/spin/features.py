@@ -32,6 +32,9 @@ MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; origi
 # Neighbours tried when naming the likely original of a reported span (see name_original): more, and
 # ranked differently, than the probes above, because here the aim is the true original.
 ORIGINAL_CANDIDATES = 12
+# Neighbours kept per lemma in the ranking memo (CandidateIndex.ranked_neighbours): enough for candidates() to
+# find its 6 (or 12) almost always; the rest are ranked again, unmemoised, when needed.
+RANKED_KEPT = 32
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
 # number of words than the span ("life sentence" vs "life"), charge it this log10 cost per missing word
@@ -167,14 +170,16 @@ class CandidateIndex:
             return list(self.phrase_forms.get(phrase, ()))
         return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
 
-    def ranked_neighbours(self, lemma: str, likely: bool = False) -> tuple[str, ...]:
+    def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False) -> tuple[str, ...]:
         """Thesaurus neighbours of a lemma that the LM knows, cached per lemma, so candidates() can stop
         after enough accepted ones. Default order: most frequent first by the mean LM unigram of the
         entry's words (the detector's probes; ranking by web counts instead was measured worse, devset
         AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
-        picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count."""
+        picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
+        The memo keeps the first RANKED_KEPT of the ranking (a lemma has ~110 neighbours, and candidates()
+        rarely reads past the first dozen); whole=True ranks them all, unmemoised, for when those run out."""
         ranked = self._ranked_likely if likely else self._ranked
-        hit = ranked.get(lemma)
+        hit = None if whole else ranked.get(lemma)
         if hit is None:
             scores = self._entry_scores
             scored = []
@@ -186,7 +191,10 @@ class CandidateIndex:
                     scored.append((score[1] - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
                                    else score[0], w))
             scored.sort(key=lambda x: -x[0])
-            hit = ranked.put(lemma, tuple(w for _, w in scored))
+            order = tuple(w for _, w in scored)
+            if whole:
+                return order
+            hit = ranked.put(lemma, order[:RANKED_KEPT])
         return hit
 
     def _entry_score(self, entry: str) -> tuple[float, float] | None:
@@ -211,10 +219,17 @@ class CandidateIndex:
         limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
         seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
-            accepted = 0
-            for neighbour in self.ranked_neighbours(lemma, likely):
-                if accepted >= limit:
-                    break
+            accepted, k = 0, 0
+            ranked = self.ranked_neighbours(lemma, likely)
+            while accepted < limit:
+                if k == len(ranked):
+                    if len(ranked) < RANKED_KEPT:
+                        break   # the memo held the whole ranking
+                    ranked = self.ranked_neighbours(lemma, likely, whole=True)
+                    if k == len(ranked):
+                        break
+                neighbour = ranked[k]
+                k += 1
                 surface = morph.inflect(neighbour, tag)
                 if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
                     continue
