@@ -60,7 +60,7 @@ _DIGIT_RE = re.compile(r"\d")
 # Raw token -> its normalised token(s). Tokens repeat heavily (Zipf), so this halves tokenising time. Bounded
 # (qualitycheck.memo): a corpus's vocabulary keeps growing with its size (names, numbers), and an unbounded or
 # 500,000-entry memo took tens of MiB of a scan worker's 300 MB budget over 20,000 documents.
-_CACHE_MAX = 100_000
+_CACHE_MAX = 30_000
 _CACHE: RecentCache[str, tuple[str, ...]] = RecentCache(_CACHE_MAX)
 
 

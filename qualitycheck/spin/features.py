@@ -156,7 +156,7 @@ class CandidateIndex:
         self._surfaces: RecentCache[str, tuple[tuple[str, ...], float, str, float] | None] = RecentCache(
             4 * cache_size)
         self._charges: RecentCache[tuple[str, int], tuple[tuple[str, ...], float]] = RecentCache(4 * cache_size)
-        self._entry_scores: dict[str, tuple[float, float] | None] = {}
+        self._entry_scores: dict[str, float | None] = {}   # entry -> summed unigram (a float, not a pair: ~100k entries)
 
     def clear_memos(self) -> None:
         """Drop the per-phrase memos; they refill as documents are checked. Frees their memory (tens of MiB
@@ -188,8 +188,8 @@ class CandidateIndex:
                 if score is False:
                     score = scores[w] = self._entry_score(w)
                 if score is not None:
-                    scored.append((score[1] - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
-                                   else score[0], w))
+                    scored.append((score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
+                                   else score / (w.count(" ") + 1), w))
             scored.sort(key=lambda x: -x[0])
             order = tuple(w for _, w in scored)
             if whole:
@@ -197,16 +197,15 @@ class CandidateIndex:
             hit = ranked.put(lemma, order[:RANKED_KEPT])
         return hit
 
-    def _entry_score(self, entry: str) -> tuple[float, float] | None:
-        """(mean, sum) of the LM unigram log10 probs of a thesaurus entry's words, None if the LM lacks one
-        of them. Memoised per entry (in _entry_scores): thesaurus groups overlap, so the same entries come
-        back for many lemmas."""
+    def _entry_score(self, entry: str) -> float | None:
+        """Summed LM unigram log10 probs of a thesaurus entry's words (the ranking divides by the word count
+        for the mean), None if the LM lacks one of them. Memoised per entry (in _entry_scores): thesaurus
+        groups overlap, so the same entries come back for many lemmas."""
         view = self.view
         parts = entry.split(" ")
         if not all(view.contains(p) for p in parts):
             return None
-        total = sum(view.unigram(p) for p in parts)
-        return total / len(parts), total
+        return sum(view.unigram(p) for p in parts)
 
     def candidates(self, phrase: str, likely: bool = False) -> list[tuple[tuple[str, ...], float, str, float]]:
         """Up to MAX_CANDIDATES neighbours of `phrase` in the order of ranked_neighbours (or, likely=True,

@@ -21,7 +21,7 @@ from ..memo import RecentCache
 ROOT = Path(__file__).resolve().parents[2]
 # Entries per memo of a view (token -> LM word, word -> unigram score): bounded, as a corpus's vocabulary grows
 # with its size (qualitycheck.memo).
-MEMO_SIZE = 50_000
+MEMO_SIZE = 30_000
 _FALLBACK_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*|[^\sA-Za-z\d]")
 
 
