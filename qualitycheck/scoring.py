@@ -102,7 +102,7 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
             # say why a reviewer sees it: possible spinning always (a reader of the scores wants it even when
             # labels already cost the document its keep), too little text when only that holds it back
             reasons = review_reasons(len(text), doc.spun_score, config)
-            if verdict == "drop" or score < config.keep_threshold:
+            if score < config.keep_threshold:   # includes every score-based drop (drop_threshold <= keep_threshold)
                 reasons = [r for r in reasons if r.startswith(POSSIBLE_SPIN_NOTE)]
             notes.extend(reasons)
     return DocumentReport(
