@@ -3,6 +3,7 @@ spun copies score above their originals, evidence spans point at real words, fin
 cross-document alignment name what they found. Needs the shipped language model and weights."""
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
@@ -269,3 +270,37 @@ def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
     for position, (record, doc) in enumerate(zip(stream, docs)):
         if position in changes:
             assert apply_folder_change(record, changes[position], config) == build_report(doc, config).to_dict()
+
+
+@pytest.mark.parametrize("screen", [True, False])
+def test_batched_analysis_changes_no_score(monkeypatch, screen):
+    """Long documents are analysed a few paragraphs at a time (to bound memory); the scores, spans and
+    features must be those of analysing the whole document at once (up to float rounding: numpy's matrix
+    product may round the last bit differently for a matrix of another shape)."""
+    from qualitycheck.spin import detector as detector_module
+    detector = _detector()
+    paragraphs = STORY + _spin(STORY) + [None] + STORY[:2]
+    whole = detector.document(paragraphs, screen=screen)
+    monkeypatch.setattr(detector_module, "BATCH_CHARS", 300)   # every paragraph its own batch
+    assert len(detector_module._batches(paragraphs, 300)) >= len(paragraphs) - 1
+    batched = detector.document(paragraphs, screen=screen)
+    close = functools.partial(pytest.approx, rel=1e-9, abs=1e-12)
+    assert batched.score == close(whole.score)
+    for a, b in zip(whole.paragraphs, batched.paragraphs):
+        assert (a is None) == (b is None)
+        if a is None:
+            continue
+        assert a.score == close(b.score) and a.n_content == b.n_content
+        assert list(a.features) == close(list(b.features))
+        assert [(s.start, s.end, s.original) for s in a.spans] == [(s.start, s.end, s.original) for s in b.spans]
+        assert [s.probability for s in a.spans] == close([s.probability for s in b.spans])
+
+
+def test_batches_cover_every_paragraph_once():
+    from qualitycheck.spin.detector import _batches
+    texts = ["a" * 40, None, "b" * 70, "c" * 10, "", "d" * 200, "e" * 5]
+    ranges = _batches(texts, 100)
+    assert [i for lo, hi in ranges for i in range(lo, hi)] == list(range(len(texts)))
+    assert all(hi > lo for lo, hi in ranges)
+    assert (5, 6) in ranges     # longer than the limit: a batch of its own
+    assert _batches([], 100) == []

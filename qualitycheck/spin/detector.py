@@ -36,6 +36,7 @@ FINGERPRINT_LLR = 4.0    # natural-log odds added per fingerprint hit: strong, b
 FINGERPRINT_DOC_LLR = 1.5
 FINGERPRINT_DOC_MAX = 5
 EVIDENCE_FLOOR = 0.5     # spans below this probability are not reported as evidence
+BATCH_CHARS = 20_000     # paragraphs analysed together (see SpinDetector.document): ~3,300 words, ~15 MiB
 
 # Spin rates at which the mixture log-likelihood ratio is accumulated (see mixture_llr).
 MIX_RATES = (0.1, 0.3)
@@ -326,26 +327,39 @@ class SpinDetector:
         screen=False re-scores every candidate span (slower; the scores the screen approximates)."""
         counts = self.doc_counts([t for t in paragraph_texts if t])
         tokens = tokens or [None] * len(paragraph_texts)
-        if screen and self.screen is not None:
-            analyses = self.analyze_screened(paragraph_texts, counts, tokens, scores or [None] * len(tokens))
-        else:
-            analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(paragraph_texts, tokens)]
-        chosen = iter(self.score_spans_batch([a for a in analyses if a is not None]))
-        local = [self._local(a, next(chosen)) if a is not None else None for a in analyses]
+        scores = scores or [None] * len(paragraph_texts)
+        # Paragraphs are analysed a batch at a time and only their spans and features are kept: an
+        # analysis holds LM states and candidate rows (~4.7 KB per word), so a 2,000,000-character
+        # document analysed at once took ~600 MiB. Every step is per span or per paragraph, so the
+        # batching changes no score; news documents fit in one batch (one screen and one span-model call).
+        local: list[tuple[int, list[Span], np.ndarray] | None] = []
+        for lo, hi in _batches(paragraph_texts, BATCH_CHARS):
+            texts = paragraph_texts[lo:hi]
+            if screen and self.screen is not None:
+                analyses = self.analyze_screened(texts, counts, tokens[lo:hi], scores[lo:hi])
+            else:
+                analyses = [self.analyze(t, counts, toks) if t else None for t, toks in zip(texts, tokens[lo:hi])]
+            chosen = iter(self.score_spans_batch([a for a in analyses if a is not None]))
+            for a in analyses:
+                if a is None:
+                    local.append(None)
+                    continue
+                analysis, spans, feats = self._local(a, next(chosen))
+                local.append((analysis.n_content, spans, feats))
         present = [x for x in local if x is not None]
-        feats = with_context([x[2] for x in present], [x[0].n_content for x in present])
+        feats = with_context([x[2] for x in present], [x[0] for x in present])
         if self.paragraph_model and feats:
             x = np.vstack(feats)
-            scores = self.paragraph_model.predict(quadratic(x) if self.paragraph_quadratic else x)
+            probs = self.paragraph_model.predict(quadratic(x) if self.paragraph_quadratic else x)
         else:
-            scores = np.zeros(len(feats))
+            probs = np.zeros(len(feats))
         results: list[ParagraphResult | None] = []
         k = 0
         for x in local:
             if x is None:
                 results.append(None)
                 continue
-            results.append(ParagraphResult(float(scores[k]), x[1], feats[k], x[0].n_content))
+            results.append(ParagraphResult(float(probs[k]), x[1], feats[k], x[0]))
             k += 1
         scored = [r for r in results if r is not None]
         doc_feats = document_features(scored)
@@ -358,6 +372,21 @@ class SpinDetector:
         if hits and scored:
             score = 1.0 / (1.0 + math.exp(-(_logit(score) + FINGERPRINT_DOC_LLR * min(hits, FINGERPRINT_DOC_MAX))))
         return DocumentResult(score, results, doc_feats)
+
+
+def _batches(texts: list[str | None], limit: int) -> list[tuple[int, int]]:
+    """[lo, hi) index ranges of consecutive paragraphs holding about `limit` characters each (a longer
+    paragraph is a batch of its own)."""
+    out, lo, size = [], 0, 0
+    for i, text in enumerate(texts):
+        n = len(text) if text else 0
+        if size and size + n > limit:
+            out.append((lo, i))
+            lo, size = i, 0
+        size += n
+    if lo < len(texts):
+        out.append((lo, len(texts)))
+    return out
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> dict:
