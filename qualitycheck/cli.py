@@ -268,6 +268,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     """
     from .checker import Checker
     from .run import Progress
+    from .reading import line_cap
     from .streaming import filter_stream, iter_input_lines, open_output
 
     checker = Checker(build_config(config_file, no_spin, **overrides))
@@ -276,7 +277,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     rejected = open_output(rejected_path) if rejected_path else None
     failed, stats, closed_pipe = None, None, False
     try:
-        stats = filter_stream(iter_input_lines(inputs), kept, rejected, checker=checker, min_score=min_score,
+        stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config)), kept, rejected, checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, output=output, text_field=text_field,
                               jobs=jobs or os.cpu_count() or 1,
                               on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)

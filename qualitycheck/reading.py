@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr
 
 from .config import Config
 from .document import RawDocument
@@ -249,21 +249,28 @@ def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
     return finish_raw(raw, config)
 
 
-def _lines(handle: io.TextIOBase, cap: int) -> Iterator[tuple[str, bool]]:
-    """(line, too_long) pairs. A line longer than `cap` characters is not held in memory:
-    its first `cap` characters are returned with too_long=True and the rest is skipped."""
+def capped_lines(handle: IO[AnyStr], cap: int) -> Iterator[tuple[AnyStr, bool]]:
+    """(line, too_long) pairs from a text or binary stream. A line longer than `cap` characters (bytes)
+    is not held in memory: its first `cap` are returned with too_long=True and the rest is skipped."""
     while True:
         line = handle.readline(cap + 1)
         if not line:
             return
-        if len(line) > cap and not line.endswith("\n"):
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) > cap and not line.endswith(newline):
             while True:
                 rest = handle.readline(cap)
-                if not rest or rest.endswith("\n"):
+                if not rest or rest.endswith(newline):
                     break
             yield line[:cap], True
         else:
             yield line, False
+
+
+def line_cap(config: Config) -> int:
+    """Longest JSONL line read: a record may spell every character of a full-size text (config.max_chars)
+    as a 6-character \\uXXXX escape."""
+    return max(config.max_chars * 6, 1 << 20)
 
 
 # Control bytes tolerated at the head of a JSONL file before it is called binary.
@@ -318,14 +325,13 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
         return
     with handle:
         lineno = 0
-        # A record may spell every character of a full-size text as a 6-character \uXXXX escape.
-        line_cap = max(config.max_chars * 6, 1 << 20)
+        cap = line_cap(config)
         try:
-            for lineno, (line, too_long) in enumerate(_lines(handle, line_cap), start=1):
+            for lineno, (line, too_long) in enumerate(capped_lines(handle, cap), start=1):
                 fallback_id = f"{shown}:{lineno}"
                 if too_long:
                     yield RawDocument(id=fallback_id, path=shown, text="",
-                                      error=f"line {lineno} longer than {line_cap} characters, skipped")
+                                      error=f"line {lineno} longer than {cap} characters, skipped")
                     continue
                 if not line.strip():
                     continue

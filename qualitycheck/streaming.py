@@ -21,7 +21,7 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import record_to_raw
+from .reading import capped_lines, line_cap, record_to_raw
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -35,6 +35,9 @@ REASON_NO_TEXT = "no_text"               # the text field is missing, empty or n
 REASON_SPUN = "spun"                     # document flagged as spun text
 REASON_VERDICT = "verdict_"              # + verdict name, when the verdict is not among those kept
 REASON_LOW_SCORE = "low_score"           # verdict passes but the score is under --min-score
+REASON_TOO_LONG = "line_too_long"        # the line is longer than the reader holds (not parsed)
+# How much of an unparsed line a rejected record repeats as "raw".
+RAW_EXCERPT_CHARS = 1000
 
 
 @dataclass
@@ -121,6 +124,11 @@ class _Line:
 
 def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterator[_Line]:
     for lineno, line in enumerate(lines_in, start=1):
+        if isinstance(line, OverlongLine):
+            stats.lines += 1
+            head = line[:RAW_EXCERPT_CHARS].decode("utf-8", errors="surrogateescape")
+            yield _unreadable(lineno, head, f"line longer than {len(line):,} bytes: not read", REASON_TOO_LONG)
+            continue
         if isinstance(line, bytes):
             line = line.decode("utf-8", errors="surrogateescape")
         if not line.strip():
@@ -249,31 +257,21 @@ def open_output(path: str | None) -> IO[str]:
     return open(path, "w", encoding="utf-8", newline="\n")
 
 
-# A JSONL line longer than this is cut (and so rejected as malformed) instead of held whole.
-MAX_LINE_BYTES = 8_000_000
+class OverlongLine(bytes):
+    """The first bytes of an input line longer than the cap: rejected as `line_too_long`, never parsed."""
 
 
-def _capped_lines(handle: IO[bytes], cap: int) -> Iterator[bytes]:
-    while True:
-        line = handle.readline(cap + 1)
-        if not line:
-            return
-        if len(line) > cap and not line.endswith(b"\n"):
-            while (rest := handle.readline(cap)) and not rest.endswith(b"\n"):
-                pass
-            yield line[:cap] + b"\n"
-        else:
-            yield line
-
-
-def iter_input_lines(paths: Iterable[str], max_line_bytes: int = MAX_LINE_BYTES) -> Iterable[bytes]:
-    """Lines of every input in turn (stdin when `paths` is empty), one at a time, none longer
-    than `max_line_bytes` (memory stays bounded whatever the input)."""
+def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) -> Iterable[bytes]:
+    """Lines of every input in turn (stdin when `paths` is empty), one at a time. A line longer than
+    `max_line_bytes` (default: the longest line `scan` reads, reading.line_cap) is not held: its head comes
+    as an OverlongLine, so memory stays bounded whatever the input."""
+    cap = max_line_bytes or line_cap(Config())
     paths = list(paths) or ["-"]
     for path in paths:
         handle = open_input(path)
         try:
-            yield from _capped_lines(handle, max_line_bytes)
+            for line, too_long in capped_lines(handle, cap):
+                yield OverlongLine(line) if too_long else line
         finally:
             if path not in (None, "-"):
                 handle.close()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from qualitycheck import Checker, Config
 from qualitycheck.cli import main
-from qualitycheck.streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_NOT_OBJECT, filter_stream,
+from qualitycheck.streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_NOT_OBJECT, OverlongLine, filter_stream,
                                     quality_fields)
 
 # Own fixture prose (never the shared seeds or dev set).
@@ -317,4 +317,24 @@ def test_overlong_line_is_cut_not_held(tmp_path):
     path = tmp_path / "big.jsonl"
     path.write_bytes(b'{"text": "' + b"x" * 5000 + b'"}\n{"text": "short"}\n')
     lines = list(iter_input_lines([str(path)], max_line_bytes=100))
-    assert len(lines) == 2 and len(lines[0]) == 101 and lines[1] == b'{"text": "short"}\n'
+    assert len(lines) == 2 and len(lines[0]) == 100 and lines[1] == b'{"text": "short"}\n'
+    assert isinstance(lines[0], OverlongLine) and not isinstance(lines[1], OverlongLine)
+
+
+def test_overlong_line_rejected_with_its_own_reason(tmp_path):
+    """A line over the cap is reported as too long (not as malformed JSON, which the cut would make it),
+    with a short excerpt, and the lines after it are still checked."""
+    from qualitycheck.streaming import REASON_TOO_LONG, filter_stream, iter_input_lines
+
+    path = tmp_path / "big.jsonl"
+    story = "The council met on Tuesday and approved the budget for roads. " * 6
+    path.write_bytes(b'{"id": "huge", "text": "' + b"word " * 5000 + b'"}\n'
+                     + json.dumps({"id": "fine", "text": story}).encode() + b"\n")
+    kept, rejected = io.StringIO(), io.StringIO()
+    stats = filter_stream(iter_input_lines([str(path)], max_line_bytes=4000), kept, rejected,
+                          keep_verdicts=("keep", "review"))
+    bad = [json.loads(line) for line in rejected.getvalue().splitlines()]
+    assert [b["reject_reason"] for b in bad] == [REASON_TOO_LONG]
+    assert bad[0]["line"] == 1 and "4,000 bytes" in bad[0]["detail"] and len(bad[0]["raw"]) < 1200   # the head only, quotes escaped
+    assert [json.loads(line)["id"] for line in kept.getvalue().splitlines()] == ["fine"]
+    assert stats.reasons[REASON_TOO_LONG] == 1 and stats.lines == 2
