@@ -64,10 +64,7 @@ def score_rows(checker: "Checker", texts: Any, ids: Any = None, text_field: str 
     ids = list(ids) if ids is not None else None
     for position, text in enumerate(texts):
         doc_id = str(ids[position]) if ids is not None else f"row:{position}"
-        record = {"id": doc_id}
-        value = _cell_text(text)
-        if value is not None:
-            record[text_field] = value
+        record = {"id": doc_id, text_field: _cell_text(text)}   # None for a missing cell (NaN, None, pd.NA)
         raw = record_to_raw(record, doc_id, checker.config, text_field)
         rows.append(report_row(checker.check_raw(raw)))
     return rows

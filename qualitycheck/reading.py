@@ -239,7 +239,8 @@ def record_to_raw(record: Any, fallback_id: str, config: Config | None = None,
     metadata = {k: v for k, v in record.items() if k != text_field}
     raw = RawDocument(id=doc_id, path=path, text="", metadata=metadata, encoding="utf-8")
     if text is None:
-        raw.error = f"record has no '{text_field}' field"
+        raw.error = (f"'{text_field}' field is null (missing value)" if text_field in record
+                     else f"record has no '{text_field}' field")
     elif not isinstance(text, str):
         raw.error = f"'{text_field}' field is {type(text).__name__}, not a string"
     else:

@@ -324,7 +324,7 @@ def test_jsonl_bad_records(tmp_path):
     assert errors[f"{path}:3"].startswith("malformed JSON on line 3")
     assert errors["no-text"] == "record has no 'text' field"
     assert errors["num"] == "'text' field is int, not a string"
-    assert errors["null"] == "record has no 'text' field"
+    assert errors["null"] == "'text' field is null (missing value)"
     assert errors["list"] == "'text' field is list, not a string"
     assert errors["obj"] == "'text' field is dict, not a string"
     assert errors[f"{path}:9"] == "record is not a JSON object"
