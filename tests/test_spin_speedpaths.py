@@ -129,3 +129,28 @@ def test_scores_from_the_perplexity_signal_give_the_same_result(monkeypatch):
     report = Checker(spin_model_path=MODELS["en"]).check("\n\n".join(SENTENCES))
     assert report.spun["score"] == pytest.approx(alone.score, abs=1e-4)
     assert calls == []
+
+
+def test_shared_scores_cover_exactly_the_shared_tokens_of_a_cut_paragraph():
+    """A paragraph longer than MAX_SCORED_CHARS is scored on its head: the scores handed to the detector
+    must be those of exactly the tokens handed to it (the scores count them by their end offsets)."""
+    from types import SimpleNamespace
+
+    from qualitycheck.lm.model import default_model
+    from qualitycheck.signals import spin as spin_signal
+
+    text = " ".join(SENTENCES) * 40
+    assert len(text) > spin_signal.MAX_SCORED_CHARS
+    paragraph = SimpleNamespace(lm=default_model().score_text(text))
+    detector = SimpleNamespace(view=SimpleNamespace(pre_normalised=True))
+    scored = spin_signal._scored_text(text)
+    tokens = spin_signal._shared_tokens(paragraph, detector, scored)
+    scores = spin_signal._shared_scores(paragraph, detector, scored, same_model=True)
+    assert 0 < len(tokens) < paragraph.lm.n_tokens
+    assert len(scores) == len(tokens) and tokens[-1][2] <= len(scored)
+    assert scores == paragraph.lm.logprobs[:len(tokens)].tolist()
+    assert spin_signal._shared_scores(paragraph, detector, scored, same_model=False) is None
+    lazy = spin_signal._PerParagraph(lambda k: k * k, 5)
+    assert lazy[1:4] == [1, 4, 9] and lazy[-1] == 16 and len(lazy) == 5
+    with pytest.raises(IndexError):
+        lazy[5]

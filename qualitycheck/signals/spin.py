@@ -8,9 +8,12 @@ Paragraph scores are calibrated probabilities; the document verdict reads all pa
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..document import Document
@@ -55,18 +58,45 @@ def _scored_text(text: str) -> str:
     return text[:space if space > 0 else MAX_SCORED_CHARS]
 
 
-def _shared_lm(paragraph, detector, scored: str | None, same_model: bool
-               ) -> tuple[list[tuple[str, int, int]] | None, list[float] | None]:
+def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, int, int]] | None:
     """The perplexity signal's tokenisation of the scored part of the paragraph (the project tokenizer,
     which the detector also uses unless its model came without it; tokenising twice was ~8% of a
-    document's time), and, when both signals read the same model file, the tokens' log10 probabilities
-    (the detector then skips its own forward pass)."""
+    document's time)."""
     lm = paragraph.lm
     if lm is None or scored is None or not detector.view.pre_normalised:
-        return None, None
+        return None
     end = len(scored)
-    tokens = [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
-    return tokens, (lm.logprobs[:len(tokens)].tolist() if same_model else None)
+    return [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
+
+
+def _shared_scores(paragraph, detector, scored: str | None, same_model: bool) -> list[float] | None:
+    """When both signals read the same model file, the log10 probabilities of _shared_tokens' tokens (the
+    detector then skips its own forward pass)."""
+    lm = paragraph.lm
+    if not same_model or lm is None or scored is None or not detector.view.pre_normalised:
+        return None
+    # token ends never decrease, so the tokens inside the scored part are a prefix
+    n = bisect.bisect_right(lm.spans, len(scored), key=lambda span: span[1])
+    return lm.logprobs[:n].tolist()
+
+
+class _PerParagraph(Sequence):
+    """Values computed for a paragraph when the detector reads them. SpinDetector.document reads a batch
+    of paragraphs at a time, so a document's token lists are not all held at once (on a 2,000,000-character
+    document they are tens of MB)."""
+
+    def __init__(self, compute: Callable[[int], Any], n: int) -> None:
+        self.compute, self.n = compute, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.compute(k) for k in range(*index.indices(self.n))]
+        if not -self.n <= index < self.n:
+            raise IndexError(index)
+        return self.compute(index % self.n)
 
 
 @functools.lru_cache(maxsize=8)
@@ -122,9 +152,10 @@ class SpinSignal:
             doc.notes.append(f"spin: {cut} paragraph(s) longer than {MAX_SCORED_CHARS:,} characters scored on "
                              f"their first {MAX_SCORED_CHARS:,}")
         same_model = _same_model_file(doc, detector)
-        shared = [_shared_lm(p, detector, t, same_model) for p, t in zip(doc.paragraphs, texts)]
-        result = detector.document(texts, [s[0] for s in shared], screen=config.spin_screen,
-                                   scores=[s[1] for s in shared])
+        paragraphs, n = doc.paragraphs, len(texts)
+        tokens = _PerParagraph(lambda k: _shared_tokens(paragraphs[k], detector, texts[k]), n)
+        scores = _PerParagraph(lambda k: _shared_scores(paragraphs[k], detector, texts[k], same_model), n)
+        result = detector.document(texts, tokens, screen=config.spin_screen, scores=scores)
         evidence: list[dict] = []
         labels = result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
                                          config.spun_paragraph_threshold_in_spun_document)
