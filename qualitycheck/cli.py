@@ -147,11 +147,11 @@ def check(file: str, as_json: bool, config_file: str | None, no_spin: bool, **ov
       curl -s URL | html2text | qualitycheck check - --json
     """
     from .checker import Checker
-    from .reading import read_text_file
+    from .reading import read_stream, read_text_file
 
     checker = Checker(build_config(config_file, no_spin, **overrides))
     if file == "-":
-        report = checker.check(sys.stdin.read(), id="<stdin>")
+        report = checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))
     else:
         report = checker.check_raw(read_text_file(file, checker.config))
     record = report.to_dict()

@@ -180,8 +180,30 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
     if len(data) > byte_cap:
         raw.notes.append(f"truncated: file is {max(size, len(data))} bytes, read the first {byte_cap}")
         data = data[:byte_cap]
+    return _decoded(raw, data, config, "empty file (0 bytes)")
+
+
+def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None = None) -> RawDocument:
+    """Read one document from a byte stream (standard input) as a text file is read: at most 4 x max_chars
+    bytes (the rest is left unread), the same decoding and checks, never raising."""
+    config = config or Config()
+    byte_cap = config.max_chars * 4
+    raw = RawDocument(id=name, path=None, text="")
+    try:
+        data = handle.read(byte_cap + 1)
+    except OSError as exc:
+        raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
+        return raw
+    if len(data) > byte_cap:
+        raw.notes.append(f"truncated: input is longer than {byte_cap} bytes, read the first {byte_cap}")
+        data = data[:byte_cap]
+    return _decoded(raw, data, config, "empty input (0 bytes)")
+
+
+def _decoded(raw: RawDocument, data: bytes, config: Config, empty: str) -> RawDocument:
+    """`raw` with the text decoded from `data` (or why it cannot be: `empty` for no bytes), capped and checked."""
     if not data:
-        raw.error = "empty file (0 bytes)"
+        raw.error = empty
         return raw
     text, encoding, error, notes = decode_bytes_noted(data)
     raw.encoding = encoding

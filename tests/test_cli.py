@@ -123,3 +123,20 @@ def test_scan_names_the_source_of_a_spun_copy(tmp_path):
     assert spun["spun"]["flag"] and spun["verdict"] == "drop"
     assert any("harbour_bridge_clean.txt" in note for note in spun["notes"])
     assert not records["harbour_bridge_clean.txt"]["spun"]["flag"]
+
+
+def test_check_reads_standard_input_like_a_file():
+    """`check -` decodes standard input as bytes, as files are read: cp1252 bytes are text, not a crash;
+    binary and empty input are errors with exit 1; at most 4 x max_chars bytes are read."""
+    runner = CliRunner()
+    sentence = "Caf\xe9 au lait is served hot in the morning with bread and butter in many places. "
+    result = runner.invoke(main, ["check", "-", "--json"], input=(sentence * 4).encode("cp1252"))
+    record = json.loads(result.output)
+    assert result.exit_code == 0 and record["encoding"] == "cp1252" and "Café" in record["clean_text"]
+    for data, error in ((b"\x00\x01binary" * 100, "binary file"), (b"", "empty input")):
+        result = runner.invoke(main, ["check", "-", "--json"], input=data)
+        assert result.exit_code == 1 and json.loads(result.output)["error"].startswith(error)
+    result = runner.invoke(main, ["check", "-", "--json", "--max-chars", "50", "--no-spin"],
+                           input=("plain words " * 100).encode())
+    record = json.loads(result.output)
+    assert any(note.startswith("truncated: input is longer than 200 bytes") for note in record["notes"])
