@@ -159,8 +159,6 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
     path = Path(path)
     shown = _display_path(path)
     raw = RawDocument(id=shown, path=shown, text="")
-    # UTF-8 needs at most 4 bytes a character: read no more than the cap can use.
-    byte_cap = config.max_chars * 4
     try:
         if path.is_dir():
             raw.error = "is a directory, not a file"
@@ -172,32 +170,33 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
             raw.error = f"not a regular file ({_file_kind(mode)})"
             return raw
         with open(path, "rb") as handle:
-            data = handle.read(byte_cap + 1)
-            size = os.fstat(handle.fileno()).st_size
+            return _read_capped(raw, handle, config, os.fstat(handle.fileno()).st_size)
     except OSError as exc:
         raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
         return raw
-    if len(data) > byte_cap:
-        raw.notes.append(f"truncated: file is {max(size, len(data))} bytes, read the first {byte_cap}")
-        data = data[:byte_cap]
-    return _decoded(raw, data, config, "empty file (0 bytes)")
 
 
 def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None = None) -> RawDocument:
     """Read one document from a byte stream (standard input) as a text file is read: at most 4 x max_chars
     bytes (the rest is left unread), the same decoding and checks, never raising."""
-    config = config or Config()
-    byte_cap = config.max_chars * 4
     raw = RawDocument(id=name, path=None, text="")
     try:
-        data = handle.read(byte_cap + 1)
+        return _read_capped(raw, handle, config or Config(), None)
     except OSError as exc:
         raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
         return raw
+
+
+def _read_capped(raw: RawDocument, handle: IO[bytes], config: Config, size: int | None) -> RawDocument:
+    """Read `handle` (a file of `size` bytes, or a stream: None) into `raw`: no more bytes than the character
+    cap can use (UTF-8 needs at most 4 a character), then decoded and checked."""
+    byte_cap = config.max_chars * 4
+    data = handle.read(byte_cap + 1)
     if len(data) > byte_cap:
-        raw.notes.append(f"truncated: input is longer than {byte_cap} bytes, read the first {byte_cap}")
+        whole = f"input is longer than {byte_cap} bytes" if size is None else f"file is {max(size, len(data))} bytes"
+        raw.notes.append(f"truncated: {whole}, read the first {byte_cap}")
         data = data[:byte_cap]
-    return _decoded(raw, data, config, "empty input (0 bytes)")
+    return _decoded(raw, data, config, "empty input (0 bytes)" if size is None else "empty file (0 bytes)")
 
 
 def _decoded(raw: RawDocument, data: bytes, config: Config, empty: str) -> RawDocument:
