@@ -158,6 +158,10 @@ def test_scores_and_verdicts(fast_checker):
     "Just watched", "Up next", "More videos", "NOW WATCH: How the ferry crossing works",
     "This article is more than 3 years old", "Please read our commenting guidelines.",
     "You can unsubscribe at any time.", "Media playback is unsupported on your device",
+    "Share this story on Facebook, X or WhatsApp", "Share on Facebook Share on X Share via Email",
+    "This article has been shared 312 times.", "Comments (4)", "Tell us what you think: join the comments below.",
+    "Thank you for reading. Please consider supporting local news.", "Turn on notifications",
+    "Loading comments...", "Contact us · Advertise · Work with us · Accessibility", "Older post Newer post",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -236,6 +240,10 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Customers can unsubscribe from the service by phone, the company said.",
     "The replay will be shown on Saturday afternoon after the original match was abandoned.",
     "Around the web, fans shared pictures of the parade.",
+    "The ferry company will share the cost with the council, and details will be sent by email to residents.",
+    "The photo was shared 40,000 times before the ministry removed it, officials said on Monday.",
+    "Thank you for reading the letter aloud, the judge told the clerk before the hearing resumed.",
+    "Jobs, help for small firms and the cost of housing were the main themes of the debate, she said.",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
