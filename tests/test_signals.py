@@ -162,6 +162,12 @@ def test_scores_and_verdicts(fast_checker):
     "This article has been shared 312 times.", "Comments (4)", "Tell us what you think: join the comments below.",
     "Thank you for reading. Please consider supporting local news.", "Turn on notifications",
     "Loading comments...", "Contact us · Advertise · Work with us · Accessibility", "Older post Newer post",
+    "We and our partners use cookies to measure audiences.", "Reject all", "Hide comments", "Sort by: Oldest",
+    "Page 2 of 7", "1 2 3 4 Next »", "Load more articles", "View gallery", "Click to enlarge", "Play video",
+    "0:45 / 3:10", "Advertisement Advertisement", "Story continues below", "Ads by Google", "From our partners",
+    "Forgot your password?", "Don't have an account? Sign up", "Register for free", "Join our mailing list",
+    "Sharing is caring!", "Email this to a friend", "Newer Post Older Post Home", "Labels: ferry, island",
+    "ALSO READ | Ferry fares to rise", "Editorial standards", "Contact the reporter", "Jobs | Help | Archives",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -244,6 +250,8 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "The photo was shared 40,000 times before the ministry removed it, officials said on Monday.",
     "Thank you for reading the letter aloud, the judge told the clerk before the hearing resumed.",
     "Jobs, help for small firms and the cost of housing were the main themes of the debate, she said.",
+    "Libraries across the region subscribe to the journal, the publisher said on Monday.",
+    "Jobs", "Help",   # an article's subheadings: chrome only beside other footer links
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
