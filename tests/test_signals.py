@@ -168,6 +168,8 @@ def test_scores_and_verdicts(fast_checker):
     "Forgot your password?", "Don't have an account? Sign up", "Register for free", "Join our mailing list",
     "Sharing is caring!", "Email this to a friend", "Newer Post Older Post Home", "Labels: ferry, island",
     "ALSO READ | Ferry fares to rise", "Editorial standards", "Contact the reporter", "Jobs | Help | Archives",
+    "Jump to Recipe", "Skip to content", "Search for: ferries", "Search for news, topics and people",
+    "Register now", "E-mail to a friend",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -252,6 +254,9 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Jobs, help for small firms and the cost of housing were the main themes of the debate, she said.",
     "Libraries across the region subscribe to the journal, the publisher said on Monday.",
     "Jobs", "Help",   # an article's subheadings: chrome only beside other footer links
+    # headlines and prose with navigation words
+    "Search for survivors continues", "Shoppers skip to the sales", "Critics view all options as too costly",
+    "Register now, officials urged voters before the deadline closes.", "Email to a friend led to the arrest, police said.",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
