@@ -66,7 +66,7 @@ def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, i
     if lm is None or scored is None or not detector.view.pre_normalised:
         return None
     end = len(scored)
-    return [(t, a, b) for t, (a, b) in zip(lm.tokens, lm.spans) if b <= end]
+    return [(t, a, b) for t, a, b in zip(lm.tokens, lm.starts, lm.ends) if b <= end]
 
 
 def _shared_scores(paragraph, detector, scored: str | None, same_model: bool) -> list[float] | None:
@@ -76,7 +76,7 @@ def _shared_scores(paragraph, detector, scored: str | None, same_model: bool) ->
     if not same_model or lm is None or scored is None or not detector.view.pre_normalised:
         return None
     # token ends never decrease, so the tokens inside the scored part are a prefix
-    n = bisect.bisect_right(lm.spans, len(scored), key=lambda span: span[1])
+    n = bisect.bisect_right(lm.ends, len(scored))
     return lm.logprobs[:n].tolist()
 
 
