@@ -170,6 +170,12 @@ def test_scores_and_verdicts(fast_checker):
     "ALSO READ | Ferry fares to rise", "Editorial standards", "Contact the reporter", "Jobs | Help | Archives",
     "Jump to Recipe", "Skip to content", "Search for: ferries", "Search for news, topics and people",
     "Register now", "E-mail to a friend",
+    "Get unlimited access to our reporting for $2 a week.", "You have 2 free articles left this month.",
+    "If you liked this story, please share it with your friends.", "We value your privacy",
+    "By using this site you agree to our use of cookies.", "Please confirm you are not a robot.",
+    "Your browser is out of date.", "This video is no longer available.", "Already registered? Sign in",
+    "Read our privacy policy.", "Download the Valley Herald app on iOS and Android.", "Tap to unmute",
+    "Continue reading below", "Show more comments", "Table of contents", "Listen to our podcast on Spotify.",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -257,6 +263,11 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     # headlines and prose with navigation words
     "Search for survivors continues", "Shoppers skip to the sales", "Critics view all options as too costly",
     "Register now, officials urged voters before the deadline closes.", "Email to a friend led to the arrest, police said.",
+    "Inspectors were given unlimited access to the sites, the agency said on Monday.",
+    "Those already registered will not need to apply again, the electoral office said.",
+    "Patients were told to download the new health app on their phones before the appointment.",
+    "Listen to the podcast, the presenter urged, before deciding whether the claims were true.",
+    "The company said it valued privacy, and would not share the data with other firms.",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
