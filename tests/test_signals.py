@@ -177,6 +177,9 @@ def test_scores_and_verdicts(fast_checker):
     "Your browser is out of date.", "This video is no longer available.", "Already registered? Sign in",
     "Read our privacy policy.", "Download the Valley Herald app on iOS and Android.", "Tap to unmute",
     "Continue reading below", "Show more comments", "Table of contents", "Listen to our podcast on Spotify.",
+    "Home News Sport Business Weather", "World | Politics | Tech | Health", "English | Deutsch | Français",
+    "Menu Search Sign in", "Log in / Register", "Open menu", "Sign in with Google", "Open in app",
+    "Weather: 14°C Sunny", "Copy link", "You have 5 gift articles to give this month.",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -269,6 +272,7 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Patients were told to download the new health app on their phones before the appointment.",
     "Listen to the podcast, the presenter urged, before deciding whether the claims were true.",
     "The company said it valued privacy, and would not share the data with other firms.",
+    "Business, politics and sport dominated the weekend papers.", "World leaders meet in Paris",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
