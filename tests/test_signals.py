@@ -180,6 +180,9 @@ def test_scores_and_verdicts(fast_checker):
     "Home News Sport Business Weather", "World | Politics | Tech | Health", "English | Deutsch | Français",
     "Menu Search Sign in", "Log in / Register", "Open menu", "Sign in with Google", "Open in app",
     "Weather: 14°C Sunny", "Copy link", "You have 5 gift articles to give this month.",
+    "Print Recipe", "Rate this recipe", "Did you make this recipe? Tag us on Instagram", "Add to basket", "Quick view",
+    "Edit this page", "Reply with quote", "Joined: 4 Jun 2018", "Posts: 318", "Upvote", "Post Comment", "Dismiss",
+    "Skip ad", "Manage subscription", "RSS feed", "Name * Email * Website", "Next: Ferry fares explained",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -273,6 +276,7 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Listen to the podcast, the presenter urged, before deciding whether the claims were true.",
     "The company said it valued privacy, and would not share the data with other firms.",
     "Business, politics and sport dominated the weekend papers.", "World leaders meet in Paris",
+    "Next year the council will review the fares again, officials said.", "Status of the bridge remains unclear",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
