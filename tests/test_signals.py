@@ -183,6 +183,11 @@ def test_scores_and_verdicts(fast_checker):
     "Print Recipe", "Rate this recipe", "Did you make this recipe? Tag us on Instagram", "Add to basket", "Quick view",
     "Edit this page", "Reply with quote", "Joined: 4 Jun 2018", "Posts: 318", "Upvote", "Post Comment", "Dismiss",
     "Skip ad", "Manage subscription", "RSS feed", "Name * Email * Website", "Next: Ferry fares explained",
+    "Subscribe to the Valley Herald for just £2 a month.", "Existing subscribers, please sign in.",
+    "This article is available to subscribers only.", "Please log in to read this story.", "Sign in to continue",
+    "You must be signed in to comment.", "Found this useful? Share it with a friend.", "Copy this link",
+    "Your details will be used in accordance with our privacy policy.", "Copyright Valley Herald Media 2024",
+    "These links open in a new window.", "Get 40% off your first year of digital subscription.",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -277,6 +282,12 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "The company said it valued privacy, and would not share the data with other firms.",
     "Business, politics and sport dominated the weekend papers.", "World leaders meet in Paris",
     "Next year the council will review the fares again, officials said.", "Status of the bridge remains unclear",
+    "The firm said its digital subscription revenue rose by 10% in the year to March.",
+    "Existing subscribers will see their bills rise by £2 a month from April, the company said.",
+    "The service is available to subscribers in 30 countries, the broadcaster said.",
+    "Customers could not log in to access their accounts for most of Tuesday, the bank said.",
+    "He urged people who had seen the video to share it with others, police said.",
+    "A copyright dispute over the song began in 2019 and reached the High Court in 2023.",
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
