@@ -188,6 +188,8 @@ def test_scores_and_verdicts(fast_checker):
     "You must be signed in to comment.", "Found this useful? Share it with a friend.", "Copy this link",
     "Your details will be used in accordance with our privacy policy.", "Copyright Valley Herald Media 2024",
     "These links open in a new window.", "Get 40% off your first year of digital subscription.",
+    "Related Videos", "People also read", "More like this", "What to read next", "Editor's choice", "Top picks",
+    "Further reading", "In other news", "Read next: Ferry fares to rise", "Discover more",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
 ])
 def test_common_chrome_lines(fast_checker, line):
@@ -288,6 +290,7 @@ def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     "Customers could not log in to access their accounts for most of Tuesday, the bank said.",
     "He urged people who had seen the video to share it with others, police said.",
     "A copyright dispute over the song began in 2019 and reached the High Court in 2023.",
+    "Elsewhere",   # a round-up's subheading
 ])
 def test_chrome_words_in_prose_stay_clean(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
