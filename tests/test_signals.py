@@ -302,3 +302,9 @@ def test_recommendation_widgets_are_boilerplate_not_ad_markers(fast_checker):
     report = fast_checker.check("\n\n".join([*ARTICLE, "Sponsored Stories", "Advertisement"]))
     assert labels_of(report, "Sponsored Stories") == ["boilerplate"]
     assert "ad_marker" in labels_of(report, "Advertisement")
+    # ad-network captions and a 'continues below' without the word ad are page chrome too
+    for line in ("Ads by Google", "Sponsored links", "Story continues below"):
+        report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+        assert labels_of(report, line) == ["boilerplate"], line
+    report = fast_checker.check("\n\n".join([*ARTICLE, "Story continues below advertisement"]))
+    assert "ad_marker" in labels_of(report, "Story continues below advertisement")
