@@ -5,6 +5,7 @@ run keeps everything finished so far and `resume=True` carries on where it stopp
 """
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import multiprocessing.connection
 import os
@@ -36,6 +37,25 @@ RUN_INFO = "run.json"
 
 class RunExistsError(Exception):
     """The output folder already holds a run and neither overwrite nor resume was asked for."""
+
+
+class RunSettingsError(RunExistsError):
+    """--resume with settings other than those the interrupted run was started with: the finished
+    records would disagree with the rest (another threshold, model or size cap)."""
+
+
+def changed_settings(run_dir: Path, config: Config) -> list[str]:
+    """"name: old -> new" for each Config field that differs from the one run.json of `run_dir` records
+    (none when there is no run.json or it holds no settings: runs of older versions)."""
+    try:
+        saved = json.loads((run_dir / RUN_INFO).read_text(encoding="utf-8")).get("config")
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(saved, dict):
+        return []
+    now = json.loads(json.dumps(config.to_dict()))   # tuples as lists, as run.json holds them
+    return [f"{key}: {saved.get(key)!r} -> {now.get(key)!r}"
+            for key in sorted(set(saved) | set(now)) if saved.get(key) != now.get(key)]
 
 
 @dataclass
@@ -330,6 +350,15 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
     run_dir.mkdir(parents=True, exist_ok=True)
 
+    if resume and documents_path.exists():
+        changed = changed_settings(run_dir, config)
+        if changed:
+            raise RunSettingsError(f"{run_dir} was started with other settings ({'; '.join(changed)}); "
+                                   "resume with the same settings, or use --overwrite to start again")
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # Written now, so that a run killed before its end still records what it was started with.
+    _write_run_info(run_dir, inputs, config, jobs, started, complete=False)
+
     result = ScanResult(run_dir=run_dir)
     done: Counter = Counter()
     if resume and documents_path.exists():
@@ -347,7 +376,6 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
             rewrite_documents(iter_documents(documents_path), documents_path)
         result.resumed = whole
 
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     seen: Counter = Counter()
     raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done, seen)
     bar = Progress(progress)
@@ -378,17 +406,27 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if changed or interrupted:
         result = recount(documents_path, result)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
-    write_json_atomic({
-        "schema": 1, "input": [str(i) for i in inputs], "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "complete": not interrupted, "documents": result.documents, "errors": result.errors,
-        "resumed": result.resumed, "jobs": jobs, "folder_pass": folder_pass, "notes": result.notes, "config": config.to_dict(),
-    }, run_dir / RUN_INFO)
+    _write_run_info(run_dir, inputs, config, jobs, started, complete=not interrupted, result=result,
+                    folder_pass=folder_pass)
     if html:
         result.report_html = write_html(run_dir)
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def _write_run_info(run_dir: Path, inputs: list[str], config: Config, jobs: int, started: str, complete: bool,
+                    result: ScanResult | None = None, folder_pass: str | None = None) -> None:
+    """run.json: the settings, and once the run has ended its counts."""
+    info: dict[str, Any] = {"schema": 1, "input": [str(i) for i in inputs], "started": started}
+    if result is not None:
+        info.update({"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": complete,
+                     "documents": result.documents, "errors": result.errors, "resumed": result.resumed,
+                     "jobs": jobs, "folder_pass": folder_pass, "notes": result.notes})
+    else:
+        info.update({"complete": False, "jobs": jobs})
+    info["config"] = config.to_dict()
+    write_json_atomic(info, run_dir / RUN_INFO)
 
 
 def _drop_stale_records(documents_path: Path, seen: Counter, result: ScanResult) -> ScanResult:

@@ -114,6 +114,41 @@ def test_resume_replaces_records_of_changed_inputs(tmp_path):
     assert result.documents == 4 and result.notes
 
 
+def test_resume_refuses_other_settings(tmp_path):
+    """A resumed run must be checked with the settings it was started with, or its records would mix two
+    thresholds; run.json records them from the start, so a run killed before its end is covered too."""
+    import pytest
+    from qualitycheck.config import Config
+    from qualitycheck.run import RunSettingsError, scan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"d{n}.txt").write_text(f"Story number {n} about the harbour and the new ferry timetable.\n")
+    out = tmp_path / "run"
+    started = Config(spin_enabled=False)
+    seen_info = []
+
+    def stop_after_one(record):
+        seen_info.append(json.loads((out / "run.json").read_text()))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scan([str(folder)], out, started, jobs=1, html=False, on_record=stop_after_one)
+    assert seen_info[0]["complete"] is False and seen_info[0]["config"]["spin_enabled"] is False
+    before = (out / "documents.jsonl").read_bytes()
+    with pytest.raises(RunSettingsError, match="keep_threshold: 0.8 -> 0.95"):
+        scan([str(folder)], out, started.updated(keep_threshold=0.95), jobs=1, html=False, resume=True)
+    assert (out / "documents.jsonl").read_bytes() == before
+    cli = run("scan", str(folder), "-o", str(out), "--resume", "--no-spin", "--keep-threshold", "0.95", "-q")
+    assert cli.exit_code == 2 and "other settings" in cli.output and "--overwrite" in cli.output
+    # the same settings resume; --overwrite starts again with the new ones
+    assert scan([str(folder)], out, started, jobs=1, html=False, resume=True).documents == 3
+    assert run("scan", str(folder), "-o", str(out), "--overwrite", "--no-spin", "--keep-threshold", "0.95",
+               "-q", "--no-html").exit_code == 0
+    assert json.loads((out / "run.json").read_text())["config"]["keep_threshold"] == 0.95
+
+
 def test_scan_names_the_source_of_a_spun_copy(tmp_path):
     """The shipped examples hold an article and a hand-spun copy of it."""
     out = tmp_path / "run"
