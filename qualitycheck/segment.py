@@ -11,8 +11,11 @@ import re
 
 from .document import Paragraph, RawDocument, Document
 
-_BLOCK_SEP = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
-_LINE = re.compile(r"[^\n]+")
+# A line ends at \n, \r\n, a lone \r (old Mac files) or U+2028 (LINE SEPARATOR, left in text taken
+# from JavaScript strings); U+2029 (PARAGRAPH SEPARATOR) ends a block by itself.
+_BREAK = r"(?:\r\n|\r(?!\n)|[\n\u2028])"
+_BLOCK_SEP = re.compile(rf"(?:{_BREAK}[ \t\f\v\u00a0]*{_BREAK}|\u2029)\s*")
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’»)\]…]\s*$")
 # Hard-wrapped prose rarely exceeds this line width (mail, Usenet and plain-text dumps wrap at 72-80).
 _WRAP_WIDTH = 100

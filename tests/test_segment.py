@@ -31,6 +31,19 @@ def test_windows_newlines_and_whitespace_only_blocks():
     assert [p.text for p in paragraphs] == ["One paragraph here.", "Another paragraph."]
 
 
+def test_old_mac_and_unicode_line_ends():
+    """A lone \r, U+2028 and U+2029 end lines as \n does (before, such a file was one paragraph); a \r\n
+    stays one line end, not two."""
+    body = ["Title line", "First paragraph of the story.", "Second line of that block.", "Last one."]
+    for text in ("Title line\r\rFirst paragraph of the story.\rSecond line of that block.\r\rLast one.\r",
+                 "Title line\u2029First paragraph of the story.\u2028Second line of that block.\u2029Last one.",
+                 "Title line\u2028\u2028First paragraph of the story.\u2028Second line of that block.\u2028 \u2028Last one."):
+        paragraphs = split_paragraphs(text)
+        assert [p.text for p in paragraphs] == body, repr(text)
+        assert all(text[p.start:p.end] == p.text for p in paragraphs)
+    assert len(split_paragraphs("One line.\r\nNext line.\r\n")) == 2
+
+
 def test_empty_text_has_no_paragraphs():
     assert split_paragraphs("") == []
     assert split_paragraphs(" \n\n \t\n") == []
