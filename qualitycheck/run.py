@@ -357,7 +357,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
                                    "resume with the same settings, or use --overwrite to start again")
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     # Written now, so that a run killed before its end still records what it was started with.
-    _write_run_info(run_dir, inputs, config, jobs, started, complete=False)
+    _write_run_info(run_dir, inputs, config, jobs, started)
 
     result = ScanResult(run_dir=run_dir)
     done: Counter = Counter()
@@ -406,8 +406,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if changed or interrupted:
         result = recount(documents_path, result)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
-    _write_run_info(run_dir, inputs, config, jobs, started, complete=not interrupted, result=result,
-                    folder_pass=folder_pass)
+    _write_run_info(run_dir, inputs, config, jobs, started, ended={
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": not interrupted,
+        "documents": result.documents, "errors": result.errors, "resumed": result.resumed,
+        "folder_pass": folder_pass, "notes": result.notes})
     if html:
         result.report_html = write_html(run_dir)
     if interrupted:
@@ -415,16 +417,12 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     return result
 
 
-def _write_run_info(run_dir: Path, inputs: list[str], config: Config, jobs: int, started: str, complete: bool,
-                    result: ScanResult | None = None, folder_pass: str | None = None) -> None:
-    """run.json: the settings, and once the run has ended its counts."""
-    info: dict[str, Any] = {"schema": 1, "input": [str(i) for i in inputs], "started": started}
-    if result is not None:
-        info.update({"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": complete,
-                     "documents": result.documents, "errors": result.errors, "resumed": result.resumed,
-                     "jobs": jobs, "folder_pass": folder_pass, "notes": result.notes})
-    else:
-        info.update({"complete": False, "jobs": jobs})
+def _write_run_info(run_dir: Path, inputs: list[str], config: Config, jobs: int, started: str,
+                    ended: dict[str, Any] | None = None) -> None:
+    """run.json: the settings from the start, and once the run has ended its counts (`ended`)."""
+    info: dict[str, Any] = {"schema": 1, "input": [str(i) for i in inputs], "started": started,
+                            "complete": False, "jobs": jobs}
+    info.update(ended or {})
     info["config"] = config.to_dict()
     write_json_atomic(info, run_dir / RUN_INFO)
 
