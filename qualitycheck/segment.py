@@ -17,7 +17,7 @@ _LINE = re.compile(r"[^\n]+")
 # JavaScript strings); U+2029 (PARAGRAPH SEPARATOR) ends a block by itself. These patterns are about 3x
 # slower than the two above, so they are used only for text that holds such a break.
 _LONE_CR = re.compile(r"\r(?!\n)")
-_BREAK = r"(?:\r\n|\r(?!\n)|[\n\u2028])"
+_BREAK = rf"(?:\r\n|{_LONE_CR.pattern}|[\n\u2028])"
 _ANY_BLOCK_SEP = re.compile(rf"(?:{_BREAK}[ \t\f\v\u00a0]*{_BREAK}|\u2029)\s*")
 _ANY_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’»)\]…]\s*$")
