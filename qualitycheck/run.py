@@ -24,6 +24,7 @@ from typing import Any
 from .checker import Checker
 from .config import Config
 from .document import RawDocument
+from .provenance import changed_provenance, run_provenance
 from .reading import iter_raw_documents
 from .scoring import build_report
 from .segment import segment
@@ -44,18 +45,22 @@ class RunSettingsError(RunExistsError):
     records would disagree with the rest (another threshold, model or size cap)."""
 
 
-def changed_settings(run_dir: Path, config: Config) -> list[str]:
-    """"name: old -> new" for each Config field that differs from the one run.json of `run_dir` records
-    (none when there is no run.json or it holds no settings: runs of older versions)."""
+def changed_settings(run_dir: Path, config: Config, provenance: dict[str, Any] | None = None) -> list[str]:
+    """"name: old -> new" for each Config field that differs from the one run.json of `run_dir` records,
+    then for each model file whose content differs (provenance.changed_provenance; `provenance` is
+    run_provenance(config), computed here when not given). None when there is no run.json or it holds
+    no settings: runs of older versions."""
     try:
-        saved = json.loads((run_dir / RUN_INFO).read_text(encoding="utf-8")).get("config")
+        info = json.loads((run_dir / RUN_INFO).read_text(encoding="utf-8"))
+        saved = info.get("config")
     except (OSError, ValueError, AttributeError):
         return []
     if not isinstance(saved, dict):
         return []
     now = json.loads(json.dumps(config.to_dict()))   # tuples as lists, as run.json holds them
-    return [f"{key}: {saved.get(key)!r} -> {now.get(key)!r}"
-            for key in sorted(set(saved) | set(now)) if saved.get(key) != now.get(key)]
+    changes = [f"{key}: {saved.get(key)!r} -> {now.get(key)!r}"
+               for key in sorted(set(saved) | set(now)) if saved.get(key) != now.get(key)]
+    return changes + changed_provenance(info, provenance or run_provenance(config))
 
 
 @dataclass
@@ -350,14 +355,15 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
     run_dir.mkdir(parents=True, exist_ok=True)
 
+    provenance = run_provenance(config)
     if resume and documents_path.exists():
-        changed = changed_settings(run_dir, config)
+        changed = changed_settings(run_dir, config, provenance)
         if changed:
             raise RunSettingsError(f"{run_dir} was started with other settings ({'; '.join(changed)}); "
                                    "resume with the same settings, or use --overwrite to start again")
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     # Written now, so that a run killed before its end still records what it was started with.
-    _write_run_info(run_dir, inputs, config, jobs, started)
+    _write_run_info(run_dir, inputs, config, jobs, started, provenance)
 
     result = ScanResult(run_dir=run_dir)
     done: Counter = Counter()
@@ -406,7 +412,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if changed or interrupted:
         result = recount(documents_path, result)
     write_summary_csv(iter_documents(documents_path), run_dir / SUMMARY)
-    _write_run_info(run_dir, inputs, config, jobs, started, ended={
+    _write_run_info(run_dir, inputs, config, jobs, started, provenance, ended={
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": not interrupted,
         "documents": result.documents, "errors": result.errors, "resumed": result.resumed,
         "folder_pass": folder_pass, "notes": result.notes})
@@ -418,11 +424,12 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
 
 
 def _write_run_info(run_dir: Path, inputs: list[str], config: Config, jobs: int, started: str,
-                    ended: dict[str, Any] | None = None) -> None:
-    """run.json: the settings from the start, and once the run has ended its counts (`ended`)."""
+                    provenance: dict[str, Any], ended: dict[str, Any] | None = None) -> None:
+    """run.json: the settings and model files from the start, and once the run has ended its counts."""
     info: dict[str, Any] = {"schema": 1, "input": [str(i) for i in inputs], "started": started,
                             "complete": False, "jobs": jobs}
     info.update(ended or {})
+    info.update(provenance)
     info["config"] = config.to_dict()
     write_json_atomic(info, run_dir / RUN_INFO)
 

@@ -149,6 +149,45 @@ def test_resume_refuses_other_settings(tmp_path):
     assert json.loads((out / "run.json").read_text())["config"]["keep_threshold"] == 0.95
 
 
+def test_resume_refuses_a_changed_model_file(tmp_path, monkeypatch):
+    """Equal settings can still mean another model: the default path read from $QUALITYCHECK_MODEL, or a
+    retrained file at the same path. run.json records each model file by content hash and --resume compares
+    them; a copy of the same model elsewhere is the same model."""
+    import shutil
+
+    import pytest
+    from qualitycheck.config import Config
+    from qualitycheck.lm.model import MODELS_DIR
+    from qualitycheck.run import RunSettingsError, scan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "d.txt").write_text("A story about the harbour and the new ferry timetable.\n")
+    shipped = MODELS_DIR / "en.kenlm"
+    model = tmp_path / "m.kenlm"
+    shutil.copyfile(shipped, model)
+    monkeypatch.setenv("QUALITYCHECK_MODEL", str(model))
+    config = Config(spin_enabled=False)
+    out = tmp_path / "run"
+    scan([str(folder)], out, config, jobs=1, html=False)
+    recorded = json.loads((out / "run.json").read_text())["models"]["perplexity model"]
+    assert recorded["path"] == str(model.resolve()) and len(recorded["sha256"]) == 64
+
+    elsewhere = tmp_path / "copy" / "m.kenlm"
+    elsewhere.parent.mkdir()
+    shutil.copyfile(model, elsewhere)
+    monkeypatch.setenv("QUALITYCHECK_MODEL", str(elsewhere))
+    assert scan([str(folder)], out, config, jobs=1, html=False, resume=True).documents == 1
+
+    before = (out / "documents.jsonl").read_bytes()
+    with open(elsewhere, "r+b") as f:   # "retrained": same path, same size, other bytes
+        f.seek(100)
+        f.write(b"\xff" * 8)
+    with pytest.raises(RunSettingsError, match=r"perplexity model: .*m\.kenlm \(sha256 \w{12}\) -> "):
+        scan([str(folder)], out, config, jobs=1, html=False, resume=True)
+    assert (out / "documents.jsonl").read_bytes() == before
+
+
 def test_scan_names_the_source_of_a_spun_copy(tmp_path):
     """The shipped examples hold an article and a hand-spun copy of it."""
     out = tmp_path / "run"

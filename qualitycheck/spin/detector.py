@@ -417,15 +417,20 @@ def default_detector(model_path: str | None = None, use_fingerprints: bool = Tru
                      weights_path: str | None = None) -> SpinDetector:
     """The shipped detector, built once per process (first call loads LM, tables and weights). model_path None:
     the shipped spin LM (SPIN_MODEL_PATH), or the perplexity signal's default model if that file is absent."""
+    model_path, weights = detector_files(model_path, weights_path)
+    return _detector(model_path, use_fingerprints, str(weights))
+
+
+def detector_files(model_path: str | None = None, weights_path: str | None = None) -> tuple[str | None, Path]:
+    """The LM file (None: the perplexity signal's default) and the weights file the detector would use."""
     if model_path is None and SPIN_MODEL_PATH.is_file():
         model_path = str(SPIN_MODEL_PATH)
-    return _detector(model_path, use_fingerprints, weights_path)
+    return model_path, Path(weights_path) if weights_path else weights_for_model(model_path)
 
 
 @functools.lru_cache(maxsize=4)
-def _detector(model_path: str | None, use_fingerprints: bool, weights_path: str | None) -> SpinDetector:
-    weights = Path(weights_path) if weights_path else weights_for_model(model_path)
-    detector = SpinDetector(load_lm(model_path), load_weights(weights), use_fingerprints)
+def _detector(model_path: str | None, use_fingerprints: bool, weights_path: str) -> SpinDetector:
+    detector = SpinDetector(load_lm(model_path), load_weights(Path(weights_path)), use_fingerprints)
     _BUILT.add(detector)
     return detector
 
