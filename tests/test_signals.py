@@ -245,6 +245,17 @@ def test_short_foreign_headlines_with_one_english_looking_word(fast_checker):
         assert labels_of(report, line) == [], line
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Hello", "en"), ("OK", "en"),            # langdetect alone said Finnish and Portuguese
+    ("Asdfgh qwerty", None), ("Der Bürgermeister", None), ("2024", None),
+    ("Le maire a ouvert le pont.", "fr"),     # five lowercase words: langdetect's call stands
+])
+def test_documents_of_one_or_two_words_get_no_language_guess(fast_checker, text, language):
+    report = fast_checker.check(text)
+    assert report.language == language
+    assert any(n.startswith("language not identified") for n in report.notes) == (language is None)
+
+
 def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     # Lower-case "i" is "in" in Norwegian and Swedish, "and" in Czech: it once counted as the English
     # pronoun and passed these short teaser headlines as English. English writes "I"; "i.e." stays English.

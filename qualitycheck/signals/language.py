@@ -285,6 +285,16 @@ class LanguageSignal:
             return config.main_language, None
         if total and english / total >= 0.5:
             return "en", round(english / total, 3)
+        if total < MIN_LOWER_WORDS and all(ev.latin_share >= NON_LATIN_SHARE for ev in evidence):
+            # A headline or a name or two: langdetect on so few words is a guess ("OK" came back Portuguese,
+            # "Hello" Finnish). Every word English is evidence enough; otherwise say nothing.
+            words = sum(ev.all_words for ev in evidence)
+            known = sum(ev.all_words * ev.all_vocab_share for ev in evidence)
+            if words and known / words >= ENGLISH_VOCAB_SHARE_STRONG:
+                return "en", round(known / words, 3)
+            if words < MIN_LOWER_WORDS:
+                doc.notes.append(f"language not identified: too few words ({words})")
+                return None, None
         sample = "\n".join(p.text for p in doc.paragraphs)[:5000]
         guesses = detect_languages(sample, config.langdetect_seed)
         if not guesses:
