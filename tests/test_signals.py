@@ -191,6 +191,7 @@ def test_scores_and_verdicts(fast_checker):
     "Related Videos", "People also read", "More like this", "What to read next", "Editor's choice", "Top picks",
     "Further reading", "In other news", "Read next: Ferry fares to rise", "Discover more",
     "Sign up for breaking news alerts", "Sponsored Stories", "Around the Web", "Recommended by Outbrain",
+    "Like this story? Share it with a friend", "Enjoyed this article? Tell your friends.",
 ])
 def test_common_chrome_lines(fast_checker, line):
     report = fast_checker.check("\n\n".join([*ARTICLE, line]))
