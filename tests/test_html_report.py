@@ -132,6 +132,22 @@ def test_thresholds_shown_from_run_json_or_defaults(tmp_path):
     assert "<td>label_weights.spun</td>" in page
 
 
+def test_model_files_and_version_shown_from_run_json(tmp_path):
+    run = write_run(tmp_path / "run", synthetic_records(3))
+    info = json.loads((run / "run.json").read_text())
+    info["qualitycheck_version"] = "9.9.9"
+    info["models"] = {"spin model": {"path": "/m/<x>/en-cmu.kenlm", "bytes": 1, "sha256": "ab" * 32},
+                      "perplexity model": {"path": "/gone.kenlm", "error": "ModelNotFound: missing"}}
+    (run / "run.json").write_text(json.dumps(info))
+    page = write_html_report(run).read_text(encoding="utf-8")
+    assert "from run.json (qualitycheck 9.9.9)" in page
+    assert ('<tr data-model="spin model"><td>spin model</td><td title="/m/&lt;x&gt;/en-cmu.kenlm">'
+            'en-cmu.kenlm<br><span class="muted">sha256 abababababab</span></td></tr>') in page
+    assert 'gone.kenlm<br><span class="muted">ModelNotFound: missing</span>' in page
+    plain = write_run(tmp_path / "plain", synthetic_records(3))   # runs of older versions: no model rows
+    assert "data-model=" not in write_html_report(plain).read_text(encoding="utf-8")
+
+
 def test_content_security_policy_matches_inline_assets(tmp_path):
     run = write_run(tmp_path / "run", synthetic_records(4))
     page = write_html_report(run).read_text(encoding="utf-8")

@@ -366,10 +366,14 @@ def _overview_html(overview: Overview, run: RunData) -> str:
     language_text = ", ".join(f"{lang} {n}" for lang, n in languages[:12])
     if len(languages) > 12:
         language_text += f", … ({len(languages) - 12} more)"
-    threshold_rows = "".join(f"<tr><td>{_esc(name)}</td><td>{_esc(_format_value(value))}</td></tr>"
-                             for name, value in _flatten_config(run.config))
+    threshold_rows = _model_rows(run.run_info) + "".join(
+        f"<tr><td>{_esc(name)}</td><td>{_esc(_format_value(value))}</td></tr>"
+        for name, value in _flatten_config(run.config))
     source = ("from run.json" if run.config_source == "run.json"
               else "run.json missing: qualitycheck defaults shown")
+    version = run.run_info.get("qualitycheck_version")
+    if version and run.config_source == "run.json":
+        source += f" (qualitycheck {version})"
     return f"""
 <section class="overview" aria-label="Overview">
   <div class="card"><h3>Verdicts</h3>
@@ -390,6 +394,24 @@ def _overview_html(overview: Overview, run: RunData) -> str:
     <div class="thresholds-wrap" tabindex="0" aria-label="Thresholds"><table class="counts thresholds" data-config-source="{_esc(run.config_source)}"><tbody>{threshold_rows}</tbody></table></div>
   </div>
 </section>"""
+
+
+def _model_rows(run_info: dict[str, Any]) -> str:
+    """One row per model file the run read (run.json "models"): file name and sha256 prefix, the full path
+    as a tooltip, so a reviewer can tell which model scored the run."""
+    models = run_info.get("models")
+    if not isinstance(models, dict):
+        return ""
+    rows = []
+    for role, entry in models.items():
+        if not isinstance(entry, dict):
+            continue
+        path = str(entry.get("path") or "")
+        name = path.replace("\\", "/").rsplit("/", 1)[-1] or "none"
+        detail = f"sha256 {str(entry['sha256'])[:12]}" if entry.get("sha256") else entry.get("error") or "not recorded"
+        rows.append(f'<tr data-model="{_esc(str(role))}"><td>{_esc(str(role))}</td>'
+                    f'<td title="{_esc(path)}">{_esc(name)}<br><span class="muted">{_esc(detail)}</span></td></tr>')
+    return "".join(rows)
 
 
 def _input_text(run_info: dict[str, Any]) -> str | None:
