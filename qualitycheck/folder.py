@@ -7,7 +7,7 @@ the records it changed (re-scored), so the scan can rewrite documents.jsonl once
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +15,10 @@ from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
 
-# The pass holds a slim copy of every document (paragraph texts and labels) and compares paragraph word
-# sets through an inverted index; past this many documents a scan should be split by story (or clustered)
-# first.
-MAX_FOLDER_DOCUMENTS = 5_000
+# The pass indexes every paragraph's words and word pairs in numpy arrays (about 28 bytes per key at the sort,
+# ~60 keys per paragraph) and loads only the documents that pair up. 20,000 bench documents: 183 MiB peak and
+# 16 CPU seconds (bench/bench_crossdoc.py); past this many documents a scan should be split by story first.
+MAX_FOLDER_DOCUMENTS = 20_000
 
 
 def document_from_record(record: dict[str, Any], slim: bool = False) -> Document:
@@ -55,26 +55,33 @@ class FolderChange:
     notes_before: int
 
 
-def cross_document_pass(records: Iterable[dict[str, Any]], config: Config) -> dict[int, FolderChange]:
-    """Run the folder-level passes over slim copies of `records` (read once, not kept); returns
-    {position: FolderChange} for the documents they changed. apply_folder_change() merges a change into
-    the full record, so a run's records are never all in memory at once."""
+def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> dict[int, FolderChange]:
+    """Run the folder-level passes; returns {position: FolderChange} for the documents they changed.
+    `read_records` gives the run's records afresh each call (e.g. documents.jsonl read again): the pass reads
+    them once to index their paragraphs' words (a few numpy arrays, not the documents) and once more to load
+    slim copies of the few documents that share paragraphs with another. apply_folder_change() merges a
+    change into the full record, so a run's records are never all in memory at once."""
     if not config.spin_enabled:
         return {}
     try:
-        from .spin.crossdoc import find_spun_versions
+        from .spin.crossdoc import align_versions
     except ImportError:
         return {}
-    docs = [document_from_record(r, slim=True) for r in records]
-    if len(docs) < 2:
-        return {}
-    before = [([len(p.flags) for p in d.paragraphs], len(d.notes)) for d in docs]
-    find_spun_versions(docs, config)
-    changed = {}
-    for position, (doc, (flags, notes)) in enumerate(zip(docs, before)):
-        if len(doc.notes) != notes or [len(p.flags) for p in doc.paragraphs] != flags or doc.spun_evidence:
-            changed[position] = FolderChange(doc, flags, notes)
-    return changed
+    loaded: dict[int, FolderChange] = {}
+
+    def load(wanted: list[int]) -> dict[int, Document]:
+        remaining = set(wanted)
+        for position, record in enumerate(read_records()):
+            if position in remaining:
+                doc = document_from_record(record, slim=True)
+                loaded[position] = FolderChange(doc, [len(p.flags) for p in doc.paragraphs], len(doc.notes))
+                remaining.discard(position)
+                if not remaining:
+                    break
+        return {position: change.doc for position, change in loaded.items()}
+
+    flagged = align_versions((document_from_record(r, slim=True) for r in read_records()), load, config)
+    return {position: loaded[position] for position in sorted(flagged)}
 
 
 def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:

@@ -469,9 +469,9 @@ def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -
     from .folder import MAX_FOLDER_DOCUMENTS, apply_folder_change, cross_document_pass
 
     if documents > MAX_FOLDER_DOCUMENTS:
-        # The pass holds a slim copy of every document; a larger run should be split by story.
+        # The pass's word index grows with the run (folder.MAX_FOLDER_DOCUMENTS); split a larger run by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
-    changed = cross_document_pass(iter_documents(documents_path), config)
+    changed = cross_document_pass(lambda: iter_documents(documents_path), config)
     if changed:
         # a second streaming read: only the changed records are rebuilt in full
         rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record

@@ -159,6 +159,40 @@ def test_crossdoc_ignores_ordinary_edits():
     assert not a.spun_flag and not b.spun_flag
 
 
+def test_crossdoc_template_reports_and_repeated_edits_are_not_spins():
+    """Two reports written to one template share most words and differ in a few synonyms, but also in
+    names and numbers, which a spinner leaves alone; one word edited throughout is one change, not three."""
+    _detector()
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    template = ("{town} is a large market town in the {county} region of the country. It is the {rank} "
+                "biggest {kind} in the region after {capital}, with {people} residents at the census of 2011, "
+                "and it is {known} known for its {trade} and its old stone bridge over the {river}.")
+    first = template.format(town="Ashby", county="Northern", rank="second", kind="town", capital="Kingsford",
+                            people="84,000", known="widely", trade="wool markets", river="Tane")
+    second = template.format(town="Brockley", county="Western", rank="third", kind="city", capital="Kingsford",
+                             people="61,500", known="broadly", trade="wool trade", river="Lune")
+    docs = [_doc("a", [first, STORY[0]]), _doc("b", [second, STORY[1]])]
+    find_spun_versions(docs, Config())
+    assert not any(d.spun_flag for d in docs)
+    north = [p + " The north road and the north gate were closed, as was the northern car park." for p in STORY]
+    south = [p.replace("north", "south") for p in north]
+    docs = [_doc("north", north), _doc("south", south)]
+    find_spun_versions(docs, Config())
+    assert not any(d.spun_flag for d in docs)
+
+
+def test_crossdoc_finds_a_spun_copy_among_syndicated_copies():
+    """A story republished word for word by many sites, and one spun copy: every key of the story is held
+    by more paragraphs than MAX_POSTINGS, unless repeated paragraphs are indexed once."""
+    _detector()
+    from qualitycheck.spin.crossdoc import MAX_POSTINGS, find_spun_versions
+    copies = [_doc(f"site{k}", STORY) for k in range(MAX_POSTINGS + 3)]
+    spun = _doc("spun", _spin(STORY, rate=0.5, seed=2))
+    find_spun_versions([*copies, spun], Config())
+    assert spun.spun_flag and not any(d.spun_flag for d in copies)
+    assert any(note.startswith("spun version of site0:") for note in spun.notes)
+
+
 def test_spun_trailer_after_ad_tags_is_boilerplate_and_spin_evidence():
     """An auto-blog post ends "[ad_2]" then a spun "Source link": the boilerplate signal removes the line,
     and the spin signal still counts it as a fingerprint (with the original) in the document evidence."""
@@ -265,11 +299,19 @@ def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
               for r in records]
     docs = [document_from_record(r) for r in stream]
     find_spun_versions(docs, config)
-    changes = cross_document_pass(iter(stream), config)
-    assert changes
+    reads = []
+
+    def read_records():
+        reads.append(1)
+        return iter(stream)
+
+    changes = cross_document_pass(read_records, config)
+    assert changes and len(reads) == 2   # one pass to index the words, one to load the documents that pair up
     for position, (record, doc) in enumerate(zip(stream, docs)):
         if position in changes:
             assert apply_folder_change(record, changes[position], config) == build_report(doc, config).to_dict()
+        else:
+            assert not any(e.get("rule") == "crossdoc" for e in doc.spun_evidence)
 
 
 @pytest.mark.parametrize("screen", [True, False])

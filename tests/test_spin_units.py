@@ -137,15 +137,29 @@ def test_fingerprint_pattern_gate_skips_only_paragraphs_without_it():
 
 
 def test_crossdoc_candidate_pairs_count_shared_words_across_documents():
-    """Pairs of paragraphs of different documents that share at least min_shared indexed words, in (u, v)
-    order whatever the index's order; same-document pairs and words in too many paragraphs do not count."""
+    """Pairs of paragraphs of different documents that share at least min_shared keys, in (u, v) order
+    whatever the index's order; same-document pairs and keys held by too many paragraphs do not count."""
+    from array import array
+
     from qualitycheck.spin.crossdoc import MAX_POSTINGS, _candidate_pairs
-    unit_doc = [0, 0, 1, 2]
+
+    def pairs(index: dict[str, list[int]]) -> list[tuple[int, int]]:
+        keys, owners = array("q"), array("i")
+        for word, postings in index.items():
+            keys.extend([hash(word)] * len(postings))
+            owners.extend(postings)
+        return _candidate_pairs(keys, owners, array("i", [0, 0, 1, 2, 3] + [9] * 100), min_shared=4)
+
     index = {f"w{k}": [0, 2] for k in range(4)}            # units 0 and 2 share four words
     index.update({f"x{k}": [1, 3] for k in range(3)})      # units 1 and 3 only three
     index.update({f"s{k}": [0, 1] for k in range(9)})      # same document: never a pair
-    index.update({f"c{k}": list(range(4)) * (MAX_POSTINGS // 4 + 1) for k in range(5)})  # too common
+    index.update({f"c{k}": [k % 5 for k in range(MAX_POSTINGS + 1)] for k in range(5)})  # too common
     shuffled = dict(reversed(list(index.items())))
-    assert _candidate_pairs(index, unit_doc) == _candidate_pairs(shuffled, unit_doc) == [(0, 2)]
+    assert pairs(index) == pairs(shuffled) == [(0, 2)]
     index.update({"x3": [1, 3]})
-    assert _candidate_pairs(index, unit_doc) == [(0, 2), (1, 3)]
+    assert pairs(index) == [(0, 2), (1, 3)]
+    # postings of every length up to MAX_POSTINGS count: units 0, 2 and 4 share words held by 3..12 units
+    # (the others, units 5 and up, hold one word each)
+    fresh = iter(range(5, 105))
+    index = {f"m{k}": [0, 2, 4] + [next(fresh) for _ in range(k - 3)] for k in range(3, MAX_POSTINGS + 1)}
+    assert pairs(index) == [(0, 2), (0, 4), (2, 4)]
