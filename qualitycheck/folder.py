@@ -1,4 +1,4 @@
-"""Passes that need every document of a scan at once: cross-document spin alignment.
+"""Passes that need every document of a scan at once: repeated documents and cross-document spin alignment.
 
 Per-document signals see one document; a folder that holds several versions of one story
 (an original and a spun copy) shows more together: the swapped words and their source.
@@ -7,7 +7,7 @@ the records it changed (re-scored), so the scan can rewrite documents.jsonl once
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,33 +55,69 @@ class FolderChange:
     notes_before: int
 
 
+REPEAT_NOTE = "same text as "
+
+
 def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> dict[int, FolderChange]:
     """Run the folder-level passes; returns {position: FolderChange} for the documents they changed.
     `read_records` gives the run's records afresh each call (e.g. documents.jsonl read again): the pass reads
     them once to index their paragraphs' words (a few numpy arrays, not the documents) and once more to load
-    slim copies of the few documents that share paragraphs with another. apply_folder_change() merges a
-    change into the full record, so a run's records are never all in memory at once."""
-    if not config.spin_enabled:
-        return {}
-    try:
-        from .spin.crossdoc import align_versions
-    except ImportError:
-        return {}
+    slim copies of the few documents it changes. apply_folder_change() merges a change into the full record,
+    so a run's records are never all in memory at once.
+
+    Two passes: a document whose text repeats an earlier one's word for word (content_hash) gets a note
+    naming it (syndicated copies, a page crawled twice; its verdict stands, so a pipeline decides what to do
+    with repeats), and, with the spin detector on, cross-document spin alignment (spin/crossdoc.py)."""
+    first_with_text: dict[str, str] = {}
+    repeats: dict[int, str] = {}    # position -> id of the first document with the same text
+
+    def note_text(position: int, record: dict[str, Any]) -> dict[str, Any]:
+        text_hash = record.get("content_hash")
+        if text_hash and not record.get("error"):
+            if text_hash in first_with_text:
+                repeats[position] = first_with_text[text_hash]
+            else:
+                first_with_text[text_hash] = str(record.get("id"))
+        return record
+
+    def documents() -> Iterator[Document]:
+        for position, record in enumerate(read_records()):
+            yield document_from_record(note_text(position, record), slim=True)
+
     loaded: dict[int, FolderChange] = {}
 
     def load(wanted: list[int]) -> dict[int, Document]:
-        remaining = set(wanted)
+        remaining = set(wanted) - set(loaded)
         for position, record in enumerate(read_records()):
+            if not remaining:
+                break
             if position in remaining:
                 doc = document_from_record(record, slim=True)
                 loaded[position] = FolderChange(doc, [len(p.flags) for p in doc.paragraphs], len(doc.notes))
                 remaining.discard(position)
-                if not remaining:
-                    break
-        return {position: change.doc for position, change in loaded.items()}
+        return {position: loaded[position].doc for position in wanted}
 
-    flagged = align_versions((document_from_record(r, slim=True) for r in read_records()), load, config)
-    return {position: loaded[position] for position in sorted(flagged)}
+    flagged: set[int] = set()
+    align = None
+    if config.spin_enabled:
+        try:
+            from .spin.crossdoc import align_versions as align
+        except ImportError:   # pragma: no cover - only without the spin package
+            align = None
+    if align is not None:
+        flagged = align(documents(), load, config)
+    else:
+        for position, record in enumerate(read_records()):
+            note_text(position, record)
+    if repeats:
+        load(sorted(repeats))
+    for position, first_id in list(repeats.items()):
+        note = f"{REPEAT_NOTE}{first_id}"
+        if note in loaded[position].doc.notes:   # a finished run, resumed: noted then
+            del repeats[position]
+        else:
+            loaded[position].doc.notes.append(note)
+    return {position: loaded[position] for position in sorted(flagged | set(repeats))}
 
 
 def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:

@@ -466,17 +466,20 @@ def recount(documents_path: Path, result: ScanResult) -> ScanResult:
 def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> tuple[str, int]:
     """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
     they change anything. Returns what happened, for run.json, and how many records changed."""
-    from .folder import MAX_FOLDER_DOCUMENTS, apply_folder_change, cross_document_pass
+    from .folder import MAX_FOLDER_DOCUMENTS, REPEAT_NOTE, apply_folder_change, cross_document_pass
 
     if documents > MAX_FOLDER_DOCUMENTS:
         # The pass's word index grows with the run (folder.MAX_FOLDER_DOCUMENTS); split a larger run by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
     changed = cross_document_pass(lambda: iter_documents(documents_path), config)
+    repeats = sum(1 for change in changed.values()
+                  if any(note.startswith(REPEAT_NOTE) for note in change.doc.notes[change.notes_before:]))
     if changed:
         # a second streaming read: only the changed records are rebuilt in full
         rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record
                            for i, record in enumerate(iter_documents(documents_path))), documents_path)
-    return f"cross-document spin alignment: {len(changed)} document(s) changed", len(changed)
+    return (f"cross-document passes: {len(changed)} document(s) changed, {repeats} of them repeating an "
+            "earlier document's text", len(changed))
 
 
 def write_html(run_dir: Path) -> Path | None:

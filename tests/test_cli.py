@@ -188,6 +188,29 @@ def test_resume_refuses_a_changed_model_file(tmp_path, monkeypatch):
     assert (out / "documents.jsonl").read_bytes() == before
 
 
+def test_repeated_documents_are_noted_and_a_resumed_finished_run_is_unchanged(tmp_path):
+    """A document whose text repeats an earlier one's gets a note naming it (its verdict stands), with the
+    spin detector on or off. Resuming a finished run runs the folder passes again over records that already
+    hold their additions: the notes and spin evidence must not be added twice (they once were)."""
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "news", folder)
+    shutil.copyfile(folder / "harbour_bridge_clean.txt", folder / "zz_syndicated_copy.txt")
+    for spin in ([], ["--no-spin"]):
+        out = tmp_path / f"run{len(spin)}"
+        assert run("scan", str(folder), "-o", str(out), "-j", "1", "-q", "--no-html", *spin).exit_code == 0
+        records = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, (out / "documents.jsonl").open())}
+        copy, first = records["zz_syndicated_copy.txt"], records["harbour_bridge_clean.txt"]
+        assert f"same text as {first['id']}" in copy["notes"]
+        assert copy["verdict"] == first["verdict"] and copy["score"] == first["score"]
+        assert not any(n.startswith("same text as") for r in records.values() if r is not copy for n in r["notes"])
+        assert "1 of them repeating" in json.loads((out / "run.json").read_text())["folder_pass"]
+        finished = (out / "documents.jsonl").read_bytes()
+        assert run("scan", str(folder), "-o", str(out), "-j", "1", "-q", "--no-html", "--resume", *spin).exit_code == 0
+        assert (out / "documents.jsonl").read_bytes() == finished
+
+
 def test_scan_names_the_source_of_a_spun_copy(tmp_path):
     """The shipped examples hold an article and a hand-spun copy of it."""
     out = tmp_path / "run"

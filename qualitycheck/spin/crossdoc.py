@@ -267,6 +267,9 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         if len({frozenset(_swap_lemmas(swap)) for _, _, s in pairs for swap in s}) < config.crossdoc_min_swaps:
             continue
         spun_doc, source_doc = docs[spun_d], docs[source_d]
+        note = f"spun version of {source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)"
+        if note in spun_doc.notes:
+            continue   # a run finished before and resumed: its records already hold this pair's evidence
         for spun_p, source_p, swaps in pairs:
             shown = ", ".join(f"'{orig}' -> '{new}'" for new, orig in swaps[:6])
             spun_p.add("spun", "spin.crossdoc",
@@ -276,8 +279,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         flagged.add(spun_d)
         spun_doc.spun_flag = True
         spun_doc.spun_score = max(spun_doc.spun_score or 0.0, 0.99)
-        spun_doc.notes.append(
-            f"spun version of {source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)")
+        spun_doc.notes.append(note)
         for spun_p, source_p, swaps in pairs:
             for new, orig in swaps[:3]:
                 spun_doc.spun_evidence.append({"paragraph": spun_p.index, "word": new, "original": orig,
