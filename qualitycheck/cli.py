@@ -117,7 +117,10 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
 
 
 def _describe(record: dict[str, Any]) -> str:
-    lines = [f"{record.get('path') or record.get('id')}",
+    where = record.get("path") or record.get("id")
+    if record.get("id") and record.get("id") != where:
+        where = f"{where}: {record['id']}"   # a JSONL record: file and record id
+    lines = [str(where),
              f"  verdict {record['verdict']}  score {record['score']:.3f}  language {record.get('language')}"
              f"  spun {record['spun'].get('flag')} ({record['spun'].get('score')})"]
     if record.get("error"):
@@ -136,27 +139,42 @@ def _describe(record: dict[str, Any]) -> str:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print the report object (documents.jsonl schema).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report object (documents.jsonl schema); one per line for a JSONL file.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
 @config_options
-def check(file: str, as_json: bool, config_file: str | None, no_spin: bool, **overrides: Any) -> None:
-    """Check one file and print its report ('-' reads standard input).
+def check(file: str, as_json: bool, text_field: str, config_file: str | None, no_spin: bool,
+          **overrides: Any) -> None:
+    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz file
+    gets one report per record.
 
     \b
     Examples:
       qualitycheck check article.txt
       curl -s URL | html2text | qualitycheck check - --json
+      qualitycheck check sample.jsonl.gz --json | jq .verdict
     """
     from .checker import Checker
-    from .reading import read_stream, read_text_file
+    from .reading import JSONL_SUFFIXES, read_stream, read_text_file
 
     checker = Checker(build_config(config_file, no_spin, **overrides))
-    if file == "-":
-        report = checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))
+    # records, not one text: the whole JSONL file read as one article once came back "keep"
+    per_record = file != "-" and file.lower().endswith(JSONL_SUFFIXES)
+    if per_record:
+        reports = checker.check_paths([file], text_field)
+    elif file == "-":
+        reports = iter([checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))])
     else:
-        report = checker.check_raw(read_text_file(file, checker.config))
-    record = report.to_dict()
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2) if as_json else _describe(record))
-    sys.exit(EXIT_INPUT_ERRORS if record["error"] else EXIT_OK)
+        reports = iter([checker.check_raw(read_text_file(file, checker.config))])
+    errors = 0
+    for number, report in enumerate(reports):
+        record = report.to_dict()
+        errors += bool(record["error"])
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False, indent=None if per_record else 2))
+        else:
+            click.echo(("\n" if number else "") + _describe(record))
+    sys.exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)
 
 
 @main.command()

@@ -74,6 +74,25 @@ def test_check_json_and_text(tmp_path):
     assert "boilerplate" in text.output and "Leave a Comment" in text.output
 
 
+def test_check_gives_one_report_per_jsonl_record(tmp_path):
+    """A JSONL file holds records: check reports each (it once read the whole file as one article)."""
+    import gzip
+
+    article = (EXAMPLES / "news" / "council_budget_with_chrome.txt").read_text(encoding="utf-8")
+    lines = [json.dumps({"id": "a", "body": article}), json.dumps({"id": "b", "body": ""}),
+             json.dumps({"id": "c", "body": "Leave a Comment"})]
+    path = tmp_path / "sample.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    as_json = run("check", str(path), "--json", "--no-spin", "--text-field", "body")
+    records = [json.loads(line) for line in as_json.output.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert records[0]["labels"]["boilerplate"] >= 6 and records[1]["error"] and records[2]["verdict"] != "keep"
+    assert as_json.exit_code == 1   # record b has no text
+    text = run("check", str(path), "--no-spin", "--text-field", "body")
+    assert f"{path}: a" in text.output and f"{path}: c" in text.output
+
+
 def test_bad_config_is_a_usage_error(tmp_path):
     config = tmp_path / "c.json"
     config.write_text(json.dumps({"no_such_option": 1}))
