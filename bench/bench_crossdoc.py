@@ -108,9 +108,12 @@ def main() -> None:
     exact = sum(1 for copy, source in truth.items() if source in named[copy])
     found = sum(1 for copy, source in truth.items()
                 if any(paragraphs.get(other, set()) & paragraphs[source] for other in named[copy]))
-    others = sorted(doc for doc in changed if doc not in truth)
+    others = sorted(doc for doc, notes in changed.items()
+                    if doc not in truth and any(n.startswith("spun version of ") for n in notes))
+    repeats = sum(1 for notes in changed.values() if any(n.startswith("same text as ") for n in notes))
     print(json.dumps({"documents": len(records), "planted": len(truth), "found": found, "source_exact": exact,
-                      "other_documents_flagged": len(others), "examples": others[:5], **result}))
+                      "other_documents_flagged": len(others), "examples": others[:5],
+                      "repeated_documents_noted": repeats, **result}))
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     loaded: dict[int, FolderChange] = {}
 
     def load(wanted: list[int]) -> dict[int, Document]:
-        remaining = set(wanted) - set(loaded)
+        # the repeats are known once the stream has been read, so they come in the same reading
+        remaining = (set(wanted) | set(repeats)) - set(loaded)
         for position, record in enumerate(read_records()):
             if not remaining:
                 break
@@ -109,8 +110,8 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     else:
         for position, record in enumerate(read_records()):
             note_text(position, record)
-    if repeats:
-        load(sorted(repeats))
+    if set(repeats) - set(loaded):
+        load([])
     for position, first_id in list(repeats.items()):
         note = f"{REPEAT_NOTE}{first_id}"
         if note in loaded[position].doc.notes:   # a finished run, resumed: noted then

@@ -179,6 +179,14 @@ def test_crossdoc_template_reports_and_repeated_edits_are_not_spins():
     docs = [_doc("north", north), _doc("south", south)]
     find_spun_versions(docs, Config())
     assert not any(d.spun_flag for d in docs)
+    # a wire story's update in another house style: spelling variants are not swaps (one real swap left)
+    british = ["The ministers reaffirmed their commitment to the accord to stabilise prices and to organise "
+               "regular talks, and said the plan would be finalised in the spring after a long winter of debate."]
+    american = [british[0].replace("accord", "pact").replace("stabilise", "stabilize")
+                .replace("organise", "organize").replace("finalised", "finalized")]
+    docs = [_doc("uk", british + STORY[:2]), _doc("us", american + STORY[2:])]
+    find_spun_versions(docs, Config())
+    assert not any(d.spun_flag for d in docs)
 
 
 def test_crossdoc_finds_a_spun_copy_among_syndicated_copies():

@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Config
 from ..document import Document, Paragraph
 from . import morph, thesaurus
-from .words import STOPWORDS
+from .words import STOPWORDS, spelling_variant
 
 SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"})
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
@@ -71,6 +71,8 @@ def _neighbours_of(words: list[str], thes: thesaurus.Thesaurus) -> tuple[set[str
 
 def _related(left: list[str], right: list[str], thes: thesaurus.Thesaurus) -> bool:
     """True if the two sides are thesaurus neighbours (after undoing inflection), not just re-inflections."""
+    if len(left) == len(right) == 1 and spelling_variant(left[0], right[0]):
+        return False  # "stabilise" vs "stabilize": an editor's house style, not a thesaurus swap
     lemmas_a, near_a = _neighbours_of(left, thes)
     lemmas_b = _lemma_set(right)
     if lemmas_a & lemmas_b:

@@ -22,7 +22,7 @@ from ..memo import MISSING, RecentCache
 from .fingerprints import Fingerprint, FingerprintTable
 from .lmview import LMView
 from .thesaurus import TABLE_DIR, Thesaurus
-from .words import STOPWORDS
+from .words import STOPWORDS, spelling_variant
 
 if TYPE_CHECKING:
     import kenlm
@@ -41,21 +41,6 @@ MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals 
 # (about what an ordinary word costs in context) so the comparison is per word, not per string.
 WORD_COST = -2.5
 
-
-def spelling_variant(a: str, b: str) -> bool:
-    """British/American or inflectional variants ("defences"/"defenses", "recognise"/"recognize"): a
-    spinner's thesaurus does not swap these, and an American-leaning LM would prefer one spelling."""
-    if a[:3] != b[:3] or abs(len(a) - len(b)) > 2:
-        return False
-    # edit distance <= 2 on short suffix differences
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    ta, tb = a[i:], b[i:]
-    j = 0
-    while j < min(len(ta), len(tb)) and ta[-1 - j] == tb[-1 - j]:
-        j += 1
-    return max(len(ta), len(tb)) - j <= 2
 
 FEATURE_NAMES = (
     "gain", "gain_beyond_frequency", "gain_top3", "gain_positive",

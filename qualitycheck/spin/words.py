@@ -3,6 +3,7 @@
 STOPWORDS: English function words (articles, pronouns, auxiliaries, prepositions, conjunctions and common
 determiners). Spinners leave them alone, and the detector does not score them as substitutions, though
 they do take part in multi-word phrases ("due to the fact").
+spelling_variant: two spellings of one word, which no thesaurus swap explains.
 """
 from __future__ import annotations
 
@@ -27,3 +28,19 @@ WORD_RE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 def is_plain_word(token: str) -> bool:
     """Lower-case alphabetic word (names, acronyms and numbers are kept by spinners)."""
     return token.isalpha() and token.islower()
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """British/American or inflectional variants ("defences"/"defenses", "recognise"/"recognize"): a
+    spinner's thesaurus does not swap these, and an American-leaning LM would prefer one spelling."""
+    if a[:3] != b[:3] or abs(len(a) - len(b)) > 2:
+        return False
+    # edit distance <= 2 on short suffix differences
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    ta, tb = a[i:], b[i:]
+    j = 0
+    while j < min(len(ta), len(tb)) and ta[-1 - j] == tb[-1 - j]:
+        j += 1
+    return max(len(ta), len(tb)) - j <= 2
