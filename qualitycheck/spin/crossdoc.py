@@ -34,21 +34,21 @@ MAX_POSTINGS = 12
 MIN_SHARED_KEYS = 6
 
 
-# A capitalised word that does not open a sentence, or a number: names, places, counts and dates, which a
-# spinner leaves alone (its thesaurus holds common words), while two different reports written to one template
-# ("X is the second largest city in ...") differ in exactly these.
+# A capitalised word that does not open a sentence, or a number: names, places, counts and dates. Two
+# different reports written to one template ("X is the second largest city in ...") differ in exactly these,
+# while a spinner leaves them alone, except the capitalised common words its thesaurus holds ("Getty Images"
+# -> "Getty Visuals", "Stimson Center" -> "Stimson Heart"), which are therefore not counted.
 _NAME_OR_NUMBER = re.compile(r"(?<![.!?:;\"“‘(]\s)(?<!^)\b[A-Z][a-z]+(?:['’][a-z]+)?\b|\d+")
 MAX_NAME_CHANGES = 2
 
 
-def _names_and_numbers(text: str) -> set[str]:
-    return set(_NAME_OR_NUMBER.findall(text))
+def _names_and_numbers(text: str, thes: thesaurus.Thesaurus) -> set[str]:
+    return {w for w in _NAME_OR_NUMBER.findall(text) if w.lower() not in thes}
 
 
-def _same_names(a: str, b: str) -> bool:
-    """Whether two paragraphs hold the same names and numbers, give or take MAX_NAME_CHANGES (a spinner
-    does swap a name made of common words: "Getty Images" -> "Getty Visuals")."""
-    return len(_names_and_numbers(a) ^ _names_and_numbers(b)) <= MAX_NAME_CHANGES
+def _same_names(a: str, b: str, thes: thesaurus.Thesaurus) -> bool:
+    """Whether two paragraphs hold the same names and numbers, give or take MAX_NAME_CHANGES."""
+    return len(_names_and_numbers(a, thes) ^ _names_and_numbers(b, thes)) <= MAX_NAME_CHANGES
 
 
 def _words(text: str) -> list[str]:
@@ -249,7 +249,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         wu, wv = _words(pu.text), _words(pv.text)
         su, sv = set(wu), set(wv)
         jaccard = len(su & sv) / len(su | sv)
-        if jaccard < config.crossdoc_min_overlap or wu == wv or not _same_names(pu.text, pv.text):
+        if jaccard < config.crossdoc_min_overlap or wu == wv or not _same_names(pu.text, pv.text, thes):
             continue
         swaps = swaps_between(wu, wv, thes)
         if len(swaps) < 1:
