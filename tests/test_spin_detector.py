@@ -354,3 +354,28 @@ def test_batches_cover_every_paragraph_once():
     assert all(hi > lo for lo, hi in ranges)
     assert (5, 6) in ranges     # longer than the limit: a batch of its own
     assert _batches([], 100) == []
+
+
+def test_merged_group_ranking_equals_sorting_all_neighbours():
+    """ranked_neighbours merges per-group rankings lazily; the order must be the stable sort of every
+    neighbour (Thesaurus.neighbours order) by the rank key, ties included, in both rank modes."""
+    import math
+
+    index = _detector().index
+
+    def sorted_all(lemma: str, likely: bool) -> tuple[str, ...]:
+        scored = []
+        for w in index.thesaurus.neighbours(lemma):
+            score = index._entry_score(w)
+            if score is not None:
+                scored.append((score - math.log10(index.thesaurus.neighbour_count(w) or 1) if likely
+                               else score / (w.count(" ") + 1), w))
+        scored.sort(key=lambda x: -x[0])
+        return tuple(w for _, w in scored)
+
+    lemmas = random.Random(3).sample(sorted(index.thesaurus.index), 1500) + ["month", "first", "think", "image"]
+    for lemma in lemmas:
+        for likely in (False, True):
+            expected = sorted_all(lemma, likely)
+            assert index.ranked_neighbours(lemma, likely, whole=True) == expected, (lemma, likely)
+            assert index.ranked_neighbours(lemma, likely) == expected[:32], (lemma, likely)

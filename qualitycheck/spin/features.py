@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import gzip
+import heapq
+import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -134,6 +137,9 @@ class CandidateIndex:
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
+        # thesaurus group id -> its members ranked (see _group_ranking), for each of the two rank keys
+        self._groups: RecentCache[int, tuple[tuple[float, int, str], ...]] = RecentCache(cache_size)
+        self._groups_likely: RecentCache[int, tuple[tuple[float, int, str], ...]] = RecentCache(cache_size)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
         # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
         # phrase) -> (LM words, length charge): shared by every phrase that lists them, so the per-phrase
@@ -146,8 +152,8 @@ class CandidateIndex:
     def clear_memos(self) -> None:
         """Drop the per-phrase memos; they refill as documents are checked. Frees their memory (tens of MiB
         after a few thousand documents) for the work that follows the checking, such as a scan's folder pass."""
-        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._info, self._surfaces,
-                     self._charges, self._entry_scores):
+        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._groups, self._groups_likely,
+                     self._info, self._surfaces, self._charges, self._entry_scores):
             memo.clear()
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
@@ -161,25 +167,59 @@ class CandidateIndex:
         entry's words (the detector's probes; ranking by web counts instead was measured worse, devset
         AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
         picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
-        The memo keeps the first RANKED_KEPT of the ranking (a lemma has ~110 neighbours, and candidates()
-        rarely reads past the first dozen); whole=True ranks them all, unmemoised, for when those run out."""
+        Ties keep the thesaurus order (Thesaurus.neighbours). The memo keeps the first RANKED_KEPT of the
+        ranking (a lemma has ~110 neighbours, and candidates() rarely reads past the first dozen);
+        whole=True ranks them all, unmemoised, for when those run out."""
         ranked = self._ranked_likely if likely else self._ranked
         hit = None if whole else ranked.get(lemma)
         if hit is None:
+            merged = self._merged_neighbours(lemma, likely)
+            if whole:
+                return tuple(merged)
+            hit = ranked.put(lemma, tuple(itertools.islice(merged, RANKED_KEPT)))
+        return hit
+
+    def _merged_neighbours(self, lemma: str, likely: bool) -> Iterator[str]:
+        """The ranking of ranked_neighbours(), lazily: each of the lemma's thesaurus groups is ranked once
+        (and memoised, since the groups are shared by all their members) and the groups are merged, so a
+        lemma's first RANKED_KEPT cost a few heap steps instead of ranking its ~110 neighbours. Order:
+        rank key, then group, then place in the group, which is the stable sort of the neighbours in
+        Thesaurus.neighbours order (an entry in several groups first appears from its first group)."""
+        orders = [self._group_ranking(gid, likely) for gid in self.thesaurus.index.get(lemma, ())]
+        heap = [(order[0][0], rank, order[0][1], 0) for rank, order in enumerate(orders) if order]
+        heapq.heapify(heap)
+        seen = {lemma}
+        while heap:
+            _, rank, _, k = heap[0]
+            order = orders[rank]
+            word = order[k][2]
+            if k + 1 < len(order):
+                nxt = order[k + 1]
+                heapq.heapreplace(heap, (nxt[0], rank, nxt[1], k + 1))
+            else:
+                heapq.heappop(heap)
+            if word not in seen:
+                seen.add(word)
+                yield word
+
+    def _group_ranking(self, gid: int, likely: bool) -> tuple[tuple[float, int, str], ...]:
+        """(-rank key, place in group, entry) for the members of thesaurus group `gid` the LM knows,
+        best first (see ranked_neighbours for the two keys)."""
+        memo = self._groups_likely if likely else self._groups
+        hit = memo.get(gid)
+        if hit is None:
             scores = self._entry_scores
             scored = []
-            for w in self.thesaurus.neighbours(lemma):
+            for place, w in enumerate(self.thesaurus.groups[gid]):
                 score = scores.get(w, False)
                 if score is False:
                     score = scores[w] = self._entry_score(w)
                 if score is not None:
-                    scored.append((score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
-                                   else score / (w.count(" ") + 1), w))
-            scored.sort(key=lambda x: -x[0])
-            order = tuple(w for _, w in scored)
-            if whole:
-                return order
-            hit = ranked.put(lemma, order[:RANKED_KEPT])
+                    key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
+                           else score / (w.count(" ") + 1))
+                    scored.append((-key, place, w))
+            scored.sort()
+            hit = memo.put(gid, tuple(scored))
         return hit
 
     def _entry_score(self, entry: str) -> float | None:
