@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gzip
 import heapq
+from array import array
 import itertools
 import math
 from collections.abc import Iterator
@@ -138,8 +139,8 @@ class CandidateIndex:
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         # thesaurus group id -> its members ranked (see _group_ranking), for each of the two rank keys
-        self._groups: RecentCache[int, tuple[tuple[float, int, str], ...]] = RecentCache(cache_size)
-        self._groups_likely: RecentCache[int, tuple[tuple[float, int, str], ...]] = RecentCache(cache_size)
+        self._groups: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 2)
+        self._groups_likely: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 2)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
         # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
         # phrase) -> (LM words, length charge): shared by every phrase that lists them, so the per-phrase
@@ -182,29 +183,30 @@ class CandidateIndex:
     def _merged_neighbours(self, lemma: str, likely: bool) -> Iterator[str]:
         """The ranking of ranked_neighbours(), lazily: each of the lemma's thesaurus groups is ranked once
         (and memoised, since the groups are shared by all their members) and the groups are merged, so a
-        lemma's first RANKED_KEPT cost a few heap steps instead of ranking its ~110 neighbours. Order:
-        rank key, then group, then place in the group, which is the stable sort of the neighbours in
-        Thesaurus.neighbours order (an entry in several groups first appears from its first group)."""
-        orders = [self._group_ranking(gid, likely) for gid in self.thesaurus.index.get(lemma, ())]
-        heap = [(order[0][0], rank, order[0][1], 0) for rank, order in enumerate(orders) if order]
+        lemma's first RANKED_KEPT cost a few heap steps instead of ranking its ~110 neighbours. Order: rank
+        key, then group, then place in the group, which is the stable sort of the neighbours in
+        Thesaurus.neighbours order (an entry in several groups first appears from its first group). The
+        heap holds one entry per group, so (key, group) decides and the place never needs comparing."""
+        rankings = [self._group_ranking(gid, likely) for gid in self.thesaurus.index.get(lemma, ())]
+        heap = [(keys[0], rank, 0) for rank, (keys, _) in enumerate(rankings) if keys]
         heapq.heapify(heap)
         seen = {lemma}
         while heap:
-            _, rank, _, k = heap[0]
-            order = orders[rank]
-            word = order[k][2]
-            if k + 1 < len(order):
-                nxt = order[k + 1]
-                heapq.heapreplace(heap, (nxt[0], rank, nxt[1], k + 1))
+            _, rank, k = heap[0]
+            keys, words = rankings[rank]
+            word = words[k]
+            if k + 1 < len(keys):
+                heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
             else:
                 heapq.heappop(heap)
             if word not in seen:
                 seen.add(word)
                 yield word
 
-    def _group_ranking(self, gid: int, likely: bool) -> tuple[tuple[float, int, str], ...]:
-        """(-rank key, place in group, entry) for the members of thesaurus group `gid` the LM knows,
-        best first (see ranked_neighbours for the two keys)."""
+    def _group_ranking(self, gid: int, likely: bool) -> tuple[array, tuple[str, ...]]:
+        """The members of thesaurus group `gid` the LM knows, best first (see ranked_neighbours for the two
+        rank keys; ties keep their place in the group), with their negated keys, as compact as a memo of
+        tens of thousands of groups needs to be."""
         memo = self._groups_likely if likely else self._groups
         hit = memo.get(gid)
         if hit is None:
@@ -219,7 +221,7 @@ class CandidateIndex:
                            else score / (w.count(" ") + 1))
                     scored.append((-key, place, w))
             scored.sort()
-            hit = memo.put(gid, tuple(scored))
+            hit = memo.put(gid, (array("d", [negkey for negkey, _, _ in scored]), tuple(w for _, _, w in scored)))
         return hit
 
     def _entry_score(self, entry: str) -> float | None:
