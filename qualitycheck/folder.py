@@ -99,18 +99,14 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
         return {position: loaded[position].doc for position in wanted}
 
     flagged: set[int] = set()
-    align = None
     if config.spin_enabled:
-        try:
-            from .spin.crossdoc import align_versions as align
-        except ImportError:   # pragma: no cover - only without the spin package
-            align = None
-    if align is not None:
-        flagged = align(documents(), load, config)
+        from .spin.crossdoc import align_versions
+
+        flagged = align_versions(documents(), load, config)
     else:
         for position, record in enumerate(read_records()):
             note_text(position, record)
-    if set(repeats) - set(loaded):
+    if set(repeats) - set(loaded):   # spin off, or the alignment paired nothing: load the repeats now
         load([])
     for position, first_id in list(repeats.items()):
         note = f"{REPEAT_NOTE}{first_id}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ def file_digest(path: str | os.PathLike) -> str:
     return _HASHES[key]
 
 
-def _describe(path: str | os.PathLike | None, resolve: Any) -> dict[str, Any]:
+def _describe(path: str | os.PathLike | None, resolve: Callable[[Any], Any]) -> dict[str, Any]:
+    """The entry for one model file; `resolve` turns the configured path (maybe None) into the file read."""
     try:
         p = Path(resolve(path))
         entry: dict[str, Any] = {"path": str(p), "bytes": p.stat().st_size, "sha256": file_digest(p)}

@@ -26,8 +26,8 @@ SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
 MAX_SWAP_WORDS = 3
 MIN_PARAGRAPH_WORDS = 8
-# Versions of one paragraph share many words that are rare in the folder; a word in more paragraphs than
-# this is not used to propose pairs (pairs proposed per word grow with the square of its postings).
+# Versions of one paragraph share many keys (words, word pairs) that are rare in the folder; a key held by more
+# paragraphs than this is not used to propose pairs (pairs proposed per key grow with the square of its postings).
 MAX_POSTINGS = 12
 # Keys (paragraph_keys) two paragraphs must share to be compared: at 20,000 bench documents 6 kept every
 # planted copy and compared a third as many pairs as 4 (bench/README.md).
@@ -156,8 +156,9 @@ def _spun_side_is_first(a: Paragraph, b: Paragraph) -> bool | None:
 
 def _candidate_pairs(keys: array, owners: array, unit_doc: array, min_shared: int = MIN_SHARED_KEYS) -> list[tuple[int, int]]:
     """Pairs (u, v), u < v, of paragraphs of different documents sharing at least `min_shared` keys, in (u, v)
-    order. keys[i] is a key (paragraph_keys) that paragraph owners[i] holds (each key once per paragraph). Everything is numpy arrays, 12 bytes per (paragraph, word), not Python lists per word: the
-    folder pass no longer holds the folder's documents, so its memory is this index (and the pairs)."""
+    order. keys[i] is a key (paragraph_keys) that paragraph owners[i] holds, each key once per paragraph.
+    Arrays, 12 bytes per (paragraph, key), not Python lists per key: the folder pass holds no documents, so
+    this index (and the pairs) is its memory."""
     n = len(unit_doc)
     if not keys:
         return []
