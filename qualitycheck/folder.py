@@ -15,9 +15,10 @@ from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
 
-# The pass indexes every paragraph's words and word pairs in numpy arrays (about 28 bytes per key at the sort,
-# ~60 keys per paragraph) and loads only the documents that pair up. 20,000 bench documents: 183 MiB peak and
-# 16 CPU seconds (bench/bench_crossdoc.py); past this many documents a scan should be split by story first.
+# The pass indexes every paragraph's words and word pairs in numpy arrays (12 bytes per key, ~60 keys per
+# paragraph, sorted an eighth at a time) and loads only the documents that pair up. 20,000 bench documents:
+# 183 MiB peak and 16-22 CPU seconds (bench/bench_crossdoc.py); past this many documents a scan should be split
+# by story first.
 MAX_FOLDER_DOCUMENTS = 20_000
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ MAX_POSTINGS = 12
 # Keys (paragraph_keys) two paragraphs must share to be compared: at 20,000 bench documents 6 kept every
 # planted copy and compared a third as many pairs as 4 (bench/README.md).
 MIN_SHARED_KEYS = 6
+KEY_PARTS = 8   # power of two: _candidate_pairs sorts the index in this many slices
 
 
 # A capitalised word that does not open a sentence, or a number: names, places, counts and dates. Two
@@ -163,25 +165,34 @@ def _candidate_pairs(keys: array, owners: array, unit_doc: array, min_shared: in
     if not keys:
         return []
     key_arr = np.frombuffer(keys, dtype=np.int64)
-    # owners were appended in paragraph order, so a stable sort by key lists each key's paragraphs in order
-    order = np.argsort(key_arr, kind="stable")
-    key_sorted = key_arr[order]
-    starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    sizes = np.diff(np.r_[starts, len(key_sorted)])
-    del key_sorted
-    owner_sorted = np.frombuffer(owners, dtype=np.int32)[order]
-    del order
+    owner_arr = np.frombuffer(owners, dtype=np.int32)
     docs = np.frombuffer(unit_doc, dtype=np.int32)
     chunks = []
-    for size in range(2, MAX_POSTINGS + 1):   # longer postings: too common to point at a pair
-        first = starts[sizes == size]
-        if not len(first):
-            continue
-        postings = owner_sorted[first[:, None] + np.arange(size)].astype(np.int64)   # (keys, size), ascending
-        left, right = np.triu_indices(size, 1)
-        u, v = postings[:, left].ravel(), postings[:, right].ravel()
-        keep = docs[u] != docs[v]
-        chunks.append(u[keep] * n + v[keep])
+    # keys sorted a slice of their hash range at a time, so the sort's copies are a fraction of the index;
+    # the slice is read off each key's lowest byte (a view, not an int64 copy of the whole index)
+    low_bits = key_arr.view(np.uint8)[:: key_arr.itemsize] if sys.byteorder == "little" else \
+        key_arr.view(np.uint8)[key_arr.itemsize - 1:: key_arr.itemsize]
+    part_of = low_bits & (KEY_PARTS - 1)
+    for part in range(KEY_PARTS):
+        in_part = np.flatnonzero(part_of == part)   # ascending, so each key's owners stay in order
+        # a stable sort by key lists each key's paragraphs in the order they were indexed
+        order = in_part[np.argsort(key_arr[in_part], kind="stable")]
+        del in_part
+        key_sorted = key_arr[order]
+        starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
+        sizes = np.diff(np.r_[starts, len(key_sorted)])
+        del key_sorted
+        owner_sorted = owner_arr[order]
+        del order
+        for size in range(2, MAX_POSTINGS + 1):   # longer postings: too common to point at a pair
+            first = starts[sizes == size]
+            if not len(first):
+                continue
+            postings = owner_sorted[first[:, None] + np.arange(size)].astype(np.int64)   # (keys, size), ascending
+            left, right = np.triu_indices(size, 1)
+            u, v = postings[:, left].ravel(), postings[:, right].ravel()
+            keep = docs[u] != docs[v]
+            chunks.append(u[keep] * n + v[keep])
     if not chunks:
         return []
     unique, counts = np.unique(np.concatenate(chunks), return_counts=True)
