@@ -139,8 +139,8 @@ class CandidateIndex:
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         # thesaurus group id -> its members ranked (see _group_ranking), for each of the two rank keys
-        self._groups: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 2)
-        self._groups_likely: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 2)
+        self._groups: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
+        self._groups_likely: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
         # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
         # phrase) -> (LM words, length charge): shared by every phrase that lists them, so the per-phrase
