@@ -163,9 +163,9 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":
-        reports = iter([checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))])
+        reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
     else:
-        reports = iter([checker.check_raw(read_text_file(file, checker.config))])
+        reports = [checker.check_raw(read_text_file(file, checker.config))]
     errors = 0
     for number, report in enumerate(reports):
         record = report.to_dict()

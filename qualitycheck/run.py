@@ -115,7 +115,7 @@ class WorkersFailedError(RuntimeError):
     """Worker processes die before checking anything (e.g. a model that cannot load)."""
 
 
-# Checked once in the parent before it forks the workers: English prose, a name and a foreign sentence, so that
+# Checked once in the parent before it forks the workers: English prose and a French sentence, so that
 # every lazily loaded piece (both language models, the thesaurus tables and the spin detector, langdetect's
 # profiles) is built there once and inherited, instead of built again by every worker (~2-3 CPU s each).
 _PRELOAD_TEXT = ("The council said on Tuesday that the new bridge would open to traffic in the spring, after "
@@ -263,16 +263,18 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
     """
     forking = "fork" in mp.get_all_start_methods()
     context = mp.get_context("fork") if forking else mp.get_context()
-    if forking:
-        _preload(config)
-    workers = [_Worker(context, config) for _ in range(jobs)]
     todo: deque[tuple[int, RawDocument]] = deque()   # retries go first
     finished: dict[int, dict[str, Any]] = {}
     deaths: Counter = Counter()
     next_seq = next_out = 0
     consecutive_deaths = 0
     exhausted = False
+    workers: list[_Worker] = []
     try:
+        if forking:
+            _preload(config)   # undone in the finally below, whatever happens from here
+        for _ in range(jobs):
+            workers.append(_Worker(context, config))   # one at a time: the finally stops those started
         while True:
             busy = sum(1 for w in workers if w.task is not None)
             while not exhausted and len(todo) + busy + len(finished) < jobs * WINDOW_PER_JOB:
