@@ -62,7 +62,7 @@ def folder_pass_only(documents: str) -> None:
     from qualitycheck.report.writers import iter_documents
 
     cpu = time.process_time()
-    changed = cross_document_pass(lambda: iter_documents(Path(documents)), Config())
+    changed = cross_document_pass(lambda: iter_documents(Path(documents)), Config()).changes
     print(json.dumps({"cpu_s": round(time.process_time() - cpu, 2),
                       "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                       "changed": {change.doc.id: change.doc.notes for change in changed.values()}}))

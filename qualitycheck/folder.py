@@ -56,11 +56,29 @@ class FolderChange:
     notes_before: int
 
 
+# Every change the passes make to a record comes with one of these notes, so a record tells whether it holds
+# their additions (holds_folder_additions).
 REPEAT_NOTE = "same text as "
+SPUN_VERSION_NOTE = "spun version of "   # spin/crossdoc.py
 
 
-def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> dict[int, FolderChange]:
-    """Run the folder-level passes; returns {position: FolderChange} for the documents they changed.
+def holds_folder_additions(record: dict[str, Any]) -> bool:
+    """Whether the folder passes changed this documents.jsonl record."""
+    return any(str(note).startswith((REPEAT_NOTE, SPUN_VERSION_NOTE)) for note in record.get("notes") or [])
+
+
+@dataclass
+class FolderPassResult:
+    """The documents the passes changed ({position in the run: FolderChange}) and how many of them repeat
+    an earlier document's text."""
+
+    changes: dict[int, FolderChange]
+    repeats: int
+
+
+def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> FolderPassResult:
+    """Run the folder-level passes over records that do not hold their additions yet (a resumed scan checks
+    such records again first); returns the documents they changed.
     `read_records` gives the run's records afresh each call (e.g. documents.jsonl read again): the pass reads
     them once to index their paragraphs' words (a few numpy arrays, not the documents) and once more to load
     slim copies of the few documents it changes. apply_folder_change() merges a change into the full record,
@@ -109,13 +127,9 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
             note_text(position, record)
     if set(repeats) - set(loaded):   # spin off, or the alignment paired nothing: load the repeats now
         load([])
-    for position, first_id in list(repeats.items()):
-        note = f"{REPEAT_NOTE}{first_id}"
-        if note in loaded[position].doc.notes:   # a finished run, resumed: noted then
-            del repeats[position]
-        else:
-            loaded[position].doc.notes.append(note)
-    return {position: loaded[position] for position in sorted(flagged | set(repeats))}
+    for position, first_id in repeats.items():
+        loaded[position].doc.notes.append(f"{REPEAT_NOTE}{first_id}")
+    return FolderPassResult({position: loaded[position] for position in sorted(flagged | set(repeats))}, len(repeats))
 
 
 def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:

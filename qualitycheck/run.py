@@ -26,6 +26,7 @@ from typing import Any
 from .checker import Checker
 from .config import Config
 from .document import RawDocument
+from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
 from .reading import iter_raw_documents
 from .scoring import build_report
@@ -328,16 +329,26 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
             gc.unfreeze()
 
 
-def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter | None = None) -> Iterator[RawDocument]:
+def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter,
+              refresh: set[tuple[tuple[str, str | None], int]] | None = None,
+              refreshing: deque | None = None) -> Iterator[RawDocument]:
     """The documents an interrupted run has not written yet (each written copy skips one).
-    `seen` counts every input key, so records of inputs that changed since can be dropped."""
+    `seen` counts every input key, so records of inputs that changed since can be dropped.
+    Written copies named in `refresh` (key, which copy of that key) are checked again all the same;
+    `refreshing` gets, per document yielded and in order (check_in_order keeps it), its (key, copy)
+    when it is one of those, else None."""
     for raw in raws:
         key = (str(raw.id), raw.content_hash)
-        if seen is not None:
-            seen[key] += 1
+        copy = seen[key]
+        seen[key] += 1
+        again = None
         if done[key] > 0:
             done[key] -= 1
-            continue
+            if not refresh or (key, copy) not in refresh:
+                continue
+            again = (key, copy)
+        if refreshing is not None:
+            refreshing.append(again)
         yield raw
 
 
@@ -396,13 +407,19 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
 
     result = ScanResult(run_dir=run_dir)
     done: Counter = Counter()
+    # Records a finished run's folder passes changed: checked again and put back in their places, so the
+    # passes start afresh from per-document results (the inputs beside them may have changed since).
+    refresh: set[tuple[tuple[str, str | None], int]] = set()
     if resume and documents_path.exists():
         repair_torn_tail(documents_path)
         whole = 0
         for record in iter_documents(documents_path):
             # Counted, not a set: a dump that repeats a record (same id and text) must get every
             # copy written, however many of them the interrupted run had finished.
-            done[resume_key(record)] += 1
+            key = resume_key(record)
+            if holds_folder_additions(record):
+                refresh.add((key, done[key]))
+            done[key] += 1
             result.count(record)
             whole += 1
         if count_lines(documents_path) != whole:
@@ -412,7 +429,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         result.resumed = whole
 
     seen: Counter = Counter()
-    raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done, seen)
+    refreshing: deque[tuple[tuple[str, str | None], int] | None] = deque()
+    renewed: dict[tuple[tuple[str, str | None], int], dict[str, Any]] = {}
+    raws = _not_done(iter_raw_documents(inputs, config, text_field, exclude=[run_dir]), done, seen,
+                     refresh, refreshing)
     bar = Progress(progress)
     if bar.enabled:  # on a terminal only: the count reads the inputs once more
         from .streaming import count_input_documents
@@ -422,6 +442,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     with _terminate_as_interrupt(), DocumentsWriter(documents_path, append=resume) as writer:
         try:
             for record in check_in_order(raws, config, jobs):
+                again = refreshing.popleft()
+                if again:
+                    renewed[again] = record
+                    continue
                 writer.write(record)
                 result.count(record)
                 if on_record:
@@ -432,6 +456,9 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     bar.finish()
     result.elapsed = time.monotonic() - begin
 
+    if renewed and not interrupted:
+        rewrite_documents(_put_back(iter_documents(documents_path), renewed), documents_path)
+        result = recount(documents_path, result)
     if result.resumed and not interrupted:
         result = _drop_stale_records(documents_path, seen, result)
     folder_pass, changed = ("skipped: run interrupted", 0) if interrupted else \
@@ -461,6 +488,16 @@ def _write_run_info(run_dir: Path, inputs: list[str], config: Config, jobs: int,
     info.update(provenance)
     info["config"] = config.to_dict()
     write_json_atomic(info, run_dir / RUN_INFO)
+
+
+def _put_back(records: Iterable[dict[str, Any]],
+              renewed: dict[tuple[tuple[str, str | None], int], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """`records` with each one checked again (renewed, by key and copy of that key) in its old place."""
+    copies: Counter = Counter()
+    for record in records:
+        key = resume_key(record)
+        yield renewed.get((key, copies[key]), record)
+        copies[key] += 1
 
 
 def _drop_stale_records(documents_path: Path, seen: Counter, result: ScanResult) -> ScanResult:
@@ -495,19 +532,18 @@ def recount(documents_path: Path, result: ScanResult) -> ScanResult:
 def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> tuple[str, int]:
     """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
     they change anything. Returns what happened, for run.json, and how many records changed."""
-    from .folder import MAX_FOLDER_DOCUMENTS, REPEAT_NOTE, apply_folder_change, cross_document_pass
+    from .folder import MAX_FOLDER_DOCUMENTS, apply_folder_change, cross_document_pass
 
     if documents > MAX_FOLDER_DOCUMENTS:
         # The pass's word index grows with the run (folder.MAX_FOLDER_DOCUMENTS); split a larger run by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
-    changed = cross_document_pass(lambda: iter_documents(documents_path), config)
-    repeats = sum(1 for change in changed.values()
-                  if any(note.startswith(REPEAT_NOTE) for note in change.doc.notes[change.notes_before:]))
+    passes = cross_document_pass(lambda: iter_documents(documents_path), config)
+    changed = passes.changes
     if changed:
         # a second streaming read: only the changed records are rebuilt in full
         rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record
                            for i, record in enumerate(iter_documents(documents_path))), documents_path)
-    return (f"cross-document passes: {len(changed)} document(s) changed, {repeats} of them repeating an "
+    return (f"cross-document passes: {len(changed)} document(s) changed, {passes.repeats} of them repeating an "
             "earlier document's text", len(changed))
 
 

@@ -209,8 +209,8 @@ def test_resume_refuses_a_changed_model_file(tmp_path, monkeypatch):
 
 def test_repeated_documents_are_noted_and_a_resumed_finished_run_is_unchanged(tmp_path):
     """A document whose text repeats an earlier one's gets a note naming it (its verdict stands), with the
-    spin detector on or off. Resuming a finished run runs the folder passes again over records that already
-    hold their additions: the notes and spin evidence must not be added twice (they once were)."""
+    spin detector on or off. Resuming a finished run checks the records the folder passes changed again and
+    runs the passes afresh: nothing changes (the notes and spin evidence were once added twice)."""
     import shutil
 
     folder = tmp_path / "in"
@@ -228,6 +228,32 @@ def test_repeated_documents_are_noted_and_a_resumed_finished_run_is_unchanged(tm
         finished = (out / "documents.jsonl").read_bytes()
         assert run("scan", str(folder), "-o", str(out), "-j", "1", "-q", "--no-html", "--resume", *spin).exit_code == 0
         assert (out / "documents.jsonl").read_bytes() == finished
+
+
+def test_resumed_finished_run_redoes_the_folder_passes_after_inputs_change(tmp_path):
+    """The folder passes' additions name other documents. Resuming a finished run after its inputs changed
+    must leave what a fresh scan of the current inputs gives: a spun copy whose source was removed loses
+    its "spun version of" note and flag, a repeat whose first copy was removed loses its "same text as"."""
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "news", folder)
+    shutil.copyfile(folder / "council_budget_with_chrome.txt", folder / "zz_syndicated_copy.txt")
+    out = tmp_path / "run"
+    assert run("scan", str(folder), "-o", str(out), "-j", "1", "-q", "--no-html").exit_code == 0
+    before = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, (out / "documents.jsonl").open())}
+    assert any(n.startswith("spun version of") for n in before["bridge_story_spun.txt"]["notes"])
+    assert any(n.startswith("same text as") for n in before["zz_syndicated_copy.txt"]["notes"])
+    (folder / "harbour_bridge_clean.txt").unlink()
+    (folder / "council_budget_with_chrome.txt").unlink()
+    assert run("scan", str(folder), "-o", str(out), "-j", "1", "-q", "--no-html", "--resume").exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert run("scan", str(folder), "-o", str(fresh), "-j", "1", "-q", "--no-html").exit_code == 0
+    resumed = {r["path"]: r for r in map(json.loads, (out / "documents.jsonl").open())}
+    assert resumed == {r["path"]: r for r in map(json.loads, (fresh / "documents.jsonl").open())}
+    after = {path.rsplit("/", 1)[-1]: r for path, r in resumed.items()}
+    assert not any(n.startswith(("spun version of", "same text as")) for r in after.values() for n in r["notes"])
+    assert not any(e.get("rule") == "crossdoc" for e in after["bridge_story_spun.txt"]["spun"]["evidence"])
 
 
 def test_scan_names_the_source_of_a_spun_copy(tmp_path):

@@ -313,7 +313,7 @@ def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
         reads.append(1)
         return iter(stream)
 
-    changes = cross_document_pass(read_records, config)
+    changes = cross_document_pass(read_records, config).changes
     assert changes and len(reads) == 2   # one pass to index the words, one to load the documents that pair up
     for position, (record, doc) in enumerate(zip(stream, docs)):
         if position in changes:

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..config import Config
 from ..document import Document, Paragraph
+from ..folder import SPUN_VERSION_NOTE
 from . import morph, thesaurus
 from .words import STOPWORDS, spelling_variant
 
@@ -281,9 +282,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         if len({frozenset(_swap_lemmas(swap)) for _, _, s in pairs for swap in s}) < config.crossdoc_min_swaps:
             continue
         spun_doc, source_doc = docs[spun_d], docs[source_d]
-        note = f"spun version of {source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)"
-        if note in spun_doc.notes:
-            continue   # a run finished before and resumed: its records already hold this pair's evidence
+        note = f"{SPUN_VERSION_NOTE}{source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)"
         for spun_p, source_p, swaps in pairs:
             shown = ", ".join(f"'{orig}' -> '{new}'" for new, orig in swaps[:6])
             spun_p.add("spun", "spin.crossdoc",
