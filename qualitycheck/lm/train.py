@@ -148,7 +148,7 @@ class _Order:
     backoff: np.ndarray | None = None   # gamma as a context of the next order (linear; 1 = none)
 
 
-def estimate(lines: Iterable[str], order: int = 3):
+def estimate(lines: Iterable[str], order: int = 3) -> tuple[list[_Order], list[str], dict]:
     """Modified Kneser-Ney estimate of ``lines``; returns (orders, words, stats dict)."""
     if order < 1:
         raise ValueError("order must be >= 1")

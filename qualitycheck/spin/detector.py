@@ -270,12 +270,13 @@ class SpinDetector:
         return [select_spans(analysis.spans) for analysis in analyses]
 
     def paragraph_local(self, text: str, doc_counts: dict[str, int] | None = None,
-                        tokens: list[tuple[str, int, int]] | None = None):
+                        tokens: list[tuple[str, int, int]] | None = None
+                        ) -> tuple[ParagraphAnalysis, list[Span], np.ndarray]:
         """Spans and local (paragraph-only) features of one paragraph."""
         analysis = self.analyze(text, doc_counts, tokens)
         return self._local(analysis, self.score_spans(analysis))
 
-    def _local(self, analysis: ParagraphAnalysis, chosen: list[Span]):
+    def _local(self, analysis: ParagraphAnalysis, chosen: list[Span]) -> tuple[ParagraphAnalysis, list[Span], np.ndarray]:
         for span in chosen:
             if span.probability >= EVIDENCE_FLOOR and span.fingerprint is None:
                 name_original(span, analysis, self.view, self.index)

@@ -15,7 +15,7 @@ import heapq
 from array import array
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -316,7 +316,7 @@ class CandidateIndex:
         return self._info.put(phrase, info)
 
 
-def rescore(base_score, state: "kenlm.State", words: tuple[str, ...], tail: list[str],
+def rescore(base_score: Callable[..., float], state: "kenlm.State", words: tuple[str, ...], tail: list[str],
             a: "kenlm.State", b: "kenlm.State") -> float:
     """log10 P(words + tail | state), walking KenLM states; `a` and `b` are scratch out-states."""
     alt = base_score(state, words[0], a)

@@ -11,7 +11,7 @@ import functools
 import math
 import re
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Iterable
 
 import kenlm
 import numpy as np
@@ -111,7 +111,7 @@ class LMView:
             state, out = out, state
         return state
 
-    def continue_score(self, state: "kenlm.State", words) -> float:
+    def continue_score(self, state: "kenlm.State", words: Iterable[str]) -> float:
         """log10 prob of `words` following `state`."""
         model = self.model
         total = 0.0
@@ -256,7 +256,8 @@ def read_spelling(path: Path) -> dict[str, str]:
     return table
 
 
-def view_for(model: "kenlm.Model", tokenize, path: str | None) -> LMView:
+def view_for(model: "kenlm.Model", tokenize: Callable[[str], list[tuple[str, int, int]]] | None,
+             path: str | None) -> LMView:
     """The view a model file asks for in its sidecar (<model>.json: "lm_words": "spoken", and optionally
     "spelling": a table, relative to the sidecar, of spellings to give the LM instead), else LMView."""
     from ..lm.model import read_sidecar, sidecar_path

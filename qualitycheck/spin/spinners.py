@@ -172,7 +172,7 @@ class PhraseSpinner(ThesaurusSpinner):
             out.insert(0, (phrase, ""))
         return out
 
-    def units(self, text: str):
+    def units(self, text: str) -> list[tuple[int, int, list[tuple[str, str]]]]:
         units = super().units(text)
         # phrase-table words may be stopwords ("since", "each") or short; add those the base skipped
         taken = [(s, e) for s, e, _ in units]
