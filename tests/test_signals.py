@@ -320,3 +320,58 @@ def test_recommendation_widgets_are_boilerplate_not_ad_markers(fast_checker):
         assert labels_of(report, line) == ["boilerplate"], line
     report = fast_checker.check("\n\n".join([*ARTICLE, "Story continues below advertisement"]))
     assert "ad_marker" in labels_of(report, "Story continues below advertisement")
+
+
+ARTIKEL = [
+    "Fähre fährt im Winter öfter",
+    "Die Reederei der Insel bietet ab Dezember drei zusätzliche Überfahrten pro Woche an, nachdem sich Bewohner "
+    "beschwert hatten, dass sie am Wochenende nicht mehr auf das Festland kamen.",
+    "Die neuen Fahrten sollen freitags und sonntags stattfinden, wenn Studierende und Patienten des Krankenhauses "
+    "die Fähre am häufigsten nutzen.",
+    "Der Gemeinderat begrüßte die Änderung, will sich aber weiter für ein größeres Schiff auf der Strecke einsetzen.",
+]
+ARTICLE_FR = [
+    "Le conseil municipal a adopté mardi soir un nouveau budget après un long débat sur le coût de la réparation "
+    "du vieux pont du port, fermé aux poids lourds depuis le printemps.",
+    "Le maire a déclaré que les travaux commenceraient le mois prochain et devraient être terminés avant la fin de "
+    "l'année, même si plusieurs élus craignent que la facture augmente encore.",
+]
+
+
+@pytest.mark.parametrize("article, chrome, related, teasers", [
+    (ARTIKEL, [("- Anzeige -", "ad_marker"), ("Artikel teilen", "boilerplate"),
+               ("Schreibe einen Kommentar Antworten abbrechen", "boilerplate"),
+               ("Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
+                "boilerplate"),
+               ("Jetzt den Newsletter abonnieren und nichts verpassen", "boilerplate")],
+     "Mehr zum Thema", ["Neue Radwege am Hafen geplant", "Stadtwerke erhöhen die Preise"]),
+    (ARTICLE_FR, [("PUBLICITÉ", "ad_marker"), ("Partager cet article", "boilerplate"),
+                  ("Laisser un commentaire", "boilerplate"),
+                  ("Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+                   "boilerplate"),
+                  ("Abonnez-vous à notre newsletter", "boilerplate")],
+     "À lire aussi", ["Les pêcheurs inquiets pour la saison", "Un nouveau collège ouvrira en septembre..."]),
+])
+def test_chrome_of_german_and_french_news_sites(fast_checker, article, chrome, related, teasers):
+    """Ad labels, share bars, WordPress comment forms, newsletter prompts and related-article blocks in other
+    languages are chrome too; the article's own paragraphs stay clean and the document keeps its language."""
+    body = [article[0], chrome[0][0], *article[1:], *(line for line, _ in chrome[1:]), related, *teasers]
+    report = fast_checker.check("\n\n".join(body))
+    assert report.language == ("de" if article is ARTIKEL else "fr")
+    for line, label in chrome:
+        assert labels_of(report, line[:20]) == [label], line
+    assert labels_of(report, related) == ["boilerplate"]
+    for teaser in teasers:
+        assert labels_of(report, teaser[:20]) == ["boilerplate"], teaser
+    for paragraph in article:
+        assert labels_of(report, paragraph[:30]) == [], paragraph
+
+
+def test_other_language_chrome_words_in_prose_stay_clean(fast_checker):
+    """The rules match whole lines or short notices: prose that uses the same words is article text."""
+    prose = ["Die Anzeige gegen den Bürgermeister wurde am Montag von der Staatsanwaltschaft geprüft.",
+             "La publicité pour le nouveau pont a coûté plus cher que prévu, selon le rapport de la cour des comptes.",
+             "Los comentarios del ministro sobre el puerto provocaron una ola de críticas en el ayuntamiento."]
+    for line in prose:
+        report = fast_checker.check("\n\n".join([line, *ARTIKEL[1:]]))
+        assert not set(labels_of(report, line[:25])) & {"boilerplate", "ad_marker"}, line
