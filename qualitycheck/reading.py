@@ -85,6 +85,44 @@ def _decode_damaged_utf8(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+# Legacy code pages of other scripts (GB18030, Big5, Shift_JIS, EUC-KR, cp1251, KOI8-R, Greek, Arabic, ...)
+# read as cp1252 come out as runs of accented Latin letters. charset-normalizer names the code page; its
+# answer is taken only when the text it gives is mostly letters outside the Latin script, because it
+# confuses the Western code pages with one another (German cp1252 text came back as cp775), and cp1252
+# stays the reading of Latin-script text.
+NON_LATIN_LETTERS = 0.5
+# Only asked when this share of the bytes (first 64 KiB) is above 0x7F: every letter of those scripts is one
+# or two such bytes, while Western text (French, German, Polish) has a few percent; it takes milliseconds.
+HIGH_BYTE_SHARE = 0.25
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"   # Basic Latin to Latin Extended-B; Latin Extended Additional
+
+
+def _decode_other_script(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when `data` is text of a non-Latin script in a legacy code page, else None."""
+    head = data[:65_536]
+    if len(head) - len(head.translate(None, _HIGH_BYTES)) < HIGH_BYTE_SHARE * len(head):
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:   # a core dependency; without it such files are read as cp1252, as before
+        return None
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    try:
+        text = _decode_strict(data, best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    letters = [ch for ch in text[:20_000] if ch.isalpha()]
+    if not letters or sum(1 for ch in letters if not _is_latin_letter(ch)) < NON_LATIN_LETTERS * len(letters):
+        return None
+    return text, best.encoding
+
+
 def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
     """Decode raw bytes to text. Returns (text, encoding, error)."""
     text, encoding, error, _notes = decode_bytes_noted(data)
@@ -95,8 +133,8 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     """Decode raw bytes to text. Returns (text, encoding, error, notes).
 
     Order: byte-order marks, binary sniffing, strict UTF-8, UTF-8 with a few bad bytes
-    replaced, then cp1252, then latin-1 (which never fails, so it is only reached for
-    bytes cp1252 leaves undefined).
+    replaced, a legacy code page of a non-Latin script (_decode_other_script), then cp1252, then
+    latin-1 (which never fails, so it is only reached for bytes cp1252 leaves undefined).
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
@@ -128,12 +166,16 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     if damaged is not None:
         text, bad = damaged
         return text, "utf-8", None, [f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"]
-    try:
-        text = data.decode("cp1252")
-        encoding = "cp1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        encoding = "latin-1"
+    other = _decode_other_script(data)
+    if other is not None:
+        text, encoding = other
+    else:
+        try:
+            text = data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            encoding = "latin-1"
     # Many control characters mean we are decoding something that is not text at all.
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > 0.05 * max(1, min(len(text), 8192)):

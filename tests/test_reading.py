@@ -23,6 +23,46 @@ def test_utf16_bom_and_cp1252_fallback(tmp_path):
     assert any("cp1252" in note for note in cp.notes)
 
 
+LEGACY_SCRIPT_TEXTS = [
+    ("北京市政府周二表示，新桥将于春季通车。经过两年的施工和关于其成本的长期辩论，市议会终于批准了预算。", "gb18030"),
+    ("台北市政府週二表示，新橋將於春季通車。經過兩年的施工和關於其成本的長期辯論，市議會終於批准了預算。", "big5"),
+    ("市役所は火曜日、新しい橋が春に開通すると発表した。二年間の工事と費用をめぐる長い議論の末、市議会は予算を承認した。",
+     "shift_jis"),
+    ("시청은 화요일 새 다리가 봄에 개통될 것이라고 밝혔다. 2년간의 공사와 비용을 둘러싼 긴 논쟁 끝에 시의회는 예산을 승인했다.",
+     "euc_kr"),
+    ("Городской совет во вторник утвердил новый бюджет после долгих споров о стоимости ремонта старого моста.",
+     "cp1251"),
+    ("Городской совет во вторник утвердил новый бюджет после долгих споров о стоимости ремонта старого моста.",
+     "koi8_r"),
+    ("Το δημοτικό συμβούλιο ενέκρινε την Τρίτη νέο προϋπολογισμό μετά από μακρά συζήτηση για το κόστος.", "cp1253"),
+    ("وافق المجلس البلدي يوم الثلاثاء على ميزانية جديدة بعد نقاش طويل حول تكلفة إصلاح الجسر القديم في الميناء.",
+     "cp1256"),
+]
+WESTERN_TEXTS = [
+    "Der Stadtrat hat am Dienstagabend nach einer langen Debatte über die Kosten für die Reparatur der alten "
+    "Hafenbrücke einen neuen Haushalt beschlossen – die Brücke ist seit dem Frühjahr gesperrt.",
+    "Le conseil municipal a adopté mardi soir un nouveau budget après un long débat sur le coût de la réparation "
+    "du vieux pont, fermé aux poids lourds depuis le printemps. « C'est une étape », a déclaré le maire.",
+    "The council said on Tuesday that the new bridge would open in the spring – after two years of work and a "
+    "long “debate” about its cost.",
+]
+
+
+def test_legacy_code_pages_of_other_scripts_are_decoded(tmp_path):
+    """Chinese, Japanese, Korean, Russian, Greek and Arabic pages saved in their legacy code pages are text in
+    those scripts, not cp1252 mojibake; Western text in cp1252 stays cp1252 (the code-page detector alone
+    misnames it)."""
+    for k, (text, encoding) in enumerate(LEGACY_SCRIPT_TEXTS):
+        path = tmp_path / f"{k}.txt"
+        path.write_bytes(text.encode(encoding))
+        raw = read_text_file(path)
+        assert raw.text == text and raw.error is None, encoding
+        assert codecs.lookup(raw.encoding).name != "cp1252" and any(raw.encoding in n for n in raw.notes)
+    for text in WESTERN_TEXTS:
+        decoded, encoding, error = decode_bytes(text.encode("cp1252"))
+        assert (decoded, encoding, error) == (text, "cp1252", None)
+
+
 def test_binary_empty_and_directory_get_errors(tmp_path):
     (tmp_path / "img.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     (tmp_path / "gz.txt").write_bytes(gzip.compress(b"hello"))
