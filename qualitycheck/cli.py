@@ -200,7 +200,10 @@ def evaluate(run_dir: str, labelled_dir: str, as_json: bool) -> None:
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
               help="Where to write the page (default: RUN_DIR/report.html).")
-def report(run_dir: str, out_path: str | None) -> None:
+@click.option("--max-documents", type=click.IntRange(min=0), default=20_000, show_default=True,
+              help="Documents the page holds (0: all). A larger run's page shows its review and drop "
+                   "documents first, then kept ones spread over the run; the overview counts every document.")
+def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
     """Rebuild report.html, the review page, from RUN_DIR/documents.jsonl (and run.json).
 
     The page is one self-contained file: open it from disk in a browser, review documents,
@@ -213,7 +216,7 @@ def report(run_dir: str, out_path: str | None) -> None:
     from .report.html import write_html_report
 
     try:
-        path = write_html_report(run_dir, out_path)
+        path = write_html_report(run_dir, out_path, max_documents or None)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"wrote {path}")

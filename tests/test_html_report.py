@@ -275,3 +275,38 @@ def test_streamed_page_equals_the_page_built_in_memory(tmp_path):
         report_html.DOCS_PER_CHUNK = original
     assert streamed.getvalue() == held
     assert held.count('id="qc-docs-') == 3
+
+
+def test_page_of_a_large_run_shows_a_review_selection(tmp_path):
+    """Past max_documents the page shows every review/drop document (the first max_documents of them if there
+    are more) and kept ones spread over the run, each with its own full record, in run order; the overview
+    still counts every document and a notice says what the page holds. At or under the limit nothing changes."""
+    records = synthetic_records(40)
+    for k, record in enumerate(records):
+        record["verdict"] = "drop" if k in (3, 17, 31) else "review" if k == 25 else "keep"
+        record["id"] = f"doc{k}"
+    run = write_run(tmp_path / "run", records)
+    page = write_html_report(run, max_documents=10).read_text(encoding="utf-8")
+    found = blocks(page)
+    shown = [row["id"] for row in json.loads(found["qc-index"])["docs"]]
+    kept = [f"doc{k}" for k in range(40) if k not in (3, 17, 25, 31)]
+    assert len(shown) == 10 and {"doc3", "doc17", "doc25", "doc31"} <= set(shown)
+    assert shown == sorted(shown, key=lambda i: int(i[3:]))
+    sample = [i for i in shown if i in kept]
+    assert sample == [kept[(k * len(kept)) // 6] for k in range(6)]    # evenly spread over the run
+    assert [json.loads(line)["id"] for line in doc_lines(found)] == shown
+    assert int(re.search(r'data-total-documents>(\d+)<', page).group(1)) == 40
+    assert int(re.search(r'data-verdict-count="keep">(\d+)<', page).group(1)) == 36
+    assert 'data-shown="10" data-total="40"' in page
+    page = write_html_report(run, max_documents=3).read_text(encoding="utf-8")
+    assert [row["id"] for row in json.loads(blocks(page)["qc-index"])["docs"]] == ["doc3", "doc17", "doc25"]
+    for limit in (40, None):
+        page = write_html_report(run, max_documents=limit).read_text(encoding="utf-8")
+        assert len(json.loads(blocks(page)["qc-index"])["docs"]) == 40 and 'id="page-selection"' not in page
+
+
+def test_report_command_limit_matches_the_library_default():
+    from qualitycheck.cli import main
+    from qualitycheck.report.html import MAX_PAGE_DOCUMENTS
+    option = next(p for p in main.commands["report"].params if p.name == "max_documents")
+    assert option.default == MAX_PAGE_DOCUMENTS

@@ -32,6 +32,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
+import numpy as np
+
 from ..config import Config
 from ..document import LABELS
 
@@ -43,6 +45,11 @@ REPORT_FILE = "report.html"
 VERDICTS = ("keep", "review", "drop")
 HISTOGRAM_BINS = 20  # report.js assumes bins of equal width over [0, 1]
 DOCS_PER_CHUNK = 500  # documents per embedded full-text block; ~3 MB for typical news articles
+# Documents one page holds. A page grows with its documents (~11 KB each for news with evidence): 20,000
+# synthetic documents made a 110 MB page that headless Chromium rendered first in 0.5 s and finished loading
+# in 2.5 s (bench/bench_html.py, eleventh session); a million would be gigabytes no browser opens. A larger
+# run's page shows a review selection (page_selection), and its overview still counts every document.
+MAX_PAGE_DOCUMENTS = 20_000
 
 
 @dataclass
@@ -55,8 +62,10 @@ class RunData:
     config_source: str  # "run.json" or "defaults" (run.json missing or without a config)
     run_key: str  # stable id of this documents.jsonl; the page keys stored decisions by it
     unreadable_lines: list[int] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)   # index_row() of every readable record
+    rows: list[dict[str, Any]] = field(default_factory=list)   # index_row() of every record the page shows
     docs_path: Path | None = None
+    overview: "Overview | None" = None   # over every readable record, shown on the page or not
+    shown: list[int] | None = None   # positions (among readable records) the page shows; None: all
 
 
 def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: Any = None) -> Iterator[dict[str, Any]]:
@@ -82,13 +91,15 @@ def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: A
             yield record
 
 
-def load_run(run_dir: str | Path, keep_records: bool = True) -> RunData:
+def load_run(run_dir: str | Path, keep_records: bool = True,
+             max_documents: int | None = MAX_PAGE_DOCUMENTS) -> RunData:
     """Read run_dir/documents.jsonl (required) and run_dir/run.json (optional).
 
     Lines that are not JSON objects are skipped and their line numbers kept, so the page can say
     how many it could not show instead of failing on one truncated line. keep_records=False reads the
     file once for the index rows and keeps no full record (write_html_report streams them again), so
-    writing the page of a large run does not hold every document in memory.
+    writing the page of a large run does not hold every document in memory. A run of more than
+    `max_documents` (None: no limit) gets the rows of page_selection() only, from a second reading.
     """
     run_dir = Path(run_dir)
     docs_path = run_dir / DOCUMENTS_FILE
@@ -98,10 +109,31 @@ def load_run(run_dir: str | Path, keep_records: bool = True) -> RunData:
     unreadable: list[int] = []
     records: list[dict[str, Any]] | None = [] if keep_records else None
     rows: list[dict[str, Any]] = []
-    for record in iter_records(docs_path, unreadable, digest):
-        rows.append(index_row(record, len(rows)))
+    kept = bytearray()   # per readable record: 1 when its verdict is keep
+
+    def every_row() -> Iterator[dict[str, Any]]:
+        for record in iter_records(docs_path, unreadable, digest):
+            row = index_row(record, len(kept))
+            kept.append(row["verdict"] == "keep")
+            if max_documents is None or len(kept) <= max_documents:   # past the limit they are read again
+                rows.append(row)
+                if records is not None:
+                    records.append(record)
+            yield row
+
+    overview = build_overview(every_row())
+    shown = None
+    if max_documents is not None and len(kept) > max_documents:
+        shown = page_selection(kept, max_documents)
+        wanted = set(shown)
+        rows.clear()
         if records is not None:
-            records.append(record)
+            records.clear()
+        for position, record in enumerate(iter_records(docs_path)):
+            if position in wanted:
+                rows.append(index_row(record, position))
+                if records is not None:
+                    records.append(record)
 
     run_info: dict[str, Any] = {}
     run_path = run_dir / RUN_FILE
@@ -119,7 +151,22 @@ def load_run(run_dir: str | Path, keep_records: bool = True) -> RunData:
         config = Config().to_dict()
         config_source = "defaults"
     run_key = digest.hexdigest()[:16]
-    return RunData(records, run_info, config, config_source, run_key, unreadable, rows, docs_path)
+    return RunData(records, run_info, config, config_source, run_key, unreadable, rows, docs_path, overview, shown)
+
+
+def page_selection(kept: bytearray, limit: int) -> list[int]:
+    """Positions of the documents a page of at most `limit` shows, in run order: every document not kept
+    (review, drop, no verdict), the first `limit` of them if there are more, and kept documents spread
+    evenly over the run to fill the rest, so a reviewer sees what the run set aside and samples of what
+    it kept."""
+    flags = np.frombuffer(bytes(kept), dtype=np.uint8)
+    others = np.flatnonzero(flags == 0)
+    if len(others) >= limit:
+        return others[:limit].tolist()
+    keeps = np.flatnonzero(flags)
+    room = limit - len(others)
+    sample = keeps[(np.arange(room) * len(keeps)) // room]
+    return np.sort(np.concatenate([others, sample])).tolist()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,6 +469,21 @@ def _input_text(run_info: dict[str, Any]) -> str | None:
     return _text(value)
 
 
+def _selection_html(run: RunData, overview: Overview) -> str:
+    """The notice above the table of a page that shows a selection of a large run's documents."""
+    if run.shown is None:
+        return ""
+    set_aside = overview.documents - overview.verdicts.get("keep", 0)
+    which = (f"the first {len(run.rows)} of its {set_aside} documents with a review or drop verdict"
+             if set_aside >= len(run.rows) else
+             f"all {set_aside} documents with a review or drop verdict and {len(run.rows) - set_aside} kept "
+             "ones spread evenly over the run")
+    return (f'<p class="notice" id="page-selection" data-shown="{len(run.rows)}" data-total="{overview.documents}">'
+            f"This page shows {len(run.rows)} of the run's {overview.documents} documents: {_esc(which)}. The "
+            "overview above counts all of them; documents.jsonl holds every record, and "
+            "<code>qualitycheck report RUN_DIR --max-documents N</code> writes a page with more.</p>\n")
+
+
 def _run_meta_html(run: RunData, documents: int) -> str:
     info = run.run_info
     parts = [f"{documents} documents"]
@@ -451,7 +513,7 @@ def write_page(run: RunData, out: TextIO, generated: str | None = None) -> None:
     """Write the complete page to `out`: the head and index from run.rows, then the documents' full records
     in blocks of DOCS_PER_CHUNK, from run.records or, when those are not held, streamed from run.docs_path."""
     rows = run.rows
-    overview = build_overview(rows)
+    overview = run.overview or build_overview(rows)
     generated = generated or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     index = {
         "schema": 1,
@@ -502,7 +564,7 @@ document view need it.</p></noscript>
 <div id="listview" class="listview">
 {_overview_html(overview, run)}
 <h2 id="docs-heading">Documents</h2>
-<div class="decisionbar" aria-label="Reviewer decisions">
+{_selection_html(run, overview)}<div class="decisionbar" aria-label="Reviewer decisions">
   <span id="decision-counts" aria-live="polite">no decisions yet</span>
   <button type="button" id="export-csv">Export decisions (CSV)</button>
   <button type="button" id="export-json">Export decisions (JSON)</button>
@@ -532,7 +594,14 @@ document view need it.</p></noscript>
 <script type="application/json" id="qc-index">{embed_json(_clean_for_json(index))}</script>
 <script>{script}</script>
 """)
-    records = run.records if run.records is not None else iter_records(run.docs_path)
+    records: Iterable[dict[str, Any]]
+    if run.records is not None:
+        records = run.records
+    elif run.shown is None:
+        records = iter_records(run.docs_path)
+    else:
+        wanted = set(run.shown)
+        records = (record for position, record in enumerate(iter_records(run.docs_path)) if position in wanted)
     for position, record in enumerate(records):
         if position % DOCS_PER_CHUNK == 0:
             out.write(("</script>\n" if position else "")
@@ -545,10 +614,12 @@ document view need it.</p></noscript>
     out.write("</body>\n</html>\n")
 
 
-def write_html_report(run_dir: str | Path, out_path: str | Path | None = None) -> Path:
-    """Write the review page for a run folder; returns its path (run_dir/report.html by default)."""
+def write_html_report(run_dir: str | Path, out_path: str | Path | None = None,
+                      max_documents: int | None = MAX_PAGE_DOCUMENTS) -> Path:
+    """Write the review page for a run folder; returns its path (run_dir/report.html by default). A run of
+    more than `max_documents` (None: no limit) gets a page of page_selection()'s documents."""
     run_dir = Path(run_dir)
-    run = load_run(run_dir, keep_records=False)
+    run = load_run(run_dir, keep_records=False, max_documents=max_documents)
     out = Path(out_path) if out_path is not None else run_dir / REPORT_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     # Lone surrogates can arrive from JSON `\\udXXX` escapes; written back as the same escape
