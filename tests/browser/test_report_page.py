@@ -287,6 +287,29 @@ def test_large_run_renders_one_page_of_rows_and_one_document(browser, artifacts_
     assert severe_console_messages(browser) == []
 
 
+def test_selection_page_of_a_run_over_the_limit(browser, artifacts_dir, tmp_path):
+    """A run past max_documents: the table lists the selection, its notice is shown, and opening a selected
+    document late in the run renders that document's own record (the blocks hold the selection only)."""
+    records = synthetic_records(1500, seed=7)
+    page = write_html_report(write_run(tmp_path / "over", records), max_documents=600)
+    open_page(browser, page)
+    assert "This page shows 600 of the run's 1500 documents" in one(browser, "#page-selection").text
+    assert "of 600" in one(browser, "#page-info").text
+    shown = browser.execute_script("return JSON.parse(document.getElementById('qc-index').textContent).docs"
+                                   ".map(function (row) { return row.id; })")
+    assert len(shown) == 600
+    screenshot(browser, artifacts_dir, "selection-01-list")
+    last = next(r for r in records if r["id"] == shown[-1])
+    one(browser, "#f-search").send_keys(shown[-1])
+    wait_for(lambda: len(css(browser, "#docs-body tr[data-pos]")) == 1, what="search by id")
+    one(browser, '[data-open="599"]').click()
+    wait_for(lambda: css(browser, "#docview .para"), what="document view")
+    assert one(browser, "#doc-title").text == last["id"]
+    assert len(css(browser, ".para")) == len(last["paragraphs"])
+    screenshot(browser, artifacts_dir, "selection-02-document")
+    assert severe_console_messages(browser) == []
+
+
 def test_missing_browser_is_reported(monkeypatch):
     """In CI a missing browser fails the test run instead of skipping it."""
     import browserkit
