@@ -111,8 +111,13 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
         click.echo(f"  errors:   {result.errors}")
         for example in result.error_examples:
             click.echo(f"    {example}")
+        for note in result.notes:
+            click.echo(f"  note:     {note}")
         if result.report_html is not None:
             click.echo(f"  review:   {result.report_html} (open in a browser)")
+    if not result.documents:
+        click.echo("warning: no documents found in " + ", ".join(inputs)
+                   + " (inputs are .txt, .jsonl, .jsonl.gz and .ndjson files)", err=True)
     sys.exit(EXIT_INPUT_ERRORS if result.errors else EXIT_OK)
 
 

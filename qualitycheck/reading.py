@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, AnyStr
@@ -22,6 +23,7 @@ from .document import RawDocument
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+INPUT_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 
 # Leading bytes of formats that are never text; seen as mis-named files in scraped dumps.
 BINARY_MAGIC: dict[bytes, str] = {
@@ -428,8 +430,10 @@ def is_run_folder(path: str | Path) -> bool:
     return all(os.path.isfile(os.path.join(path, name)) for name in RUN_FOLDER_MARKERS)
 
 
-def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
+def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Counter | None = None) -> Iterator[Path]:
     """Input files under `root` in a stable (sorted) order. Symlink loops are not followed.
+    Files of other kinds are counted in `skipped` by suffix ("(none)" without one), so a scan of a
+    folder of .html pages can say why it found nothing.
 
     Folders in `exclude` are skipped: a scan's own run folder inside the scanned folder would
     otherwise feed documents.jsonl back in as input while it is being written, without end.
@@ -454,11 +458,15 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> Iterator[P
             candidate = here / name
             if is_input_file(candidate):
                 yield candidate
+            elif skipped is not None:
+                skipped[candidate.suffix.lower() or "(none)"] += 1
 
 
 def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = None,
-                       text_field: str = "text", exclude: Iterable[str | Path] = ()) -> Iterator[RawDocument]:
-    """Every document under the given files and folders (but not under `exclude`), read and decoded."""
+                       text_field: str = "text", exclude: Iterable[str | Path] = (),
+                       skipped: Counter | None = None) -> Iterator[RawDocument]:
+    """Every document under the given files and folders (but not under `exclude`), read and decoded;
+    `skipped` counts the files in those folders that are not inputs (see discover)."""
     config = config or Config()
     exclude = list(exclude)
     for item in inputs:
@@ -467,7 +475,7 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
             shown = _display_path(item_path)
             yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
             continue
-        for path in discover(item_path, exclude):
+        for path in discover(item_path, exclude, skipped):
             if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
                 yield from iter_jsonl(path, config, text_field)
             else:

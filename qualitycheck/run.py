@@ -28,7 +28,7 @@ from .config import Config
 from .document import RawDocument
 from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
-from .reading import iter_raw_documents
+from .reading import INPUT_SUFFIXES, iter_raw_documents
 from .scoring import build_report
 from .segment import segment
 from .report.writers import (DocumentsWriter, count_lines, iter_documents, repair_torn_tail, rewrite_documents,
@@ -431,7 +431,8 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     seen: Counter = Counter()
     refreshing: deque[tuple[tuple[str, str | None], int] | None] = deque()
     renewed: dict[tuple[tuple[str, str | None], int], dict[str, Any]] = {}
-    raws: Iterable[RawDocument] = iter_raw_documents(inputs, config, text_field, exclude=[run_dir])
+    skipped: Counter = Counter()   # files in the input folders that are not inputs, by suffix
+    raws: Iterable[RawDocument] = iter_raw_documents(inputs, config, text_field, exclude=[run_dir], skipped=skipped)
     if result.resumed:
         # Only a resume keeps a key per input (~27 MiB per 100,000 documents): a fresh scan stays flat.
         raws = _not_done(raws, done, seen, refresh, refreshing)
@@ -458,6 +459,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     bar.finish()
     result.elapsed = time.monotonic() - begin
 
+    if skipped:
+        kinds = ", ".join(f"{suffix} {n}" for suffix, n in skipped.most_common(8))
+        result.notes.append(f"skipped {sum(skipped.values())} file(s) that are not inputs ({', '.join(INPUT_SUFFIXES)}): "
+                            f"{kinds}")
     if renewed and not interrupted:
         rewrite_documents(_put_back(iter_documents(documents_path), renewed), documents_path)
         result = recount(documents_path, result)

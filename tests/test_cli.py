@@ -282,3 +282,22 @@ def test_check_reads_standard_input_like_a_file():
                            input=("plain words " * 100).encode())
     record = json.loads(result.output)
     assert any(note.startswith("truncated: input is longer than 200 bytes") for note in record["notes"])
+
+
+def test_scan_says_which_files_it_skipped_and_when_it_found_nothing(tmp_path):
+    """A folder of .html pages (or notes beside the articles) is not read; the scan says so in its output and
+    run.json instead of reporting an empty run as if all were well."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_text("<html><body><p>A story.</p></body></html>", encoding="utf-8")
+    (folder / "notes").write_text("crawl notes", encoding="utf-8")
+    out = tmp_path / "run"
+    result = run("scan", str(folder), "-o", str(out), "-j", "1", "--no-html", "--no-spin")
+    assert "skipped 2 file(s) that are not inputs" in result.output and ".html 1" in result.output
+    assert "(none) 1" in result.output
+    assert "warning: no documents found" in result.output + (result.stderr if result.stderr_bytes else "")
+    assert any("skipped 2 file(s)" in n for n in json.loads((out / "run.json").read_text())["notes"])
+    (folder / "story.txt").write_text(" ".join(["The ferry timetable changes on Monday."] * 20), encoding="utf-8")
+    result = run("scan", str(folder), "-o", str(out), "-j", "1", "--no-html", "--no-spin", "--overwrite")
+    assert "scanned 1 documents" in result.output and "skipped 2 file(s)" in result.output
+    assert "no documents found" not in result.output + (result.stderr if result.stderr_bytes else "")
