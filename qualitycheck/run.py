@@ -46,6 +46,10 @@ class RunExistsError(Exception):
     """The output folder already holds a run and neither overwrite nor resume was asked for."""
 
 
+class RunInUseError(RunExistsError):
+    """Another scan is writing the output folder now."""
+
+
 class RunSettingsError(RunExistsError):
     """--resume with settings other than those the interrupted run was started with: the finished
     records would disagree with the rest (another threshold, model or size cap)."""
@@ -402,7 +406,42 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if documents_path.exists() and not (resume or overwrite):
         raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
     run_dir.mkdir(parents=True, exist_ok=True)
+    with _run_lock(run_dir):
+        return _scan_into(run_dir, inputs, config, jobs, resume, progress, html, text_field, on_record)
 
+
+LOCK_FILE = ".qualitycheck.lock"
+
+
+@contextmanager
+def _run_lock(run_dir: Path) -> Iterator[None]:
+    """Hold the run folder for one scan: a second scan into it (two --resume in two terminals) would
+    interleave their documents.jsonl lines. The lock (flock on LOCK_FILE) dies with the process, even
+    killed, so a crashed scan never leaves the folder locked."""
+    import fcntl
+
+    handle = open(run_dir / LOCK_FILE, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunInUseError(f"{run_dir} is being written by another scan (process {holder}); wait for it "
+                                "to finish, or choose another output folder") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()   # releases the lock
+
+
+def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resume: bool, progress: bool,
+               html: bool, text_field: str, on_record: Callable[[dict[str, Any]], None] | None) -> ScanResult:
+    """scan() once the run folder is held."""
+    documents_path = run_dir / DOCUMENTS
     provenance = run_provenance(config)
     if resume and documents_path.exists():
         changed = changed_settings(run_dir, config, provenance)

@@ -301,3 +301,36 @@ def test_scan_says_which_files_it_skipped_and_when_it_found_nothing(tmp_path):
     result = run("scan", str(folder), "-o", str(out), "-j", "1", "--no-html", "--no-spin", "--overwrite")
     assert "scanned 1 documents" in result.output and "skipped 2 file(s)" in result.output
     assert "no documents found" not in result.output + (result.stderr if result.stderr_bytes else "")
+
+
+def test_a_second_scan_into_a_folder_in_use_is_refused(tmp_path):
+    """Two scans writing one run folder (two --resume in two terminals) would interleave documents.jsonl;
+    the second is refused while the first holds the folder, and the folder is free again once it ends."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    from qualitycheck.config import Config
+    from qualitycheck.run import LOCK_FILE, RunInUseError, scan
+
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "news", folder)
+    out = tmp_path / "run"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+        "f.write('4242'); f.flush(); print('held', flush=True); time.sleep(30)"), str(out / LOCK_FILE)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunInUseError, match="another scan \\(process 4242\\)"):
+            scan([str(folder)], out, Config(spin_enabled=False), html=False)
+        result = run("scan", str(folder), "-o", str(out), "-q", "--no-html", "--no-spin", "--resume")
+        assert result.exit_code == 2 and "being written by another scan" in result.output
+        assert not (out / "documents.jsonl").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert scan([str(folder)], out, Config(spin_enabled=False), html=False).documents == 5
