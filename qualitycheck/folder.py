@@ -14,6 +14,7 @@ from typing import Any
 from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
+from .signals.boilerplate import REPEATED_LINES_NOTE, RepeatedLines
 
 # The pass indexes every paragraph's words and word pairs in numpy arrays (12 bytes per key, ~60 keys per
 # paragraph, sorted an eighth at a time) and loads only the documents that pair up. 20,000 bench documents:
@@ -64,16 +65,18 @@ SPUN_VERSION_NOTE = "spun version of "   # spin/crossdoc.py
 
 def holds_folder_additions(record: dict[str, Any]) -> bool:
     """Whether the folder passes changed this documents.jsonl record."""
-    return any(str(note).startswith((REPEAT_NOTE, SPUN_VERSION_NOTE)) for note in record.get("notes") or [])
+    return any(str(note).startswith((REPEAT_NOTE, SPUN_VERSION_NOTE, REPEATED_LINES_NOTE))
+               for note in record.get("notes") or [])
 
 
 @dataclass
 class FolderPassResult:
-    """The documents the passes changed ({position in the run: FolderChange}) and how many of them repeat
-    an earlier document's text."""
+    """The documents the passes changed ({position in the run: FolderChange}), how many of them repeat an
+    earlier document's text, and how many got boilerplate lines other stories repeat."""
 
     changes: dict[int, FolderChange]
     repeats: int
+    repeated_lines: int = 0
 
 
 def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> FolderPassResult:
@@ -84,13 +87,19 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     slim copies of the few documents it changes. apply_folder_change() merges a change into the full record,
     so a run's records are never all in memory at once.
 
-    Two passes: a document whose text repeats an earlier one's word for word (content_hash) gets a note
+    Three passes: a document whose text repeats an earlier one's word for word (content_hash) gets a note
     naming it (syndicated copies, a page crawled twice; its verdict stands, so a pipeline decides what to do
-    with repeats), and, with the spin detector on, cross-document spin alignment (spin/crossdoc.py)."""
+    with repeats); short lines that several different stories repeat are boilerplate
+    (signals/boilerplate.py RepeatedLines); and, with the spin detector on, cross-document spin alignment
+    (spin/crossdoc.py)."""
     first_with_text: dict[str, str] = {}
     repeats: dict[int, str] = {}    # position -> id of the first document with the same text
+    lines = RepeatedLines()
+    ids: list[str] = []
 
     def note_text(position: int, record: dict[str, Any]) -> dict[str, Any]:
+        ids.append(str(record.get("id")))
+        lines.add(position, record)
         text_hash = record.get("content_hash")
         if text_hash and not record.get("error"):
             if text_hash in first_with_text:
@@ -105,10 +114,14 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
 
     loaded: dict[int, FolderChange] = {}
 
+    chrome: dict[int, list[tuple[int, int, int]]] = {}   # filled from `lines` once the stream has been read
+
     def load(wanted: list[int]) -> dict[int, Document]:
-        # the repeats are known once the stream has been read, so they come in the same reading
-        remaining = (set(wanted) | set(repeats)) - set(loaded)
-        for position, record in enumerate(read_records()):
+        # the repeats and repeated lines are known once the stream has been read, so they come in the same reading
+        if not loaded:
+            chrome.update(lines.found())
+        remaining = (set(wanted) | set(repeats) | set(chrome)) - set(loaded)
+        for position, record in enumerate(read_records() if remaining else ()):
             if not remaining:
                 break
             if position in remaining:
@@ -125,11 +138,19 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     else:
         for position, record in enumerate(read_records()):
             note_text(position, record)
-    if set(repeats) - set(loaded):   # spin off, or the alignment paired nothing: load the repeats now
-        load([])
+    load([])   # spin off, or the alignment paired nothing: the repeats and repeated lines now (no-op if loaded)
     for position, first_id in repeats.items():
         loaded[position].doc.notes.append(f"{REPEAT_NOTE}{first_id}")
-    return FolderPassResult({position: loaded[position] for position in sorted(flagged | set(repeats))}, len(repeats))
+    for position, found in chrome.items():
+        paragraphs = {p.index: p for p in loaded[position].doc.paragraphs}
+        for index, stories, other in found:
+            paragraphs[index].add("boilerplate", "repeated_across_documents",
+                                  f"the same line is in {stories} other stor{'y' if stories == 1 else 'ies'} of this "
+                                  f"run, e.g. {ids[other]}")
+        loaded[position].doc.notes.append(f"{REPEATED_LINES_NOTE}{len(found)} line(s) that {found[0][1]} or more "
+                                          "other stories of this run repeat, flagged boilerplate")
+    changed = sorted(flagged | set(repeats) | set(chrome))
+    return FolderPassResult({position: loaded[position] for position in changed}, len(repeats), len(chrome))
 
 
 def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:

@@ -598,7 +598,7 @@ def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -
         rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record
                            for i, record in enumerate(iter_documents(documents_path))), documents_path)
     return (f"cross-document passes: {len(changed)} document(s) changed, {passes.repeats} of them repeating an "
-            "earlier document's text", len(changed))
+            f"earlier document's text, {passes.repeated_lines} with lines other stories repeat", len(changed))
 
 
 def write_html(run_dir: Path) -> Path | None:

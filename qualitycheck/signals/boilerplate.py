@@ -2,13 +2,16 @@
 
 The wording lives in `patterns/boilerplate.toml`; this module only knows how to apply the
 four kinds of rule there (whole-line, phrase-in-short-paragraph, related-article sections)
-plus one structural rule: the trailer an auto-blog plugin leaves after its last ad tag.
+plus two structural rules: the trailer an auto-blog plugin leaves after its last ad tag, and
+(across the documents of a scan, applied by the folder pass) short lines that several
+different stories repeat word for word (RepeatedLines).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -113,3 +116,84 @@ class BoilerplateSignal:
         for p in paragraphs[last_tag + 1:]:
             if not p.has("boilerplate"):
                 p.add("boilerplate", "autoblog_trailer", f"short line {p.text.strip()!r} after the last ad tag")
+
+
+# --- across documents: page furniture a run repeats -------------------------------------------------------
+# A short line found word for word in this many different stories of one run is site chrome the pattern file
+# does not know (a site's tagline, an author box, a footer): CCNet drops paragraphs repeated across a crawl
+# shard for the same reason. "Different stories": documents that share no long paragraph and are not
+# repeats of one text, so captions and quotes that syndicated copies of one story share are not counted.
+REPEATED_LINE_STORIES = 3
+REPEATED_LINE_MAX_CHARS = 300    # the longest phrase rule's reach; a longer paragraph is article text
+# A document whose repeated lines would be over half its text is itself a copy, not a page with chrome.
+REPEATED_LINE_MAX_SHARE = 0.5
+REPEATED_LINES_NOTE = "page furniture repeated across documents: "
+
+
+def _line_key(text: str) -> bytes:
+    return hashlib.blake2b(" ".join(text.split()).casefold().encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+@dataclass
+class RepeatedLines:
+    """Short paragraphs repeated word for word across different stories of a run. Fed the run's records one
+    at a time (add, in run order); holds an 8-byte digest per paragraph, not the text. found() gives the
+    unlabelled ones to flag as boilerplate."""
+
+    short: dict[bytes, list[tuple[int, int, int, bool]]] = field(default_factory=dict)  # key -> (doc, ¶, chars, unlabelled)
+    long_first: dict[bytes, int] = field(default_factory=dict)   # long paragraph or whole text -> first doc
+    parent: list[int] = field(default_factory=list)    # union-find over documents: one story per root
+    chars: list[int] = field(default_factory=list)     # characters per document
+
+    def add(self, position: int, record: dict) -> None:
+        assert position == len(self.parent)
+        self.parent.append(position)
+        self.chars.append(0)
+        if record.get("error"):
+            return
+        text_hash = record.get("content_hash")
+        if text_hash:
+            self._same_story(position, b"text:" + str(text_hash).encode())
+        for p in record.get("paragraphs") or []:
+            text = p.get("text") or ""
+            self.chars[position] += len(text)
+            if len(text) > REPEATED_LINE_MAX_CHARS:
+                self._same_story(position, _line_key(text))
+            elif text.strip():
+                self.short.setdefault(_line_key(text), []).append(
+                    (position, int(p.get("index", 0)), len(text), not p.get("labels")))
+
+    def _same_story(self, position: int, key: bytes) -> None:
+        first = self.long_first.setdefault(key, position)
+        if first != position:
+            self.parent[self._root(position)] = self._root(first)
+
+    def _root(self, position: int) -> int:
+        parent = self.parent
+        while parent[position] != position:
+            parent[position] = parent[parent[position]]
+            position = parent[position]
+        return position
+
+    def found(self) -> dict[int, list[tuple[int, int, int]]]:
+        """{document: [(paragraph index, other stories holding the line, one such document)]}."""
+        hits: dict[int, list[tuple[int, int, int, int]]] = {}
+        for entries in self.short.values():
+            if len(entries) < REPEATED_LINE_STORIES:
+                continue
+            story_of = {entry[0]: self._root(entry[0]) for entry in entries}
+            stories = set(story_of.values())
+            if len(stories) < REPEATED_LINE_STORIES:
+                continue
+            for position, index, chars, unlabelled in entries:
+                other = next(p for p, story in story_of.items() if story != story_of[position])
+                hits.setdefault(position, []).append((index, len(stories) - 1, other, chars if unlabelled else -chars))
+        out: dict[int, list[tuple[int, int, int]]] = {}
+        for position, found in hits.items():
+            repeated = sum(abs(chars) for *_, chars in found)
+            if repeated > REPEATED_LINE_MAX_SHARE * self.chars[position]:
+                continue   # mostly shared text: a copy of a story, not a page with chrome
+            flags = [(index, stories, other) for index, stories, other, chars in found if chars > 0]
+            if flags:
+                out[position] = sorted(set(flags))
+        return out
