@@ -8,13 +8,13 @@ the records it changed (re-scored), so the scan can rewrite documents.jsonl once
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
-from .signals.boilerplate import REPEATED_LINES_NOTE, RepeatedLines
+from .signals.boilerplate import REPEATED_LINE_RULE, REPEATED_LINES_NOTE, RepeatedLines
 
 # The pass indexes every paragraph's words and word pairs in numpy arrays (12 bytes per key, ~60 keys per
 # paragraph, sorted an eighth at a time) and loads only the documents that pair up. 20,000 bench documents:
@@ -71,12 +71,17 @@ def holds_folder_additions(record: dict[str, Any]) -> bool:
 
 @dataclass
 class FolderPassResult:
-    """The documents the passes changed ({position in the run: FolderChange}), how many of them repeat an
-    earlier document's text, and how many got boilerplate lines other stories repeat."""
+    """What the passes add: {position in the run: FolderChange} for the documents they loaded (repeats,
+    spun versions), how many of those repeat an earlier document's text, and {position: [(paragraph index,
+    evidence detail)]} for the lines other stories repeat (applied to the full records as they are rewritten,
+    without loading the documents: a crawl repeats such lines in thousands of them)."""
 
     changes: dict[int, FolderChange]
     repeats: int
-    repeated_lines: int = 0
+    lines: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def positions(self) -> list[int]:
+        return sorted(set(self.changes) | set(self.lines))
 
 
 def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> FolderPassResult:
@@ -114,13 +119,9 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
 
     loaded: dict[int, FolderChange] = {}
 
-    chrome: dict[int, list[tuple[int, int, int]]] = {}   # filled from `lines` once the stream has been read
-
     def load(wanted: list[int]) -> dict[int, Document]:
-        # the repeats and repeated lines are known once the stream has been read, so they come in the same reading
-        if not loaded:
-            chrome.update(lines.found())
-        remaining = (set(wanted) | set(repeats) | set(chrome)) - set(loaded)
+        # the repeats are known once the stream has been read, so they come in the same reading
+        remaining = (set(wanted) | set(repeats)) - set(loaded)
         for position, record in enumerate(read_records() if remaining else ()):
             if not remaining:
                 break
@@ -138,29 +139,33 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     else:
         for position, record in enumerate(read_records()):
             note_text(position, record)
-    load([])   # spin off, or the alignment paired nothing: the repeats and repeated lines now (no-op if loaded)
+    load([])   # spin off, or the alignment paired nothing: the repeats now (no-op if loaded)
     for position, first_id in repeats.items():
         loaded[position].doc.notes.append(f"{REPEAT_NOTE}{first_id}")
-    for position, found in chrome.items():
-        paragraphs = {p.index: p for p in loaded[position].doc.paragraphs}
-        for index, stories, other in found:
-            paragraphs[index].add("boilerplate", "repeated_across_documents",
-                                  f"the same line is in {stories} other stor{'y' if stories == 1 else 'ies'} of this "
-                                  f"run, e.g. {ids[other]}")
-        loaded[position].doc.notes.append(f"{REPEATED_LINES_NOTE}{len(found)} line(s) that {found[0][1]} or more "
-                                          "other stories of this run repeat, flagged boilerplate")
-    changed = sorted(flagged | set(repeats) | set(chrome))
-    return FolderPassResult({position: loaded[position] for position in changed}, len(repeats), len(chrome))
+    repeated_lines = {position: [(index, f"the same line is in {stories} other stor{'y' if stories == 1 else 'ies'} "
+                                         f"of this run, e.g. {ids[other]}") for index, stories, other in found]
+                      for position, found in lines.found().items()}
+    return FolderPassResult({position: loaded[position] for position in sorted(flagged | set(repeats))},
+                            len(repeats), repeated_lines)
 
 
-def apply_folder_change(record: dict[str, Any], change: FolderChange, config: Config) -> dict[str, Any]:
-    """`record` with what the folder passes added to its slim copy, re-scored (clean_text is rebuilt
-    from the paragraph texts, which records hold in full)."""
+def apply_folder_change(record: dict[str, Any], change: FolderChange | None, config: Config,
+                        lines: list[tuple[int, str]] | None = None) -> dict[str, Any]:
+    """`record` with what the folder passes added to its slim copy (`change`) and the repeated lines they
+    found in it (`lines`, FolderPassResult.lines), re-scored (clean_text is rebuilt from the paragraph texts,
+    which records hold in full)."""
     doc = document_from_record(record)
-    for full, slim, count in zip(doc.paragraphs, change.doc.paragraphs, change.flags_before):
-        full.flags.extend(slim.flags[count:])
-        full.spun_score = slim.spun_score
-    doc.notes.extend(change.doc.notes[change.notes_before:])
-    doc.spun_evidence.extend(change.doc.spun_evidence)   # the slim copy started with none
-    doc.spun_flag, doc.spun_score = change.doc.spun_flag, change.doc.spun_score
+    if change is not None:
+        for full, slim, count in zip(doc.paragraphs, change.doc.paragraphs, change.flags_before):
+            full.flags.extend(slim.flags[count:])
+            full.spun_score = slim.spun_score
+        doc.notes.extend(change.doc.notes[change.notes_before:])
+        doc.spun_evidence.extend(change.doc.spun_evidence)   # the slim copy started with none
+        doc.spun_flag, doc.spun_score = change.doc.spun_flag, change.doc.spun_score
+    if lines:
+        paragraphs = {p.index: p for p in doc.paragraphs}
+        for index, detail in lines:
+            paragraphs[index].add("boilerplate", REPEATED_LINE_RULE, detail)
+        doc.notes.append(f"{REPEATED_LINES_NOTE}{len(lines)} line(s) that other stories of this run repeat, "
+                         "flagged boilerplate")
     return build_report(doc, config).to_dict()

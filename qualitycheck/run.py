@@ -592,13 +592,14 @@ def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -
         # The pass's word index grows with the run (folder.MAX_FOLDER_DOCUMENTS); split a larger run by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
     passes = cross_document_pass(lambda: iter_documents(documents_path), config)
-    changed = passes.changes
+    changed = set(passes.positions())
     if changed:
         # a second streaming read: only the changed records are rebuilt in full
-        rewrite_documents((apply_folder_change(record, changed[i], config) if i in changed else record
+        rewrite_documents((apply_folder_change(record, passes.changes.get(i), config, passes.lines.get(i))
+                           if i in changed else record
                            for i, record in enumerate(iter_documents(documents_path))), documents_path)
     return (f"cross-document passes: {len(changed)} document(s) changed, {passes.repeats} of them repeating an "
-            f"earlier document's text, {passes.repeated_lines} with lines other stories repeat", len(changed))
+            f"earlier document's text, {len(passes.lines)} with lines other stories repeat", len(changed))
 
 
 def write_html(run_dir: Path) -> Path | None:

@@ -128,6 +128,21 @@ REPEATED_LINE_MAX_CHARS = 300    # the longest phrase rule's reach; a longer par
 # A document whose repeated lines would be over half its text is itself a copy, not a page with chrome.
 REPEATED_LINE_MAX_SHARE = 0.5
 REPEATED_LINES_NOTE = "page furniture repeated across documents: "
+REPEATED_LINE_RULE = "repeated_across_documents"
+
+
+# One int per short paragraph instead of a tuple (a 20,000-document run holds ~10 of them per document):
+# document << 26 | paragraph index << 10 | characters << 1 | unlabelled. Paragraph indexes from 2**16 on (more
+# than Config.max_paragraphs allows by default) are not indexed.
+_MAX_INDEX = 1 << 16
+
+
+def _pack(position: int, index: int, chars: int, unlabelled: bool) -> int:
+    return position << 26 | index << 10 | chars << 1 | int(unlabelled)
+
+
+def _unpack(code: int) -> tuple[int, int, int, bool]:
+    return code >> 26, (code >> 10) & 0xFFFF, (code >> 1) & 0x1FF, bool(code & 1)
 
 
 def _line_key(text: str) -> bytes:
@@ -140,7 +155,7 @@ class RepeatedLines:
     at a time (add, in run order); holds an 8-byte digest per paragraph, not the text. found() gives the
     unlabelled ones to flag as boilerplate."""
 
-    short: dict[bytes, list[tuple[int, int, int, bool]]] = field(default_factory=dict)  # key -> (doc, ¶, chars, unlabelled)
+    short: dict[bytes, list[int]] = field(default_factory=dict)   # key -> _pack(doc, ¶, chars, unlabelled) each
     long_first: dict[bytes, int] = field(default_factory=dict)   # long paragraph or whole text -> first doc
     parent: list[int] = field(default_factory=list)    # union-find over documents: one story per root
     chars: list[int] = field(default_factory=list)     # characters per document
@@ -159,9 +174,9 @@ class RepeatedLines:
             self.chars[position] += len(text)
             if len(text) > REPEATED_LINE_MAX_CHARS:
                 self._same_story(position, _line_key(text))
-            elif text.strip():
+            elif text.strip() and 0 <= int(p.get("index", 0)) < _MAX_INDEX:
                 self.short.setdefault(_line_key(text), []).append(
-                    (position, int(p.get("index", 0)), len(text), not p.get("labels")))
+                    _pack(position, int(p.get("index", 0)), len(text), not p.get("labels")))
 
     def _same_story(self, position: int, key: bytes) -> None:
         first = self.long_first.setdefault(key, position)
@@ -178,9 +193,10 @@ class RepeatedLines:
     def found(self) -> dict[int, list[tuple[int, int, int]]]:
         """{document: [(paragraph index, other stories holding the line, one such document)]}."""
         hits: dict[int, list[tuple[int, int, int, int]]] = {}
-        for entries in self.short.values():
-            if len(entries) < REPEATED_LINE_STORIES:
+        for packed in self.short.values():
+            if len(packed) < REPEATED_LINE_STORIES:
                 continue
+            entries = [_unpack(code) for code in packed]
             story_of = {entry[0]: self._root(entry[0]) for entry in entries}
             stories = set(story_of.values())
             if len(stories) < REPEATED_LINE_STORIES:
