@@ -97,25 +97,24 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     with repeats); short lines that several different stories repeat are boilerplate
     (signals/boilerplate.py RepeatedLines); and, with the spin detector on, cross-document spin alignment
     (spin/crossdoc.py)."""
-    first_with_text: dict[str, str] = {}
+    first_with_text: dict[str, int] = {}   # content hash -> position of the first document with that text
     repeats: dict[int, str] = {}    # position -> id of the first document with the same text
     lines = RepeatedLines()
     ids: list[str] = []
 
-    def note_text(position: int, record: dict[str, Any]) -> dict[str, Any]:
+    def index_record(position: int, record: dict[str, Any]) -> dict[str, Any]:
         ids.append(str(record.get("id")))
         lines.add(position, record)
         text_hash = record.get("content_hash")
         if text_hash and not record.get("error"):
-            if text_hash in first_with_text:
-                repeats[position] = first_with_text[text_hash]
-            else:
-                first_with_text[text_hash] = str(record.get("id"))
+            first = first_with_text.setdefault(text_hash, position)
+            if first != position:
+                repeats[position] = ids[first]
         return record
 
     def documents() -> Iterator[Document]:
         for position, record in enumerate(read_records()):
-            yield document_from_record(note_text(position, record), slim=True)
+            yield document_from_record(index_record(position, record), slim=True)
 
     loaded: dict[int, FolderChange] = {}
 
@@ -138,7 +137,7 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
         flagged = align_versions(documents(), load, config)
     else:
         for position, record in enumerate(read_records()):
-            note_text(position, record)
+            index_record(position, record)
     load([])   # spin off, or the alignment paired nothing: the repeats now (no-op if loaded)
     for position, first_id in repeats.items():
         loaded[position].doc.notes.append(f"{REPEAT_NOTE}{first_id}")
