@@ -146,8 +146,8 @@ class CandidateIndex:
         # phrase) -> (LM words, length charge): shared by every phrase that lists them, so the per-phrase
         # memos hold references, not copies
         self._surfaces: RecentCache[str, tuple[tuple[str, ...], float, str, float] | None] = RecentCache(
-            4 * cache_size)
-        self._charges: RecentCache[tuple[str, int], tuple[tuple[str, ...], float]] = RecentCache(4 * cache_size)
+            3 * cache_size)
+        self._charges: RecentCache[tuple[str, int], tuple[tuple[str, ...], float]] = RecentCache(3 * cache_size)
         self._entry_scores: dict[str, float | None] = {}   # entry -> summed unigram (a float, not a pair: ~100k entries)
 
     def clear_memos(self) -> None:
