@@ -303,6 +303,8 @@ def test_page_of_a_large_run_shows_a_review_selection(tmp_path):
     for limit in (40, None):
         page = write_html_report(run, max_documents=limit).read_text(encoding="utf-8")
         assert len(json.loads(blocks(page)["qc-index"])["docs"]) == 40 and 'id="page-selection"' not in page
+    with pytest.raises(ValueError, match="at least 1"):
+        write_html_report(run, max_documents=0)
 
 
 def test_report_command_limit_matches_the_library_default():

@@ -101,6 +101,8 @@ def load_run(run_dir: str | Path, keep_records: bool = True,
     writing the page of a large run does not hold every document in memory. A run of more than
     `max_documents` (None: no limit) gets the rows of page_selection() only, from a second reading.
     """
+    if max_documents is not None and max_documents < 1:
+        raise ValueError(f"max_documents must be at least 1, or None for no limit (got {max_documents})")
     run_dir = Path(run_dir)
     docs_path = run_dir / DOCUMENTS_FILE
     if not docs_path.is_file():
