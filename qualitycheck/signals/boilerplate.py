@@ -169,14 +169,16 @@ class RepeatedLines:
         text_hash = record.get("content_hash")
         if text_hash:
             self._same_story(position, b"text:" + str(text_hash).encode())
-        for p in record.get("paragraphs") or []:
-            text = p.get("text") or ""
+        paragraphs = record.get("paragraphs")
+        for p in paragraphs if isinstance(paragraphs, list) else []:
+            text, index = (p.get("text"), p.get("index")) if isinstance(p, dict) else (None, None)
+            if not isinstance(text, str) or not isinstance(index, int):   # a hand-edited record: not indexed
+                continue
             self.chars[position] += len(text)
             if len(text) > REPEATED_LINE_MAX_CHARS:
                 self._same_story(position, _line_key(text))
-            elif text.strip() and 0 <= int(p.get("index", 0)) < _MAX_INDEX:
-                self.short.setdefault(_line_key(text), []).append(
-                    _pack(position, int(p.get("index", 0)), len(text), not p.get("labels")))
+            elif text.strip() and 0 <= index < _MAX_INDEX:
+                self.short.setdefault(_line_key(text), []).append(_pack(position, index, len(text), not p.get("labels")))
 
     def _same_story(self, position: int, key: bytes) -> None:
         first = self.long_first.setdefault(key, position)
