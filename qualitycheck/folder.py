@@ -60,12 +60,18 @@ class FolderChange:
 # Every change the passes make to a record comes with one of these notes, so a record tells whether it holds
 # their additions (holds_folder_additions).
 REPEAT_NOTE = "same text as "
+NEAR_COPY_NOTE = "near copy of "
 SPUN_VERSION_NOTE = "spun version of "   # spin/crossdoc.py
+# A document is a near copy of an earlier one when at least this share of its long paragraphs (and at least
+# NEAR_COPY_MIN_PARAGRAPHS) first appeared there word for word: syndicated copies with another header,
+# an added paragraph or a cut ending.
+NEAR_COPY_SHARE = 0.8
+NEAR_COPY_MIN_PARAGRAPHS = 2
 
 
 def holds_folder_additions(record: dict[str, Any]) -> bool:
     """Whether the folder passes changed this documents.jsonl record."""
-    return any(str(note).startswith((REPEAT_NOTE, SPUN_VERSION_NOTE, REPEATED_LINES_NOTE))
+    return any(str(note).startswith((REPEAT_NOTE, NEAR_COPY_NOTE, SPUN_VERSION_NOTE, REPEATED_LINES_NOTE))
                for note in record.get("notes") or [])
 
 
@@ -79,9 +85,10 @@ class FolderPassResult:
     changes: dict[int, FolderChange]
     repeats: int
     lines: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    near_copies: dict[int, str] = field(default_factory=dict)   # position -> its "near copy of" note
 
     def positions(self) -> list[int]:
-        return sorted(set(self.changes) | set(self.lines))
+        return sorted(set(self.changes) | set(self.lines) | set(self.near_copies))
 
 
 def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], config: Config) -> FolderPassResult:
@@ -144,15 +151,21 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     repeated_lines = {position: [(index, f"the same line is in {stories} other stor{'y' if stories == 1 else 'ies'} "
                                          f"of this run, e.g. {ids[other]}") for index, stories, other in found]
                       for position, found in lines.found().items()}
+    near_copies = {}
+    for position, shared in lines.shared_long.items():
+        first, count = shared.most_common(1)[0]
+        total = lines.long_paragraphs[position]
+        if (position not in repeats and count >= NEAR_COPY_MIN_PARAGRAPHS and count >= NEAR_COPY_SHARE * total):
+            near_copies[position] = f"{NEAR_COPY_NOTE}{ids[first]}: {count} of its {total} long paragraphs word for word"
     return FolderPassResult({position: loaded[position] for position in sorted(flagged | set(repeats))},
-                            len(repeats), repeated_lines)
+                            len(repeats), repeated_lines, near_copies)
 
 
 def apply_folder_change(record: dict[str, Any], change: FolderChange | None, config: Config,
-                        lines: list[tuple[int, str]] | None = None) -> dict[str, Any]:
-    """`record` with what the folder passes added to its slim copy (`change`) and the repeated lines they
-    found in it (`lines`, FolderPassResult.lines), re-scored (clean_text is rebuilt from the paragraph texts,
-    which records hold in full)."""
+                        lines: list[tuple[int, str]] | None = None, near_copy: str | None = None) -> dict[str, Any]:
+    """`record` with what the folder passes added to its slim copy (`change`), the repeated lines they
+    found in it (`lines`, FolderPassResult.lines) and its near-copy note, re-scored (clean_text is rebuilt
+    from the paragraph texts, which records hold in full)."""
     doc = document_from_record(record)
     if change is not None:
         for full, slim, count in zip(doc.paragraphs, change.doc.paragraphs, change.flags_before):
@@ -167,4 +180,6 @@ def apply_folder_change(record: dict[str, Any], change: FolderChange | None, con
             paragraphs[index].add("boilerplate", REPEATED_LINE_RULE, detail)
         doc.notes.append(f"{REPEATED_LINES_NOTE}{len(lines)} line(s) that other stories of this run repeat, "
                          "flagged boilerplate")
+    if near_copy:
+        doc.notes.append(near_copy)
     return build_report(doc, config).to_dict()

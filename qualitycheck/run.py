@@ -595,11 +595,13 @@ def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -
     changed = set(passes.positions())
     if changed:
         # a second streaming read: only the changed records are rebuilt in full
-        rewrite_documents((apply_folder_change(record, passes.changes.get(i), config, passes.lines.get(i))
+        rewrite_documents((apply_folder_change(record, passes.changes.get(i), config, passes.lines.get(i),
+                                               passes.near_copies.get(i))
                            if i in changed else record
                            for i, record in enumerate(iter_documents(documents_path))), documents_path)
     return (f"cross-document passes: {len(changed)} document(s) changed, {passes.repeats} of them repeating an "
-            f"earlier document's text, {len(passes.lines)} with lines other stories repeat", len(changed))
+            f"earlier document's text, {len(passes.near_copies)} near copies of an earlier one, "
+            f"{len(passes.lines)} with lines other stories repeat", len(changed))
 
 
 def write_html(run_dir: Path) -> Path | None:

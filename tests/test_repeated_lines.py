@@ -59,8 +59,9 @@ def test_a_line_repeated_across_different_stories_is_boilerplate(tmp_path):
 
 
 def test_two_stories_copies_and_mostly_repeated_documents_are_left_alone(tmp_path):
-    """A line in only two stories is not enough; short documents that are copies of one text, and documents
-    whose repeated lines would be most of their text, are copies rather than pages with chrome."""
+    """A line in only two stories is not enough; short documents that are copies of one text, documents whose
+    repeated lines would be most of their text, and documents sharing two paragraphs of a story are copies
+    rather than pages with chrome; a quotation repeated by three stories is reporting."""
     folder = tmp_path / "in"
     folder.mkdir()
     for k, story in enumerate(STORIES[:2]):
@@ -69,7 +70,39 @@ def test_two_stories_copies_and_mostly_repeated_documents_are_left_alone(tmp_pat
         write(folder, f"brief{k}.txt", ["Council meets on Monday.", "The agenda is online."])
     for k in range(3):
         write(folder, f"wire{k}.txt", [SHORT[k], "Markets rose on Friday.", "Oil fell two percent."])
+    # copies of one story that share two of its paragraphs and a caption, each with much text of its own
+    own = [" ".join([story] * 2) for story in STORIES[:3]]
+    for k in range(3):
+        write(folder, f"excerpt{k}.txt", [own[k], STORIES[3], STORIES[1], "Photo: the ferry at dawn."])
+    # three different stories quoting one statement word for word
+    quote = "“We will not back down,” the mayor said on Monday."
+    for k in range(3):
+        write(folder, f"quoted{k}.txt", [f"Report {k}: " + own[k][::-1], quote])
     result = scan([str(folder)], tmp_path / "run", Config(spin_enabled=False), html=False)
     for name, record in records_of(result.run_dir).items():
         assert not any(e["rule"] == "repeated_across_documents" for p in record["paragraphs"]
                        for e in p["evidence"]), name
+
+
+def test_near_copies_are_noted_with_their_source(tmp_path):
+    """A syndicated copy with another header and a cut ending shares most of its long paragraphs word for
+    word with the earlier version: it gets a note naming it (its verdict stands, as for exact repeats); a
+    document sharing one long paragraph of three is not a near copy."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a_original.txt", ["Ferry news", *STORIES])
+    write(folder, "b_syndicated.txt", ["From our partners", *STORIES[:3]])
+    write(folder, "c_quotes_one.txt", [STORIES[0], STORIES[1].replace("council", "assembly"),
+                                       STORIES[2].replace("Fishermen", "Farmers")])
+    result = scan([str(folder)], tmp_path / "run", Config(spin_enabled=False), html=False)
+    records = records_of(result.run_dir)
+    original = records["a_original.txt"]
+    notes = records["b_syndicated.txt"]["notes"]
+    assert f"near copy of {original['id']}: 3 of its 3 long paragraphs word for word" in notes
+    assert records["b_syndicated.txt"]["verdict"] == original["verdict"]
+    assert not any(n.startswith("near copy") for name in ("a_original.txt", "c_quotes_one.txt")
+                   for n in records[name]["notes"])
+    assert "1 near copies of an earlier one" in json.loads((result.run_dir / "run.json").read_text())["folder_pass"]
+    before = (result.run_dir / "documents.jsonl").read_bytes()
+    scan([str(folder)], result.run_dir, Config(spin_enabled=False), html=False, resume=True)
+    assert (result.run_dir / "documents.jsonl").read_bytes() == before

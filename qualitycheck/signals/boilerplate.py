@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -121,10 +122,15 @@ class BoilerplateSignal:
 # --- across documents: page furniture a run repeats -------------------------------------------------------
 # A short line found word for word in this many different stories of one run is site chrome the pattern file
 # does not know (a site's tagline, an author box, a footer): CCNet drops paragraphs repeated across a crawl
-# shard for the same reason. "Different stories": documents that share no long paragraph and are not
-# repeats of one text, so captions and quotes that syndicated copies of one story share are not counted.
+# shard for the same reason. "Different stories": documents that are not repeats of one text and share
+# neither a paragraph longer than REPEATED_LINE_MAX_CHARS nor two of at least STORY_PARAGRAPH_CHARS, so
+# the paragraphs syndicated copies of one story share are not counted (one shared chrome block of 100-300
+# characters, such as an author box, does not make two pages one story). A line that holds a quotation is
+# reporting, not chrome: three outlets may quote one statement word for word.
 REPEATED_LINE_STORIES = 3
 REPEATED_LINE_MAX_CHARS = 300    # the longest phrase rule's reach; a longer paragraph is article text
+STORY_PARAGRAPH_CHARS = 100      # about 15-20 words: a paragraph of the story, when two of them are shared
+_QUOTATION = re.compile('["“”«»„]')
 # A document whose repeated lines would be over half its text is itself a copy, not a page with chrome.
 REPEATED_LINE_MAX_SHARE = 0.5
 REPEATED_LINES_NOTE = "page furniture repeated across documents: "
@@ -153,17 +159,22 @@ def _line_key(text: str) -> bytes:
 class RepeatedLines:
     """Short paragraphs repeated word for word across different stories of a run. Fed the run's records one
     at a time (add, in run order); holds an 8-byte digest per paragraph, not the text. found() gives the
-    unlabelled ones to flag as boilerplate."""
+    unlabelled ones to flag as boilerplate. The long paragraphs it indexes to tell stories apart also give
+    the folder pass its near copies (shared_long, long_paragraphs)."""
 
     short: dict[bytes, list[int]] = field(default_factory=dict)   # key -> _pack(doc, ¶, chars, unlabelled) each
-    long_first: dict[bytes, int] = field(default_factory=dict)   # long paragraph or whole text -> first doc
+    long_first: dict[bytes, int] = field(default_factory=dict)   # story paragraph or whole text -> first doc
     parent: list[int] = field(default_factory=list)    # union-find over documents: one story per root
     chars: list[int] = field(default_factory=list)     # characters per document
+    long_paragraphs: list[int] = field(default_factory=list)   # paragraphs of STORY_PARAGRAPH_CHARS or more
+    # document -> {earlier document: how many of its story paragraphs first appeared there}
+    shared_long: dict[int, Counter] = field(default_factory=dict)
 
     def add(self, position: int, record: dict) -> None:
         assert position == len(self.parent)
         self.parent.append(position)
         self.chars.append(0)
+        self.long_paragraphs.append(0)
         if record.get("error"):
             return
         text_hash = record.get("content_hash")
@@ -175,15 +186,27 @@ class RepeatedLines:
             if not isinstance(text, str) or not isinstance(index, int):   # a hand-edited record: not indexed
                 continue
             self.chars[position] += len(text)
-            if len(text) > REPEATED_LINE_MAX_CHARS:
-                self._same_story(position, _line_key(text))
-            elif text.strip() and 0 <= index < _MAX_INDEX:
-                self.short.setdefault(_line_key(text), []).append(_pack(position, index, len(text), not p.get("labels")))
+            key = _line_key(text)
+            if len(text) >= STORY_PARAGRAPH_CHARS:
+                self.long_paragraphs[position] += 1
+                first = self.long_first.setdefault(key, position)
+                if first != position:
+                    self.shared_long.setdefault(position, Counter())[first] += 1
+                    if len(text) > REPEATED_LINE_MAX_CHARS:
+                        self._join(position, first)
+            if (len(text) <= REPEATED_LINE_MAX_CHARS and text.strip() and 0 <= index < _MAX_INDEX
+                    and not _QUOTATION.search(text)):
+                self.short.setdefault(key, []).append(_pack(position, index, len(text), not p.get("labels")))
 
-    def _same_story(self, position: int, key: bytes) -> None:
+    def _same_story(self, position: int, key: bytes) -> int:
+        """Join `position` to the story of the first document holding `key`; returns that document."""
         first = self.long_first.setdefault(key, position)
         if first != position:
-            self.parent[self._root(position)] = self._root(first)
+            self._join(position, first)
+        return first
+
+    def _join(self, a: int, b: int) -> None:
+        self.parent[self._root(a)] = self._root(b)
 
     def _root(self, position: int) -> int:
         parent = self.parent
@@ -194,6 +217,10 @@ class RepeatedLines:
 
     def found(self) -> dict[int, list[tuple[int, int, int]]]:
         """{document: [(paragraph index, other stories holding the line, one such document)]}."""
+        for position, shared in self.shared_long.items():
+            for first, count in shared.items():
+                if count >= 2:
+                    self._join(position, first)
         hits: dict[int, list[tuple[int, int, int, int]]] = {}
         for packed in self.short.values():
             if len(packed) < REPEATED_LINE_STORIES:
