@@ -76,7 +76,7 @@ def main() -> None:
 def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume: bool, overwrite: bool,
          no_html: bool, text_field: str, quiet: bool, config_file: str | None, no_spin: bool,
          **overrides: Any) -> None:
-    """Scan files and folders (recursively: .txt, .jsonl, .jsonl.gz) and write a run folder.
+    """Scan files and folders (recursively: .txt, .txt.gz, .jsonl, .jsonl.gz, .ndjson) and write a run folder.
 
     The run folder holds documents.jsonl (one report per document), summary.csv,
     run.json (settings and counts) and report.html. Exit code 1 if some inputs could
@@ -87,6 +87,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
       qualitycheck scan ../shared/seeds -o reports/seeds
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
     """
+    from .reading import INPUT_SUFFIXES
     from .run import RunExistsError, WorkersFailedError, scan as run_scan
 
     config = build_config(config_file, no_spin, **overrides)
@@ -117,7 +118,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
             click.echo(f"  review:   {result.report_html} (open in a browser)")
     if not result.documents:
         click.echo("warning: no documents found in " + ", ".join(inputs)
-                   + " (inputs are .txt, .jsonl, .jsonl.gz and .ndjson files)", err=True)
+                   + " (inputs are " + ", ".join(INPUT_SUFFIXES) + " files)", err=True)
     sys.exit(EXIT_INPUT_ERRORS if result.errors else EXIT_OK)
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import IO, Any, AnyStr
 from .config import Config
 from .document import RawDocument
 
-TEXT_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt", ".txt.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 INPUT_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 
@@ -213,10 +214,17 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
         if not stat.S_ISREG(mode):
             raw.error = f"not a regular file ({_file_kind(mode)})"
             return raw
+        if path.name.lower().endswith(".gz"):
+            # decompressed as it is read, so the byte cap bounds a gzip bomb too
+            with gzip.open(path, "rb") as handle:
+                return _read_capped(raw, handle, config, None, "decompressed file")
         with open(path, "rb") as handle:
             return _read_capped(raw, handle, config, os.fstat(handle.fileno()).st_size)
+    except (EOFError, zlib.error) as exc:
+        raw.error = f"unreadable: damaged or truncated gzip data ({exc})"
+        return raw
     except OSError as exc:
-        raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
+        raw.error = f"unreadable: {exc.strerror or str(exc) or exc.__class__.__name__}"
         return raw
 
 
@@ -231,13 +239,14 @@ def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None 
         return raw
 
 
-def _read_capped(raw: RawDocument, handle: IO[bytes], config: Config, size: int | None) -> RawDocument:
-    """Read `handle` (a file of `size` bytes, or a stream: None) into `raw`: no more bytes than the character
-    cap can use (UTF-8 needs at most 4 a character), then decoded and checked."""
+def _read_capped(raw: RawDocument, handle: IO[bytes], config: Config, size: int | None,
+                 stream: str = "input") -> RawDocument:
+    """Read `handle` (a file of `size` bytes, or a stream named `stream`: None) into `raw`: no more bytes than
+    the character cap can use (UTF-8 needs at most 4 a character), then decoded and checked."""
     byte_cap = config.max_chars * 4
     data = handle.read(byte_cap + 1)
     if len(data) > byte_cap:
-        whole = f"input is longer than {byte_cap} bytes" if size is None else f"file is {max(size, len(data))} bytes"
+        whole = f"{stream} is longer than {byte_cap} bytes" if size is None else f"file is {max(size, len(data))} bytes"
         raw.notes.append(f"truncated: {whole}, read the first {byte_cap}")
         data = data[:byte_cap]
     return _decoded(raw, data, config, "empty input (0 bytes)" if size is None else "empty file (0 bytes)")

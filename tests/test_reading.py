@@ -104,3 +104,21 @@ def test_inputs_never_modified(tmp_path):
     before = path.stat().st_mtime_ns, path.read_bytes()
     list(iter_raw_documents([tmp_path]))
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+def test_gzipped_text_files(tmp_path):
+    """.txt.gz files are read like .txt (scraped dumps are often gzipped one file per article); the byte cap
+    applies to the decompressed data (a gzip bomb is cut, with a note); damaged or mislabelled gzip is an error
+    record, not a crash."""
+    text = "The council said on Tuesday that the new bridge would open in the spring.\n\nThe mayor agreed."
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress(text.encode("utf-8")))
+    (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(text.encode("utf-8") * 50)[:40])
+    (tmp_path / "plain.txt.gz").write_bytes(b"plain text, not gzip")
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"word " * 1_000_000))
+    raws = {r.path.rsplit("/", 1)[-1]: r for r in iter_raw_documents([tmp_path], Config(max_chars=100_000))}
+    assert raws["story.txt.gz"].text == text and raws["story.txt.gz"].error is None
+    assert raws["cut.txt.gz"].error.startswith("unreadable: damaged or truncated gzip data")
+    assert raws["plain.txt.gz"].error.startswith("unreadable: Not a gzipped file")
+    bomb = raws["bomb.txt.gz"]
+    assert bomb.error is None and len(bomb.text) <= 100_000
+    assert any(n.startswith("truncated: decompressed file is longer than 400000 bytes") for n in bomb.notes)
