@@ -230,8 +230,16 @@ class RepeatedLines:
             stories = set(story_of.values())
             if len(stories) < REPEATED_LINE_STORIES:
                 continue
+            # the first documents of the first two stories: "another story" is one of them for every entry,
+            # so naming it stays linear however many copies of one story hold the line
+            firsts: list[tuple[int, int]] = []
+            for p, story in story_of.items():
+                if not firsts or story != firsts[0][1]:
+                    firsts.append((p, story))
+                    if len(firsts) == 2:
+                        break
             for position, index, chars, unlabelled in entries:
-                other = next(p for p, story in story_of.items() if story != story_of[position])
+                other = firsts[1][0] if story_of[position] == firsts[0][1] else firsts[0][0]
                 hits.setdefault(position, []).append((index, len(stories) - 1, other, chars if unlabelled else -chars))
         out: dict[int, list[tuple[int, int, int]]] = {}
         for position, found in hits.items():
