@@ -1,4 +1,5 @@
-"""Passes that need every document of a scan at once: repeated documents and cross-document spin alignment.
+"""Passes that need every document of a scan at once: repeated documents and near copies, lines several
+stories repeat, and cross-document spin alignment.
 
 Per-document signals see one document; a folder that holds several versions of one story
 (an original and a spun copy) shows more together: the swapped words and their source.
@@ -99,11 +100,11 @@ def cross_document_pass(read_records: Callable[[], Iterable[dict[str, Any]]], co
     slim copies of the few documents it changes. apply_folder_change() merges a change into the full record,
     so a run's records are never all in memory at once.
 
-    Three passes: a document whose text repeats an earlier one's word for word (content_hash) gets a note
-    naming it (syndicated copies, a page crawled twice; its verdict stands, so a pipeline decides what to do
-    with repeats); short lines that several different stories repeat are boilerplate
-    (signals/boilerplate.py RepeatedLines); and, with the spin detector on, cross-document spin alignment
-    (spin/crossdoc.py)."""
+    The passes: a document whose text repeats an earlier one's word for word (content_hash), or most of whose
+    paragraphs first appeared in one earlier document (a near copy), gets a note naming it (syndicated copies,
+    a page crawled twice; its verdict stands, so a pipeline decides what to do with them); short lines that
+    several different stories repeat are boilerplate (signals/boilerplate.py RepeatedLines); and, with the
+    spin detector on, cross-document spin alignment (spin/crossdoc.py)."""
     first_with_text: dict[str, int] = {}   # content hash -> position of the first document with that text
     repeats: dict[int, str] = {}    # position -> id of the first document with the same text
     lines = RepeatedLines()
