@@ -426,7 +426,7 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
 
 def is_input_file(path: Path) -> bool:
     name = path.name.lower()
-    return name.endswith(TEXT_SUFFIXES) or name.endswith(JSONL_SUFFIXES)
+    return name.endswith(INPUT_SUFFIXES)
 
 
 # Files that together mark a qualitycheck run folder (see run.py). Its documents.jsonl holds

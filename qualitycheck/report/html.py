@@ -127,15 +127,13 @@ def load_run(run_dir: str | Path, keep_records: bool = True,
     shown = None
     if max_documents is not None and len(kept) > max_documents:
         shown = page_selection(kept, max_documents)
-        wanted = set(shown)
         rows.clear()
         if records is not None:
             records.clear()
-        for position, record in enumerate(iter_records(docs_path)):
-            if position in wanted:
-                rows.append(index_row(record, position))
-                if records is not None:
-                    records.append(record)
+        for position, record in iter_shown(docs_path, shown):
+            rows.append(index_row(record, position))
+            if records is not None:
+                records.append(record)
 
     run_info: dict[str, Any] = {}
     run_path = run_dir / RUN_FILE
@@ -154,6 +152,14 @@ def load_run(run_dir: str | Path, keep_records: bool = True,
         config_source = "defaults"
     run_key = digest.hexdigest()[:16]
     return RunData(records, run_info, config, config_source, run_key, unreadable, rows, docs_path, overview, shown)
+
+
+def iter_shown(docs_path: Path, shown: list[int] | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(position among readable records, record) of the records a page shows (`shown`; None: all), streamed."""
+    wanted = None if shown is None else set(shown)
+    for position, record in enumerate(iter_records(docs_path)):
+        if wanted is None or position in wanted:
+            yield position, record
 
 
 def page_selection(kept: bytearray, limit: int) -> list[int]:
@@ -599,11 +605,8 @@ document view need it.</p></noscript>
     records: Iterable[dict[str, Any]]
     if run.records is not None:
         records = run.records
-    elif run.shown is None:
-        records = iter_records(run.docs_path)
     else:
-        wanted = set(run.shown)
-        records = (record for position, record in enumerate(iter_records(run.docs_path)) if position in wanted)
+        records = (record for _, record in iter_shown(run.docs_path, run.shown))
     for position, record in enumerate(records):
         if position % DOCS_PER_CHUNK == 0:
             out.write(("</script>\n" if position else "")
