@@ -223,7 +223,7 @@ def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
 
     try:
         path = write_html_report(run_dir, out_path, max_documents or None)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, FileExistsError) as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"wrote {path}")
 
@@ -239,7 +239,8 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
     """Apply keep/drop decisions exported from report.html (CSV or JSON) to a run.
 
     RUN_DIR/documents.jsonl is never modified. Each record's verdict becomes the reviewer's
-    decision where there is one; the scanner's verdict is kept as model_verdict.
+    decision where there is one; the scanner's verdict is kept as model_verdict. Decisions of an
+    earlier round (a run written by apply-decisions) stay unless this file decides them again.
 
     \b
     Examples:

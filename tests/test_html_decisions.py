@@ -115,3 +115,139 @@ def test_apply_needs_a_run(tmp_path):
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(FileNotFoundError):
         apply_decisions(tmp_path / "missing", path)
+
+
+def _export_csv(path: Path, rows: list[tuple[str, str, int | None]]) -> Path:
+    """A CSV as the page writes it: quoted fields, CRLF, a record column."""
+    lines = ['id,decision,verdict,path,decided,record']
+    for doc_id, decision, record in rows:
+        fields = [doc_id, decision, "review", "in/x.jsonl", "2026-01-01T00:00:00Z", "" if record is None else str(record)]
+        lines.append(",".join('"' + f.replace('"', '""') + '"' for f in fields))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def _applied(result) -> list[dict]:
+    """The JSON records of decisions_applied.jsonl (unreadable lines passed through are left out)."""
+    records = []
+    for line in result.applied_path.read_bytes().split(b"\n"):
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+    return records
+
+
+def test_documents_sharing_an_id_are_decided_one_by_one(tmp_path):
+    # Two JSONL shards that both number their records from 1: the page exports record numbers.
+    records = synthetic_records(4)
+    records[0]["id"] = records[2]["id"] = "1"
+    run = write_run(tmp_path / "run", records)
+    result = apply_decisions(run, _export_csv(tmp_path / "d.csv", [("1", "keep", 1), ("1", "drop", 3)]))
+    out = _applied(result)
+    assert [r["reviewer_decision"] for r in out] == ["keep", None, "drop", None]
+    assert result.applied == 2 and result.unknown_ids == []
+    # Written by hand, without record numbers, an id decides every record that has it.
+    again = apply_decisions(run, _export_csv(tmp_path / "h.csv", [("1", "drop", None)]), tmp_path / "hand")
+    assert [r["reviewer_decision"] for r in _applied(again)] == ["drop", None, "drop", None]
+
+
+def test_a_record_number_from_another_version_of_the_run_falls_back_to_the_id(tmp_path):
+    records = synthetic_records(3)
+    run = write_run(tmp_path / "run", records)
+    target = records[2]["id"]
+    result = apply_decisions(run, _export_csv(tmp_path / "d.csv", [(target, "drop", 1), ("gone", "keep", 7)]))
+    assert [r["reviewer_decision"] for r in _applied(result)] == [None, None, "drop"]
+    assert result.unknown_ids == ["gone"]
+
+
+def test_a_record_without_id_is_decided_as_the_page_shows_it(tmp_path):
+    records = synthetic_records(3)
+    records[1]["id"] = ""
+    run = write_run(tmp_path / "run", records)
+    from qualitycheck.report.html import load_run
+    assert [row["id"] for row in load_run(run).rows][1] == "#2"
+    result = apply_decisions(run, _export_csv(tmp_path / "d.csv", [("#2", "drop", 2)]))
+    assert [r["reviewer_decision"] for r in _applied(result)] == [None, "drop", None]
+    assert result.unknown_ids == []
+
+
+def test_an_id_holding_a_carriage_return_survives_the_csv(tmp_path):
+    records = synthetic_records(2)
+    records[1]["id"] = "cr\rid"
+    run = write_run(tmp_path / "run", records)
+    result = apply_decisions(run, _export_csv(tmp_path / "d.csv", [("cr\rid", "drop", 2)]))
+    assert _applied(result)[1]["reviewer_decision"] == "drop" and result.unknown_ids == []
+    assert load_decisions(tmp_path / "d.csv") == {"cr\rid": "drop"}
+
+
+def test_a_second_round_keeps_the_first_rounds_decisions(tmp_path):
+    records = synthetic_records(5)
+    run = write_run(tmp_path / "run", records)
+    first = apply_decisions(run, _export_csv(tmp_path / "r1.csv", [(records[0]["id"], "drop", 1)]), tmp_path / "r1")
+    second = apply_decisions(first.out_dir, _export_csv(tmp_path / "r2.csv", [(records[3]["id"], "keep", 4)]),
+                             tmp_path / "r2")
+    out = _applied(second)
+    assert out[0]["reviewer_decision"] == "drop" and out[0]["verdict"] == "drop"
+    assert out[0]["model_verdict"] == records[0]["verdict"]
+    assert out[3]["reviewer_decision"] == "keep"
+    assert (second.applied, second.kept_earlier) == (1, 1)
+    assert "1 decision(s) of an earlier round kept" in second.summary()
+    # A later round may change an earlier decision.
+    third = apply_decisions(second.out_dir, _export_csv(tmp_path / "r3.csv", [(records[0]["id"], "keep", 1)]),
+                            tmp_path / "r3")
+    assert _applied(third)[0]["verdict"] == "keep"
+
+
+def test_unreadable_lines_of_the_run_pass_through(tmp_path):
+    records = synthetic_records(3)
+    run = write_run(tmp_path / "run", records)
+    docs = run / "documents.jsonl"
+    torn = b'{"id": "torn", "text": "cut off'
+    docs.write_bytes(docs.read_bytes() + b'{"id": "\xff bad byte", "verdict": "keep"}\n' + torn)
+    original = docs.read_bytes()
+    result = apply_decisions(run, _export_csv(tmp_path / "d.csv", [(records[0]["id"], "drop", 1)]), tmp_path / "out")
+    assert docs.read_bytes() == original
+    lines = result.applied_path.read_bytes().split(b"\n")
+    assert lines[-2] == torn and lines[-1] == b""         # the torn line, unchanged
+    assert (result.documents, result.unreadable_lines) == (5, 1)
+    assert _applied(result)[3]["id"] == "\ufffd bad byte"   # read as the page reads it
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert len(summary) == 1 + 4
+    assert "1 unreadable line(s)" in result.summary()
+
+
+def test_decision_files_in_other_encodings(tmp_path):
+    cp1252 = tmp_path / "excel.csv"
+    cp1252.write_bytes("id,decision\r\ncaf\u00e9.txt,keep\r\n".encode("cp1252"))
+    assert load_decisions(cp1252) == {"caf\u00e9.txt": "keep"}
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("id,decision\r\nna\u00efve,drop\r\n".encode("utf-16"))
+    assert load_decisions(utf16) == {"na\u00efve": "drop"}
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"id,decision\r\n\x81\x8d,keep\r\n")   # neither UTF-8 nor cp1252
+    with pytest.raises(DecisionsError, match="not text"):
+        load_decisions(garbage)
+    with pytest.raises(DecisionsError, match="record"):
+        load_decisions(_write(tmp_path / "bad.csv", "id,decision,record\r\na,keep,first\r\n"))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_report_refuses_to_overwrite_a_file_that_is_not_a_page(tmp_path):
+    run = write_run(tmp_path / "run", synthetic_records(2))
+    docs = run / "documents.jsonl"
+    original = docs.read_bytes()
+    with pytest.raises(FileExistsError):
+        write_html_report(run, docs)
+    assert docs.read_bytes() == original
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+    result = CliRunner().invoke(main, ["report", str(run), "-o", str(docs)])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.output
+    assert docs.read_bytes() == original
+    assert write_html_report(run, tmp_path / "elsewhere.html").is_file()

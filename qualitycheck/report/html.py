@@ -217,12 +217,20 @@ def _paragraphs(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for p in paragraphs if isinstance(p, dict)]
 
 
+def display_id(record: dict[str, Any], position: int) -> str:
+    """The id the page shows and exports for the record at `position` (0-based, among readable records):
+    its own id, or "#<record number>" when it has none."""
+    return _text(record.get("id")) or f"#{position + 1}"
+
+
 def index_row(record: dict[str, Any], position: int) -> dict[str, Any]:
-    """The compact row the document table needs; no document text."""
+    """The compact row the document table needs; no document text. `n` is the record's 1-based number among
+    the run's readable records: the page keys reviewer decisions by it (ids need not be unique)."""
     paragraphs = _paragraphs(record)
     score = _number(record.get("score"))
     row: dict[str, Any] = {
-        "id": _text(record.get("id")) or f"#{position + 1}",
+        "n": position + 1,
+        "id": display_id(record, position),
         "path": _text(record.get("path")),
         "language": _text(record.get("language")),
         "score": None if score is None else round(score, 4),
@@ -626,6 +634,9 @@ def write_html_report(run_dir: str | Path, out_path: str | Path | None = None,
     run_dir = Path(run_dir)
     run = load_run(run_dir, keep_records=False, max_documents=max_documents)
     out = Path(out_path) if out_path is not None else run_dir / REPORT_FILE
+    if out.exists() and out.suffix.lower() not in (".html", ".htm"):
+        # `-o run/documents.jsonl` would replace the run's own data with the page
+        raise FileExistsError(f"{out} exists and is not an .html page; refusing to overwrite it")
     out.parent.mkdir(parents=True, exist_ok=True)
     # Lone surrogates can arrive from JSON `\\udXXX` escapes; written back as the same escape
     # they stay valid inside the embedded JSON instead of failing the whole report.

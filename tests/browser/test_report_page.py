@@ -219,6 +219,52 @@ def test_review_flow(browser, artifacts_dir, tmp_path, source):
     assert severe_console_messages(browser) == []
 
 
+def test_decisions_follow_records_not_ids(browser, artifacts_dir, tmp_path):
+    """Two shards that both number from 1, an id the page must not treat as an object key, no drop
+    verdict at all, and a label name with a quote: each document keeps its own decision."""
+    from selenium.webdriver.support.ui import Select
+
+    records = [r for r in synthetic_records(12) if r["verdict"] != "drop"][:4]
+    records[0]["id"] = records[1]["id"] = "1"
+    records[0]["path"], records[1]["path"] = "a.jsonl", "b.jsonl"
+    records[2]["id"] = "__proto__"
+    records[3]["labels"] = dict(records[3].get("labels") or {}, **{'odd"]label': 1})
+    run = write_run(tmp_path / "shared-ids", records)
+    page = write_html_report(run)
+    open_page(browser, page)
+
+    # The overview's zero-count "drop" filters to nothing, not to everything.
+    assert one(browser, '[data-verdict-count="drop"]').text == "0"
+    one(browser, '[data-filter-verdict="drop"]').click()
+    wait_for(lambda: one(browser, "#page-info").text == "0 documents", what="empty drop filter")
+    Select(one(browser, "#f-verdict")).select_by_value("")
+    wait_for(lambda: len(css(browser, "#docs-body tr[data-pos]")) == 4, what="all rows again")
+
+    for pos, decision in ((0, "keep"), (1, "drop"), (2, "drop")):
+        one(browser, f'[data-open="{pos}"]').click()
+        wait_for(lambda: css(browser, "#docview .para"), what="document view")
+        one(browser, f"#decide-{decision}").click()
+        assert one(browser, f"#decide-{decision}").get_attribute("aria-pressed") == "true"
+        one(browser, "#back").click()
+    decided = [tr.find_elements("css selector", "td")[1].text for tr in css(browser, "#docs-body tr[data-pos]")]
+    assert decided == ["keep", "drop", "drop", ""]
+    assert one(browser, "#decision-counts").text.startswith("decisions: 1 keep, 2 drop")
+    # Sorting by the odd label's column works and keeps focus on its button.
+    sort = [b for b in css(browser, "button[data-sort]") if b.get_attribute("data-sort") == 'label:odd"]label'][0]
+    sort.click()
+    assert browser.switch_to.active_element.get_attribute("data-sort") == 'label:odd"]label'
+
+    open_page(browser, page)   # decisions come back from browser storage
+    assert one(browser, "#decision-counts").text.startswith("decisions: 1 keep, 2 drop")
+    one(browser, "#export-json").click()
+    json_file = wait_for(lambda: next(iter(browser.downloads.glob("*.json")), None), what="JSON download")
+    wait_for(lambda: not list(browser.downloads.glob("*.crdownload")), what="download to finish")
+    result = apply_decisions(run, json_file)
+    applied = [json.loads(line) for line in result.applied_path.read_text(encoding="utf-8").split("\n") if line]
+    assert [r["reviewer_decision"] for r in applied] == ["keep", "drop", "drop", None]
+    assert severe_console_messages(browser) == []
+
+
 def test_hostile_text_runs_nothing(browser, artifacts_dir, tmp_path):
     run = write_run(tmp_path / "hostile", synthetic_records(3) + [hostile_record()])
     page = write_html_report(run)

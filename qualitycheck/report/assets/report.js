@@ -16,7 +16,9 @@
     });
   });
   var VERDICT_ORDER = { drop: 0, review: 1, keep: 2 };
-  var STORE_KEY = 'qualitycheck.decisions.v1:' + INDEX.run_key;
+  // v2: decisions keyed by record number (ids need not be unique); v1 keyed them by id.
+  var STORE_KEY = 'qualitycheck.decisions.v2:' + INDEX.run_key;
+  var OLD_STORE_KEY = 'qualitycheck.decisions.v1:' + INDEX.run_key;
 
   // ---------------------------------------------------------------- small DOM helpers
   function el(tag, attrs, children) {
@@ -48,11 +50,26 @@
   function labelClass(label) { return LABELS.indexOf(label) >= 0 ? String(label).replace(/[^a-z_]/g, '') : 'other'; }
 
   // ---------------------------------------------------------------- decisions (browser storage)
-  var decisions = {};
+  // Keys come from the data: a plain object would take "__proto__" as its prototype, not as a key.
+  var decisions = Object.create(null);
+  function rowKey(row) { return row.n !== undefined ? String(row.n) : 'id:' + str(row.id); }
+  function copyEntries(from, keyOf) {
+    if (!from || typeof from !== 'object') return;
+    Object.keys(from).forEach(function (key) {
+      var entry = from[key];
+      if (entry && (entry.decision === 'keep' || entry.decision === 'drop')) keyOf(key).forEach(function (k) { decisions[k] = entry; });
+    });
+  }
   var storageOk = true;
   try {
     var stored = window.localStorage.getItem(STORE_KEY);
-    if (stored) decisions = JSON.parse(stored) || {};
+    if (stored) copyEntries(JSON.parse(stored), function (key) { return [key]; });
+    else {
+      var old = window.localStorage.getItem(OLD_STORE_KEY);
+      if (old) copyEntries(JSON.parse(old), function (id) {
+        return DOCS.filter(function (row) { return row.id === id; }).map(rowKey);
+      });
+    }
   } catch (err) {
     storageOk = false;  // file:// storage can be disabled; decisions then live until the tab closes
   }
@@ -60,14 +77,14 @@
     if (!storageOk) return;
     try { window.localStorage.setItem(STORE_KEY, JSON.stringify(decisions)); } catch (err) { storageOk = false; }
   }
-  function decisionOf(id) {
-    var entry = Object.prototype.hasOwnProperty.call(decisions, id) ? decisions[id] : null;
+  function decisionOf(row) {
+    var entry = decisions[rowKey(row)];
     return entry && (entry.decision === 'keep' || entry.decision === 'drop') ? entry.decision : null;
   }
   function setDecision(pos, decision) {
     var row = DOCS[pos];
-    if (decision) decisions[row.id] = { decision: decision, decided: new Date().toISOString() };
-    else delete decisions[row.id];
+    if (decision) decisions[rowKey(row)] = { decision: decision, decided: new Date().toISOString() };
+    else delete decisions[rowKey(row)];
     saveDecisions();
     updateDecisionCounts();
     say(decision ? 'Marked ' + row.id + ' ' + decision : 'Cleared decision for ' + row.id);
@@ -75,7 +92,7 @@
   function updateDecisionCounts() {
     var keep = 0, drop = 0;
     DOCS.forEach(function (row) {
-      var d = decisionOf(row.id);
+      var d = decisionOf(row);
       if (d === 'keep') keep++; else if (d === 'drop') drop++;
     });
     $('decision-counts').textContent = (keep + drop) ?
@@ -83,9 +100,9 @@
       'no decisions yet';
   }
   function decidedRows() {
-    return DOCS.filter(function (row) { return decisionOf(row.id); }).map(function (row) {
-      return { id: row.id, decision: decisionOf(row.id), verdict: row.verdict, path: row.path,
-               decided: decisions[row.id].decided || null };
+    return DOCS.filter(function (row) { return decisionOf(row); }).map(function (row) {
+      return { id: row.id, record: row.n, decision: decisionOf(row), verdict: row.verdict, path: row.path,
+               decided: decisions[rowKey(row)].decided || null };
     });
   }
   function csvField(value) {
@@ -117,10 +134,10 @@
         exported: new Date().toISOString(), decisions: rows
       }, null, 1) + '\n');
     } else {
-      var lines = ['id,decision,verdict,path,decided'];
+      var lines = ['id,decision,verdict,path,decided,record'];
       rows.forEach(function (r) {
         lines.push([csvField(r.id), csvField(r.decision), csvField(r.verdict), csvField(safePath(r.path)),
-                    csvField(r.decided)].join(','));
+                    csvField(r.decided), csvField(r.record)].join(','));
       });
       download(base + '.csv', 'text/csv', lines.join('\r\n') + '\r\n');
     }
@@ -147,7 +164,7 @@
     if (key === 'order') return pos;
     if (key === 'score') return num(row.score) === null ? -1 : row.score;
     if (key === 'verdict') return Object.prototype.hasOwnProperty.call(VERDICT_ORDER, row.verdict) ? VERDICT_ORDER[row.verdict] : 3;
-    if (key === 'decision') { var d = decisionOf(row.id); return d === 'drop' ? 0 : d === 'keep' ? 1 : 2; }
+    if (key === 'decision') { var d = decisionOf(row); return d === 'drop' ? 0 : d === 'keep' ? 1 : 2; }
     if (key === 'paragraphs') return row.paragraphs || 0;
     if (key.indexOf('label:') === 0) return (row.labels || {})[key.slice(6)] || 0;
     return str(row[key]).toLowerCase();
@@ -174,7 +191,7 @@
       if (f.label === '__flagged' ? !any : f.label === '__none' ? any : !(labels[f.label] > 0)) return false;
     }
     if (f.decision) {
-      var d = decisionOf(row.id);
+      var d = decisionOf(row);
       if (f.decision === '__none' ? d : d !== f.decision) return false;
     }
     if (!isNaN(f.scoreMin) || !isNaN(f.scoreMax)) {
@@ -221,7 +238,10 @@
           else { state.sort = col.key; state.dir = col.num && col.key !== 'order' && col.key !== 'score' ? -1 : 1; }
           state.page = 0;
           refreshList(true);
-          var again = document.querySelector('button[data-sort="' + col.key + '"]');
+          // Found by attribute value, not a selector: a label name may hold quotes.
+          var again = Array.prototype.filter.call(document.querySelectorAll('button[data-sort]'), function (b) {
+            return b.getAttribute('data-sort') === col.key;
+          })[0];
           if (again) again.focus();
         } }));
       head.appendChild(th);
@@ -241,7 +261,7 @@
     var fragment = document.createDocumentFragment();
     for (var i = start; i < end; i++) {
       var pos = view[i], row = DOCS[pos];
-      var decision = decisionOf(row.id);
+      var decision = decisionOf(row);
       var tr = el('tr', { 'data-pos': pos, className: pos === state.current ? 'current' : null });
       tr.appendChild(el('td', { className: 'num', text: pos + 1 }));
       tr.appendChild(el('td', {}, [decision ? el('span', { className: 'dec ' + decision, text: decision }) : '']));
@@ -283,7 +303,8 @@
   }
 
   function setupList() {
-    var verdicts = {}, languages = {};
+    // Every verdict is offered, with its count, so the overview's "drop 0" filters to nothing.
+    var verdicts = { keep: 0, review: 0, drop: 0 }, languages = {};
     DOCS.forEach(function (row) {
       var v = str(row.verdict || '(none)'); verdicts[v] = (verdicts[v] || 0) + 1;
       var l = str(row.language || '(none)'); languages[l] = (languages[l] || 0) + 1;
@@ -346,7 +367,7 @@
     $('clear-decisions').addEventListener('click', function () {
       if (!Object.keys(decisions).length) return;
       if (window.confirm('Forget all decisions for this run?')) {
-        decisions = {}; saveDecisions(); updateDecisionCounts(); refreshList();
+        decisions = Object.create(null); saveDecisions(); updateDecisionCounts(); refreshList();
       }
     });
   }
@@ -478,7 +499,7 @@
     ]);
     pane.appendChild(nav);
     var title = el('h2', { id: 'doc-title', tabindex: -1, text: row.id });
-    var decision = decisionOf(row.id);
+    var decision = decisionOf(row);
     var decide = el('div', { className: 'dochead', role: 'group', 'aria-label': 'Reviewer decision' }, [
       el('span', {}, row.reviewed ?
         ['verdict ', verdictBadge(row.verdict), ' (applied reviewer decision; scanner said ' + str(row.model_verdict || '–') + ') score ' + fmt(row.score)] :
