@@ -30,11 +30,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .report.writers import DOCUMENTS_FILE, RUN_FILE, SUMMARY_FILE
+
 DECISIONS = ("keep", "drop")
 APPLIED_FILE = "decisions_applied.jsonl"
-DOCUMENTS_FILE = "documents.jsonl"
-RUN_FILE = "run.json"
-SUMMARY_FILE = "summary.csv"
 
 
 class DecisionsError(ValueError):

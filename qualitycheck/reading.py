@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -38,6 +39,7 @@ BINARY_MAGIC: dict[bytes, str] = {
     b"BZh": "bzip2",
     b"\xfd7zXZ": "xz",
     b"RIFF": "RIFF media",
+    b"SQLite format 3\x00": "SQLite database",
 }
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -148,27 +150,38 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     for magic, kind in BINARY_MAGIC.items():
         if data.startswith(magic):
             return None, None, f"binary file ({kind}), not text", []
+    notes: list[str] = []
+    if data.endswith(b"\x00"):
+        # Text followed by zero bytes: a preallocated or half-written file. The text is kept.
+        stripped = data.rstrip(b"\x00")
+        if not stripped:
+            return None, None, "binary file (only NUL bytes), not text", []
+        if b"\x00" not in stripped[:8192]:
+            notes.append(f"{len(data) - len(stripped)} trailing NUL byte(s) dropped")
+            data = stripped
     head = data[:8192]
     if b"\x00" in head:
-        # UTF-16 without a BOM shows NULs in every other byte; anything else with NULs is binary.
-        zeros_odd = head[1::2].count(0)
-        zeros_even = head[0::2].count(0)
-        half = max(1, len(head) // 2)
-        for zeros, encoding in ((zeros_odd, "utf-16-le"), (zeros_even, "utf-16-be")):
-            if zeros > 0.4 * half:
-                try:
-                    return _decode_strict(data, encoding), encoding, None, []
-                except UnicodeDecodeError:
-                    break
+        # Latin-script UTF-16 or UTF-32 without a BOM shows NULs in a fixed place of every code unit;
+        # anything else with NULs is binary.
+        for encoding in _wide_encodings(head):
+            try:
+                text = _decode_strict(data, encoding)
+            except UnicodeDecodeError:
+                continue
+            kept = text.rstrip("\x00")   # zero padding after wide text
+            if "\x00" not in kept and _control_share(kept) <= CONTROL_SHARE:
+                if len(kept) < len(text):
+                    notes.append(f"{len(text) - len(kept)} trailing NUL character(s) dropped")
+                return kept, encoding, None, notes
         return None, None, "binary file (contains NUL bytes), not text", []
     try:
-        return _decode_strict(data, "utf-8"), "utf-8", None, []
+        return _decode_strict(data, "utf-8"), "utf-8", None, notes
     except UnicodeDecodeError:
         pass
     damaged = _decode_damaged_utf8(data)
     if damaged is not None:
         text, bad = damaged
-        return text, "utf-8", None, [f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"]
+        return text, "utf-8", None, notes + [f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"]
     other = _decode_other_script(data)
     if other is not None:
         text, encoding = other
@@ -180,10 +193,34 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
             text = data.decode("latin-1")
             encoding = "latin-1"
     # Many control characters mean we are decoding something that is not text at all.
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > 0.05 * max(1, min(len(text), 8192)):
+    if _control_share(text) > CONTROL_SHARE:
         return None, None, "binary file (control bytes), not text", []
-    return text, encoding, None, [f"decoded as {encoding} (not valid UTF-8)"]
+    return text, encoding, None, notes + [f"decoded as {encoding} (not valid UTF-8)"]
+
+
+CONTROL_SHARE = 0.05   # of the first 8,192 characters; more control characters than this is not text
+
+
+def _control_share(text: str) -> float:
+    head = text[:8192]
+    return sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v") / max(1, len(head))
+
+
+def _wide_encodings(head: bytes) -> list[str]:
+    """UTF-16/32 byte orders whose zero bytes `head` shows: Latin-script text has a NUL in the high byte(s)
+    of most code units (UTF-32: the top two bytes of every one)."""
+    quarter = max(1, len(head) // 4)
+    half = max(1, len(head) // 2)
+    found = []
+    if min(head[2::4].count(0), head[3::4].count(0)) > 0.9 * quarter:
+        found.append("utf-32-le")
+    if min(head[0::4].count(0), head[1::4].count(0)) > 0.9 * quarter:
+        found.append("utf-32-be")
+    if head[1::2].count(0) > 0.4 * half:
+        found.append("utf-16-le")
+    if head[0::2].count(0) > 0.4 * half:
+        found.append("utf-16-be")
+    return found
 
 
 def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
@@ -282,6 +319,55 @@ def _file_kind(mode: int) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+MAX_JSON_DEPTH = 100   # deeper records are refused: the writers and _scrub recurse per level
+
+
+def parse_json_line(line: str | bytes) -> tuple[Any, str | None, int]:
+    """(value, None, non-finite numbers read as null) or (None, why the line is not a usable JSON value, 0).
+    Beyond malformed JSON this refuses what would crash a writer later: nesting deeper than MAX_JSON_DEPTH
+    and integers longer than Python converts (4,300 digits). NaN, Infinity and 1e999 become null: strict
+    JSON readers reject them in the output."""
+    non_finite = 0
+
+    def constant(_name: str) -> None:
+        nonlocal non_finite
+        non_finite += 1
+        return None
+
+    def number(text: str) -> float | None:
+        nonlocal non_finite
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        non_finite += 1
+        return None
+
+    try:
+        value = json.loads(line, parse_constant=constant, parse_float=number)
+    except json.JSONDecodeError as exc:
+        return None, exc.msg, 0
+    except RecursionError:
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels", 0
+    except (ValueError, UnicodeError) as exc:   # an integer of more than 4,300 digits; bad UTF-8 in bytes
+        return None, str(exc), 0
+    if _deeper_than(value, MAX_JSON_DEPTH):
+        return None, f"nested deeper than {MAX_JSON_DEPTH} levels", 0
+    return value, None, non_finite
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def _scrub(value: Any) -> tuple[Any, int]:
     """`value` with lone surrogates in every string (keys too) replaced; returns (value, count)."""
     if isinstance(value, str):
@@ -362,7 +448,7 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):   # a FIFO would block the scan forever
         return None, f"not a regular file ({_file_kind(mode)})"
-    binary = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+    binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
         head = binary.peek(4096)[:4096]
     except (OSError, EOFError):
@@ -410,14 +496,14 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
                     continue
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except (json.JSONDecodeError, UnicodeEncodeError) as exc:
-                    msg = getattr(exc, "msg", str(exc))
-                    yield RawDocument(id=fallback_id, path=shown, text="", error=f"malformed JSON on line {lineno}: {msg}")
+                record, why, non_finite = parse_json_line(line)
+                if why is not None:
+                    yield RawDocument(id=fallback_id, path=shown, text="", error=f"malformed JSON on line {lineno}: {why}")
                     continue
                 raw = record_to_raw(record, fallback_id, config, text_field, path=shown)
                 raw.metadata.setdefault("line", lineno)
+                if non_finite:
+                    raw.notes.append(f"{non_finite} non-finite number(s) (NaN, Infinity) in the record read as null")
                 yield raw
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             yield RawDocument(id=f"{shown}:{lineno + 1}", path=shown, text="",
@@ -453,6 +539,8 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Coun
     if not root.is_dir():
         yield root
         return
+    if os.path.realpath(root) in skip:
+        return   # the run folder itself (run.scan refuses to scan into an input folder)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = [name for name in dirnames
                        if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
@@ -478,6 +566,10 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
     `skipped` counts the files in those folders that are not inputs (see discover)."""
     config = config or Config()
     exclude = list(exclude)
+    # A file named twice, or with its folder, is read once: paths under inputs already read are passed
+    # over (held per input, not per file, so memory does not grow with the folder).
+    files_read: set[str] = set()
+    folders_read: list[str] = []
     for item in inputs:
         item_path = Path(item)
         if not item_path.exists() and not item_path.is_symlink():
@@ -485,7 +577,16 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
             yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
             continue
         for path in discover(item_path, exclude, skipped):
+            if files_read or folders_read:
+                where = os.path.abspath(path)
+                if where in files_read or any(where.startswith(folder) for folder in folders_read):
+                    continue
             if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
                 yield from iter_jsonl(path, config, text_field)
             else:
                 yield read_text_file(path, config)
+        where = os.path.abspath(item_path)
+        if item_path.is_dir():
+            folders_read.append(where.rstrip(os.sep) + os.sep)
+        else:
+            files_read.add(where)

@@ -32,14 +32,12 @@ from .provenance import changed_provenance, run_provenance
 from .reading import INPUT_SUFFIXES, iter_raw_documents
 from .scoring import build_report
 from .segment import segment
-from .report.writers import (DocumentsWriter, count_lines, iter_documents, repair_torn_tail, rewrite_documents,
-                             write_json_atomic, write_summary_csv)
+from .report.writers import (DOCUMENTS_FILE, REPORT_FILE, RUN_FILE, SUMMARY_FILE, DocumentsWriter, count_lines,
+                             iter_documents, repair_torn_tail, rewrite_documents, write_json_atomic, write_summary_csv)
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS = "documents.jsonl"
-SUMMARY = "summary.csv"
-RUN_INFO = "run.json"
+DOCUMENTS, SUMMARY, RUN_INFO, REPORT_HTML = DOCUMENTS_FILE, SUMMARY_FILE, RUN_FILE, REPORT_FILE
 
 
 class RunExistsError(Exception):
@@ -99,7 +97,8 @@ class ScanResult:
 
 def default_run_dir(inputs: list[str], base: str | Path = "reports") -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = Path(inputs[0]).resolve().name if inputs else "stdin"
+    # abspath, not resolve(): a symlink loop as the first input is an error record, not a crash here
+    name = Path(os.path.abspath(inputs[0])).name if inputs else "stdin"
     return Path(base) / f"{stamp}-{name or 'root'}"
 
 
@@ -343,9 +342,10 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
 
 def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter,
               refresh: set[tuple[bytes, int]] | None = None,
-              refreshing: deque | None = None) -> Iterator[RawDocument]:
+              refreshing: deque | None = None, order: list[bytes] | None = None) -> Iterator[RawDocument]:
     """The documents an interrupted run has not written yet (each written copy skips one).
-    `seen` counts every input key, so records of inputs that changed since can be dropped.
+    `seen` counts every input key and `order` gets them in input order, so records of inputs that
+    changed since can be dropped and the rest put in input order (_match_inputs).
     Written copies named in `refresh` (key, which copy of that key) are checked again all the same;
     `refreshing` gets, per document yielded and in order (check_in_order keeps it), its (key, copy)
     when it is one of those, else None."""
@@ -353,6 +353,8 @@ def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter,
         key = document_key(str(raw.id), raw.content_hash)
         copy = seen[key]
         seen[key] += 1
+        if order is not None:
+            order.append(key)
         again = None
         if done[key] > 0:
             done[key] -= 1
@@ -399,13 +401,22 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     """Check every document under `inputs` and write a run folder. Returns counts."""
     config = config or Config()
     run_dir = Path(out_dir) if out_dir else default_run_dir(inputs)
-    documents_path = run_dir / DOCUMENTS
     if run_dir.exists() and not run_dir.is_dir():
         # Not even --overwrite replaces a file that is not a run folder.
         raise RunExistsError(f"{run_dir} exists and is not a folder; choose another output folder")
-    if documents_path.exists() and not (resume or overwrite):
-        raise RunExistsError(f"{run_dir} already holds a run; use --overwrite to replace it or --resume to continue it")
-    run_dir.mkdir(parents=True, exist_ok=True)
+    held = [name for name in (DOCUMENTS, RUN_INFO, SUMMARY, REPORT_HTML) if (run_dir / name).exists()]
+    if held and not (resume or overwrite):
+        raise RunExistsError(f"{run_dir} already holds a run ({', '.join(held)}); use --overwrite to replace it "
+                             "or --resume to continue it")
+    for item in inputs:
+        if os.path.isdir(item) and os.path.realpath(item) == os.path.realpath(run_dir):
+            # its documents.jsonl would be read back as input while it is written
+            raise RunExistsError(f"the output folder {run_dir} is also an input folder; write the run elsewhere "
+                                 "(a run folder inside the input folder is fine: it is not read)")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunExistsError(f"cannot create the output folder {run_dir}: {exc.strerror or exc}") from exc
     with _run_lock(run_dir):
         return _scan_into(run_dir, inputs, config, jobs, resume, progress, html, text_field, on_record)
 
@@ -476,13 +487,14 @@ def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resu
         result.resumed = whole
 
     seen: Counter = Counter()
+    order: list[bytes] = []   # input keys in input order (a resume only)
     refreshing: deque[tuple[bytes, int] | None] = deque()
     renewed: dict[tuple[bytes, int], dict[str, Any]] = {}
     skipped: Counter = Counter()   # files in the input folders that are not inputs, by suffix
     raws: Iterable[RawDocument] = iter_raw_documents(inputs, config, text_field, exclude=[run_dir], skipped=skipped)
     if result.resumed:
         # Only a resume keeps a key per input (~10 MiB per 100,000 documents): a fresh scan stays flat.
-        raws = _not_done(raws, done, seen, refresh, refreshing)
+        raws = _not_done(raws, done, seen, refresh, refreshing, order)
     bar = Progress(progress)
     if bar.enabled:  # on a terminal only: the count reads the inputs once more
         from .streaming import count_input_documents
@@ -514,7 +526,7 @@ def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resu
         rewrite_documents(_put_back(iter_documents(documents_path), renewed), documents_path)
         result = recount(documents_path, result)
     if result.resumed and not interrupted:
-        result = _drop_stale_records(documents_path, seen, result)
+        result = _match_inputs(documents_path, order, result)
     folder_pass, changed = ("skipped: run interrupted", 0) if interrupted else \
         _apply_folder_passes(result.documents, documents_path, config)
     # Re-scored records, or an interrupt that landed between writing a record and counting it:
@@ -554,22 +566,46 @@ def _put_back(records: Iterable[dict[str, Any]],
         copies[key] += 1
 
 
-def _drop_stale_records(documents_path: Path, seen: Counter, result: ScanResult) -> ScanResult:
-    """After a resume, drop records whose input changed or vanished since the interrupted run
-    (their current text was checked anew), so the run describes exactly the current inputs."""
-    remaining = Counter(seen)
-    keep: list[bool] = []
-    for record in iter_documents(documents_path):
-        key = resume_key(record)
-        keep.append(remaining[key] > 0)
-        remaining[key] -= 1
-    if all(keep):
+def _match_inputs(documents_path: Path, order: list[bytes], result: ScanResult) -> ScanResult:
+    """After a resume: documents.jsonl in input order, without the records of inputs that changed or vanished
+    since the interrupted run (their current text was checked anew and appended at the end), so the run
+    equals a fresh scan of the current inputs. Lines are copied by byte offset, not parsed again."""
+    offsets: dict[tuple[bytes, int], int] = {}
+    copies: Counter = Counter()
+    with open(documents_path, "rb") as handle:
+        offset = 0
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if isinstance(record, dict):
+                key = resume_key(record)
+                offsets[(key, copies[key])] = offset
+                copies[key] += 1
+            offset += len(line)
+    copies.clear()
+    wanted: list[int] = []
+    for key in order:
+        spot = offsets.get((key, copies[key]))
+        copies[key] += 1
+        if spot is not None:
+            wanted.append(spot)
+    dropped = len(offsets) - len(wanted)
+    if not dropped and all(a < b for a, b in zip(wanted, wanted[1:])):
         return result
-    kept = (record for record, ok in zip(iter_documents(documents_path), keep) if ok)
-    rewrite_documents(kept, documents_path)
+    tmp = documents_path.with_suffix(".jsonl.tmp")
+    with open(documents_path, "rb") as source, open(tmp, "wb") as out:
+        for spot in wanted:
+            source.seek(spot)
+            out.write(source.readline())
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, documents_path)
     fresh = recount(documents_path, result)
-    fresh.resumed = result.resumed - keep.count(False)
-    fresh.notes.append(f"resume: dropped {keep.count(False)} record(s) of inputs that changed or vanished")
+    fresh.resumed = result.resumed - dropped
+    if dropped:
+        fresh.notes.append(f"resume: dropped {dropped} record(s) of inputs that changed or vanished")
     return fresh
 
 

@@ -21,7 +21,7 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import capped_lines, line_cap, record_to_raw
+from .reading import capped_lines, line_cap, parse_json_line, record_to_raw
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -134,10 +134,9 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         if not line.strip():
             continue
         stats.lines += 1
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeEncodeError) as exc:
-            yield _unreadable(lineno, line, getattr(exc, "msg", str(exc)), REASON_MALFORMED)
+        record, why, _ = parse_json_line(line)
+        if why is not None:
+            yield _unreadable(lineno, line, why, REASON_MALFORMED)
             continue
         if not isinstance(record, dict):
             yield _unreadable(lineno, line, f"JSON {type(record).__name__}, not an object", REASON_NOT_OBJECT)
@@ -252,7 +251,7 @@ def open_output(path: str | None) -> IO[str]:
     """A text stream for a path ('-' or None = stdout); gzip-compressed when the name ends in .gz."""
     if path in (None, "-"):
         return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
-    if str(path).endswith(".gz"):
+    if str(path).lower().endswith(".gz"):
         return io.TextIOWrapper(gzip.open(path, "wb"), encoding="utf-8", newline="\n")
     return open(path, "w", encoding="utf-8", newline="\n")
 
@@ -297,7 +296,7 @@ def count_input_documents(inputs: Iterable[str]) -> int:
                 total += 1
                 continue
             try:
-                opener = gzip.open if path.name.endswith(".gz") else open
+                opener = gzip.open if path.name.lower().endswith(".gz") else open
                 with opener(path, "rb") as handle:
                     last = b"\n"
                     for block in iter(lambda: handle.read(1 << 20), b""):

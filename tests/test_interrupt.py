@@ -298,10 +298,8 @@ def test_damaged_lines_in_the_middle_are_dropped_and_redone(corpus, reference, t
     assert resumed.returncode == 0, resumed.stderr
     records, tail = complete_records(run / "documents.jsonl")   # every line parses
     assert tail == b"" and len(records) == N_DOCS
-    key = lambda r: r["id"]  # noqa: E731
-    assert sorted(records, key=key) == sorted(reference, key=key)
-    # Whole records keep their place; the three redone documents follow them.
-    assert records[:37] == [r for i, r in enumerate(reference[:40]) if i not in (10, 20, 25)]
+    # The three redone documents are put back in their input places: the run equals a fresh scan.
+    assert records == reference
 
 
 def test_resume_with_repeated_documents(tmp_path):

@@ -560,3 +560,143 @@ def test_check_command_on_bad_inputs(tmp_path):
         assert result.exit_code == 1, (name, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert message in result.output, (name, result.output)
+
+
+# --------------------------------------------------------------------------- found by the twelfth session's bug hunt
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+    return CliRunner().invoke(main, list(args))
+
+
+def test_scanning_into_an_input_folder_is_refused(tmp_path, monkeypatch):
+    # It read its own documents.jsonl back as input while writing it, without end.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE)
+    with pytest.raises(RunExistsError, match="also an input folder"):
+        scan([str(inputs)], inputs, CONFIG, html=False)
+    assert sorted(p.name for p in inputs.iterdir()) == ["a.txt"]
+    monkeypatch.chdir(inputs)
+    result = _cli("scan", ".", "-o", ".", "--no-spin", "--no-html", "-q", "--jobs", "1")
+    assert result.exit_code == 2 and "also an input folder" in result.output
+    assert sorted(p.name for p in inputs.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("line, why", [
+    ('{"text": "The council met.", "m": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than 100"),
+    ('{"text": "The council met.", "m": ' + "[" * 500 + "]" * 500 + "}", "nested deeper than 100"),
+    ('{"text": "The council met.", "n": ' + "9" * 5000 + "}", "integer string conversion"),
+])
+def test_jsonl_lines_python_cannot_hold_are_error_records(tmp_path, line, why):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.jsonl").write_text(line + "\n" + json.dumps({"id": "ok", "text": ARTICLE}) + "\n")
+    (tmp_path / "in" / "z.txt").write_text(ARTICLE)
+    result = scan([str(tmp_path / "in")], tmp_path / "run", CONFIG, html=True)
+    records = [json.loads(x) for x in (tmp_path / "run" / DOCUMENTS).read_text().splitlines()]
+    assert [r["error"] is None for r in records] == [False, True, True]
+    assert records[0]["error"].startswith("malformed JSON on line 1") and why in records[0]["error"]
+    assert result.documents == 3
+    checked = _cli("check", str(tmp_path / "in" / "bad.jsonl"), "--no-spin")
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
+
+
+def test_non_finite_numbers_in_jsonl_become_null(tmp_path):
+    # Python's json writes NaN and Infinity; strict readers of documents.jsonl reject them.
+    (tmp_path / "nan.jsonl").write_text('{"id": "a", "text": "%s", "w": NaN, "x": [Infinity, 1e999, 2.5]}\n'
+                                        % ARTICLE.replace("\n", "\\n"))
+    raw, = iter_jsonl(tmp_path / "nan.jsonl", CONFIG)
+    assert raw.error is None and raw.metadata["w"] is None and raw.metadata["x"] == [None, None, 2.5]
+    assert "3 non-finite number(s)" in " ".join(raw.notes)
+
+
+@pytest.mark.parametrize("content, expected_error, expected_encoding", [
+    (bytes(4096), "binary file (only NUL bytes), not text", None),
+    (b"SQLite format 3\x00" + bytes(range(1, 200)) * 20, "binary file (SQLite database), not text", None),
+    (ARTICLE.encode() + bytes(3001), None, "utf-8"),                 # text, then zero padding
+    (ARTICLE.encode("utf-32-le"), None, "utf-32-le"),
+    (ARTICLE.encode("utf-32-be"), None, "utf-32-be"),
+    (ARTICLE.encode("utf-16-le"), None, "utf-16-le"),
+    (ARTICLE.encode("utf-16-be") + b"\x00\x00", None, "utf-16-be"),
+])
+def test_nul_bytes_are_binary_padding_or_wide_text(tmp_path, checker, content, expected_error, expected_encoding):
+    (tmp_path / "f.txt").write_bytes(content)
+    record = report_for(tmp_path / "f.txt", checker)
+    assert record["error"] == expected_error
+    if expected_encoding:
+        assert record["encoding"] == expected_encoding
+        assert "\x00" not in record["clean_text"] and "footbridge" in record["clean_text"]
+        assert record["language"] == "en"
+    if content.startswith(ARTICLE.encode()):
+        assert "3001 trailing NUL byte(s) dropped" in record["notes"]
+
+
+def test_upper_case_gzip_suffixes(tmp_path):
+    line = (json.dumps({"id": "r", "text": ARTICLE}) + "\n").encode()
+    (tmp_path / "UP.JSONL.GZ").write_bytes(gzip.compress(line))
+    (tmp_path / "Mixed.jsonl.Gz").write_bytes(gzip.compress(line))
+    raws = list(iter_raw_documents([str(tmp_path)], CONFIG))
+    assert [(r.id, r.error) for r in raws] == [("r", None), ("r", None)]
+
+
+def test_output_folder_that_cannot_be_made_is_a_usage_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    (tmp_path / "afile").write_text("x")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    for target in (tmp_path / "afile" / "sub", tmp_path / "dangling"):
+        result = _cli("scan", str(tmp_path / "in"), "-o", str(target), "--no-spin", "--no-html", "-q")
+        assert result.exit_code == 2 and "cannot create the output folder" in result.output, result.output
+
+
+def test_symlink_loop_as_first_input_with_the_default_run_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.symlink("l2.txt", "l1.txt")
+    os.symlink("l1.txt", "l2.txt")
+    result = _cli("scan", "l1.txt", "--no-spin", "--no-html", "-q")
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    run, = (tmp_path / "reports").iterdir()
+    record, = [json.loads(x) for x in (run / DOCUMENTS).read_text().splitlines()]
+    assert "symbolic links" in record["error"]
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "in" / name).write_text(ARTICLE.replace("river", name))
+    a = str(tmp_path / "in" / "a.txt")
+    raws = list(iter_raw_documents([a, str(tmp_path / "in"), a, str(tmp_path / "in" / ".")], CONFIG))
+    assert sorted(Path(r.path).name for r in raws) == ["a.txt", "b.txt"]
+
+
+def test_run_files_in_a_folder_that_is_not_a_run_are_not_replaced(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("mine")
+    with pytest.raises(RunExistsError, match="summary.csv"):
+        scan([str(tmp_path / "in")], out, CONFIG, html=False)
+    assert (out / "summary.csv").read_text() == "mine"
+
+
+def test_resume_after_inputs_changed_equals_a_fresh_scan(tmp_path):
+    # Changed documents used to be appended after the others, so "same text as" notes pointed the
+    # wrong way: doc03 (copied from doc15) named doc15 as the earlier copy.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(21):
+        (inputs / f"doc{i:02d}.txt").write_text(f"Story {i}: the council met on Tuesday to debate item {i} of the "
+                                                 "budget for the new library and the school on the hill.\n")
+    scan([str(inputs)], tmp_path / "run", CONFIG, html=False)
+    (inputs / "doc03.txt").write_text((inputs / "doc15.txt").read_text())
+    (inputs / "doc07.txt").unlink()
+    (inputs / "doc08b.txt").write_text("A new story about the harbour wall, which the storm broke last week.\n")
+    resumed = scan([str(inputs)], tmp_path / "run", CONFIG, html=False, resume=True)
+    scan([str(inputs)], tmp_path / "fresh", CONFIG, html=False)
+    assert (tmp_path / "run" / DOCUMENTS).read_bytes() == (tmp_path / "fresh" / DOCUMENTS).read_bytes()
+    assert resumed.documents == 21
+    assert any("dropped 2 record(s)" in note for note in resumed.notes)

@@ -36,10 +36,7 @@ import numpy as np
 
 from ..config import Config
 from ..document import LABELS
-
-DOCUMENTS_FILE = "documents.jsonl"
-RUN_FILE = "run.json"
-REPORT_FILE = "report.html"
+from .writers import DOCUMENTS_FILE, REPORT_FILE, RUN_FILE
 
 # The verdicts the scorer emits, in the order the overview lists them.
 VERDICTS = ("keep", "review", "drop")

@@ -11,6 +11,12 @@ from typing import Any, TextIO
 
 from ..document import LABELS
 
+# The files of a run folder (run.py writes them, report/html.py and decisions.py read them).
+DOCUMENTS_FILE = "documents.jsonl"
+SUMMARY_FILE = "summary.csv"
+RUN_FILE = "run.json"
+REPORT_FILE = "report.html"
+
 # Spreadsheets run cells that start with these as formulas; scraped text must never do that.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SURROGATE = re.compile("[\ud800-\udfff]")
