@@ -268,7 +268,8 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
               help="Where kept records go (default: standard output; gzip when the name ends in .gz).")
 @click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False),
               help="Write rejected records here with a reject_reason (gzip when .gz). Default: drop them.")
-@click.option("--min-score", type=float, default=None, help="Also reject kept-verdict records scoring below this.")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, callback=lambda _c, _p, v: _not_nan(v),
+              help="Also reject kept-verdict records scoring below this (0..1).")
 @click.option("--verdict", "verdicts", multiple=True, type=click.Choice(["keep", "review"]), default=("keep",),
               show_default=True, help="Verdicts that pass (repeat: --verdict keep --verdict review).")
 @click.option("--output", type=click.Choice(["record", "text"]), default="record", show_default=True,
@@ -297,12 +298,16 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .checker import Checker
     from .run import Progress
     from .reading import line_cap
-    from .streaming import filter_stream, iter_input_lines, open_output
+    from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
+    _refuse_clashing_outputs(inputs, out_path, rejected_path)
     checker = Checker(build_config(config_file, no_spin, **overrides))
     bar = Progress(not quiet)   # on a terminal's standard error only
-    kept = open_output(out_path)
-    rejected = open_output(rejected_path) if rejected_path else None
+    try:
+        kept = open_output(out_path)
+        rejected = open_output(rejected_path) if rejected_path else None
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
     failed, stats, closed_pipe = None, None, False
     try:
         stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config)), kept, rejected, checker=checker, min_score=min_score,
@@ -336,6 +341,32 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         sys.exit(EXIT_INPUT_ERRORS)
     if not quiet:
         click.echo(stats.summary(), err=True)
+    if stats is not None and stats.reasons.get(REASON_UNREADABLE):
+        click.echo(f"filter: {stats.reasons[REASON_UNREADABLE]} input file(s) could not be read "
+                   "(see --rejected for which)", err=True)
+        sys.exit(EXIT_INPUT_ERRORS)
+
+
+def _not_nan(value: float | None) -> float | None:
+    if value is not None and value != value:   # FloatRange lets NaN through: every comparison with it is false
+        raise click.BadParameter("must be a number from 0 to 1, not nan")
+    return value
+
+
+def _refuse_clashing_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path: str | None) -> None:
+    """Opening an output truncates it: an output that is also an input (or the other output) would be
+    emptied before it is read (or written by two writers at once)."""
+    named = [(path, what) for path, what in ((out_path, "--out"), (rejected_path, "--rejected"))
+             if path not in (None, "-")]
+    for i, (path, what) in enumerate(named):
+        for other, other_what in named[i + 1:]:
+            if os.path.abspath(path) == os.path.abspath(other):
+                raise click.UsageError(f"{what} and {other_what} name the same file: {path}")
+        if not os.path.exists(path):
+            continue
+        for item in inputs:
+            if item != "-" and os.path.exists(item) and os.path.samefile(item, path):
+                raise click.UsageError(f"{what} {path} is also an input; write the output to another file")
 
 
 from .lm.cli import train_lm  # noqa: E402  (defined beside the trainer it wraps)

@@ -21,7 +21,7 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import capped_lines, line_cap, parse_json_line, record_to_raw
+from .reading import BOMS, capped_lines, line_cap, parse_json_line, record_to_raw
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -36,6 +36,7 @@ REASON_SPUN = "spun"                     # document flagged as spun text
 REASON_VERDICT = "verdict_"              # + verdict name, when the verdict is not among those kept
 REASON_LOW_SCORE = "low_score"           # verdict passes but the score is under --min-score
 REASON_TOO_LONG = "line_too_long"        # the line is longer than the reader holds (not parsed)
+REASON_UNREADABLE = "unreadable_input"   # an input file that could not be opened (the others are still read)
 # How much of an unparsed line a rejected record repeats as "raw".
 RAW_EXCERPT_CHARS = 1000
 
@@ -107,27 +108,29 @@ def _dumps(record: Any) -> str:
     return line
 
 
-def _safe_line(text: str) -> str:
-    # Input decoded with surrogateescape may carry lone surrogates; never let one crash a write.
-    return json.dumps(text, ensure_ascii=True)
-
-
 @dataclass
 class _Line:
     """One non-blank input line: a parsed record, or why it was rejected before any check."""
 
     number: int
+    source: str | None = None                # the input file, when the lines came from named files
     record: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None    # the rejected line's output object, when record is None
     reason: str | None = None
 
 
 def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterator[_Line]:
-    for lineno, line in enumerate(lines_in, start=1):
+    for count, line in enumerate(lines_in, start=1):
+        # Lines from iter_input_lines know their file and number there; other iterables count from 1.
+        lineno, source = getattr(line, "number", count), getattr(line, "source", None)
+        if isinstance(line, UnreadableInput):
+            stats.lines += 1
+            yield _Line(lineno, source, payload={"file": source, "detail": line.error}, reason=REASON_UNREADABLE)
+            continue
         if isinstance(line, OverlongLine):
             stats.lines += 1
             head = line[:RAW_EXCERPT_CHARS].decode("utf-8", errors="surrogateescape")
-            yield _unreadable(lineno, head, f"line longer than {len(line):,} bytes: not read", REASON_TOO_LONG)
+            yield _unreadable(lineno, source, head, f"line longer than {len(line):,} bytes: not read", REASON_TOO_LONG)
             continue
         if isinstance(line, bytes):
             line = line.decode("utf-8", errors="surrogateescape")
@@ -136,18 +139,20 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         stats.lines += 1
         record, why, _ = parse_json_line(line)
         if why is not None:
-            yield _unreadable(lineno, line, why, REASON_MALFORMED)
+            yield _unreadable(lineno, source, line, why, REASON_MALFORMED)
             continue
         if not isinstance(record, dict):
-            yield _unreadable(lineno, line, f"JSON {type(record).__name__}, not an object", REASON_NOT_OBJECT)
+            yield _unreadable(lineno, source, line, f"JSON {type(record).__name__}, not an object", REASON_NOT_OBJECT)
             continue
-        yield _Line(lineno, record=record)
+        yield _Line(lineno, source, record=record)
 
 
-def _unreadable(lineno: int, line: str, detail: str, reason: str) -> _Line:
-    """A line rejected before any check, written out as {"line", "raw", "detail"}."""
-    return _Line(lineno, payload={"line": lineno, "raw": _safe_line(line.rstrip("\n"))[1:-1], "detail": detail},
-                 reason=reason)
+def _unreadable(lineno: int, source: str | None, line: str, detail: str, reason: str) -> _Line:
+    """A line rejected before any check, written out as {"file", "line", "raw", "detail"} ("file" when the
+    lines came from named files). "raw" is the line as read; _dumps escapes what UTF-8 cannot hold."""
+    payload: dict[str, Any] = {} if source is None else {"file": source}
+    payload.update({"line": lineno, "raw": line.rstrip("\n"), "detail": detail})
+    return _Line(lineno, source, payload=payload, reason=reason)
 
 
 # What a pool worker checks in place of a line rejected before any check: keeps one result per line,
@@ -210,8 +215,10 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
     config = checker.config if checker is not None else Config()
 
     def to_raw(line: _Line) -> RawDocument:
-        return _SKIPPED if line.record is None else record_to_raw(line.record, f"line:{line.number}", config,
-                                                                  text_field)
+        if line.record is None:
+            return _SKIPPED
+        fallback_id = f"{line.source}:{line.number}" if line.source else f"line:{line.number}"
+        return record_to_raw(line.record, fallback_id, config, text_field)
 
     lines = _parsed_lines(lines_in, stats)
     if jobs <= 1:
@@ -237,14 +244,85 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
 
 # --- file handling shared by the CLI and library users --------------------------------------
 
+class _Prefixed(io.RawIOBase):
+    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n] = self.head[:n]
+            self.head = self.head[n:]
+            return n
+        data = _read_some(self.rest, len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _read_some(stream: IO[bytes], n: int) -> bytes:
+    """Up to `n` bytes, whatever one read brings: waiting for all `n` would hold back a line a pipe has
+    already delivered."""
+    read1 = getattr(stream, "read1", None)
+    return read1(n) if read1 is not None else stream.read(n)
+
+
+def _read_head(stream: IO[bytes], n: int) -> bytes:
+    """The first `n` bytes, or fewer at the end or once a line is complete (a pipe may deliver them one
+    read at a time, or one short line and then wait)."""
+    head = b""
+    while len(head) < n and b"\n" not in head:
+        more = _read_some(stream, n - len(head))
+        if not more:
+            break
+        head += more
+    return head
+
+
 def open_input(path: str | None) -> IO[bytes]:
-    """A binary stream for a path ('-' or None = stdin); gzip is recognised by its magic bytes,
-    so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name."""
+    """A binary stream of UTF-8 lines for a path ('-' or None = stdin). gzip is recognised by its magic
+    bytes, so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name; a UTF-8 byte-order mark is
+    dropped and UTF-16/32 with one is re-encoded (Windows tools write them), as `scan` reads them."""
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-    if buffered.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
-    return buffered
+    head = _read_head(raw, 4)
+    stream: IO[bytes] = io.BufferedReader(_Prefixed(head, raw))  # type: ignore[arg-type]
+    if head[:2] == GZIP_MAGIC:
+        gz = gzip.GzipFile(fileobj=stream, mode="rb")
+        head = _read_head(gz, 4)
+        stream = io.BufferedReader(_Prefixed(head, gz))  # type: ignore[arg-type]
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            if encoding == "utf-8-sig":
+                stream.read(len(bom))
+                return stream
+            text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+            return io.BufferedReader(_Reencoded(text))  # type: ignore[arg-type]
+    return stream
+
+
+class _Reencoded(io.RawIOBase):
+    """UTF-8 bytes of a text stream (a UTF-16/32 input read line by line)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self.text, self.pending = text, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            line = self.text.readline(1 << 16)
+            if not line:
+                return 0
+            self.pending = line.encode("utf-8", "surrogatepass")
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
 def open_output(path: str | None) -> IO[str]:
@@ -256,8 +334,22 @@ def open_output(path: str | None) -> IO[str]:
     return open(path, "w", encoding="utf-8", newline="\n")
 
 
-class OverlongLine(bytes):
+class InputLine(bytes):
+    """A line of iter_input_lines: its bytes, the file it came from (`source`, None for standard input)
+    and its number there, so a rejected line can be found again."""
+
+    source: str | None = None
+    number: int = 0
+
+
+class OverlongLine(InputLine):
     """The first bytes of an input line longer than the cap: rejected as `line_too_long`, never parsed."""
+
+
+class UnreadableInput(InputLine):
+    """Stands for an input file that could not be opened: rejected as `unreadable_input`; the next file is read."""
+
+    error: str = ""
 
 
 def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) -> Iterable[bytes]:
@@ -267,12 +359,21 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) ->
     cap = max_line_bytes or line_cap(Config())
     paths = list(paths) or ["-"]
     for path in paths:
-        handle = open_input(path)
+        source = None if path in (None, "-") else str(path)
         try:
-            for line, too_long in capped_lines(handle, cap):
-                yield OverlongLine(line) if too_long else line
+            handle = open_input(path)
+        except OSError as exc:
+            marker = UnreadableInput()
+            marker.source, marker.error = source, f"unreadable: {exc.strerror or exc}"
+            yield marker
+            continue
+        try:
+            for number, (data, too_long) in enumerate(capped_lines(handle, cap), start=1):
+                line = OverlongLine(data) if too_long else InputLine(data)
+                line.source, line.number = source, number
+                yield line
         finally:
-            if path not in (None, "-"):
+            if source is not None:
                 handle.close()
 
 

@@ -338,3 +338,79 @@ def test_overlong_line_rejected_with_its_own_reason(tmp_path):
     assert bad[0]["line"] == 1 and "4,000 bytes" in bad[0]["detail"] and len(bad[0]["raw"]) < 1200   # the head only, quotes escaped
     assert [json.loads(line)["id"] for line in kept.getvalue().splitlines()] == ["fine"]
     assert stats.reasons[REASON_TOO_LONG] == 1 and stats.lines == 2
+
+
+# --- found by the twelfth session's bug hunt --------------------------------------------------------------------
+
+
+def _filter(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q", *args],
+                          input=stdin, capture_output=True, timeout=300)
+
+
+def test_byte_order_marks_and_lines_python_cannot_hold(tmp_path):
+    good = json.dumps({"id": "good", "text": GOOD}) + "\n"
+    (tmp_path / "bom8.jsonl").write_bytes(b"\xef\xbb\xbf" + good.encode())
+    (tmp_path / "bom16.jsonl").write_bytes(good.encode("utf-16"))
+    deep = '{"text": "x", "m": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    digits = '{"text": "x", "n": ' + "9" * 5000 + "}\n"
+    (tmp_path / "bad.jsonl").write_text(deep + digits + good)
+    kept, rejected = tmp_path / "kept.jsonl", tmp_path / "rejected.jsonl"
+    done = _filter(str(tmp_path / "bom8.jsonl"), str(tmp_path / "bom16.jsonl"), str(tmp_path / "bad.jsonl"),
+                   "-o", str(kept), "--rejected", str(rejected))
+    assert done.returncode == 0, done.stderr.decode()
+    assert [json.loads(x)["id"] for x in kept.read_text().splitlines()] == ["good", "good", "good"]
+    bad = [json.loads(x) for x in rejected.read_text().splitlines()]
+    assert [(b["file"], b["line"], b["reject_reason"]) for b in bad] == [
+        (str(tmp_path / "bad.jsonl"), 1, REASON_MALFORMED), (str(tmp_path / "bad.jsonl"), 2, REASON_MALFORMED)]
+    assert "nested deeper than 100 levels" in bad[0]["detail"] and "digits" in bad[1]["detail"]
+    assert bad[1]["raw"] == digits.rstrip("\n")   # the line as read, not escaped twice
+
+
+def test_raw_of_a_malformed_line_is_the_line_itself(checker):
+    line = '{"id": "x", "text": "caf\u00e9",}'
+    rejected = io.StringIO()
+    filter_stream([line + "\n"], io.StringIO(), rejected, checker=checker)
+    out = json.loads(rejected.getvalue())
+    assert out["raw"] == line and "file" not in out and out["line"] == 1
+
+
+def test_gzip_on_stdin_arriving_one_byte_first(tmp_path):
+    data = gzip.compress((json.dumps({"id": "good", "text": GOOD}) + "\n").encode())
+    proc = subprocess.Popen([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    import time
+    proc.stdin.write(data[:1])
+    proc.stdin.flush()
+    time.sleep(0.5)
+    proc.stdin.write(data[1:])
+    proc.stdin.close()
+    out = proc.stdout.read()
+    proc.wait(timeout=300)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert [json.loads(x)["id"] for x in out.decode().splitlines()] == ["good"]
+
+
+def test_outputs_that_are_inputs_are_refused(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
+    before = source.read_bytes()
+    for args in (["-o", str(source)], ["--rejected", str(source)], ["-o", str(tmp_path / "x"), "--rejected", str(tmp_path / "x")]):
+        result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert source.read_bytes() == before
+    unwritable = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", "-o", str(tmp_path / "no" / "x.jsonl")])
+    assert unwritable.exit_code == 2 and "cannot write" in unwritable.output
+    assert CliRunner().invoke(main, ["filter", str(source), "--min-score", "nan"]).exit_code == 2
+    assert CliRunner().invoke(main, ["filter", str(source), "--min-score", "2"]).exit_code == 2
+
+
+def test_a_missing_input_file_does_not_stop_the_others(tmp_path):
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
+    rejected = tmp_path / "rejected.jsonl"
+    done = _filter(str(tmp_path / "missing.jsonl"), str(tmp_path / "b.jsonl"), "--rejected", str(rejected))
+    assert done.returncode == 1 and "could not be read" in done.stderr.decode()
+    assert [json.loads(x)["id"] for x in done.stdout.decode().splitlines()] == ["good"]
+    bad, = [json.loads(x) for x in rejected.read_text().splitlines()]
+    assert bad["reject_reason"] == "unreadable_input" and bad["file"].endswith("missing.jsonl")
+    assert "No such file" in bad["detail"]
