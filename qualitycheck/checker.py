@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .config import Config
 from .document import Document, DocumentReport, RawDocument
-from .reading import finish_raw, iter_raw_documents, record_to_raw
+from .reading import iter_raw_documents, record_to_raw
 from .scoring import build_report
 from .segment import segment
 from .signals.boilerplate import BoilerplateSignal
@@ -46,6 +47,11 @@ class Checker:
 
     def __init__(self, config: Config | None = None, **overrides: Any) -> None:
         self.config = (config or Config()).updated(**overrides) if overrides else (config or Config())
+        for name in ("model_path", "spin_model_path", "spin_weights_path"):
+            given = getattr(self.config, name)
+            if given is not None and not os.path.isfile(given):
+                # otherwise the signals needing it fail on every document, with only a note to show for it
+                raise FileNotFoundError(f"{name}: no such file: {given}")
         self.signals: list[Any] = [MojibakeSignal(), BoilerplateSignal(), DuplicateSignal(), LanguageSignal()]
         self.signals += _optional_signals(self.config)
 
@@ -68,9 +74,14 @@ class Checker:
 
     def check(self, text: str, id: str = "<text>", path: str | None = None,
               metadata: dict[str, Any] | None = None) -> DocumentReport:
-        """Check one document given as a string."""
-        raw = RawDocument(id=id, path=path, text=text, encoding="utf-8", metadata=dict(metadata or {}))
-        return self.check_raw(finish_raw(raw, self.config))
+        """Check one document given as a string. Read as `scan` and `filter` read a JSON record's text:
+        lone surrogates replaced (with a note), the size cap applied."""
+        if not isinstance(text, str):
+            hint = " (decode bytes first, e.g. qualitycheck.reading.decode_bytes)" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"text must be a str, not {type(text).__name__}{hint}")
+        raw = record_to_raw({"text": text}, id, self.config)
+        raw.path, raw.metadata = path, dict(metadata or {})
+        return self.check_raw(raw)
 
     def check_records(self, records: Iterable[dict[str, Any]], text_field: str = "text") -> Iterator[DocumentReport]:
         """Check dict records ({"text": ..., "id"|"url": ...}), e.g. parsed JSONL lines."""
@@ -82,10 +93,10 @@ class Checker:
         for raw in iter_raw_documents(inputs, self.config, text_field):
             yield self.check_raw(raw)
 
-    def score_frame(self, frame: "Any", text_col: str = "text", id_col: str | None = None) -> "Any":
-        """Return a copy of a pandas DataFrame with quality columns added."""
+    def score_frame(self, frame: "Any", text_col: str = "text", id_col: str | None = None, prefix: str = "") -> "Any":
+        """Return a copy of a pandas DataFrame with quality columns added (named `prefix` + name)."""
         from .frames import score_frame
-        return score_frame(self, frame, text_col=text_col, id_col=id_col)
+        return score_frame(self, frame, text_col=text_col, id_col=id_col, prefix=prefix)
 
 
 _default_checkers: dict[tuple, Checker] = {}

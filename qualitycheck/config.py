@@ -1,10 +1,25 @@
 """Every threshold and option in one place. Overridable from a TOML/JSON file or CLI flags."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+
+VERDICTS = ("keep", "review", "drop")
+
+
+@functools.lru_cache(maxsize=1)
+def language_codes() -> frozenset[str]:
+    """The language codes langdetect's profiles cover (its file names: "en", "zh-cn", ...)."""
+    try:
+        import langdetect
+    except ImportError:   # a required dependency; without it any code is taken as given
+        return frozenset()
+    profiles = Path(langdetect.__file__).parent / "profiles"
+    return frozenset(p.name for p in profiles.iterdir())
 
 
 @dataclass
@@ -43,12 +58,50 @@ class Config:
     min_clean_chars: int = 200          # less clean text than this -> at best review
 
     def __post_init__(self) -> None:
+        self._check_types()
         if self.max_chars <= 0 or self.max_paragraphs <= 0:
             raise ValueError("max_chars and max_paragraphs must be positive")
+        for name in ("keep_threshold", "drop_threshold", "spun_paragraph_threshold", "spun_document_threshold",
+                     "spun_review_threshold", "spun_paragraph_threshold_in_spun_document", "spun_span_threshold",
+                     "crossdoc_min_overlap"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:   # NaN fails this too
+                raise ValueError(f"{name} must be from 0 to 1, got {value!r}")
+        if self.spun_verdict not in VERDICTS:
+            raise ValueError(f"spun_verdict must be one of {', '.join(VERDICTS)}, got {self.spun_verdict!r}")
+        codes = language_codes()
+        if self.main_language is not None and codes and self.main_language not in codes:
+            raise ValueError(f"main_language {self.main_language!r} is not a language code langdetect knows "
+                             f"(lower case, e.g. 'en', 'de', 'zh-cn')")
+        if any(not isinstance(w, (int, float)) or isinstance(w, bool) or not w >= 0 for w in self.label_weights.values()):
+            raise ValueError(f"label_weights must map labels to numbers >= 0, got {self.label_weights!r}")
         if not 0.0 <= self.drop_threshold <= self.keep_threshold <= 1.0:
             raise ValueError("thresholds must satisfy 0 <= drop_threshold <= keep_threshold <= 1")
         if self.spun_review_threshold > self.spun_document_threshold:
             raise ValueError("spun_review_threshold must not exceed spun_document_threshold")
+
+    def _check_types(self) -> None:
+        """Each option has the type its default has: a flag given as "no" would read as true, a threshold
+        given as "0.9" would fail deep inside a comparison."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+            if value is None and "None" in kind:
+                continue
+            if kind.startswith("bool"):
+                ok = isinstance(value, bool)
+            elif kind.startswith("int"):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            elif kind.startswith("float"):
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            elif kind.startswith("str"):
+                ok = isinstance(value, str)
+            elif kind.startswith("dict"):
+                ok = isinstance(value, dict)
+            else:
+                ok = True
+            if not ok:
+                raise ValueError(f"{f.name} must be {kind.split(' ')[0]}, got {type(value).__name__} {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

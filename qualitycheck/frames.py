@@ -90,6 +90,9 @@ def score_frame(checker: "Checker", frame: "pd.DataFrame", text_col: str = "text
 
     if text_col not in frame.columns:
         raise KeyError(f"no column {text_col!r} in the frame (columns: {list(frame.columns)})")
+    for name in (text_col, id_col):
+        if name is not None and list(frame.columns).count(name) > 1:
+            raise ValueError(f"the frame has {list(frame.columns).count(name)} columns named {name!r}; keep one")
     clashes = [prefix + name for name in QUALITY_COLUMNS if prefix + name in frame.columns]
     if clashes:
         raise ValueError(f"the frame already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")

@@ -187,3 +187,59 @@ def test_score_frame_on_an_empty_frame(fast_checker):
     out = fast_checker.score_frame(pd.DataFrame({"text": pd.Series([], dtype=object)}))
     assert len(out) == 0
     assert set(QUALITY_COLUMNS) <= set(out.columns)
+
+
+# --- found by the twelfth session's bug hunt ----------------------------------------------------------------------
+
+FAST_API = Config(spin_enabled=False)
+
+
+@pytest.mark.parametrize("value", [None, 123, b"bytes text", ["a"]])
+def test_check_refuses_what_is_not_a_string(value):
+    with pytest.raises(TypeError, match="text must be a str"):
+        Checker(FAST_API).check(value)
+
+
+def test_check_reads_lone_surrogates_as_filter_and_scan_do():
+    report = Checker(FAST_API).check(ARTICLE + " \ud800")
+    assert not any(note.startswith("signal failed") for note in report.notes)
+    assert "1 character(s) replaced with U+FFFD" in " ".join(report.notes)
+    report.clean_text.encode("utf-8")   # writable as UTF-8
+    assert all(p["perplexity"] is not None for p in report.paragraphs)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"main_language": "EN"}, "langdetect knows"),
+    ({"main_language": "xx"}, "langdetect knows"),
+    ({"spun_verdict": "maybe"}, "spun_verdict"),
+    ({"spin_enabled": "no"}, "spin_enabled must be bool"),
+    ({"keep_threshold": "0.9"}, "keep_threshold must be float"),
+    ({"spun_document_threshold": float("nan")}, "from 0 to 1"),
+    ({"max_chars": 1.5}, "max_chars must be int"),
+    ({"label_weights": {"spun": -1}}, "label_weights"),
+])
+def test_bad_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        Config(**options)
+    with pytest.raises(ValueError, match=message):
+        qualitycheck.check(ARTICLE, **options)
+
+
+def test_good_options_still_pass():
+    Config(main_language="zh-cn", spun_verdict="review", keep_threshold=1, max_chars=10_000)
+
+
+def test_a_model_file_that_is_not_there_is_an_error_at_once(tmp_path):
+    for name in ("model_path", "spin_model_path", "spin_weights_path"):
+        with pytest.raises(FileNotFoundError, match=name):
+            Checker(**{name: str(tmp_path / "missing.kenlm")})
+
+
+def test_score_frame_through_the_checker_takes_a_prefix_and_refuses_doubled_columns():
+    checker = Checker(FAST_API)
+    frame = pd.DataFrame({"text": [ARTICLE], "score": [1]})
+    out = checker.score_frame(frame, prefix="qc_")
+    assert out["score"].tolist() == [1] and "qc_verdict" in out.columns
+    doubled = pd.concat([frame[["text"]], frame[["text"]]], axis=1)
+    with pytest.raises(ValueError, match="2 columns named 'text'"):
+        checker.score_frame(doubled)

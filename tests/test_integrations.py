@@ -155,3 +155,49 @@ def test_datasets_map_with_prefix_and_pickling():
     assert set(columns) == {f"qc_{c}" for c in QUALITY_COLUMNS}
     assert columns["qc_verdict"] == ["keep", "drop"]
     assert pickle.loads(pickle.dumps(fn))._checker is None  # num_proc workers build their own
+
+
+def test_datasets_batches_without_errors_then_with_one():
+    # A first batch with no error fixed the `error` column's type as null; a later error failed the map.
+    datasets = need("datasets")
+    from qualitycheck.integrations.hf import add_quality_columns
+
+    ds = datasets.Dataset.from_dict({"text": [CLEAN, CLEAN, None, CLEAN]})
+    for kwargs in ({}, {"num_proc": 2}):
+        out = add_quality_columns(ds, FAST, batch_size=2, **kwargs)
+        assert out.column_names == ["text", *QUALITY_COLUMNS]
+        assert list(out["verdict"]) == ["keep", "keep", "drop", "keep"]
+        assert out["error"][0] is None and "null" in out["error"][2]
+        assert out.features["error"].dtype == "string" and out.features["language"].dtype == "string"
+
+
+def test_datasets_columns_that_exist_are_refused_not_replaced():
+    datasets = need("datasets")
+    from qualitycheck.integrations.hf import add_quality_columns, quality_map_fn
+
+    ds = datasets.Dataset.from_dict({"text": [CLEAN], "score": [0.123]})
+    with pytest.raises(ValueError, match="prefix"):
+        add_quality_columns(ds, FAST)
+    with pytest.raises(ValueError, match="prefix"):
+        quality_map_fn(FAST)({"text": [CLEAN], "score": [0.123]})
+    out = add_quality_columns(ds, FAST, prefix="qc_")
+    assert out["score"] == [0.123] and out["qc_verdict"] == ["keep"]
+
+
+def test_datatrove_filter_notes_truncation_and_reads_text_as_scan_does():
+    need("datatrove")
+    from datatrove.data import Document
+
+    from qualitycheck.integrations.datatrove import QualityCheckFilter
+
+    step = QualityCheckFilter(config=Config(spin_enabled=False, max_chars=len(STORY[0]) + 10), clean_text=True,
+                              keep_verdicts=("keep", "review", "drop"))
+    doc = Document(text=CLEAN * 3, id="long")
+    step.filter(doc)
+    assert any(note.startswith("truncated:") for note in doc.metadata["qualitycheck"]["notes"])
+    blank = Document(text="  \n\t ", id="blank")
+    assert step.filter(blank) == (False, "qc_no_text")
+    assert blank.metadata["qualitycheck"]["error"] == "empty document (whitespace only)"
+    odd = Document(text=STORY[0] + " \ud800", id="surrogate")
+    step.filter(odd)
+    assert not any(n.startswith("signal failed") for n in odd.metadata["qualitycheck"]["notes"])

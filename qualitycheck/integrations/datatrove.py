@@ -16,8 +16,7 @@ from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from ..checker import Checker
 from ..config import Config
-from ..document import RawDocument
-from ..reading import content_hash
+from ..reading import record_to_raw
 from ..streaming import DEFAULT_KEEP_VERDICTS, quality_fields, reject_reason
 
 METADATA_KEY = "qualitycheck"
@@ -58,12 +57,8 @@ class QualityCheckFilter(BaseFilter):
         return state
 
     def check(self, doc: DatatroveDocument) -> Any:
-        text = doc.text if isinstance(doc.text, str) else ""
-        raw = RawDocument(id=str(doc.id), path=None, text=text[: self.config.max_chars], encoding="utf-8")
-        if not text.strip():
-            raw.error = "empty document (no text)"
-        raw.content_hash = content_hash(raw.text)
-        return self.checker.check_raw(raw)
+        # read as scan and filter read a record: size cap with a note, lone surrogates replaced
+        return self.checker.check_raw(record_to_raw({"text": doc.text}, str(doc.id), self.config))
 
     def filter(self, doc: DatatroveDocument) -> bool | tuple[bool, str]:
         report = self.check(doc)

@@ -1,8 +1,12 @@
 """Hugging Face `datasets`: a function for `Dataset.map(batched=True)` that adds quality columns.
 
-    from qualitycheck.integrations.hf import quality_map_fn
-    ds = ds.map(quality_map_fn(), batched=True, num_proc=4)
+    from qualitycheck.integrations.hf import add_quality_columns
+    ds = add_quality_columns(ds, num_proc=4)
     kept = ds.filter(lambda row: row["verdict"] == "keep")
+
+add_quality_columns is `ds.map(quality_map_fn(...), batched=True, features=...)` with the column types
+declared: without them a first batch whose `error` (or `language`) is None everywhere fixes that
+column's type as null, and the first later batch holding an error fails the whole map.
 
 The returned function is picklable (a module-level class holding only the Config), so
 `num_proc` works; each process builds its Checker once on first call.
@@ -36,7 +40,24 @@ class QualityMapFn:
         state["_checker"] = None
         return state
 
+    def columns(self) -> list[str]:
+        return [self.prefix + name for name in QUALITY_COLUMNS]
+
+    def features(self, base: Any) -> Any:
+        """`base` (a dataset's `datasets.Features`) plus the quality columns' types, for `map(features=)`."""
+        import datasets
+
+        types = {"float64": "float64", "int64": "int64", "bool": "bool", "object": "string"}
+        features = base.copy()
+        for name, dtype in QUALITY_COLUMNS.items():
+            features[self.prefix + name] = datasets.Value(types[dtype])
+        return features
+
     def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        clashes = [name for name in self.columns() if name in batch and name != self.text_col]
+        if clashes:
+            # datasets would silently replace the user's column with ours
+            raise ValueError(f"the dataset already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")
         if self._checker is None:
             self._checker = Checker(self.config)
         texts = batch[self.text_col]
@@ -54,3 +75,14 @@ def quality_map_fn(config: Config | None = None, text_col: str = "text", id_col:
                    prefix: str = "") -> QualityMapFn:
     """A function for `Dataset.map(fn, batched=True)` that adds the quality columns."""
     return QualityMapFn(config, text_col=text_col, id_col=id_col, prefix=prefix)
+
+
+def add_quality_columns(dataset: Any, config: Config | None = None, text_col: str = "text", id_col: str | None = None,
+                        prefix: str = "", **map_kwargs: Any) -> Any:
+    """`dataset` with the quality columns added: `dataset.map(quality_map_fn(...), batched=True)` with their
+    types declared (see the module docstring). Extra keyword arguments go to `map` (num_proc, batch_size, ...)."""
+    fn = quality_map_fn(config, text_col=text_col, id_col=id_col, prefix=prefix)
+    clashes = [name for name in fn.columns() if name in dataset.column_names]
+    if clashes:
+        raise ValueError(f"the dataset already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")
+    return dataset.map(fn, batched=True, features=fn.features(dataset.features), **map_kwargs)
