@@ -193,24 +193,6 @@ def load_decisions(path: str | Path) -> dict[str, str]:
     return {entry.id: entry.decision for entry in read_decisions(path)}
 
 
-def _read_run(source: Path) -> list[tuple[bytes, dict[str, Any] | None]]:
-    """(line, record or None) for each non-blank line of documents.jsonl. Read as the review page reads it
-    (report.html.iter_records): bytes split on newlines, UTF-8 with replacement, JSON objects only."""
-    lines = []
-    with source.open("rb") as handle:
-        for raw in handle:
-            line = raw.rstrip(b"\n")
-            text = line.decode("utf-8", errors="replace")
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError:
-                record = None
-            lines.append((line, record if isinstance(record, dict) else None))
-    return lines
-
-
 def _match(decisions: list[Decision], shown_ids: list[str]) -> tuple[dict[int, Decision], dict[str, Decision]]:
     """(record number -> decision, id -> decision for records no number decides). A number whose record
     shows another id belongs to another version of the run: that decision is matched by its id."""
@@ -228,7 +210,7 @@ def _match(decisions: list[Decision], shown_ids: list[str]) -> tuple[dict[int, D
 def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
                     out_dir: str | Path | None = None) -> ApplyResult:
     """Apply a decisions export to a run; see the module docstring for exactly what is written."""
-    from .report.html import display_id
+    from .report.html import display_id, iter_lines
 
     run_dir = Path(run_dir)
     source = run_dir / DOCUMENTS_FILE
@@ -240,7 +222,7 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
     if separate and (out / DOCUMENTS_FILE).exists():
         raise FileExistsError(f"{out / DOCUMENTS_FILE} exists; choose an empty output folder")
 
-    lines = _read_run(source)
+    lines = [(line, record) for _, line, record in iter_lines(source)]
     shown_ids = []
     for _, record in lines:
         if record is not None:

@@ -65,9 +65,10 @@ class RunData:
     shown: list[int] | None = None   # positions (among readable records) the page shows; None: all
 
 
-def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: Any = None) -> Iterator[dict[str, Any]]:
-    """The JSON-object lines of documents.jsonl, streamed. Lines that are not JSON objects are skipped (their
-    numbers appended to `unreadable`); `digest` (a hashlib object) is fed every byte of the file."""
+def iter_lines(docs_path: Path, digest: Any = None) -> Iterator[tuple[int, bytes, dict[str, Any] | None]]:
+    """(line number, line without its newline, the JSON object it holds or None) for each non-blank line of a
+    documents.jsonl, streamed; `digest` (a hashlib object) is fed every byte of the file. How the review page
+    (and apply-decisions, which must number records as the page does) reads a run."""
     # Binary lines split on b"\n" only: str.splitlines() would also split on U+2028/U+0085, which JSON writers
     # (ensure_ascii=False) leave raw inside strings.
     with docs_path.open("rb") as handle:
@@ -79,13 +80,20 @@ def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: A
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):   # also a 4,300+-digit integer or deep nesting in a hand-edited file
                 record = None
-            if not isinstance(record, dict):
-                if unreadable is not None:
-                    unreadable.append(number)
-                continue
-            yield record
+            yield number, raw.rstrip(b"\n"), record if isinstance(record, dict) else None
+
+
+def iter_records(docs_path: Path, unreadable: list[int] | None = None, digest: Any = None) -> Iterator[dict[str, Any]]:
+    """The JSON-object lines of documents.jsonl, streamed. Lines that are not JSON objects are skipped (their
+    numbers appended to `unreadable`); `digest` (a hashlib object) is fed every byte of the file."""
+    for number, _, record in iter_lines(docs_path, digest):
+        if record is None:
+            if unreadable is not None:
+                unreadable.append(number)
+            continue
+        yield record
 
 
 def load_run(run_dir: str | Path, keep_records: bool = True,
