@@ -19,6 +19,16 @@ from .signals.language import LanguageSignal
 
 log = logging.getLogger(__name__)
 
+# A short English and French text that makes every signal load its models (Checker.load_models, and a scan's
+# parent process before it forks its workers).
+MODEL_PROBE_TEXT = ("The council said on Tuesday that the new bridge would open to traffic in the spring, after "
+                    "two years of work and a long debate about its cost.\n\n"
+                    "Le conseil municipal a voté le budget de la ville mardi soir après un long débat.")
+
+
+class ModelLoadError(ValueError):
+    """A model or weights file the configuration (or $QUALITYCHECK_MODEL) names is missing or cannot be loaded."""
+
 
 def _optional_signals(config: Config) -> list[Any]:
     """Signals that need the language model; absent pieces are reported, not fatal."""
@@ -51,9 +61,18 @@ class Checker:
             given = getattr(self.config, name)
             if given is not None and not os.path.isfile(given):
                 # otherwise the signals needing it fail on every document, with only a note to show for it
-                raise FileNotFoundError(f"{name}: no such file: {given}")
+                raise ModelLoadError(f"{name}: no such file: {given}")
         self.signals: list[Any] = [MojibakeSignal(), BoilerplateSignal(), DuplicateSignal(), LanguageSignal()]
         self.signals += _optional_signals(self.config)
+
+    def load_models(self) -> "Checker":
+        """Load every model the signals use now (they load lazily, once per process), so that a model that
+        cannot load is one error before any document, not a note on each. Raises ModelLoadError."""
+        probe = record_to_raw({"text": MODEL_PROBE_TEXT}, "<model probe>", self.config)
+        failed = [note for note in self.annotate(probe).notes if note.startswith("signal failed:")]
+        if failed:
+            raise ModelLoadError("; ".join(failed))
+        return self
 
     def annotate(self, raw: RawDocument) -> Document:
         """Segment and run every signal. A signal that fails leaves a note and the others'

@@ -39,6 +39,16 @@ def config_options(func: Any) -> Any:
     return func
 
 
+def make_checker(config: Config) -> "Checker":
+    """A Checker whose models are loaded: a model that is missing or cannot load is a usage error (exit 2)."""
+    from .checker import Checker, ModelLoadError
+
+    try:
+        return Checker(config).load_models()
+    except ModelLoadError as exc:
+        raise click.UsageError(f"bad configuration: {exc}") from exc
+
+
 def build_config(config_file: str | None, no_spin: bool = False, **overrides: Any) -> Config:
     try:
         config = Config.from_file(config_file) if config_file else Config()
@@ -66,7 +76,8 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Run folder to write (default: reports/<timestamp>-<input name>/).")
-@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default and 0: all cores).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in --out, skipping finished documents.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run in --out.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html.")
@@ -87,6 +98,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
       qualitycheck scan ../shared/seeds -o reports/seeds
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
     """
+    from .checker import ModelLoadError
     from .reading import INPUT_SUFFIXES
     from .run import RunExistsError, WorkersFailedError, scan as run_scan
 
@@ -95,7 +107,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     try:
         result = run_scan(list(inputs), out_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
                           progress=not quiet, html=not no_html, text_field=text_field)
-    except RunExistsError as exc:
+    except (RunExistsError, ModelLoadError) as exc:
         raise click.UsageError(str(exc)) from exc
     except WorkersFailedError as exc:
         click.echo(f"error: {exc}\nfinished documents are saved; rerun with --resume to continue", err=True)
@@ -163,16 +175,16 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
     from .checker import Checker
     from .reading import JSONL_SUFFIXES, read_stream, read_text_file
 
-    checker = Checker(build_config(config_file, no_spin, **overrides))
+    checker = make_checker(build_config(config_file, no_spin, **overrides))
     # records, not one text: the whole JSONL file read as one article once came back "keep"
-    per_record = file != "-" and file.lower().endswith(JSONL_SUFFIXES)
+    per_record = file != "-" and file.lower().endswith(JSONL_SUFFIXES) and not os.path.isdir(file)
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":
         reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
     else:
         reports = [checker.check_raw(read_text_file(file, checker.config))]
-    errors = 0
+    errors, number = 0, -1
     for number, report in enumerate(reports):
         record = report.to_dict()
         errors += bool(record["error"])
@@ -180,6 +192,9 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
             click.echo(json.dumps(record, ensure_ascii=False, indent=None if per_record else 2))
         else:
             click.echo(("\n" if number else "") + _describe(record))
+    if per_record and number < 0:
+        click.echo(f"error: no records in {file}", err=True)
+        sys.exit(EXIT_INPUT_ERRORS)
     sys.exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)
 
 
@@ -196,9 +211,12 @@ def evaluate(run_dir: str, labelled_dir: str, as_json: bool) -> None:
       qualitycheck scan ../shared/devset/docs -o reports/dev && \\
       qualitycheck evaluate reports/dev --labels ../shared/devset
     """
-    from .evaluate import evaluate_run, format_table
+    from .evaluate import LabelledSetError, evaluate_run, format_table
 
-    figures = evaluate_run(Path(run_dir), Path(labelled_dir))
+    try:
+        figures = evaluate_run(Path(run_dir), Path(labelled_dir))
+    except LabelledSetError as exc:
+        raise click.UsageError(str(exc)) from exc
     click.echo(json.dumps(figures, indent=2) if as_json else format_table(figures))
 
 
@@ -301,7 +319,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
     _refuse_clashing_outputs(inputs, out_path, rejected_path)
-    checker = Checker(build_config(config_file, no_spin, **overrides))
+    checker = make_checker(build_config(config_file, no_spin, **overrides))
     bar = Progress(not quiet)   # on a terminal's standard error only
     try:
         kept = open_output(out_path)

@@ -7,8 +7,14 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .document import LABELS
+
 
 VERDICTS = ("keep", "review", "drop")
+DEFAULT_LABEL_WEIGHTS: dict[str, float] = {
+    "boilerplate": 0.5, "ad_marker": 0.5, "duplicate": 0.5,
+    "off_language": 1.0, "spun": 1.0, "mojibake": 1.0,
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,10 +54,7 @@ class Config:
     crossdoc_min_swaps: int = 3             # thesaurus swaps needed to call one version a spin of the other
     # --- scoring -----------------------------------------------------------
     # Weight of each label in the document score: share of characters carrying it, times weight.
-    label_weights: dict[str, float] = field(default_factory=lambda: {
-        "boilerplate": 0.5, "ad_marker": 0.5, "duplicate": 0.5,
-        "off_language": 1.0, "spun": 1.0, "mojibake": 1.0,
-    })
+    label_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LABEL_WEIGHTS))
     keep_threshold: float = 0.8         # score >= this -> keep
     drop_threshold: float = 0.5         # score < this -> drop; in between -> review
     spun_verdict: str = "drop"          # verdict for a document flagged spun
@@ -75,6 +78,12 @@ class Config:
                              f"(lower case, e.g. 'en', 'de', 'zh-cn')")
         if any(not isinstance(w, (int, float)) or isinstance(w, bool) or not w >= 0 for w in self.label_weights.values()):
             raise ValueError(f"label_weights must map labels to numbers >= 0, got {self.label_weights!r}")
+        unknown = set(self.label_weights) - set(LABELS)
+        if unknown:
+            raise ValueError(f"label_weights: unknown label(s) {', '.join(sorted(unknown))} (labels: {', '.join(LABELS)})")
+        # A partial mapping changes the labels it names; the others keep their default weights (a label
+        # missing here would otherwise cost nothing at all).
+        self.label_weights = {**DEFAULT_LABEL_WEIGHTS, **self.label_weights}
         if not 0.0 <= self.drop_threshold <= self.keep_threshold <= 1.0:
             raise ValueError("thresholds must satisfy 0 <= drop_threshold <= keep_threshold <= 1")
         if self.spun_review_threshold > self.spun_document_threshold:
@@ -113,6 +122,8 @@ class Config:
             raise ValueError(f"unknown config option(s): {', '.join(sorted(unknown))}")
         values = self.to_dict()
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(overrides.get("label_weights"), dict):   # merged: naming one label leaves the others
+            values["label_weights"] = {**self.label_weights, **overrides["label_weights"]}
         return Config(**values)
 
     @classmethod
@@ -123,7 +134,15 @@ class Config:
         if path.suffix.lower() == ".toml":
             import tomllib
             values = tomllib.loads(raw.decode("utf-8"))
-            values = values.get("qualitycheck", values)
         else:
             values = json.loads(raw.decode("utf-8"))
+        if not isinstance(values, dict):
+            raise ValueError(f"{path}: expected a table of options, got {type(values).__name__}")
+        if isinstance(values.get("qualitycheck"), dict):
+            # options under a [qualitycheck] table (or a "qualitycheck" object), as in a shared pyproject-style file
+            outside = sorted(set(values) - {"qualitycheck"} & {f.name for f in fields(cls)})
+            if outside:
+                raise ValueError(f"{path}: option(s) {', '.join(outside)} outside the [qualitycheck] table; "
+                                 "put them all in it")
+            values = values["qualitycheck"]
         return cls().updated(**values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
@@ -19,16 +20,92 @@ from .report.writers import read_documents
 from .scoring import POSSIBLE_SPIN_NOTE
 
 SCORED_LABELS = ("spun", "off_language", "boilerplate", "ad_marker")
+# Every paragraph label of the layout (the dev set's README): the scored ones, plus those read but not scored.
+PARAGRAPH_LABELS = frozenset(SCORED_LABELS) | {"clean", "non_content", "duplicate", "mojibake"}
+DOCUMENT_LABELS = frozenset(SCORED_LABELS) | {"clean"}
 COVER = 0.5
+# Paragraphs are separated by one blank line; a file saved with CRLF line ends separates them by \r\n\r\n.
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
 
 
-def _gold_spans(text: str, count: int) -> list[tuple[int, int]]:
-    """Character spans of the gold paragraphs: the text split on blank lines ("\\n\\n")."""
+class LabelledSetError(ValueError):
+    """A labelled folder that does not follow the layout (missing files, bad JSON, unknown labels)."""
+
+
+def _gold_text(labelled_dir: Path, doc_id: str) -> str:
+    """A labelled document as the scanner reads it (no newline translation, so offsets agree)."""
+    path = labelled_dir / "docs" / f"{doc_id}.txt"
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise LabelledSetError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LabelledSetError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+
+def _gold_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the gold paragraphs: the text split on blank lines."""
     spans, start = [], 0
-    for piece in text.split("\n\n"):
-        spans.append((start, start + len(piece)))
-        start += len(piece) + 2
-    return spans[:count]
+    for gap in _BLANK_LINE.finditer(text):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
+    """labels.jsonl, checked: every record has an id, a known doc_label and paragraphs with an index and
+    known labels. Raises LabelledSetError naming the line."""
+    path = labelled_dir / "labels.jsonl"
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    except OSError as exc:
+        raise LabelledSetError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LabelledSetError(f"{path}: not UTF-8") from exc
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {number}"
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise LabelledSetError(f"{where}: not JSON ({exc})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise LabelledSetError(f"{where}: needs an object with a string 'id'")
+        if record.get("doc_label") not in DOCUMENT_LABELS:
+            raise LabelledSetError(f"{where}: doc_label {record.get('doc_label')!r} is not one of "
+                                   f"{', '.join(sorted(DOCUMENT_LABELS))}")
+        paragraphs = record.get("paragraphs")
+        if not isinstance(paragraphs, list):
+            raise LabelledSetError(f"{where}: needs a 'paragraphs' list")
+        for entry in paragraphs:
+            if not isinstance(entry, dict) or not isinstance(entry.get("index"), int) or \
+                    not isinstance(entry.get("labels"), list):
+                raise LabelledSetError(f"{where}: each paragraph needs an integer 'index' and a 'labels' list")
+            unknown = set(entry["labels"]) - PARAGRAPH_LABELS
+            if unknown:
+                raise LabelledSetError(f"{where}: unknown paragraph label(s) {', '.join(sorted(map(str, unknown)))} "
+                                       f"(known: {', '.join(sorted(PARAGRAPH_LABELS))})")
+        records.append(record)
+    if not records:
+        raise LabelledSetError(f"{path}: no labelled documents")
+    return records
+
+
+def _labelled_spans(labelled_dir: Path, record: dict[str, Any]) -> list[tuple[dict[str, Any], tuple[int, int], str]]:
+    """(paragraph entry, its character span, its text) for each labelled paragraph, by the entry's index."""
+    text = _gold_text(labelled_dir, record["id"])
+    spans = _gold_spans(text)
+    out = []
+    for entry in record["paragraphs"]:
+        if not 0 <= entry["index"] < len(spans):
+            raise LabelledSetError(f"{record['id']}: paragraph index {entry['index']} is outside its "
+                                   f"{len(spans)} paragraph(s)")
+        start, end = spans[entry["index"]]
+        out.append((entry, (start, end), text[start:end]))
+    return out
 
 
 def _predicted(run_paragraphs: list[dict[str, Any]], span: tuple[int, int]) -> set[str]:
@@ -74,14 +151,9 @@ def auc(positives: list[float], negatives: list[float]) -> float | None:
 def iter_labelled_paragraphs(labelled_dir: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
     """(document record, paragraph entry, paragraph text) for every labelled paragraph of a folder laid
     out like the dev set (labels.jsonl + docs/<id>.txt, paragraphs split on blank lines)."""
-    with open(labelled_dir / "labels.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            paragraphs = (labelled_dir / "docs" / f"{record['id']}.txt").read_text(encoding="utf-8").split("\n\n")
-            for entry in record["paragraphs"]:
-                yield record, entry, paragraphs[entry["index"]]
+    for record in read_labels(labelled_dir):
+        for entry, _, text in _labelled_spans(labelled_dir, record):
+            yield record, entry, text
 
 
 def _rounded(value: float | None) -> float | None:
@@ -98,7 +170,9 @@ def threshold_at_fp(clean_scores: list[float], fp: float = 0.01) -> float:
 
 
 def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
-    gold = [json.loads(line) for line in (labelled_dir / "labels.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    gold = read_labels(labelled_dir)
+    if not (run_dir / "documents.jsonl").is_file():
+        raise LabelledSetError(f"{run_dir / 'documents.jsonl'} not found: not a qualitycheck run folder")
     run = {Path(r.get("path") or "").stem: r for r in read_documents(run_dir / "documents.jsonl")}
     counts = {label: [0, 0, 0] for label in SCORED_LABELS}
     non_content_flagged = non_content_total = 0
@@ -108,15 +182,14 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     held_by_level: dict[str, int] = defaultdict(int)   # flagged spun, or sent to review for possible spinning
     nonspun_held = nonspun_total = 0
     level_scores: dict[str, list[float]] = defaultdict(list)
-    hard_clean_fp = missing = 0
+    hard_clean_fp = missing = run_errors = 0
     for record in gold:
         result = run.get(record["id"])
         if result is None:
             missing += 1
             continue
-        text = (labelled_dir / "docs" / f"{record['id']}.txt").read_text("utf-8")
-        spans = _gold_spans(text, len(record["paragraphs"]))
-        for entry, span in zip(record["paragraphs"], spans):
+        run_errors += bool(result.get("error"))
+        for entry, span, _ in _labelled_spans(labelled_dir, record):
             truth = set(entry["labels"])
             predicted = _predicted(result.get("paragraphs") or [], span)
             if "non_content" in truth:
@@ -167,6 +240,7 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         "nonspun_held": f"{nonspun_held}/{nonspun_total}",
         "hard_clean_spun_false_positives": hard_clean_fp,
         "documents_missing_from_run": missing,
+        "run_documents_with_errors": run_errors,   # scored as missing every label: say so
     }
 
 
@@ -188,4 +262,7 @@ def format_table(figures: dict[str, Any]) -> str:
     lines.append(f"non_content paragraphs flagged boilerplate/ad_marker: {figures['non_content_flagged']}")
     if figures["documents_missing_from_run"]:
         lines.append(f"documents missing from the run: {figures['documents_missing_from_run']}")
+    if figures.get("run_documents_with_errors"):
+        lines.append(f"documents the run could not read (error records, scored as unlabelled): "
+                     f"{figures['run_documents_with_errors']}")
     return "\n".join(lines)

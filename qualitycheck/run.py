@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .checker import Checker
+from .checker import MODEL_PROBE_TEXT, Checker
 from .config import Config
 from .document import RawDocument
 from .folder import holds_folder_additions
@@ -130,16 +130,11 @@ class WorkersFailedError(RuntimeError):
 # Checked once in the parent before it forks the workers: English prose and a French sentence, so that
 # every lazily loaded piece (both language models, the thesaurus tables and the spin detector, langdetect's
 # profiles) is built there once and inherited, instead of built again by every worker (~2-3 CPU s each).
-_PRELOAD_TEXT = ("The council said on Tuesday that the new bridge would open to traffic in the spring, after "
-                 "two years of work and a long debate about its cost.\n\n"
-                 "Le conseil municipal a voté le budget de la ville mardi soir après un long débat.")
-
-
 def _preload(config: Config) -> None:
     """Build the models in this process before forking, then freeze the garbage collector's view of them:
     a collection would write to every object's header and copy the shared pages into each worker."""
     try:
-        Checker(config).check(_PRELOAD_TEXT)
+        Checker(config).check(MODEL_PROBE_TEXT)
     except Exception:   # the workers report what cannot load, per document, as before
         log.debug("preloading before fork failed", exc_info=True)
     gc.freeze()
@@ -413,6 +408,8 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
             # its documents.jsonl would be read back as input while it is written
             raise RunExistsError(f"the output folder {run_dir} is also an input folder; write the run elsewhere "
                                  "(a run folder inside the input folder is fine: it is not read)")
+    if not (resume and (run_dir / DOCUMENTS).exists()):
+        Checker(config).load_models()   # a model that cannot load: one error, and no run folder left behind
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -459,6 +456,7 @@ def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resu
         if changed:
             raise RunSettingsError(f"{run_dir} was started with other settings ({'; '.join(changed)}); "
                                    "resume with the same settings, or use --overwrite to start again")
+        Checker(config).load_models()   # after the settings check, which names a changed model file better
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     # Written now, so that a run killed before its end still records what it was started with.
     _write_run_info(run_dir, inputs, config, jobs, started, provenance)

@@ -8,6 +8,7 @@ import pytest
 
 import qualitycheck
 from qualitycheck import Checker, Config, DocumentReport
+from qualitycheck.checker import ModelLoadError
 from qualitycheck.frames import QUALITY_COLUMNS
 
 # Fixture articles written for these tests (not taken from the shared seeds or dev set).
@@ -231,7 +232,7 @@ def test_good_options_still_pass():
 
 def test_a_model_file_that_is_not_there_is_an_error_at_once(tmp_path):
     for name in ("model_path", "spin_model_path", "spin_weights_path"):
-        with pytest.raises(FileNotFoundError, match=name):
+        with pytest.raises(ModelLoadError, match=name):
             Checker(**{name: str(tmp_path / "missing.kenlm")})
 
 

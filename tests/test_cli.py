@@ -334,3 +334,122 @@ def test_a_second_scan_into_a_folder_in_use_is_refused(tmp_path):
         holder.kill()
         holder.wait()
     assert scan([str(folder)], out, Config(spin_enabled=False), html=False).documents == 5
+
+
+# --- found by the twelfth session's bug hunt --------------------------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+ARTICLE = ("The harbour board met on Monday to discuss repairs to the old sea wall after the winter storms.\n\n"
+           "Engineers told the board that the work would take about four months and cost less than feared.\n\n")
+
+
+def _labelled_set(root, crlf=False, reverse=False, extra=None):
+    """A two-document labelled folder in the dev set's layout, written here (not copied from it)."""
+    (root / "docs").mkdir(parents=True)
+    texts = {
+        "a": ARTICLE + "Advertisement\n\nLeave a Comment",
+        "b": ARTICLE + ("Die Stadtverwaltung hat am Montag beschlossen, die alte Hafenmauer nach den Winterstürmen "
+                        "zu reparieren. Die Arbeiten sollen etwa vier Monate dauern und weniger kosten als befürchtet."),
+    }
+    labels = {"a": ["clean", "clean", "ad_marker", "boilerplate"], "b": ["clean", "clean", "off_language"]}
+    with open(root / "labels.jsonl", "w", encoding="utf-8") as handle:
+        for doc_id, text in texts.items():
+            (root / "docs" / f"{doc_id}.txt").write_bytes(text.replace("\n", "\r\n" if crlf else "\n").encode())
+            paragraphs = [{"index": i, "labels": [label]} for i, label in enumerate(labels[doc_id])]
+            if reverse:
+                paragraphs.reverse()
+            record = {"id": doc_id, "doc_label": "clean", "paragraphs": paragraphs}
+            record.update(extra or {})
+            handle.write(json.dumps(record) + "\n")
+    return root
+
+
+def _evaluate(run_dir, labelled):
+    return CliRunner().invoke(main, ["evaluate", str(run_dir), "--labels", str(labelled), "--json"])
+
+
+def test_evaluate_reads_paragraphs_by_index_and_crlf_files(tmp_path):
+    figures = {}
+    for name, kwargs in (("plain", {}), ("reversed", {"reverse": True}), ("crlf", {"crlf": True})):
+        labelled = _labelled_set(tmp_path / name, **kwargs)
+        run("scan", str(labelled / "docs"), "-o", str(tmp_path / f"run-{name}"), "--no-spin", "--no-html", "-q",
+            "--jobs", "1")
+        result = _evaluate(tmp_path / f"run-{name}", labelled)
+        assert result.exit_code == 0, result.output
+        figures[name] = json.loads(result.output)["paragraphs"]
+    assert figures["plain"]["off_language"]["f1"] == 1.0 and figures["plain"]["ad_marker"]["f1"] == 1.0
+    assert figures["reversed"] == figures["plain"] and figures["crlf"] == figures["plain"]
+
+
+def test_evaluate_refuses_a_set_it_cannot_read(tmp_path):
+    labelled = _labelled_set(tmp_path / "good")
+    run("scan", str(labelled / "docs"), "-o", str(tmp_path / "run"), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "labels.jsonl").write_text("")
+    bad_label = _labelled_set(tmp_path / "typo")
+    text = (bad_label / "labels.jsonl").read_text().replace('"boilerplate"', '"boilerplat"')
+    (bad_label / "labels.jsonl").write_text(text)
+    outside = _labelled_set(tmp_path / "outside")
+    (outside / "labels.jsonl").write_text((outside / "labels.jsonl").read_text().replace('"index": 3', '"index": 99'))
+    cases = {tmp_path / "empty": "no labelled documents", bad_label: "boilerplat",
+             outside: "index 99", _labelled_set(tmp_path / "kind", extra={"doc_label": "spun_heavy"}): "doc_label"}
+    for folder, message in cases.items():
+        result = _evaluate(tmp_path / "run", folder)
+        assert result.exit_code == 2 and message in result.output and result.exception is None or \
+            isinstance(result.exception, SystemExit), (folder, result.output)
+    (tmp_path / "notarun").mkdir()
+    result = _evaluate(tmp_path / "notarun", labelled)
+    assert result.exit_code == 2 and "not a qualitycheck run folder" in result.output
+
+
+def test_check_on_a_folder_named_jsonl_and_an_empty_jsonl(tmp_path):
+    (tmp_path / "d.jsonl").mkdir()
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "d.jsonl"), "--no-spin"])
+    assert result.exit_code == 1 and "is a directory" in result.output
+    (tmp_path / "e.jsonl").write_text("")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "e.jsonl"), "--no-spin"])
+    assert result.exit_code == 1 and "no records" in result.output
+
+
+def test_a_model_that_cannot_load_is_a_usage_error_and_leaves_no_run(tmp_path, monkeypatch):
+    not_a_model = tmp_path / "notes.txt"
+    not_a_model.write_text("plain text, not a model\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    config = tmp_path / "missing.json"
+    config.write_text(json.dumps({"model_path": str(tmp_path / "nowhere.kenlm")}))
+    cases = [["--model", str(not_a_model)], ["--config", str(config)]]
+    for args in cases:
+        for command in (["check", str(tmp_path / "in" / "a.txt")], ["scan", str(tmp_path / "in"), "-o", str(tmp_path / "run"), "-q"]):
+            result = CliRunner().invoke(main, [*command, *args])
+            assert result.exit_code == 2 and "bad configuration" in result.output or "model" in result.output, result.output
+            assert not (tmp_path / "run").exists()
+    monkeypatch.setenv("QUALITYCHECK_MODEL", str(tmp_path / "nowhere.kenlm"))
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "in" / "a.txt"), "--no-spin"])
+    assert result.exit_code == 2 and "nowhere.kenlm" in result.output
+
+
+def test_label_weights_override_one_label_and_reject_unknown_ones(tmp_path):
+    from qualitycheck.config import Config
+    partial = tmp_path / "w.json"
+    partial.write_text(json.dumps({"label_weights": {"boilerplate": 1.0}}))
+    config = Config.from_file(partial)
+    assert config.label_weights["boilerplate"] == 1.0 and config.label_weights["off_language"] == 1.0
+    typo = tmp_path / "typo.json"
+    typo.write_text(json.dumps({"label_weights": {"bogus": 1}}))
+    assert CliRunner().invoke(main, ["check", str(partial), "--config", str(typo)]).exit_code == 2
+    table = tmp_path / "t.json"
+    table.write_text(json.dumps({"qualitycheck": {"keep_threshold": 0.9}}))
+    assert Config.from_file(table).keep_threshold == 0.9
+    mixed = tmp_path / "m.toml"
+    mixed.write_text("keep_threshold = 0.95\n[qualitycheck]\ndrop_threshold = 0.4\n")
+    with pytest.raises(ValueError, match="outside the"):
+        Config.from_file(mixed)
+
+
+def test_negative_jobs_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["scan", str(EXAMPLES), "-o", str(tmp_path / "r"), "--jobs", "-1", "-q"])
+    assert result.exit_code == 2 and not (tmp_path / "r").exists()

@@ -74,7 +74,7 @@ def tiny(tmp_path: Path) -> Path:
 
 def test_hand_computed_discounts_and_probabilities(tiny, tmp_path):
     out = tmp_path / "tiny.arpa"
-    stats = train_arpa([str(tiny)], str(out), order=2, language="xx")
+    stats = train_arpa([str(tiny)], str(out), order=2, language="sw")
     assert stats.discounts[0] == pytest.approx((0.2, 1.7, 3.0))
     assert stats.discounts[1] == FALLBACK_DISCOUNTS and stats.fallback_orders == [2]
     assert stats.counts_of_counts[1][:3] == [5, 3, 0]
@@ -90,7 +90,7 @@ def test_hand_computed_discounts_and_probabilities(tiny, tmp_path):
     assert sum(10 ** arpa[w][0] for w in ("<unk>", "a", "b", "c", "</s>")) == pytest.approx(1.0, abs=1e-5)
     # KenLM reads the file and scores a sentence as the product of the hand values.
     m = LanguageModel.load(str(out))
-    assert m.language == "xx" and m.order == 2
+    assert m.language == "sw" and m.order == 2
     expect = math.log10(HAND_PROBS["<s> a"] * HAND_PROBS["a b"] * HAND_PROBS["b </s>"])
     assert m.score_tokens(["a", "b"]).sum() == pytest.approx(expect, abs=1e-5)
     # Unseen bigram backs off: p(a|b) = gamma(b) * p(a)
@@ -241,3 +241,42 @@ def test_train_lm_command(tmp_path):
     empty.write_text("\n")
     res = CliRunner().invoke(train_lm, [str(empty), "-o", str(tmp_path / "e.arpa"), "--language", "en"])
     assert res.exit_code != 0 and "no tokens" in res.output
+
+
+# --- found by the twelfth session's bug hunt --------------------------------------------------------------------
+
+def _train_cli(*args: str):
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+    return CliRunner().invoke(main, ["train-lm", *args])
+
+
+def test_train_lm_refuses_what_it_cannot_make_usable(tiny, tmp_path):
+    for order in ("1", "7"):   # kenlm loads orders up to 6; scoring needs a bigram
+        assert _train_cli(str(tiny), "-o", str(tmp_path / "m.arpa"), "--order", order).exit_code == 2
+    result = _train_cli(str(tiny), "-o", str(tmp_path / "missing" / "m.arpa"), "--language", "en")
+    assert result.exit_code == 1 and "create it first" in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+    assert "not a code langdetect knows" in _train_cli(str(tiny), "-o", str(tmp_path / "m.arpa"), "--language", "EN").output
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n", encoding="utf-8")
+    same = _train_cli(str(corpus), "-o", str(corpus), "--language", "en")
+    assert "also a corpus file" in same.output and corpus.read_text() == "a b c\n"
+
+
+def test_train_lm_on_damaged_and_upper_case_gzip(tiny, tmp_path):
+    fake = tmp_path / "fake.txt.gz"
+    fake.write_text("not gzip at all\n")
+    truncated = tmp_path / "cut.txt.gz"
+    words = " ".join(f"w{i}" for i in range(20_000)).encode()
+    truncated.write_bytes(gzip.compress(words)[:2000])
+    for corpus in (fake, truncated):
+        result = _train_cli(str(corpus), "-o", str(tmp_path / "m.arpa"), "--language", "en")
+        assert result.exit_code == 1 and "cannot train" in result.output, result.output
+    upper = tmp_path / "SMALL.TXT.GZ"
+    upper.write_bytes(gzip.compress(tiny.read_bytes()))
+    out = tmp_path / "U.ARPA.GZ"
+    stats = train_arpa([str(upper)], str(out), order=3, language="en")
+    assert stats.vocabulary == 3 + 3   # a, b, c plus <s>, </s>, <unk>: the text, not compressed bytes
+    assert out.read_bytes()[:2] == b"\x1f\x8b"

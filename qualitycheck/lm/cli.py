@@ -16,8 +16,8 @@ import click
                 type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="ARPA file to write (gzip-compressed when the name ends in .gz).")
-@click.option("--order", type=click.IntRange(1, 9), default=3, show_default=True,
-              help="n-gram order.")
+@click.option("--order", type=click.IntRange(2, 6), default=3, show_default=True,
+              help="n-gram order (2-6: the kenlm package loads models up to order 6, and scoring needs a bigram).")
 @click.option("--language", default=None,
               help="ISO code of the text's language (e.g. de); detected with langdetect if omitted.")
 @click.option("--json", "as_json", is_flag=True, help="Print the training statistics as JSON.")
@@ -35,6 +35,8 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
         stats = train_arpa(list(corpus), out_path, order=order, language=language)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    except (OSError, EOFError) as exc:   # a damaged or truncated .gz corpus, an unwritable output
+        raise click.ClickException(f"cannot train: {exc.__class__.__name__}: {exc}") from exc
     if as_json:
         click.echo(json.dumps(asdict(stats), indent=1))
         return

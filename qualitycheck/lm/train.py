@@ -78,7 +78,7 @@ def read_lines(paths: Iterable[str | os.PathLike]) -> Iterator[str]:
     """Lines of plain or gzip text files (UTF-8, undecodable bytes replaced)."""
     for path in paths:
         p = Path(path)
-        opener = gzip.open if p.suffix == ".gz" else open
+        opener = gzip.open if p.suffix.lower() == ".gz" else open
         with opener(p, "rb") as raw:
             for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
                 yield line
@@ -274,7 +274,7 @@ def write_arpa(orders: list[_Order], words: list[str], unk_prob: float, out_path
     """Write the estimate as ARPA (gzip when the path ends in .gz); returns entries per order."""
     counts = [len(orders[0].raw) + 1] + [len(o.raw) for o in orders[1:]]
     out_path = str(out_path)
-    raw = gzip.open(out_path, "wb", compresslevel=6) if out_path.endswith(".gz") else open(out_path, "wb")
+    raw = gzip.open(out_path, "wb", compresslevel=6) if out_path.lower().endswith(".gz") else open(out_path, "wb")
     with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as f:
         f.write("\\data\\\n")
         for n, c in enumerate(counts, start=1):
@@ -342,6 +342,18 @@ def train_arpa(corpus_paths: list[str], out_path: str, order: int = 3,
     language, order, tokenizer version and these statistics.
     """
     t0 = time.perf_counter()
+    out = Path(out_path)
+    if not out.parent.is_dir():
+        raise ValueError(f"{out.parent} is not a folder: create it first")
+    if Path(str(out_path) + ".json").is_dir():
+        raise ValueError(f"{out_path}.json (the model's sidecar) is a folder")
+    for corpus in corpus_paths:
+        if out.exists() and Path(corpus).exists() and os.path.samefile(corpus, out):
+            raise ValueError(f"the output {out_path} is also a corpus file; write the model elsewhere")
+    if language is not None:
+        from ..config import language_codes
+        if language_codes() and language not in language_codes():
+            raise ValueError(f"language {language!r} is not a code langdetect knows (lower case, e.g. 'en', 'de')")
     if language is None:
         language = detect_language(read_lines(corpus_paths))
     orders, words, st = estimate(read_lines(corpus_paths), order=order)
