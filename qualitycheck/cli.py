@@ -296,7 +296,7 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
 @click.option("--text-field", default="text", show_default=True, help="JSON field holding the text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes checking records (0: all cores); output and its order do not change.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line or summary on standard error.")
 @config_options
 def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | None, min_score: float | None,
                    verdicts: tuple[str, ...], output: str, text_field: str, jobs: int, quiet: bool,

@@ -16,6 +16,7 @@ from .config import Config
 from .document import Document, Flag, Paragraph
 from .scoring import build_report
 from .signals.boilerplate import REPEATED_LINE_RULE, REPEATED_LINES_NOTE, RepeatedLines
+from .signals.spin import MAX_EVIDENCE
 
 # The pass indexes every paragraph's words and word pairs in numpy arrays (12 bytes per key, ~60 keys per
 # paragraph, sorted an eighth at a time) and loads only the documents that pair up. 20,000 bench documents:
@@ -173,7 +174,8 @@ def apply_folder_change(record: dict[str, Any], change: FolderChange | None, con
             full.flags.extend(slim.flags[count:])
             full.spun_score = slim.spun_score
         doc.notes.extend(change.doc.notes[change.notes_before:])
-        doc.spun_evidence.extend(change.doc.spun_evidence)   # the slim copy started with none
+        # the slim copy started with none; swaps against a source document lead, within the same cap
+        doc.spun_evidence = (change.doc.spun_evidence + doc.spun_evidence)[:MAX_EVIDENCE]
         doc.spun_flag, doc.spun_score = change.doc.spun_flag, change.doc.spun_score
     if lines:
         paragraphs = {p.index: p for p in doc.paragraphs}

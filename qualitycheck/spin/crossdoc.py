@@ -295,6 +295,10 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         spun_doc.notes.append(note)
         for spun_p, source_p, swaps in pairs:
             for new, orig in swaps[:3]:
-                spun_doc.spun_evidence.append({"paragraph": spun_p.index, "word": new, "original": orig,
-                                               "score": 1.0, "rule": "crossdoc", "source": source_doc.id})
+                entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
+                         "rule": "crossdoc", "source": source_doc.id}
+                found = re.search(rf"(?<!\w){re.escape(new)}(?!\w)", spun_p.text, re.IGNORECASE)
+                if found:   # offsets into the paragraph's text, as the detector's spans have
+                    entry.update(start=found.start(), end=found.end())
+                spun_doc.spun_evidence.append(entry)
     return flagged
