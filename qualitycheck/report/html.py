@@ -373,7 +373,7 @@ def _format_value(value: Any) -> str:
 
 
 def _histogram_svg(overview: Overview, config: dict[str, Any]) -> str:
-    width, height, left, bottom, top = 400, 150, 30, 22, 8
+    width, height, left, bottom, top = 400, 160, 30, 22, 18
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max(overview.histogram + [overview.unscored, 1])
     bar_w = plot_w / (HISTOGRAM_BINS + 1.5)
@@ -384,7 +384,7 @@ def _histogram_svg(overview: Overview, config: dict[str, Any]) -> str:
     parts.append(f'<desc id="hist-desc">{_esc(desc or "no scored documents")}; '
                  f'unscored: {overview.unscored}</desc>')
     for i, count in enumerate(overview.histogram):
-        bar_h = plot_h * count / peak
+        bar_h = max(plot_h * count / peak, 2.0) if count else 0.0   # a bin of a few documents stays visible
         x = left + i * bar_w
         # Full-height transparent target so short bars are easy to click; both filter the table.
         parts.append(f'<rect class="bin-target" x="{x:.1f}" y="{top}" width="{bar_w - 1:.1f}" '
@@ -408,11 +408,11 @@ def _histogram_svg(overview: Overview, config: dict[str, Any]) -> str:
             x = left + threshold * HISTOGRAM_BINS * bar_w
             parts.append(f'<line class="thr" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" '
                          f'y2="{top + plot_h}"><title>{_esc(key)} = {threshold}</title></line>')
-            parts.append(f'<text x="{x + 2:.1f}" y="{top + 9}">{_esc(key.split("_")[0])}</text>')
+            parts.append(f'<text x="{x + 2:.1f}" y="{top - 5}">{_esc(key.split("_")[0])}</text>')   # above the bars
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         x = left + tick * HISTOGRAM_BINS * bar_w
         parts.append(f'<text x="{x - 6:.1f}" y="{height - 6}">{tick:g}</text>')
-    parts.append(f'<text x="2" y="{top + 9}">{peak}</text><text x="14" y="{top + plot_h}">0</text>')
+    parts.append(f'<text x="2" y="{top + 9}">{peak}</text><text x="14" y="{top + plot_h}">0</text>')  # y axis
     parts.append("</svg>")
     return "".join(parts)
 
@@ -448,7 +448,9 @@ def _overview_html(overview: Overview, run: RunData) -> str:
     <table class="counts"><thead><tr><th>verdict</th><th class="num">documents</th></tr></thead>
     <tbody>{verdict_rows}</tbody>
     <tfoot><tr><th>total</th><th class="num" data-total-documents>{overview.documents}</th></tr></tfoot></table>
-    <p class="muted">spun documents: <span data-spun-documents>{overview.spun_documents}</span> ·
+    <p class="muted"><button type="button" class="linkish" data-filter-label="__spun_doc"
+      title="documents the spin detector flagged (the Labels card counts documents with a spun paragraph)">spun
+      documents</button>: <span data-spun-documents>{overview.spun_documents}</span> ·
     read errors: <span data-error-documents>{overview.errors}</span></p>
   </div>
   <div class="card"><h3>Labels</h3>

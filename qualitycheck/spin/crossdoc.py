@@ -294,11 +294,29 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         spun_doc.spun_score = max(spun_doc.spun_score or 0.0, 0.99)
         spun_doc.notes.append(note)
         for spun_p, source_p, swaps in pairs:
+            spans = _swap_spans(spun_p.text, swaps, source_doc.id)
+            spun_p.spun_spans = spans + list(spun_p.spun_spans or [])   # the page marks these words
             for new, orig in swaps[:3]:
                 entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
                          "rule": "crossdoc", "source": source_doc.id}
-                found = re.search(rf"(?<!\w){re.escape(new)}(?!\w)", spun_p.text, re.IGNORECASE)
-                if found:   # offsets into the paragraph's text, as the detector's spans have
-                    entry.update(start=found.start(), end=found.end())
+                found = next((s for s in spans if s["word"] == new), None)
+                if found:
+                    entry.update(start=found["start"], end=found["end"])
                 spun_doc.spun_evidence.append(entry)
     return flagged
+
+
+def _swap_spans(text: str, swaps: list[tuple[str, str]], source_id: str) -> list[dict]:
+    """Spans (offsets into the paragraph's text, as the detector's) of each swapped word's first free
+    occurrence, in text order: the words a reviewer should see marked."""
+    spans: list[dict] = []
+    taken: list[tuple[int, int]] = []
+    for new, orig in swaps:
+        for found in re.finditer(rf"(?<!\w){re.escape(new)}(?!\w)", text, re.IGNORECASE):
+            start, end = found.span()
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+                spans.append({"start": start, "end": end, "word": text[start:end], "score": 1.0, "original": orig,
+                              "rule": "crossdoc", "source": source_id})
+                break
+    return sorted(spans, key=lambda span: span["start"])

@@ -265,6 +265,53 @@ def test_decisions_follow_records_not_ids(browser, artifacts_dir, tmp_path):
     assert severe_console_messages(browser) == []
 
 
+def test_reviewer_page_fixes(browser, artifacts_dir, tmp_path):
+    """What a reviewer hit (twelfth session): swapped words found against another version unmarked, overview
+    links adding to stale filters, Esc clearing the search, deep links of shared ids, no way to list the
+    documents flagged spun."""
+    from selenium.webdriver.support.ui import Select
+
+    run = scan_examples(tmp_path / "examples", html=False)
+    records = read_records(run)
+    page = write_html_report(run)
+    open_page(browser, page)
+    spun_pos = next(i for i, r in enumerate(records) if r["spun"]["flag"])
+
+    # The overview's "spun documents" lists exactly the flagged ones, whatever was filtered before.
+    one(browser, "#f-search").send_keys("clean")
+    wait_for(lambda: len(css(browser, "#docs-body tr[data-pos]")) == 1, what="search filter")
+    one(browser, 'button[data-filter-label="__spun_doc"]').click()
+    wait_for(lambda: [tr.get_attribute("data-pos") for tr in css(browser, "#docs-body tr[data-pos]")] == [str(spun_pos)],
+             what="spun documents listed after an unrelated search")
+    assert one(browser, "#f-search").get_attribute("value") == ""
+    # Esc leaves the search box without clearing it.
+    one(browser, "#f-search").send_keys("storm")
+    wait_for(lambda: one(browser, "#f-search").get_attribute("value") == "storm", what="typed search")
+    press(browser, "\ue00c")
+    assert one(browser, "#f-search").get_attribute("value") == "storm"
+    Select(one(browser, "#f-label")).select_by_value("")
+
+    # Words the folder pass found swapped against the clean version are marked in the text.
+    one(browser, "#f-search").clear()
+    open_page(browser, page, f"#doc={records[spun_pos]['id']}&n={spun_pos + 1}")
+    wait_for(lambda: css(browser, "#docview .para"), what="deep-linked document")
+    marked = [m.get_attribute("title") for m in css(browser, "#docview mark.spun-word")]
+    assert any("rule: crossdoc" in title for title in marked), marked
+    assert "spun_verdict" in one(browser, "#docview .dochead[role=group]").text
+    screenshot(browser, artifacts_dir, "fixes-01-crossdoc-marks")
+    assert severe_console_messages(browser) == []
+
+
+def test_deep_link_opens_the_record_not_the_first_sharing_its_id(browser, tmp_path):
+    records = synthetic_records(3)
+    records[0]["id"] = records[2]["id"] = "a1"
+    run = write_run(tmp_path / "dupids", records)
+    page = write_html_report(run)
+    open_page(browser, page, "#doc=a1&n=3")
+    wait_for(lambda: css(browser, "#docview .para"), what="deep-linked document")
+    assert one(browser, "#doc-position").text.startswith("document 3 of 3")
+
+
 def test_hostile_text_runs_nothing(browser, artifacts_dir, tmp_path):
     run = write_run(tmp_path / "hostile", synthetic_records(3) + [hostile_record()])
     page = write_html_report(run)

@@ -188,7 +188,8 @@
     if (f.label) {
       var labels = row.labels || {};
       var any = Object.keys(labels).some(function (k) { return labels[k] > 0; });
-      if (f.label === '__flagged' ? !any : f.label === '__none' ? any : !(labels[f.label] > 0)) return false;
+      if (f.label === '__spun_doc' ? !row.spun : f.label === '__flagged' ? !any : f.label === '__none' ? any :
+          !(labels[f.label] > 0)) return false;
     }
     if (f.decision) {
       var d = decisionOf(row);
@@ -229,7 +230,7 @@
     COLUMNS.forEach(function (col) {
       var sorted = state.sort === col.key;
       var th = el('th', { scope: 'col', 'aria-sort': sorted ? (state.dir === 1 ? 'ascending' : 'descending') : 'none',
-                          className: col.num ? 'num' : null });
+                          className: col.num ? 'num' : col.key === 'path' ? 'path' : null });
       th.appendChild(el('button', { type: 'button', 'data-sort': col.key, title: 'Sort by ' + col.title,
         text: col.title + (sorted ? (state.dir === 1 ? ' ▲' : ' ▼') : ''),
         onclick: function () {
@@ -298,6 +299,12 @@
     renderRows();
   }
 
+  function clearFilters() {
+    ['f-search', 'f-verdict', 'f-label', 'f-language', 'f-decision', 'f-score-min', 'f-score-max'].forEach(function (id) {
+      $(id).value = '';
+    });
+  }
+
   function fillSelect(select, values) {
     values.forEach(function (v) { select.appendChild(el('option', { value: v[0], text: v[1] })); });
   }
@@ -312,7 +319,7 @@
     fillSelect($('f-verdict'), Object.keys(verdicts).sort(function (a, b) {
       return (VERDICT_ORDER.hasOwnProperty(b) ? VERDICT_ORDER[b] : -1) - (VERDICT_ORDER.hasOwnProperty(a) ? VERDICT_ORDER[a] : -1);
     }).map(function (v) { return [v, v + ' (' + verdicts[v] + ')']; }));
-    fillSelect($('f-label'), LABELS.map(function (l) { return [l, l]; }));
+    fillSelect($('f-label'), LABELS.map(function (l) { return [l, l]; }).concat([['__spun_doc', 'document flagged spun']]));
     fillSelect($('f-language'), Object.keys(languages).sort(function (a, b) { return languages[b] - languages[a] || (a < b ? -1 : 1); })
       .map(function (l) { return [l, l + ' (' + languages[l] + ')']; }));
     ['f-verdict', 'f-label', 'f-language', 'f-decision', 'f-score-min', 'f-score-max'].forEach(function (id) {
@@ -343,9 +350,13 @@
     $('f-pagesize').addEventListener('change', function () {
       state.pageSize = parseInt($('f-pagesize').value, 10) || 100; state.page = 0; refreshList();
     });
-    $('page-prev').addEventListener('click', function () { if (state.page > 0) { state.page--; renderRows(); } });
+    $('page-prev').addEventListener('click', function () {
+      if (state.page > 0) { state.page--; renderRows(); }
+      if ($('page-prev').disabled) $('page-next').focus();   // a disabled button drops the focus to the page
+    });
     $('page-next').addEventListener('click', function () {
       if ((state.page + 1) * state.pageSize < view.length) { state.page++; renderRows(); }
+      if ($('page-next').disabled) $('page-prev').focus();
     });
     $('docs-body').addEventListener('click', function (event) {
       var target = event.target.closest('[data-open]');
@@ -356,6 +367,7 @@
       button.addEventListener('click', function () {
         var verdict = button.getAttribute('data-filter-verdict');
         var label = button.getAttribute('data-filter-label');
+        clearFilters();   // the link names a set of documents: show that set, not its overlap with old filters
         if (verdict !== null) $('f-verdict').value = verdict;
         if (label !== null) $('f-label').value = label;
         state.page = 0; refreshList();
@@ -435,7 +447,9 @@
     var labels = paraLabels(p);
     var classes = ['para'].concat(labels.length ? ['flagged'] : []).concat(labels.map(function (l) { return 'lab-' + labelClass(l); }));
     var popId = 'evi-' + i;
-    var box = el('div', { className: classes.join(' '), id: 'para-' + i, tabindex: labels.length ? 0 : -1,
+    var suspect = !labels.length && Array.isArray(p.spun_spans) && p.spun_spans.length > 0;
+    if (suspect) classes.push('suspect');
+    var box = el('div', { className: classes.join(' '), id: 'para-' + i, tabindex: labels.length || suspect ? 0 : -1,
       'data-index': index, 'data-labels': labels.join(' '), 'aria-describedby': labels.length ? popId : null });
     var head = el('div', { className: 'phead' }, [el('span', { text: '¶' + index })]);
     labels.forEach(function (l) { head.appendChild(el('span', { className: 'tag ' + labelClass(l), text: '[' + l + ']' })); });
@@ -503,7 +517,8 @@
     var decide = el('div', { className: 'dochead', role: 'group', 'aria-label': 'Reviewer decision' }, [
       el('span', {}, row.reviewed ?
         ['verdict ', verdictBadge(row.verdict), ' (applied reviewer decision; scanner said ' + str(row.model_verdict || '–') + ') score ' + fmt(row.score)] :
-        ['model verdict ', verdictBadge(row.verdict), ' score ' + fmt(row.score)]),
+        ['model verdict ', verdictBadge(row.verdict), ' score ' + fmt(row.score) +
+         (row.spun ? ' (document flagged spun: its verdict is the spun_verdict setting, whatever the score)' : '')]),
       el('button', { type: 'button', id: 'decide-keep', 'aria-pressed': decision === 'keep' ? 'true' : 'false', text: 'Keep (a)', onclick: function () { decideCurrent('keep'); } }),
       el('button', { type: 'button', id: 'decide-drop', 'aria-pressed': decision === 'drop' ? 'true' : 'false', text: 'Drop (d)', onclick: function () { decideCurrent('drop'); } }),
       el('button', { type: 'button', id: 'decide-clear', text: 'Clear (u)', onclick: function () { decideCurrent(null); } })
@@ -523,7 +538,7 @@
         (evidenceItems(spun.evidence).length ? '; phrases: ' + evidenceItems(spun.evidence).map(function (e) {
           // Spin evidence names the text `phrase` (schema) or `word` (span-shaped entries).
           return str(e.phrase !== undefined && e.phrase !== null ? e.phrase : e.word) +
-            (e.original ? ' (for ' + str(e.original) + ')' : '') + (num(e.score) !== null ? ' ' + fmt(e.score, 2) : '') +
+            (e.original ? ' (for ' + str(e.original) + ')' : '') + (num(e.score) !== null ? ' ' + fmt(e.score) : '') +
             (num(e.paragraph) !== null ? ' ¶' + e.paragraph : '') + (e.rule ? ' [' + str(e.rule) + ']' : '');
         }).join('; ') : ''));
     }
@@ -551,7 +566,20 @@
     paragraphs.forEach(function (p, i) {
       textCol.appendChild(renderParagraph(p, i));
       var labelsHere = paraLabels(p);
-      if (!labelsHere.length) return;
+      if (!labelsHere.length) {
+        var words = Array.isArray(p.spun_spans) ? p.spun_spans.filter(Boolean) : [];
+        if (words.length) {   // marked words in a paragraph left unlabelled: say so, and why they are shown
+          side.appendChild(el('div', { className: 'evi suspect', 'data-for': i }, [
+            el('button', { type: 'button', className: 'jump', text: '¶' + (num(p.index) === null ? i : p.index),
+              onclick: function () { focusParagraph($('para-' + i)); } }),
+            ' not labelled; suspicious words: ' + words.map(function (s) {
+              return '“' + str(s.word) + '”' + (s.original ? ' for “' + str(s.original) + '”' : '') +
+                (num(s.score) !== null ? ' ' + fmt(s.score) : '');
+            }).join(', ') + (num(p.spun_score) !== null ? ' (paragraph spun score ' + fmt(p.spun_score) + ')' : '')
+          ]));
+        }
+        return;
+      }
       flaggedCount++;
       var item = el('div', { className: 'evi', 'data-for': i }, [
         el('button', { type: 'button', className: 'jump', text: '¶' + (num(p.index) === null ? i : p.index),
@@ -587,6 +615,11 @@
       button.setAttribute('aria-selected', name === tab ? 'true' : 'false');
       panel.hidden = name !== tab;
     });
+    var active = document.activeElement;
+    if (active && active !== document.body && active.closest && active.closest('[hidden]')) {
+      var shown = $('tab-' + tab);   // focus was inside the panel just hidden
+      if (shown) shown.focus();
+    }
   }
 
   function openDocument(pos, keepScroll) {
@@ -595,7 +628,8 @@
     $('listview').hidden = true;
     $('docview').hidden = false;
     renderDocument(pos);
-    var hash = '#doc=' + encodeURIComponent(DOCS[pos].id);
+    // The record number tells documents sharing an id apart; the id keeps the link readable.
+    var hash = '#doc=' + encodeURIComponent(DOCS[pos].id) + (DOCS[pos].n !== undefined ? '&n=' + DOCS[pos].n : '');
     if (location.hash !== hash) history.replaceState(null, '', hash);
     if (!keepScroll) window.scrollTo(0, 0);
     var title = $('doc-title');
@@ -659,7 +693,8 @@
     var target = event.target;
     var typing = target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
     if (typing) {
-      if (event.key === 'Escape') target.blur();
+      // preventDefault: Esc in a search box would also clear it; here it only leaves the box
+      if (event.key === 'Escape') { event.preventDefault(); target.blur(); }
       return;
     }
     var inDoc = !$('docview').hidden;
@@ -682,11 +717,17 @@
 
   window.addEventListener('hashchange', openFromHash);
   function openFromHash() {
-    var match = /^#doc=(.*)$/.exec(location.hash);
+    var match = /^#doc=([^&]*)(?:&n=(\d+))?$/.exec(location.hash);
     if (!match) return;
-    var id;
+    var id, n = match[2] === undefined ? null : parseInt(match[2], 10);
     try { id = decodeURIComponent(match[1]); } catch (err) { return; }
-    for (var i = 0; i < DOCS.length; i++) if (DOCS[i].id === id) { openDocument(i); return; }
+    var first = -1;
+    for (var i = 0; i < DOCS.length; i++) {
+      if (DOCS[i].id !== id) continue;
+      if (n === null || DOCS[i].n === n) { openDocument(i); return; }
+      if (first < 0) first = i;
+    }
+    if (first >= 0) openDocument(first);   // a link from another version of the run
   }
 
   // ---------------------------------------------------------------- start
