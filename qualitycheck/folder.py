@@ -173,10 +173,9 @@ def apply_folder_change(record: dict[str, Any], change: FolderChange | None, con
         for full, slim, count in zip(doc.paragraphs, change.doc.paragraphs, change.flags_before):
             full.flags.extend(slim.flags[count:])
             full.spun_score = slim.spun_score
-            if slim.spun_spans:   # the slim copy holds only the pass's swaps; the detector's spans they overlap go
-                taken = [(s["start"], s["end"]) for s in slim.spun_spans]
-                full.spun_spans = list(slim.spun_spans) + [
-                    s for s in full.spun_spans or [] if all(s["end"] <= a or s["start"] >= b for a, b in taken)]
+            if slim.spun_spans:   # the slim copy holds only the pass's swaps
+                from .spin.crossdoc import merge_spans
+                full.spun_spans = merge_spans(slim.spun_spans, full.spun_spans)
         doc.notes.extend(change.doc.notes[change.notes_before:])
         # the slim copy started with none; swaps against a source document lead, within the same cap
         doc.spun_evidence = (change.doc.spun_evidence + doc.spun_evidence)[:MAX_EVIDENCE]

@@ -77,6 +77,12 @@ def adversarial_inputs(regex: re.Pattern) -> list[tuple[str, str]]:
     if words:
         sentence = " ".join(words) + " "
         inputs.append(("all words*n+!", sentence * (SIZE // len(sentence) + 1) + "!"))
+    # A few of the pattern's words between long runs of one separator, failing at the end: a pattern whose
+    # neighbouring separator runs can share the characters tries every split (advertisement_line took 10 s
+    # on 1.2 KB of "ad" + 400 dashes, three times; twelfth session). Short on purpose: exponential, not long.
+    for word in words[:12]:
+        for sep in (" ", "-", "\u2014", ".", "\n"):
+            inputs.append((f"({word!r}+{sep!r}*400)*3+!", (word + sep * 400) * 3 + "!"))
     return inputs
 
 

@@ -375,3 +375,101 @@ def test_other_language_chrome_words_in_prose_stay_clean(fast_checker):
     for line in prose:
         report = fast_checker.check("\n\n".join([line, *ARTIKEL[1:]]))
         assert not set(labels_of(report, line[:25])) & {"boilerplate", "ad_marker"}, line
+
+
+# --- the neighbour rule of the language signal (twelfth session: made linear) ---------------------------------
+
+
+def _reference_neighbours(paragraphs, evidence, undecided):
+    """The rule as first written: whole passes in reading order until nothing changes (quadratic)."""
+    from qualitycheck.signals.language import NEIGHBOUR_VOCAB_SHARE
+    changed = True
+    while changed:
+        changed = False
+        for i in undecided:
+            p, ev = paragraphs[i], evidence[i]
+            if (p.has("off_language") or ev.lower_words == 0 or ev.vocab_share >= NEIGHBOUR_VOCAB_SHARE
+                    or ev.all_vocab_share >= NEIGHBOUR_VOCAB_SHARE):
+                continue
+            foreign = next((paragraphs[j] for j in (i - 1, i + 1)
+                            if 0 <= j < len(paragraphs) and paragraphs[j].has("off_language")), None)
+            if foreign is not None:
+                p.language = foreign.language
+                p.add("off_language", "beside_foreign_paragraph",
+                      f"short line beside off-language paragraph {foreign.index}; "
+                      f"English vocabulary {ev.all_vocab_share:.0%} of {ev.all_words} words")
+                changed = True
+
+
+def test_neighbour_rule_equals_the_pass_by_pass_rule_and_is_linear(monkeypatch):
+    import random
+    from types import SimpleNamespace
+
+    from qualitycheck.document import Paragraph
+    from qualitycheck.signals.language import LanguageSignal
+
+    def make(n, spec):
+        out = []
+        for i, (foreign, lang) in enumerate(spec):
+            p = Paragraph(index=i, start=0, end=0, text="x")
+            if foreign:
+                p.add("off_language", "langdetect", "seeded", 1.0)
+                p.language = lang
+            out.append(p)
+        return out
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        n = rng.randint(1, 12)
+        spec = [(rng.random() < 0.2, rng.choice(["de", "fr", "ru"])) for _ in range(n)]
+        evidence = [SimpleNamespace(lower_words=rng.choice([0, 1, 2]), vocab_share=rng.choice([0.0, 0.1, 0.9]),
+                                    all_vocab_share=rng.choice([0.0, 0.2, 0.9]), all_words=rng.randint(1, 5))
+                    for _ in range(n)]
+        undecided = sorted(rng.sample(range(n), rng.randint(0, n)))
+        expected, got = make(n, spec), make(n, spec)
+        _reference_neighbours(expected, evidence, undecided)
+        LanguageSignal._judge_by_neighbours(got, evidence, undecided)
+        assert [(p.flags, p.language) for p in got] == [(p.flags, p.language) for p in expected]
+
+    # 2,000 one-word lines above a foreign paragraph: the label climbs one line per pass. Counted in calls
+    # to Paragraph.has (a timed test would be flaky): the pass-by-pass rule makes millions.
+    calls = 0
+    has = Paragraph.has
+
+    def counting(self, label):
+        nonlocal calls
+        calls += 1
+        return has(self, label)
+
+    n = 2000
+    paragraphs = make(n + 1, [(False, "")] * n + [(True, "ru")])
+    evidence = [SimpleNamespace(lower_words=1, vocab_share=0.0, all_vocab_share=0.0, all_words=1)] * (n + 1)
+    monkeypatch.setattr(Paragraph, "has", counting)
+    LanguageSignal._judge_by_neighbours(paragraphs, evidence, list(range(n)))
+    assert all(p.language == "ru" for p in paragraphs)
+    assert calls < 20 * n, calls
+
+
+def test_a_page_of_related_headings_is_checked_in_one_walk(monkeypatch):
+    """Each "Related" heading checked its whole tail for teasers: quadratic in headings (twelfth session)."""
+    from qualitycheck.config import Config
+    from qualitycheck.reading import record_to_raw
+    from qualitycheck.segment import segment
+    from qualitycheck.signals import boilerplate
+
+    calls = 0
+    is_teaser = boilerplate._is_teaser
+
+    def counting(paragraph):
+        nonlocal calls
+        calls += 1
+        return is_teaser(paragraph)
+
+    monkeypatch.setattr(boilerplate, "_is_teaser", counting)
+    config = Config(spin_enabled=False)
+    for tail in ("", ("\n\nThe council met on Tuesday and agreed the budget for the year.")):
+        calls = 0
+        doc = segment(record_to_raw({"text": "Related Articles\n\n" * 2000 + tail.lstrip("\n")}, "x", config))
+        boilerplate.BoilerplateSignal().apply(doc, config)
+        assert sum(1 for p in doc.paragraphs if p.has("boilerplate")) == 2000   # every heading, not the prose
+        assert calls < 10 * 2000, calls

@@ -301,7 +301,8 @@ def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
     records = read_documents(tmp_path / "run" / "documents.jsonl")
     # undo the pass: the stream's records are what the pass starts from
     stream = [dict(r, spun=dict(r["spun"], evidence=[e for e in r["spun"]["evidence"] if e.get("rule") != "crossdoc"]),
-                   paragraphs=[dict(p, evidence=[e for e in p["evidence"] if e["rule"] != "spin.crossdoc"])
+                   paragraphs=[dict(p, evidence=[e for e in p["evidence"] if e["rule"] != "spin.crossdoc"],
+                                    spun_spans=[s for s in p["spun_spans"] if s.get("rule") != "crossdoc"])
                                for p in r["paragraphs"]],
                    notes=[n for n in r["notes"] if not n.startswith("spun version of")])
               for r in records]

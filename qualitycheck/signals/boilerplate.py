@@ -77,7 +77,11 @@ class BoilerplateSignal:
     def apply(self, doc: Document, config: Config) -> None:
         rules = load_rules()
         paragraphs = doc.paragraphs
-        for paragraph in paragraphs:
+        # Where the last section check stopped: the first later paragraph that is neither flagged nor a
+        # teaser (a heading before it cannot have a tail of teasers either), or len() once a section ran to
+        # the end. Without it a page of thousands of "Related" headings rescanned its tail per heading.
+        blocked_at = -1
+        for position, paragraph in enumerate(paragraphs):
             line = normalize_line(paragraph.text)
             for rule in rules:
                 if rule.kind == "phrase":
@@ -86,23 +90,24 @@ class BoilerplateSignal:
                         break
                 elif rule.regex.match(line):
                     paragraph.add(rule.label, rule.name, f"line {paragraph.text.strip()[:80]!r}")
-                    if rule.kind == "section":
-                        self._flag_section(paragraphs, paragraph.index, rule)
+                    if rule.kind == "section" and position >= blocked_at:
+                        blocked_at = self._flag_section(paragraphs, position, rule)
                     break
         self._flag_autoblog_trailer(paragraphs)
 
     @staticmethod
-    def _flag_section(paragraphs: list[Paragraph], heading_index: int, rule: Rule) -> None:
-        """Flag the teasers after a related-articles heading, if they run to the end."""
-        tail = paragraphs[heading_index + 1:]
-        if not tail:
-            return
-        if not all(p.flags or _is_teaser(p) for p in tail):
-            return
-        heading = paragraphs[heading_index].text.strip()[:40]
+    def _flag_section(paragraphs: list[Paragraph], heading_position: int, rule: Rule) -> int:
+        """Flag the teasers after a related-articles heading, if they run to the end. Returns the position of
+        the first paragraph that is neither flagged nor a teaser, or len(paragraphs) when none is left."""
+        tail = paragraphs[heading_position + 1:]
+        blocker = next((k for k, p in enumerate(tail) if not (p.flags or _is_teaser(p))), None)
+        if blocker is not None:
+            return heading_position + 1 + blocker
+        heading = paragraphs[heading_position].text.strip()[:40]
         for p in tail:
             if not p.flags:
                 p.add(rule.label, f"{rule.name}_teaser", f"teaser after heading {heading!r}")
+        return len(paragraphs)
 
     @staticmethod
     def _flag_autoblog_trailer(paragraphs: list[Paragraph]) -> None:

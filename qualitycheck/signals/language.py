@@ -11,6 +11,8 @@ evidence cannot settle; ordinary English prose never reaches it.
 """
 from __future__ import annotations
 
+import heapq
+
 import gzip
 import re
 from dataclasses import dataclass
@@ -342,24 +344,41 @@ class LanguageSignal:
     def _judge_by_neighbours(paragraphs: list[Paragraph], evidence: list[LanguageEvidence],
                              undecided: list[int]) -> None:
         """A short line between or beside foreign paragraphs, with few English words, is part of
-        the same foreign block (a headline of a foreign teaser list)."""
-        changed = True
-        while changed:
-            changed = False
-            for i in undecided:
-                p, ev = paragraphs[i], evidence[i]
-                # Needs lowercase words that are not English: a list of names has none.
-                if (p.has("off_language") or ev.lower_words == 0 or ev.vocab_share >= NEIGHBOUR_VOCAB_SHARE
-                        or ev.all_vocab_share >= NEIGHBOUR_VOCAB_SHARE):
+        the same foreign block (a headline of a foreign teaser list).
+
+        The label spreads line by line. Pass by pass in reading order (what the rule means): a line is
+        labelled when a neighbour already is, preferring the one above. Only the lines beside a newly
+        labelled one are looked at again, so a block of thousands of lines costs a walk, not a walk per
+        line (it took 20 s for 3,000 one-word lines above a foreign paragraph; twelfth session)."""
+        eligible = {i for i in undecided if not paragraphs[i].has("off_language") and evidence[i].lower_words > 0
+                    # Needs lowercase words that are not English: a list of names has none.
+                    and evidence[i].vocab_share < NEIGHBOUR_VOCAB_SHARE
+                    and evidence[i].all_vocab_share < NEIGHBOUR_VOCAB_SHARE}
+
+        def foreign_beside(i: int) -> Paragraph | None:
+            return next((paragraphs[j] for j in (i - 1, i + 1)
+                         if 0 <= j < len(paragraphs) and paragraphs[j].has("off_language")), None)
+
+        frontier = {i for i in eligible if foreign_beside(i) is not None}
+        while frontier:
+            later: set[int] = set()   # lines above one labelled this pass: the pass has gone by them
+            heap = sorted(frontier)
+            while heap:
+                i = heapq.heappop(heap)
+                p = paragraphs[i]
+                foreign = None if p.has("off_language") else foreign_beside(i)
+                if foreign is None:
                     continue
-                neighbours = [paragraphs[j] for j in (i - 1, i + 1) if 0 <= j < len(paragraphs)]
-                foreign = next((n for n in neighbours if n.has("off_language")), None)
-                if foreign is not None:
-                    p.language = foreign.language
-                    p.add("off_language", "beside_foreign_paragraph",
-                          f"short line beside off-language paragraph {foreign.index}; "
-                          f"English vocabulary {ev.all_vocab_share:.0%} of {ev.all_words} words")
-                    changed = True
+                ev = evidence[i]
+                p.language = foreign.language
+                p.add("off_language", "beside_foreign_paragraph",
+                      f"short line beside off-language paragraph {foreign.index}; "
+                      f"English vocabulary {ev.all_vocab_share:.0%} of {ev.all_words} words")
+                if i + 1 in eligible:
+                    heapq.heappush(heap, i + 1)   # below: this same pass reaches it
+                if i - 1 in eligible:
+                    later.add(i - 1)
+            frontier = {i for i in later if not paragraphs[i].has("off_language")}
 
     @staticmethod
     def _judge_other_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, main: str, config: Config) -> None:

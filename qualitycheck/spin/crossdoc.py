@@ -295,7 +295,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         spun_doc.notes.append(note)
         for spun_p, source_p, swaps in pairs:
             spans = _swap_spans(spun_p.text, swaps, source_doc.id)
-            spun_p.spun_spans = spans + list(spun_p.spun_spans or [])   # the page marks these words
+            spun_p.spun_spans = merge_spans(spans, spun_p.spun_spans)   # the page marks these words
             for new, orig in swaps[:3]:
                 entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
                          "rule": "crossdoc", "source": source_doc.id}
@@ -320,3 +320,10 @@ def _swap_spans(text: str, swaps: list[tuple[str, str]], source_id: str) -> list
                               "rule": "crossdoc", "source": source_id})
                 break
     return sorted(spans, key=lambda span: span["start"])
+
+
+def merge_spans(first: list[dict], rest: list[dict] | None) -> list[dict]:
+    """`first`, then the spans of `rest` that overlap none of them (a word found swapped against another
+    version is better evidence than the detector's guess about the same word)."""
+    taken = [(span["start"], span["end"]) for span in first]
+    return list(first) + [span for span in rest or [] if all(span["end"] <= a or span["start"] >= b for a, b in taken)]
