@@ -473,3 +473,80 @@ def test_a_page_of_related_headings_is_checked_in_one_walk(monkeypatch):
         boilerplate.BoilerplateSignal().apply(doc, config)
         assert sum(1 for p in doc.paragraphs if p.has("boilerplate")) == 2000   # every heading, not the prose
         assert calls < 10 * 2000, calls
+
+
+def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
+    """The repeat-with-suffix lookup by length (twelfth session; comparing each paragraph with every earlier
+    one of the same head took 2.2 s on 5,000 comment lines, now 0.07 s) flags exactly what the comparison did."""
+    import random
+
+    from qualitycheck.config import Config
+    from qualitycheck.document import Document, Paragraph
+    from qualitycheck.signals.duplicates import MIN_DUPLICATE_CHARS, PREFIX_COVER, DuplicateSignal
+    from qualitycheck.textnorm import normalize_for_compare
+
+    def reference(doc):
+        seen, by_head = {}, {}
+        for paragraph in doc.paragraphs:
+            key = normalize_for_compare(paragraph.text)
+            if len(key) < MIN_DUPLICATE_CHARS:
+                continue
+            if key in seen:
+                paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
+                continue
+            for prior_key, prior_index in by_head.get(key[:MIN_DUPLICATE_CHARS], ()):
+                if key.startswith(prior_key) and len(prior_key) >= PREFIX_COVER * len(key):
+                    paragraph.add("duplicate", "repeat_with_suffix",
+                                  f"repeats paragraph {prior_index} plus {len(key) - len(prior_key)} characters")
+                    break
+            seen[key] = paragraph.index
+            by_head.setdefault(key[:MIN_DUPLICATE_CHARS], []).append((key, paragraph.index))
+
+    rng = random.Random(3)
+    base = "The photo shows the harbour wall after the storm on Monday"
+    suffixes = ["", " Photo: Reuters", " x", "  ", ". AP", " credit line here"]
+    for _ in range(1500):
+        texts: list[str] = []
+        for _ in range(rng.randint(1, 12)):
+            text = base[:rng.randint(15, len(base))] + rng.choice(suffixes) * rng.randint(0, 2)
+            texts.append(text if rng.random() < 0.8 or not texts else rng.choice(texts))
+
+        def doc():
+            return Document(id="x", path=None, text="\n\n".join(texts),
+                            paragraphs=[Paragraph(index=i, start=0, end=0, text=t) for i, t in enumerate(texts)])
+        expected, got = doc(), doc()
+        reference(expected)
+        DuplicateSignal().apply(got, Config(spin_enabled=False))
+        assert [p.flags for p in got.paragraphs] == [p.flags for p in expected.paragraphs], texts
+
+
+def test_fingerprint_spans_cover_the_tokens_a_hit_overlaps():
+    """_pattern_spans finds a hit's tokens by bisection (twelfth session: a scan of every token per hit was
+    quadratic in a paragraph full of hits); same tokens as the scan."""
+    import random
+    from types import SimpleNamespace
+
+    from qualitycheck.spin import features
+
+    rng = random.Random(4)
+    for _ in range(500):
+        tokens, at = [], 0
+        for k in range(rng.randint(1, 30)):
+            at += rng.randint(0, 2)
+            length = rng.randint(1, 6)
+            tokens.append((f"t{k}", at, at + length))
+            at += length
+        text = "x" * (at + 5)
+        hits = []
+        for _ in range(rng.randint(0, 6)):
+            start = rng.randint(0, at + 2)
+            hits.append((start, start + rng.randint(1, 8), SimpleNamespace(original="o")))
+        table = SimpleNamespace(patterns=[1], trailers=[], pattern_hits=lambda _t, h=hits: list(h),
+                                trailer=lambda _t: None)
+        got = [(s.first, s.last) for s in features._pattern_spans(text, tokens, table)]
+        expected = []
+        for start, end, _ in hits:
+            inside = [k for k, (_, s, e) in enumerate(tokens) if s < end and e > start]
+            if inside:
+                expected.append((inside[0], inside[-1] + 1))
+        assert got == expected

@@ -1,6 +1,9 @@
 """Where within-document duplicates are decided."""
 from __future__ import annotations
 
+import bisect
+import math
+
 from ..config import Config
 from ..document import Document
 from ..textnorm import normalize_for_compare
@@ -25,9 +28,11 @@ class DuplicateSignal:
 
     def apply(self, doc: Document, config: Config) -> None:
         seen: dict[str, int] = {}
-        # Earlier keys by their first MIN_DUPLICATE_CHARS characters: a repeat-with-suffix must
-        # share that head, so each paragraph is compared with a few candidates, not all of them.
-        by_head: dict[str, list[tuple[str, int]]] = {}
+        # Lengths of the earlier keys, by their first MIN_DUPLICATE_CHARS characters: an earlier paragraph
+        # this one repeats with a suffix is its own first `length` characters, for one of those lengths, so
+        # it is found by lookups in `seen` (comparing with every earlier key of the same head was quadratic
+        # on a page of thousands of comments that all start alike).
+        lengths_by_head: dict[str, list[int]] = {}
         for paragraph in doc.paragraphs:
             key = normalize_for_compare(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
@@ -35,11 +40,14 @@ class DuplicateSignal:
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
-            head = key[:MIN_DUPLICATE_CHARS]
-            for prior_key, prior_index in by_head.get(head, ()):
-                if key.startswith(prior_key) and len(prior_key) >= PREFIX_COVER * len(key):
-                    paragraph.add("duplicate", "repeat_with_suffix",
-                                  f"repeats paragraph {prior_index} plus {len(key) - len(prior_key)} characters")
-                    break
+            lengths = lengths_by_head.setdefault(key[:MIN_DUPLICATE_CHARS], [])
+            lowest = bisect.bisect_left(lengths, math.ceil(PREFIX_COVER * len(key)))
+            here = bisect.bisect_left(lengths, len(key))
+            priors = [(seen[key[:n]], n) for n in lengths[lowest:here] if key[:n] in seen]
+            if priors:
+                prior_index, prior_length = min(priors)   # the earliest, as a walk in paragraph order finds first
+                paragraph.add("duplicate", "repeat_with_suffix",
+                              f"repeats paragraph {prior_index} plus {len(key) - prior_length} characters")
             seen[key] = paragraph.index
-            by_head.setdefault(head, []).append((key, paragraph.index))
+            if here == len(lengths) or lengths[here] != len(key):
+                lengths.insert(here, len(key))

@@ -9,12 +9,13 @@ numbers, reworded clauses) rarely swaps several words for their synonyms.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import sys
 from array import array
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -107,10 +108,7 @@ def _swap_pairs(left: list[str], right: list[str], thes: thesaurus.Thesaurus) ->
 def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list[tuple[str, str]]:
     """(a-side, b-side) word swaps between two aligned word lists that look like thesaurus substitutions."""
     out = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for op, i1, i2, j1, j2 in _changes(a, b):
         # widen inserts/deletes by one word each side: "each other" -> "each individual other"
         if op != "replace":
             i1, j1 = max(i1 - 1, 0), max(j1 - 1, 0)
@@ -122,6 +120,59 @@ def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list
             continue
         out.extend(_swap_pairs(left, right, thes))
     return out
+
+
+# Word lists up to this long are diffed whole. difflib's matcher, without its junk heuristic, compares every
+# occurrence of every common word and grows about 8x per doubling of a paragraph: two 20,000-word versions of a
+# scraped page without line breaks took minutes. Longer lists are first cut at words that occur once in each
+# (patience diff), and the pieces between those anchors are diffed.
+DIFF_WORDS = 400
+
+
+def _changes(a: list[str], b: list[str], a0: int = 0, b0: int = 0) -> Iterator[tuple[str, int, int, int, int]]:
+    """The non-equal opcodes (op, i1, i2, j1, j2) of a word diff of `a` and `b`, offset by (a0, b0); exactly
+    difflib's for lists up to DIFF_WORDS words."""
+    if len(a) <= DIFF_WORDS and len(b) <= DIFF_WORDS or not a or not b:
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if op != "equal":
+                yield op, a0 + i1, a0 + i2, b0 + j1, b0 + j2
+        return
+    anchors = _unique_anchors(a, b)
+    if not anchors:   # no word occurs once in each: let difflib's junk heuristic bound the work
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+            if op != "equal":
+                yield op, a0 + i1, a0 + i2, b0 + j1, b0 + j2
+        return
+    i, j = 0, 0
+    for ai, bj in anchors + [(len(a), len(b))]:
+        if ai > i or bj > j:
+            yield from _changes(a[i:ai], b[j:bj], a0 + i, b0 + j)
+        i, j = ai + 1, bj + 1
+
+
+def _unique_anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Positions (i, j) of words that occur exactly once in `a` and once in `b`, the longest run of them in
+    the same order in both (patience sorting: O(n log n))."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {w: j for j, w in enumerate(b) if count_b[w] == 1}
+    pairs = [(i, where_b[w]) for i, w in enumerate(a) if count_a[w] == 1 and w in where_b]
+    tails: list[int] = []            # tails[k]: smallest b-position ending an increasing run of length k + 1
+    tail_at: list[int] = []          # index into pairs of that run's last pair
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        if at == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[at] = j
+            tail_at[at] = k
+        back[k] = tail_at[at - 1] if at else -1
+    run, k = [], tail_at[-1] if tail_at else -1
+    while k >= 0:
+        run.append(pairs[k])
+        k = back[k]
+    return run[::-1]
 
 
 def _swap_lemmas(swap: tuple[str, str]) -> tuple[str, str]:

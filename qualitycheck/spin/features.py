@@ -9,6 +9,8 @@ is the "likely original" shown as evidence.
 """
 from __future__ import annotations
 
+import bisect
+
 import functools
 import gzip
 import heapq
@@ -539,10 +541,14 @@ def _pattern_spans(text: str, tokens: list[tuple[str, int, int]], table: Fingerp
     if whole is not None:
         hits.append((tokens[0][1], tokens[-1][2], whole))
     out = []
+    # Tokens are in text order and do not overlap, so their starts and ends are both sorted: the tokens
+    # a hit covers (start < end of hit, end > start of hit) are one run, found by bisection (a scan of
+    # every token per hit was quadratic in a paragraph full of hits).
+    starts = [s for _, s, _ in tokens]
+    ends = [e for _, _, e in tokens]
     for start, end, fp in hits:
-        inside = [k for k, (_, s, e) in enumerate(tokens) if s < end and e > start]
-        if inside:
-            first, last = inside[0], inside[-1] + 1
+        first, last = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+        if first < last:
             out.append(Span(first, last, tokens[first][1], tokens[last - 1][2],
                             text[tokens[first][1]:tokens[last - 1][2]], fp.original, fingerprint=fp))
     return out
