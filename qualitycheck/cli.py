@@ -321,10 +321,20 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     _refuse_clashing_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
     bar = Progress(not quiet)   # on a terminal's standard error only
+    for path in (out_path, rejected_path):   # both checked before either is opened (opening truncates)
+        if path not in (None, "-"):
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+                raise click.UsageError(f"cannot write {path}: {folder} is not a writable folder")
     try:
         kept = open_output(out_path)
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
+    try:
         rejected = open_output(rejected_path) if rejected_path else None
     except OSError as exc:
+        if out_path not in (None, "-"):
+            kept.close()
         raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
     failed, stats, closed_pipe = None, None, False
     try:

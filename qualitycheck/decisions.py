@@ -6,8 +6,9 @@ JSON. `apply_decisions` turns them into verdicts without touching the run's own 
 - It writes `decisions_applied.jsonl` into the output folder: every record of documents.jsonl, in
   order, with `verdict` replaced by the reviewer's decision where there is one, the scanner's
   verdict kept as `model_verdict`, and `reviewer_decision` set to "keep", "drop" or null. A
-  decision applied by an earlier round stays unless the new file decides that record again, so
-  review can go in rounds. Lines that are not JSON records are passed through unchanged.
+  decision applied by an earlier round (a run folder written with an output folder, or the
+  decisions_applied.jsonl of a round applied in place) stays unless the new file decides that
+  record again, so review can go in rounds. Lines that are not JSON records are passed through unchanged.
 - A decision names its record by id and, in the page's exports, by record number (the record's
   place among the readable records of documents.jsonl), so documents that share an id (two JSONL
   shards both numbering from 1) are decided one by one. A decision whose number points at a record
@@ -207,6 +208,25 @@ def _match(decisions: list[Decision], shown_ids: list[str]) -> tuple[dict[int, D
     return by_record, by_id
 
 
+def _earlier_in_place(applied_path: Path, shown_ids: list[str]) -> dict[int, str]:
+    """Record number -> decision of an earlier round applied in place (its decisions_applied.jsonl), for the
+    records whose number still shows the same id."""
+    from .report.html import display_id, iter_lines
+
+    if not applied_path.is_file():
+        return {}
+    earlier: dict[int, str] = {}
+    number = 0
+    for _, _, record in iter_lines(applied_path):
+        if record is None:
+            continue
+        number += 1
+        if number <= len(shown_ids) and display_id(record, number - 1) == shown_ids[number - 1] \
+                and record.get("reviewer_decision") in DECISIONS:
+            earlier[number] = record["reviewer_decision"]
+    return earlier
+
+
 def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
                     out_dir: str | Path | None = None) -> ApplyResult:
     """Apply a decisions export to a run; see the module docstring for exactly what is written."""
@@ -228,11 +248,12 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
         if record is not None:
             shown_ids.append(display_id(record, len(shown_ids)))
     by_record, by_id = _match(decisions, shown_ids)
+    earlier = _earlier_in_place(out / APPLIED_FILE, shown_ids) if not separate else {}
 
     out_lines: list[bytes] = []
     records: list[dict[str, Any]] = []   # for summary.csv
     used: set[Decision] = set()
-    applied = changed = earlier = unreadable = 0
+    applied = changed = kept = unreadable = 0
     verdicts: dict[str, int] = {}
     for line, record in lines:
         if record is None:
@@ -249,9 +270,10 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
             if entry.decision != model_verdict:
                 changed += 1
             decision: str | None = entry.decision
-        elif record.get("reviewer_decision") in DECISIONS:
-            decision = record["reviewer_decision"]
-            earlier += 1
+        elif record.get("reviewer_decision") in DECISIONS or len(records) + 1 in earlier:
+            decision = record.get("reviewer_decision") if record.get("reviewer_decision") in DECISIONS \
+                else earlier[len(records) + 1]
+            kept += 1
         else:
             decision = None
         record["reviewer_decision"] = decision
@@ -278,7 +300,7 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
                 run_info = {}
         run_info["decisions"] = {
             "source": str(decisions_path), "from_run": str(run_dir),
-            "applied": applied, "changed": changed, "kept_earlier": earlier,
+            "applied": applied, "changed": changed, "kept_earlier": kept,
             "at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         }
         (out / RUN_FILE).write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -290,4 +312,4 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
             shutil.copyfile(decisions_path, kept_copy)
     unknown = sorted({entry.id for entry in decisions if entry not in used})
     return ApplyResult(out, applied_path, documents_path, len(out_lines), applied, changed,
-                       unknown, verdicts, earlier, unreadable)
+                       unknown, verdicts, kept, unreadable)

@@ -58,7 +58,8 @@ def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
     known labels. Raises LabelledSetError naming the line."""
     path = labelled_dir / "labels.jsonl"
     try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+        # on "\n" only: str.splitlines() also splits on U+2028/U+0085, which JSON writers leave raw in strings
+        lines = path.read_bytes().decode("utf-8-sig").split("\n")
     except OSError as exc:
         raise LabelledSetError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:

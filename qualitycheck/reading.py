@@ -537,7 +537,8 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Coun
     root = Path(root)
     skip = {os.path.realpath(path) for path in exclude}
     if not root.is_dir():
-        yield root
+        if not (skip and os.path.realpath(root.parent) in skip):   # a file of the run folder itself
+            yield root
         return
     if os.path.realpath(root) in skip:
         return   # the run folder itself (run.scan refuses to scan into an input folder)

@@ -408,6 +408,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
             # its documents.jsonl would be read back as input while it is written
             raise RunExistsError(f"the output folder {run_dir} is also an input folder; write the run elsewhere "
                                  "(a run folder inside the input folder is fine: it is not read)")
+        if not os.path.isdir(item) and os.path.realpath(os.path.dirname(os.path.abspath(item))) == \
+                os.path.realpath(run_dir):
+            # e.g. the run's own documents.jsonl: read while it is appended to, or truncated by --overwrite
+            raise RunExistsError(f"the input {item} is a file of the output folder {run_dir}; write the run elsewhere")
     if not (resume and (run_dir / DOCUMENTS).exists()):
         Checker(config).load_models()   # a model that cannot load: one error, and no run folder left behind
     try:

@@ -245,10 +245,17 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
 # --- file handling shared by the CLI and library users --------------------------------------
 
 class _Prefixed(io.RawIOBase):
-    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest."""
+    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest. Closing it
+    closes `rest` and `also` (the layers below a GzipFile given a file object, which it leaves open)."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self.head, self.rest = head, rest
+    def __init__(self, head: bytes, rest: IO[bytes], also: tuple[IO[bytes], ...] = ()) -> None:
+        self.head, self.rest, self.also = head, rest, also
+
+    def close(self) -> None:
+        if not self.closed:
+            for stream in (self.rest, *self.also):
+                stream.close()
+        super().close()
 
     def readable(self) -> bool:
         return True
@@ -288,12 +295,17 @@ def open_input(path: str | None) -> IO[bytes]:
     bytes, so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name; a UTF-8 byte-order mark is
     dropped and UTF-16/32 with one is re-encoded (Windows tools write them), as `scan` reads them."""
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
-    head = _read_head(raw, 4)
-    stream: IO[bytes] = io.BufferedReader(_Prefixed(head, raw))  # type: ignore[arg-type]
-    if head[:2] == GZIP_MAGIC:
-        gz = gzip.GzipFile(fileobj=stream, mode="rb")
-        head = _read_head(gz, 4)
-        stream = io.BufferedReader(_Prefixed(head, gz))  # type: ignore[arg-type]
+    try:
+        head = _read_head(raw, 4)
+        stream: IO[bytes] = io.BufferedReader(_Prefixed(head, raw))  # type: ignore[arg-type]
+        if head[:2] == GZIP_MAGIC:
+            gz = gzip.GzipFile(fileobj=stream, mode="rb")
+            head = _read_head(gz, 4)
+            stream = io.BufferedReader(_Prefixed(head, gz, also=(stream,)))  # type: ignore[arg-type]
+    except (OSError, EOFError):
+        if path not in (None, "-"):
+            raw.close()
+        raise
     for bom, encoding in BOMS:
         if head.startswith(bom):
             if encoding == "utf-8-sig":
@@ -305,10 +317,15 @@ def open_input(path: str | None) -> IO[bytes]:
 
 
 class _Reencoded(io.RawIOBase):
-    """UTF-8 bytes of a text stream (a UTF-16/32 input read line by line)."""
+    """UTF-8 bytes of a text stream (a UTF-16/32 input read line by line); closing it closes the text stream."""
 
     def __init__(self, text: IO[str]) -> None:
         self.text, self.pending = text, b""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.text.close()
+        super().close()
 
     def readable(self) -> bool:
         return True
@@ -346,6 +363,12 @@ class OverlongLine(InputLine):
     """The first bytes of an input line longer than the cap: rejected as `line_too_long`, never parsed."""
 
 
+def _unreadable_input(source: str | None, error: str) -> "UnreadableInput":
+    marker = UnreadableInput()
+    marker.source, marker.error = source, error
+    return marker
+
+
 class UnreadableInput(InputLine):
     """Stands for an input file that could not be opened: rejected as `unreadable_input`; the next file is read."""
 
@@ -362,16 +385,20 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) ->
         source = None if path in (None, "-") else str(path)
         try:
             handle = open_input(path)
-        except OSError as exc:
-            marker = UnreadableInput()
-            marker.source, marker.error = source, f"unreadable: {exc.strerror or exc}"
-            yield marker
+        except (OSError, EOFError) as exc:   # missing, unreadable, or gzip damaged at its head
+            yield _unreadable_input(source, f"unreadable: {getattr(exc, 'strerror', None) or exc}")
             continue
+        number = 0
         try:
             for number, (data, too_long) in enumerate(capped_lines(handle, cap), start=1):
                 line = OverlongLine(data) if too_long else InputLine(data)
                 line.source, line.number = source, number
                 yield line
+        except (OSError, EOFError) as exc:
+            if source is None:
+                raise   # standard input: nothing follows it, the command reports the stop
+            # a gzip cut short: what was read stands, the file is reported, the next file is read
+            yield _unreadable_input(source, f"read failed after line {number}: {exc}")
         finally:
             if source is not None:
                 handle.close()

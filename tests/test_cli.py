@@ -466,3 +466,13 @@ def test_label_weights_override_one_label_and_reject_unknown_ones(tmp_path):
 def test_negative_jobs_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["scan", str(EXAMPLES), "-o", str(tmp_path / "r"), "--jobs", "-1", "-q"])
     assert result.exit_code == 2 and not (tmp_path / "r").exists()
+
+
+
+def test_evaluate_reads_labels_holding_a_line_separator(tmp_path):
+    from qualitycheck.evaluate import iter_labelled_paragraphs
+    labelled = _labelled_set(tmp_path / "set", extra={"source": "a page\u2028with a line separator"})
+    text = (labelled / "labels.jsonl").read_text(encoding="utf-8").replace("\\u2028", "\u2028")
+    (labelled / "labels.jsonl").write_text(text, encoding="utf-8")
+    assert "\u2028" in (labelled / "labels.jsonl").read_text(encoding="utf-8")
+    assert len(list(iter_labelled_paragraphs(labelled))) == 7

@@ -251,3 +251,12 @@ def test_report_refuses_to_overwrite_a_file_that_is_not_a_page(tmp_path):
     assert result.exit_code == 2 and "refusing to overwrite" in result.output
     assert docs.read_bytes() == original
     assert write_html_report(run, tmp_path / "elsewhere.html").is_file()
+
+
+def test_rounds_applied_in_place_keep_the_earlier_decisions(tmp_path):
+    records = synthetic_records(4)
+    run = write_run(tmp_path / "run", records)
+    apply_decisions(run, _export_csv(tmp_path / "r1.csv", [(records[1]["id"], "drop", 2)]))
+    second = apply_decisions(run, _export_csv(tmp_path / "r2.csv", [(records[3]["id"], "keep", 4)]))
+    assert [r["reviewer_decision"] for r in _applied(second)] == [None, "drop", None, "keep"]
+    assert second.kept_earlier == 1

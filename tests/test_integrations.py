@@ -201,3 +201,12 @@ def test_datatrove_filter_notes_truncation_and_reads_text_as_scan_does():
     odd = Document(text=STORY[0] + " \ud800", id="surrogate")
     step.filter(odd)
     assert not any(n.startswith("signal failed") for n in odd.metadata["qualitycheck"]["notes"])
+
+
+def test_datasets_removed_columns_stay_removed():
+    datasets = need("datasets")
+    from qualitycheck.integrations.hf import add_quality_columns
+
+    ds = datasets.Dataset.from_dict({"text": [CLEAN], "n": [1]})
+    out = add_quality_columns(ds, FAST, remove_columns=["text", "n"])
+    assert out.column_names == list(QUALITY_COLUMNS)

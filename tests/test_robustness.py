@@ -700,3 +700,15 @@ def test_resume_after_inputs_changed_equals_a_fresh_scan(tmp_path):
     assert (tmp_path / "run" / DOCUMENTS).read_bytes() == (tmp_path / "fresh" / DOCUMENTS).read_bytes()
     assert resumed.documents == 21
     assert any("dropped 2 record(s)" in note for note in resumed.notes)
+
+
+def test_a_file_of_the_run_folder_as_input_is_refused(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    scan([str(tmp_path / "in")], run, CONFIG, html=False)
+    before = (run / DOCUMENTS).read_bytes()
+    for extra in ({"resume": True}, {"overwrite": True}):
+        with pytest.raises(RunExistsError, match="file of the output folder"):
+            scan([str(run / DOCUMENTS)], run, CONFIG, html=False, **extra)
+        assert (run / DOCUMENTS).read_bytes() == before

@@ -211,3 +211,11 @@ def test_word_diff_of_long_versions_is_cut_at_shared_unique_words():
         difflib.SequenceMatcher = real
     assert [(i1, j1) for _, i1, _, j1, _ in changes] == [(k, k) for k in swapped]
     assert max(sizes) <= crossdoc.DIFF_WORDS
+
+
+def test_swapped_words_are_found_in_any_case_and_either_apostrophe():
+    from qualitycheck.spin.crossdoc import _swap_spans
+
+    text = "They didn’t come. Each  Individual other said so."
+    spans = _swap_spans(text, [("didn't", "did not"), ("each individual", "each")], "src")
+    assert [text[s["start"]:s["end"]] for s in spans] == ["didn’t", "Each  Individual"]

@@ -267,7 +267,9 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path):
     out = tmp_path / "kept.jsonl"
     result = CliRunner().invoke(main, ["filter", "--no-spin", str(broken), "-o", str(out)])
     assert result.exit_code == 1
-    assert "filter stopped" in result.stderr
+    # a named file cut short is reported and the next file would be read (twelfth session; before, it
+    # stopped the filter); standard input cut short still stops it, with "filter stopped"
+    assert "could not be read" in result.stderr
     kept = out.read_text(encoding="utf-8").splitlines()
     assert kept and all(json.loads(x)["quality"] for x in kept)
 
@@ -414,3 +416,42 @@ def test_a_missing_input_file_does_not_stop_the_others(tmp_path):
     bad, = [json.loads(x) for x in rejected.read_text().splitlines()]
     assert bad["reject_reason"] == "unreadable_input" and bad["file"].endswith("missing.jsonl")
     assert "No such file" in bad["detail"]
+
+
+def test_input_files_are_closed_and_a_cut_gzip_is_one_rejection(tmp_path):
+    import gc
+    import warnings
+
+    from qualitycheck.streaming import iter_input_lines
+
+    good = json.dumps({"id": "good", "text": GOOD}) + "\n"
+    (tmp_path / "a.jsonl").write_text(good)
+    (tmp_path / "b.jsonl.gz").write_bytes(gzip.compress(good.encode()))
+    (tmp_path / "c.jsonl").write_bytes(good.encode("utf-16"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            list(iter_input_lines([str(tmp_path / name) for name in ("a.jsonl", "b.jsonl.gz", "c.jsonl")]))
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+    many = "".join(json.dumps({"id": f"r{i}", "text": GOOD}) + "\n" for i in range(200)).encode()
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(many)[:300])
+    (tmp_path / "head.jsonl.gz").write_bytes(b"\x1f\x8b")
+    rejected = tmp_path / "rejected.jsonl"
+    done = _filter(str(tmp_path / "cut.jsonl.gz"), str(tmp_path / "head.jsonl.gz"), str(tmp_path / "a.jsonl"),
+                   "--rejected", str(rejected))
+    assert done.returncode == 1
+    assert json.loads(done.stdout.decode().splitlines()[-1])["id"] == "good"   # the file after them is read
+    bad = [json.loads(x) for x in rejected.read_text().splitlines() if json.loads(x)["reject_reason"] == "unreadable_input"]
+    assert sorted(Path(b["file"]).name for b in bad) == ["cut.jsonl.gz", "head.jsonl.gz"]
+
+
+def test_an_unopenable_rejected_file_leaves_the_kept_output_alone(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("precious\n")
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", "-o", str(kept),
+                                       "--rejected", str(tmp_path / "nodir" / "r.jsonl")])
+    assert result.exit_code == 2 and kept.read_text() == "precious\n"

@@ -85,4 +85,9 @@ def add_quality_columns(dataset: Any, config: Config | None = None, text_col: st
     clashes = [name for name in fn.columns() if name in dataset.column_names]
     if clashes:
         raise ValueError(f"the dataset already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")
-    return dataset.map(fn, batched=True, features=fn.features(dataset.features), **map_kwargs)
+    removed = map_kwargs.get("remove_columns") or []
+    removed = {removed} if isinstance(removed, str) else set(removed)
+    base = dataset.features.copy()
+    for name in removed & set(base):
+        del base[name]   # declared columns are kept: a removed one would come back as nulls
+    return dataset.map(fn, batched=True, features=fn.features(base), **map_kwargs)

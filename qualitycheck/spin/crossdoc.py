@@ -350,7 +350,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
             for new, orig in swaps[:3]:
                 entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
                          "rule": "crossdoc", "source": source_doc.id}
-                found = next((s for s in spans if s["word"] == new), None)
+                found = next((s for s in spans if " ".join(_words(s["word"])) == new), None)
                 if found:
                     entry.update(start=found["start"], end=found["end"])
                 spun_doc.spun_evidence.append(entry)
@@ -363,7 +363,9 @@ def _swap_spans(text: str, swaps: list[tuple[str, str]], source_id: str) -> list
     spans: list[dict] = []
     taken: list[tuple[int, int]] = []
     for new, orig in swaps:
-        for found in re.finditer(rf"(?<!\w){re.escape(new)}(?!\w)", text, re.IGNORECASE):
+        # the swap is in _words() form (lower case, ’ as '): match any case, either apostrophe, any gap
+        pattern = r"\W+".join(re.escape(word).replace("'", "['’]") for word in new.split(" "))
+        for found in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE):
             start, end = found.span()
             if all(end <= a or start >= b for a, b in taken):
                 taken.append((start, end))

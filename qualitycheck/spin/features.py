@@ -540,6 +540,8 @@ def _pattern_spans(text: str, tokens: list[tuple[str, int, int]], table: Fingerp
     whole = table.trailer(text)
     if whole is not None:
         hits.append((tokens[0][1], tokens[-1][2], whole))
+    if not hits:
+        return []
     out = []
     # Tokens are in text order and do not overlap, so their starts and ends are both sorted: the tokens
     # a hit covers (start < end of hit, end > start of hit) are one run, found by bisection (a scan of
