@@ -103,14 +103,18 @@ def default_run_dir(inputs: list[str], base: str | Path = "reports") -> Path:
 
 
 def resume_key(record: dict[str, Any]) -> bytes:
-    return document_key(str(record.get("id")), record.get("content_hash"))
+    metadata = record.get("metadata")
+    line = metadata.get("line") if isinstance(metadata, dict) else None
+    return document_key(str(record.get("id")), record.get("content_hash"), record.get("path"), line)
 
 
-def document_key(doc_id: str, text_hash: str | None) -> bytes:
-    """What a resume matches a written record and an input document by: id and content hash, as a
-    16-byte digest (a resume holds one per document of the run: ~110 bytes each, against ~270 for the
-    pair of strings)."""
-    return hashlib.blake2b(f"{doc_id}\0{text_hash}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def document_key(doc_id: str, text_hash: str | None, path: str | None = None, line: Any = None) -> bytes:
+    """What a resume matches a written record and an input document by: id, content hash, file and (JSONL)
+    line, as a 16-byte digest (a resume holds one per document of the run: ~110 bytes each, against ~270
+    for the strings). File and line count too: a record of a deleted file, or one whose JSONL line moved,
+    would otherwise stand in for a copy of the same text elsewhere, with the wrong path and line."""
+    return hashlib.blake2b(f"{path}\0{line}\0{doc_id}\0{text_hash}".encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
 
 
 # --- worker side: one Checker per process; the parent builds the models before forking (_preload) ----
@@ -345,7 +349,7 @@ def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter,
     `refreshing` gets, per document yielded and in order (check_in_order keeps it), its (key, copy)
     when it is one of those, else None."""
     for raw in raws:
-        key = document_key(str(raw.id), raw.content_hash)
+        key = document_key(str(raw.id), raw.content_hash, raw.path, raw.metadata.get("line"))
         copy = seen[key]
         seen[key] += 1
         if order is not None:

@@ -717,3 +717,22 @@ def test_a_file_of_the_run_folder_as_input_is_refused(tmp_path):
                                flag, "--no-spin", "--no-html", "-q", "--jobs", "1"], capture_output=True, timeout=120)
         assert done.returncode == 2 and b"file of the output folder" in done.stderr, done.stderr
         assert (run / DOCUMENTS).read_bytes() == before
+
+
+def test_resume_matches_records_by_file_and_line_too(tmp_path):
+    """A record is reused on resume only for the same file and JSONL line: after a line was deleted, or a
+    file holding the same record as another was removed, the kept records carried stale lines or the
+    deleted file's path (twelfth session)."""
+    line = lambda i: json.dumps({"id": f"r{i}", "text": ARTICLE.replace("river", f"river {i}")}) + "\n"  # noqa: E731
+    (tmp_path / "in").mkdir()
+    x, p, q = tmp_path / "in" / "x.jsonl", tmp_path / "in" / "p.jsonl", tmp_path / "in" / "q.jsonl"
+    x.write_text("".join(line(i) for i in range(5)))
+    p.write_text(line(9))
+    q.write_text(line(9) + line(8))
+    run, fresh = tmp_path / "run", tmp_path / "fresh"
+    scan([str(x), str(p), str(q)], run, CONFIG, html=False)
+    x.write_text("".join(line(i) for i in range(1, 5)))   # first line deleted
+    p.unlink()
+    scan([str(x), str(q)], run, CONFIG, html=False, resume=True)
+    scan([str(x), str(q)], fresh, CONFIG, html=False)
+    assert (run / DOCUMENTS).read_bytes() == (fresh / DOCUMENTS).read_bytes()
