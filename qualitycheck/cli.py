@@ -318,14 +318,9 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .reading import line_cap
     from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
-    _refuse_clashing_outputs(inputs, out_path, rejected_path)
+    _check_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
     bar = Progress(not quiet)   # on a terminal's standard error only
-    for path in (out_path, rejected_path):   # both checked before either is opened (opening truncates)
-        if path not in (None, "-"):
-            folder = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-                raise click.UsageError(f"cannot write {path}: {folder} is not a writable folder")
     try:
         kept = open_output(out_path)
     except OSError as exc:
@@ -381,11 +376,16 @@ def _not_nan(value: float | None) -> float | None:
     return value
 
 
-def _refuse_clashing_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path: str | None) -> None:
-    """Opening an output truncates it: an output that is also an input (or the other output) would be
-    emptied before it is read (or written by two writers at once)."""
+def _check_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path: str | None) -> None:
+    """Both outputs checked before either is opened, since opening truncates: each must be in a writable
+    folder, and one that is also an input (or the other output) would be emptied before it is read (or
+    written by two writers at once)."""
     named = [(path, what) for path, what in ((out_path, "--out"), (rejected_path, "--rejected"))
              if path not in (None, "-")]
+    for path, _ in named:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise click.UsageError(f"cannot write {path}: {folder} is not a writable folder")
     for i, (path, what) in enumerate(named):
         for other, other_what in named[i + 1:]:
             if os.path.abspath(path) == os.path.abspath(other):

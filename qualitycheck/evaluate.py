@@ -32,15 +32,19 @@ class LabelledSetError(ValueError):
     """A labelled folder that does not follow the layout (missing files, bad JSON, unknown labels)."""
 
 
-def _gold_text(labelled_dir: Path, doc_id: str) -> str:
-    """A labelled document as the scanner reads it (no newline translation, so offsets agree)."""
-    path = labelled_dir / "docs" / f"{doc_id}.txt"
+def _read_utf8(path: Path) -> str:
+    """A file of the labelled set as the scanner reads text: bytes decoded, no newline translation (so
+    offsets agree). Raises LabelledSetError."""
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise LabelledSetError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise LabelledSetError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+
+def _gold_text(labelled_dir: Path, doc_id: str) -> str:
+    return _read_utf8(labelled_dir / "docs" / f"{doc_id}.txt")
 
 
 def _gold_spans(text: str) -> list[tuple[int, int]]:
@@ -57,13 +61,8 @@ def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
     """labels.jsonl, checked: every record has an id, a known doc_label and paragraphs with an index and
     known labels. Raises LabelledSetError naming the line."""
     path = labelled_dir / "labels.jsonl"
-    try:
-        # on "\n" only: str.splitlines() also splits on U+2028/U+0085, which JSON writers leave raw in strings
-        lines = path.read_bytes().decode("utf-8-sig").split("\n")
-    except OSError as exc:
-        raise LabelledSetError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise LabelledSetError(f"{path}: not UTF-8") from exc
+    # on "\n" only: str.splitlines() also splits on U+2028/U+0085, which JSON writers leave raw in strings
+    lines = _read_utf8(path).split("\n")
     records = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

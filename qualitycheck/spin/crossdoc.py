@@ -367,7 +367,7 @@ def _swap_spans(text: str, swaps: list[tuple[str, str]], source_id: str) -> list
         pattern = r"\W+".join(re.escape(word).replace("'", "['’]") for word in new.split(" "))
         for found in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE):
             start, end = found.span()
-            if all(end <= a or start >= b for a, b in taken):
+            if _free(start, end, taken):
                 taken.append((start, end))
                 spans.append({"start": start, "end": end, "word": text[start:end], "score": 1.0, "original": orig,
                               "rule": "crossdoc", "source": source_id})
@@ -379,4 +379,9 @@ def merge_spans(first: list[dict], rest: list[dict] | None) -> list[dict]:
     """`first`, then the spans of `rest` that overlap none of them (a word found swapped against another
     version is better evidence than the detector's guess about the same word)."""
     taken = [(span["start"], span["end"]) for span in first]
-    return list(first) + [span for span in rest or [] if all(span["end"] <= a or span["start"] >= b for a, b in taken)]
+    return list(first) + [span for span in rest or [] if _free(span["start"], span["end"], taken)]
+
+
+def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps none of the `taken` character ranges."""
+    return all(end <= a or start >= b for a, b in taken)
