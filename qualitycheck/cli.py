@@ -66,7 +66,7 @@ def main() -> None:
 
     \b
     Examples:
-      qualitycheck scan examples/                 # report under reports/<run-name>/
+      qualitycheck scan examples/news/            # report under reports/<run-name>/
       qualitycheck scan crawl/ -o reports/crawl1 --jobs 2
       qualitycheck check article.txt --json
     """

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 from click.testing import CliRunner
 
 from qualitycheck.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REPO
 
 
 def run(*args):
@@ -41,6 +42,20 @@ def test_scan_examples_writes_run_folder(tmp_path):
     assert by_name["trade_fair_with_foreign_trailer.txt"]["labels"]["off_language"] == 4  # the Spanish heading too
     assert by_name["storm_report_duplicates.txt"]["labels"]["duplicate"] == 2
     assert by_name["harbour_bridge_clean.txt"]["verdict"] == "keep"
+
+
+def test_readme_quick_start_scans_a_folder_of_inputs_only(tmp_path):
+    """The README's first command scans the sample folder it names: every file there is a document
+    (nothing skipped, no note about other files), and the hand-spun sample is flagged with spin on."""
+    command = re.search(r"pip install -e \. && qualitycheck (scan \S+)", (REPO / "README.md").read_text("utf-8"))
+    assert command, "README lost its quick-start command"
+    folder = REPO / command.group(1).split()[1]
+    assert folder.is_dir() and all(p.suffix == ".txt" for p in folder.iterdir())
+    out = tmp_path / "run"
+    result = run("scan", str(folder), "-o", str(out), "-j", "1", "--no-html")
+    assert result.exit_code == 0 and "skipped" not in result.output, result.output
+    records = {r["path"].rsplit("/", 1)[-1]: r for r in map(json.loads, (out / "documents.jsonl").open())}
+    assert records["bridge_story_spun.txt"]["spun"]["flag"]
 
 
 def test_existing_run_is_not_overwritten(tmp_path):
