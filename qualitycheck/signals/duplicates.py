@@ -3,16 +3,45 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 
 from ..config import Config
 from ..document import Document
-from ..textnorm import normalize_for_compare
+from ..textnorm import compare_key
 
 # Shorter repeats ("Photo", "Share") are chrome, handled by the boilerplate rules, not duplicates.
 MIN_DUPLICATE_CHARS = 20
 # A repeat that adds a photo credit ("... June 19, 2024. Gavriil Grigorov/Sputnik") still
 # repeats the caption: the earlier paragraph must cover this share of the later one.
 PREFIX_COVER = 0.6
+# A repeat that adds or drops a tail of at most this many characters (a credit, a site name after a page
+# title) is looked for in both directions; a longer tail only as an added suffix covered PREFIX_COVER.
+TAIL_MAX_CHARS = 80
+# A tail that is a photo credit makes a repeat whatever share of the paragraph it is ("Divers at the wreck."
+# and "Divers at the wreck. (Photo: Jane Smith/Getty Images)"). On the compare key: no punctuation, lower case.
+_CREDIT_WORDS = (r"photos?|photograph(?:y|s)?|pictures?|pics?|images?|credits?|courtesy|illustration|copyright|source")
+_AGENCIES = (r"ap|ap photo|afp|reuters|getty|getty images|epa|epa efe|pa|pa media|pa wire|shutterstock|alamy|"
+             r"bloomberg|xinhua|anadolu|nurphoto|istock|istockphoto|supplied|handout|file photo")
+_CREDIT_START = re.compile(rf"(?:©|(?:{_CREDIT_WORDS}|{_AGENCIES})\b)")
+_AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
+# Paragraphs already called site chrome or an ad slot are not duplicates as well: 'Story continues below
+# advertisement' three times on a page is three ad markers, and two labels would count its characters twice
+# in the document score.
+CHROME_LABELS = ("boilerplate", "ad_marker")
+
+
+def _tail_starts(key: str) -> list[tuple[int, bool]]:
+    """The word boundaries of `key` whose tail is at most TAIL_MAX_CHARS and whose prefix is at least
+    MIN_DUPLICATE_CHARS, each with whether its tail is a photo credit ('photo jane smith', 'reuters jane doe',
+    'jane smith getty images')."""
+    start = max(MIN_DUPLICATE_CHARS, len(key) - TAIL_MAX_CHARS - 1)
+    ends_with_agency = _AGENCY_END.search(key, start) is not None
+    out = []
+    position = key.find(" ", start)
+    while position != -1:
+        out.append((position, ends_with_agency or _CREDIT_START.match(key, position + 1) is not None))
+        position = key.find(" ", position + 1)
+    return out
 
 
 class DuplicateSignal:
@@ -20,34 +49,66 @@ class DuplicateSignal:
 
     Scraped pages repeat titles (page title and headline), photo captions (alt text and
     caption) and pull quotes; the repeat adds nothing and skews n-gram statistics. Compared
-    after folding case, quotes, apostrophes and spacing; a repeat that only appends a short
-    credit to an earlier paragraph counts too. The first occurrence is kept.
+    after folding case, quotes, punctuation and spacing; a repeat that only appends a short
+    credit to an earlier paragraph counts too, and so does one that drops the credit or site name
+    the earlier one had. A prefix ends at a word: 'on Monday' is not repeated by 'on Mondays and
+    Fridays'. The first occurrence is kept.
     """
 
     name = "duplicate"
 
     def apply(self, doc: Document, config: Config) -> None:
         seen: dict[str, int] = {}
+        # Earlier keys less a short tail that makes a repeat (a credit, or a tail of at most 40%), by hash
+        # (a paragraph has up to TAIL_MAX_CHARS / 2 of them; kept as text, 5,000 long paragraphs of short words
+        # would hold hundreds of MB): a later paragraph equal to one of them repeats that paragraph less its tail.
+        stems: dict[int, tuple[int, int]] = {}
         # Lengths of the earlier keys, by their first MIN_DUPLICATE_CHARS characters: an earlier paragraph
         # this one repeats with a suffix is its own first `length` characters, for one of those lengths, so
         # it is found by lookups in `seen` (comparing with every earlier key of the same head was quadratic
         # on a page of thousands of comments that all start alike).
         lengths_by_head: dict[str, list[int]] = {}
         for paragraph in doc.paragraphs:
-            key = normalize_for_compare(paragraph.text)
+            if any(paragraph.has(label) for label in CHROME_LABELS):
+                continue
+            key = compare_key(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
                 continue
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
-            lengths = lengths_by_head.setdefault(key[:MIN_DUPLICATE_CHARS], [])
-            lowest = bisect.bisect_left(lengths, math.ceil(PREFIX_COVER * len(key)))
-            here = bisect.bisect_left(lengths, len(key))
-            priors = [(seen[key[:n]], n) for n in lengths[lowest:here] if key[:n] in seen]
-            if priors:
-                prior_index, prior_length = min(priors)   # the earliest, as a walk in paragraph order finds first
+            tails = _tail_starts(key)
+            prior = self._with_suffix(key, tails, seen, lengths_by_head)
+            if prior is not None:
+                prior_index, prior_length = prior
                 paragraph.add("duplicate", "repeat_with_suffix",
                               f"repeats paragraph {prior_index} plus {len(key) - prior_length} characters")
+            elif (stem := stems.get(hash(key))) is not None:
+                prior_index, prior_length = stem
+                paragraph.add("duplicate", "repeat_without_suffix",
+                              f"repeats paragraph {prior_index} less {prior_length - len(key)} characters")
             seen[key] = paragraph.index
+            for length, credit in tails:
+                if credit or length >= PREFIX_COVER * len(key):
+                    stems.setdefault(hash(key[:length]), (paragraph.index, len(key)))
+            lengths = lengths_by_head.setdefault(key[:MIN_DUPLICATE_CHARS], [])
+            here = bisect.bisect_left(lengths, len(key))
             if here == len(lengths) or lengths[here] != len(key):
                 lengths.insert(here, len(key))
+
+    @staticmethod
+    def _with_suffix(key: str, tails: list[tuple[int, bool]], seen: dict[str, int],
+                     lengths_by_head: dict[str, list[int]]) -> tuple[int, int] | None:
+        """The earliest paragraph whose key is `key` less a tail at a word boundary that makes a repeat: one
+        covering PREFIX_COVER of it, or a credit. (index, key length), or None."""
+        priors = []
+        lengths = lengths_by_head.get(key[:MIN_DUPLICATE_CHARS], [])
+        lowest = bisect.bisect_left(lengths, math.ceil(PREFIX_COVER * len(key)))
+        here = bisect.bisect_left(lengths, len(key))
+        for n in lengths[lowest:here]:
+            if key[n] == " " and (index := seen.get(key[:n])) is not None:
+                priors.append((index, n))
+        for n, credit in tails:
+            if credit and (index := seen.get(key[:n])) is not None:
+                priors.append((index, n))
+        return min(priors) if priors else None   # the earliest, as a walk in paragraph order finds first
