@@ -571,3 +571,36 @@ def test_fingerprint_spans_cover_the_tokens_a_hit_overlaps():
             if inside:
                 expected.append((inside[0], inside[-1] + 1))
         assert got == expected
+
+
+# --- off-language families found with the stress set (tests/offlang_stress/); lines written for these tests ---
+
+@pytest.mark.parametrize("line", [
+    # langdetect has no profile for these languages and answered "en"; almost no word is English
+    "Ny filankevitry ny tanàna dia nanapa-kevitra hanamboatra ny lalana rehetra amin'ity taona ity.",  # Malagasy
+    "Beidh an cruinniú ar siúl sa halla pobail oíche Dé Máirt ag a hocht a chlog.",                    # Irish
+    # "a", "in", "an" are English function words, but the content words are all foreign
+    "Chiusa per lavori la strada in collina a Bergamo",                                                # Italian
+    "Nuevo atasco a la entrada a Madrid por obras",                                                    # Spanish
+    # a short line of names and numbers whose one or two lowercase words look foreign
+    "Wisła Kraków przegrała z Rakowem 0:2",                                                            # Polish
+    "Fenerbahçe deplasmanda kazandı: 3-1",                                                             # Turkish
+    # Latin letters only in brand names, the rest in another script
+    "ホンダ、新型Civic Type Rを来月発売",                                                                  # Japanese
+])
+def test_off_language_families_from_the_stress_set(fast_checker, line):
+    report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+    assert labels_of(report, line) == ["off_language"], line
+
+
+@pytest.mark.parametrize("line", [
+    "Wing: P van der Berg (Sharks), L de Jager (Bulls), M da Costa (Porto), F di Natale (Udinese).",  # name particles
+    "Abidjan, Côte d'Ivoire, and Bamako were chosen to host the 2027 qualifiers.",                 # elided particle
+    "Ronaldo misses Ballon d'Or gala",
+    "Race results: 5km 14:02, 10km 28:40, 21km 1:01:35 (1st, 3rd and 2nd).",                       # units glued to digits
+    "Officers gave chase",
+    "Seoul (서울), South Korea",                                                                      # one gloss of another script
+])
+def test_english_lines_with_names_particles_and_units_stay_english(fast_checker, line):
+    report = fast_checker.check("\n\n".join([*ARTICLE[:2], line, *ARTICLE[2:]]))
+    assert "off_language" not in labels_of(report, line), line

@@ -6,6 +6,19 @@ only when langdetect disagrees with the main language AND the paragraph carries 
 evidence of the main language (its function words and its vocabulary). Capitalised words,
 numbers and symbols are neutral: names and figures never make a paragraph foreign.
 
+English evidence is counted on lowercase words that are not parts of names: particles joined to a
+name ("d'Ivoire", "al-Assad") or between two capitalised words ("de Gaulle", "von der Leyen") are name
+parts, and letters glued to a digit ("5km", "21st") are units. One- and two-letter words count as English
+only from a closed list (the corpus vocabulary lists "na", "ya", "de", "je" as initials and loans);
+English function words count only beside English content words ("a", "an", "in", "no" are Spanish,
+Irish, Italian and Portuguese words too); a word spelt with letters English does not use (ł, ə, ọ, ɛ)
+is evidence for another language. langdetect's "en" is not taken for a paragraph most of whose words are
+not English (it has no profile for most languages, and often answers "en" for them). A short line of
+names and numbers is foreign when none of its one or two lowercase words is English and they look
+foreign (letters English does not use, or two unknown words without English endings), unless
+langdetect says English; one whose Latin letters are only names, beside a third or more of another
+script in more than one place, is in that script's language.
+
 langdetect costs milliseconds a call, so it only runs on paragraphs the cheap English
 evidence cannot settle; ordinary English prose never reaches it.
 """
@@ -57,7 +70,9 @@ og er det til af ikke som på med han hun
 i
 """.split()) - ENGLISH_FUNCTION_WORDS  # left out: words English uses too (per, met, till, van, com)
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
+# A word starts after a non-word character: letters glued to a digit ("5km", "21st", "$2bn", "1990s") are
+# units and ordinals, not words of any language.
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
 
 # Evidence thresholds (see module docstring). Kept here, next to the logic they steer.
 MIN_LOWER_WORDS = 3          # fewer lowercase words than this: too little evidence on its own
@@ -68,11 +83,43 @@ MIN_STRONG_FUNCTION_WORDS = 2
 ENGLISH_FUNCTION_SHARE = 0.12  # with a mostly English vocabulary, also enough
 ENGLISH_VOCAB_SHARE = 0.6    # English words dominate whatever langdetect says
 ENGLISH_VOCAB_SHARE_STRONG = 0.85  # nearly every word English: no langdetect needed
-NEIGHBOUR_VOCAB_SHARE = 0.5
-FOREIGN_FUNCTION_SHARE = 0.1  # this many other languages' function words: ask langdetect  # a short line beside a foreign block joins it below this
+NEIGHBOUR_VOCAB_SHARE = 0.5  # a short line beside a foreign block joins it below this
+FOREIGN_FUNCTION_SHARE = 0.1  # this many words of other languages (function words, letters): ask langdetect
+# Fewer English words than this, and no strong English function words: not English even when langdetect
+# says so. langdetect has no profile for most languages (Irish, Malagasy, Yoruba...) and then often
+# answers "en". English that reaches langdetect has half or more of its lowercase words in the vocabulary,
+# even lists of dishes and slang-heavy posts ("lol this is so cringe ngl"); 0.4 leaves a margin.
+ENGLISH_MIN_VOCAB_SHARE = 0.4
+# English function words are English evidence only beside English content words: "a", "an", "in", "no"
+# are also Spanish, Irish, Italian, Portuguese words, and a foreign headline can be 40 % of them.
+MIN_CONTENT_WORD_LETTERS = 4
+ENGLISH_CONTENT_SHARE = 0.5
+# A short line whose Latin letters are names and brands (fewer than MIN_LOWER_WORDS lowercase words) and
+# whose other letters are another script is in that script's language ("ソニーが新型PlayStation 5 Proを発表").
+MIXED_SCRIPT_SHARE = 1 / 3
+MIXED_SCRIPT_MIN_LETTERS = 4
 LANGDETECT_MIN_PROB = 0.8
 MIN_VOCAB_COUNT = 2          # corpus count for a word to join the English vocabulary
 NON_LATIN_SHARE = 0.5        # letters outside the Latin script: another writing system
+
+# The English vocabulary comes from corpus counts, where one- and two-letter tokens are mostly initials,
+# abbreviations and foreign words ("na", "ya", "la", "de", "je", "pe", "cu" all occur). English has few
+# such words; only these count as English. Written for this project.
+ENGLISH_SHORT_WORDS = frozenset(w for w in ENGLISH_FUNCTION_WORDS if len(w) <= 2) | frozenset("""
+ad ah aw ax eh ex go oh ok ox uh um us tv v vs km kg cm mm ml mg ft lb oz hr pm bn
+""".split())
+
+# Lowercase particles of personal and place names in many languages; between two capitalised words they
+# are part of the name, not words of the sentence. Written for this project.
+NAME_PARTICLES = frozenset("""
+de da di do dos das du del della dei der den van von ter ten la le el al bin ibn ben bint binti abu wa y zu af
+""".split())
+
+# Latin letters English spells with: ASCII and the accents of common French and Spanish loanwords (café,
+# façade, naïve, rôle, señor). A lowercase word with another Latin letter (ł, ə, ı, ž, ő, ọ, ɛ, ā, ü, å...)
+# is a word of another language. (Other scripts are judged by their share of the letters.)
+_FOREIGN_LETTER = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff]")
+_ENGLISH_ACCENTS = frozenset("éèêëàâçîïôûñ")
 
 
 @dataclass
@@ -85,13 +132,44 @@ class LanguageEvidence:
     latin_share: float     # share of letters in the Latin script
     all_words: int         # every word, names included
     all_vocab_share: float  # share of every word (lower-cased) in the English vocabulary
-    foreign_function_share: float = 0.0  # lowercase words that are other languages' function words
+    # lowercase words that are other languages' function words or spelt with letters English does not use
+    foreign_function_share: float = 0.0
+    content_words: int = 0       # lowercase words of MIN_CONTENT_WORD_LETTERS+ letters, not function words
+    content_share: float = 1.0   # of those, share in the English vocabulary (1.0 when there are none)
+    non_latin_letters: int = 0   # letters of other scripts
+    non_latin_tokens: int = 0    # space-separated tokens with letters of other scripts
+    foreign_letter_words: int = 0  # lowercase words spelt with letters English does not use
+    # distinct lowercase words of 3+ letters, not in the English vocabulary and without an English ending
+    unknown_long_words: int = 0
+
+    @property
+    def english_content(self) -> bool:
+        """The content words are not mostly foreign (or there are none)."""
+        return self.content_words == 0 or self.content_share >= ENGLISH_CONTENT_SHARE
 
     @property
     def strong_english_function(self) -> bool:
-        """Enough English function words, in share and in number, to call the paragraph English prose."""
+        """Enough English function words, in share and in number, to call the paragraph English prose,
+        beside content words that are English too."""
         return (self.function_share >= ENGLISH_FUNCTION_SHARE_STRONG
-                and round(self.function_share * self.lower_words) >= MIN_STRONG_FUNCTION_WORDS)
+                and round(self.function_share * self.lower_words) >= MIN_STRONG_FUNCTION_WORDS
+                and self.english_content)
+
+    @property
+    def mixed_script(self) -> bool:
+        """Mostly Latin letters, but those are names and brands, and a third or more is another script in
+        more than one place (one word of it is a name's gloss: "Kyiv (Київ), Ukraine")."""
+        return (self.lower_words < MIN_LOWER_WORDS and self.non_latin_letters >= MIXED_SCRIPT_MIN_LETTERS
+                and self.non_latin_tokens >= 2 and 1 - self.latin_share >= MIXED_SCRIPT_SHARE)
+
+    @property
+    def short_foreign(self) -> bool:
+        """A short line (one or two lowercase words among names and numbers) none of whose lowercase words
+        is English: one spelt with letters English does not use, or two different words of three or more
+        letters without English endings (one unknown word is often an abbreviation or a rare English word:
+        "og", "whingeing")."""
+        return (0 < self.lower_words < MIN_LOWER_WORDS and self.vocab_share == 0.0
+                and (self.foreign_letter_words > 0 or self.unknown_long_words >= 2))
 
 
 def _models_dir() -> Path:
@@ -127,18 +205,67 @@ _JOINERS = re.compile(r"['·\-]")
 
 # Regular English endings: "shoppers" is known when "shopper" is.
 _SUFFIXES = ("'s", "s", "es", "ed", "d", "ing", "ly", "er", "est")
+# Endings of English derivation and inflection. A word the vocabulary lacks but that ends so is more likely
+# an English word the 1960s-2000s corpus never saw ("protesters", "whingeing", "berates") than a foreign one.
+_ENGLISH_ENDINGS = ("ing", "ings", "ers", "ed", "ates", "ation", "ations", "ment", "ments", "ness", "ists", "ism",
+                    "ity", "ities", "ous", "ful", "less", "able", "ible", "ive", "ize", "izes", "ized", "ise",
+                    "ises", "ised", "ors", "ly", "'s")
 
 
 def _is_known(word: str, vocab: frozenset[str]) -> bool:
     """In the vocabulary as is, after removing a regular ending, or every part of a
     hyphenated/elided word is ("co-operation")."""
+    if len(word) <= 2:
+        return word in ENGLISH_SHORT_WORDS
     if word in vocab:
         return True
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[: -len(suffix)] in vocab:
             return True
     parts = [part for part in _JOINERS.split(word) if part]
-    return len(parts) > 1 and all(part in vocab for part in parts)
+    return len(parts) > 1 and all(part in vocab if len(part) > 2 else part in ENGLISH_SHORT_WORDS for part in parts)
+
+
+@lru_cache(maxsize=1 << 16)
+def _known(word: str) -> bool:
+    """_is_known against the English vocabulary, remembered: news repeats its words."""
+    return _is_known(word, english_vocabulary())
+
+
+@lru_cache(maxsize=1 << 16)
+def _lowercase_word_evidence(word: str) -> tuple[bool, bool, bool]:
+    """(spelt with letters English does not use, evidence for another language, English) for one lowercase
+    word. Another language's function word, or a word spelt with letters English does not use, is evidence
+    for another language, even when the English vocabulary lists it (a name in the LM corpus: Tagalog "kay")."""
+    folded = word.lower()
+    odd = not folded.isascii() and any(c not in _ENGLISH_ACCENTS for c in _FOREIGN_LETTER.findall(folded))
+    foreign = odd or word in OTHER_FUNCTION_WORDS
+    return odd, foreign, not foreign and _known(folded)
+
+
+def _lowercase_words(words: list[str]) -> list[str]:
+    """The words that carry language evidence: lowercase-initial ones, less the parts of names among them.
+    A particle joined to a capitalised name by an apostrophe or hyphen is part of the name ("Côte d'Ivoire",
+    "Ballon d'Or", "al-Assad"); so are name particles between two capitalised words ("Charles de Gaulle",
+    "Ursula von der Leyen", "Ngugi wa Thiong'o"). A prefix glued to a capital ("kuRufaro", "iPhone") stays:
+    in Bantu and Celtic languages it is grammar."""
+    lower = []
+    for i, word in enumerate(words):
+        if not word[0].islower():
+            continue
+        if not word.islower() and any(part[:1].isupper() for part in _JOINERS.split(word)[1:]):
+            continue
+        if word in NAME_PARTICLES:
+            j = i
+            while j < len(words) and words[j] in NAME_PARTICLES:
+                j += 1
+            k = i
+            while k > 0 and words[k - 1] in NAME_PARTICLES:
+                k -= 1
+            if k > 0 and j < len(words) and words[k - 1][0].isupper() and words[j][0].isupper():
+                continue
+        lower.append(word)
+    return lower
 
 
 # URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com").
@@ -148,19 +275,34 @@ _NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
 def measure(text: str) -> LanguageEvidence:
     text = _NOT_WORDS.sub(" ", text)
     words = [w.replace("’", "'") for w in _WORD.findall(text)]
-    lower = [w for w in words if w[0].islower()]
-    letters = len(_LETTER.findall(text))
-    latin = 1.0 - len(_NON_LATIN_LETTER.findall(text)) / letters if letters else 1.0
-    vocab = english_vocabulary()
-    all_known = sum(1 for w in words if _is_known(w.lower(), vocab)) / len(words) if words else 0.0
+    lower = _lowercase_words(words)
+    non_latin = len(_NON_LATIN_LETTER.findall(text))
+    # (counting every letter is the costliest step here; only needed when some are not Latin)
+    letters = len(_LETTER.findall(text)) if non_latin else 0
+    latin = 1.0 - non_latin / letters if letters else 1.0
+    tokens = sum(1 for token in text.split() if _NON_LATIN_LETTER.search(token)) if non_latin else 0
+    all_known = sum(1 for w in words if _known(w.lower())) / len(words) if words else 0.0
     if not lower:
-        return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known)
-    function = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS) / len(lower)
-    # Another language's function word is evidence for that language, even when the English vocabulary
-    # lists it (a name in the LM corpus: Tagalog "kay", "ang").
-    known = sum(1 for w in lower if w not in OTHER_FUNCTION_WORDS and _is_known(w, vocab)) / len(lower)
-    foreign = sum(1 for w in lower if w in OTHER_FUNCTION_WORDS) / len(lower)
-    return LanguageEvidence(len(lower), function, known, latin, len(words), all_known, foreign)
+        return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known, non_latin_letters=non_latin,
+                                non_latin_tokens=tokens)
+    odd = foreign = known = function = content = content_known = 0
+    unknown_long = set()
+    for word in lower:
+        is_odd, is_foreign, is_known = _lowercase_word_evidence(word)
+        odd += is_odd
+        foreign += is_foreign
+        known += is_known
+        if word in ENGLISH_FUNCTION_WORDS:
+            function += 1
+        elif len(word) >= MIN_CONTENT_WORD_LETTERS:
+            content += 1
+            content_known += is_known
+        if not is_known and len(word) >= 3 and not word.endswith(_ENGLISH_ENDINGS):
+            unknown_long.add(word)
+    n = len(lower)
+    return LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
+                            content_known / content if content else 1.0, non_latin, tokens, odd,
+                            len(unknown_long))
 
 
 # langdetect averages 7 random-walk trials per call by default; 3 gave the same labels on every devset
@@ -322,15 +464,44 @@ class LanguageSignal:
                           f"{1 - ev.latin_share:.0%} of letters outside the Latin script; langdetect {top} p={prob:.2f}",
                           1 - ev.latin_share)
             return True
+        if ev.mixed_script:
+            guesses = detect_languages(paragraph.text, config.langdetect_seed)
+            top, prob = guesses[0] if guesses else ("und", 0.0)
+            paragraph.language, paragraph.language_confidence = top, round(prob, 3)
+            paragraph.add("off_language", "mixed_script",
+                          f"{1 - ev.latin_share:.0%} of letters outside the Latin script, the Latin ones names "
+                          f"({ev.lower_words} lowercase words); langdetect {top} p={prob:.2f}", 1 - ev.latin_share)
+            return True
         if ev.lower_words < MIN_LOWER_WORDS:
-            return False
+            if not ev.short_foreign:
+                return False
+            # Names, numbers and one or two lowercase words none of which is English ("Legia pokonała Lecha
+            # 2:1"). langdetect on so little text is a guess, so it can only keep the line English.
+            guesses = detect_languages(paragraph.text, config.langdetect_seed)
+            top, prob = guesses[0] if guesses else ("und", 0.0)
+            if top == "en":
+                return False
+            paragraph.language, paragraph.language_confidence = top, round(prob, 3)
+            paragraph.add("off_language", "short_line_without_english_words",
+                          f"langdetect {top} p={prob:.2f}; none of its {ev.lower_words} lowercase words is English",
+                          prob)
+            return True
         if self._looks_english(ev):
             paragraph.language, paragraph.language_confidence = "en", round(ev.vocab_share, 3)
             return True
         guesses = detect_languages(paragraph.text, config.langdetect_seed)
         top, prob = guesses[0] if guesses else ("und", 0.0)
         if top == "en":
-            paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
+            if ev.vocab_share >= ENGLISH_MIN_VOCAB_SHARE or ev.strong_english_function:
+                paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
+                return True
+            # langdetect has no profile for most of the world's languages and often names English for
+            # them; a paragraph most of whose lowercase words are not English is not English.
+            paragraph.language, paragraph.language_confidence = "und", round(1 - ev.vocab_share, 3)
+            paragraph.add("off_language", "few_english_words",
+                          f"langdetect en p={prob:.2f}, but English vocabulary only {ev.vocab_share:.0%} of "
+                          f"{ev.lower_words} lowercase words, English function words {ev.function_share:.0%}",
+                          1 - ev.vocab_share)
             return True
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
         if ev.vocab_share < ENGLISH_VOCAB_SHARE and not ev.strong_english_function:
