@@ -11,6 +11,26 @@ _QUOTES = str.maketrans({
 })
 _SPACE = re.compile(r"\s+")
 _EDGE_JUNK = " \t-–—•·|>»›→:.!*#"
+# Arrows, guillemets, menu and share icons, emoji (with their variation selector and joiner) around a button
+# label: "Next Post »", "« Previous", "Top ↑", "☰ Menu", "Trending now 🔥", "Subscribe ✉️". Stripped before
+# quotes are folded, since folding turns guillemets into '"' (which a line may legitimately end with).
+_EDGE_SYMBOL_RANGES = ((0x2190, 0x21FF), (0x2300, 0x23FF), (0x25A0, 0x27BF), (0x27F0, 0x27FF), (0x2900, 0x297F),
+                      (0x2B00, 0x2BFF), (0xFE0F, 0xFE0F), (0x200D, 0x200D), (0x1F000, 0x1FAFF))
+
+
+def _is_edge_symbol(char: str) -> bool:
+    code = ord(char)
+    return char.isspace() or char in "«»‹›" or any(low <= code <= high for low, high in _EDGE_SYMBOL_RANGES)
+
+
+def strip_edge_symbols(text: str) -> str:
+    """`text` without arrows, guillemets, icons and emoji (or spaces) at either end."""
+    start, end = 0, len(text)
+    while start < end and _is_edge_symbol(text[start]):
+        start += 1
+    while end > start and _is_edge_symbol(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def fold_quotes(text: str) -> str:
@@ -24,8 +44,9 @@ def collapse_space(text: str) -> str:
 
 def normalize_line(text: str) -> str:
     """A paragraph as a chrome rule sees it: casefolded, plain quotes, single spaces,
-    leading bullets and trailing punctuation trimmed ("- Advertisement -" -> "advertisement")."""
-    line = collapse_space(fold_quotes(text)).casefold()
+    leading bullets and trailing punctuation trimmed ("- Advertisement -" -> "advertisement"), arrows and
+    icons at either end too ("Next Post »" -> "next post")."""
+    line = collapse_space(fold_quotes(strip_edge_symbols(text.strip(_EDGE_JUNK)))).casefold()
     return line.strip(_EDGE_JUNK)
 
 

@@ -20,6 +20,11 @@ from ..config import Config
 from ..document import Document, Paragraph
 from ..textnorm import normalize_line
 
+try:   # the regex parser, to read the literals a phrase rule needs (re._parser from Python 3.11, sre_parse before)
+    from re import _parser as _sre_parse
+except ImportError:   # pragma: no cover - Python < 3.11
+    import sre_parse as _sre_parse
+
 PATTERN_FILE = "boilerplate.toml"
 
 
@@ -31,6 +36,10 @@ class Rule:
     regex: re.Pattern[str]
     max_chars: int
     note: str
+    narrative_guard: bool = False   # phrase rules: also skip third-person narrative sentences (see _reads_as_prose)
+    # Phrase rules: casefolded strings one of which every match contains (None: not known). A paragraph holding
+    # none of them cannot match, so the regex is not run on it (a substring test is far cheaper than a search).
+    needs: tuple[str, ...] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +53,64 @@ def load_rules() -> tuple[Rule, ...]:
         # Line and section rules must cover the whole (normalised) paragraph.
         source = rf"(?:{body})" if kind == "phrase" else rf"(?:{body})\Z"
         rules.append(Rule(entry["name"], entry["label"], kind, re.compile(source, re.IGNORECASE),
-                          int(entry.get("max_chars", 0)), entry.get("note", "")))
+                          int(entry.get("max_chars", 0)), entry.get("note", ""),
+                          bool(entry.get("narrative_guard", False)),
+                          required_literals(source) if kind == "phrase" else None))
     return tuple(rules)
+
+
+NEEDS_MIN_CHARS = 3   # a shorter required literal occurs in most paragraphs: no use as a filter
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Casefolded literals one of which occurs in every match of `pattern` (matched case-insensitively), or
+    None when some match may hold no literal of NEEDS_MIN_CHARS characters. Read from the parsed pattern:
+    a run of literal characters outside any optional part is required; an alternation requires one of what
+    each branch requires."""
+    try:
+        tree = _sre_parse.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    found = _needs(list(tree))
+    if not found or min(map(len, found)) < NEEDS_MIN_CHARS:
+        return None
+    return tuple(sorted(found))
+
+
+def _needs(items: list) -> frozenset[str] | None:
+    """What a sequence of parsed items requires (see required_literals): the best of the candidates its items
+    give, the one whose shortest literal is longest."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_parse.LITERAL:
+            run.append(chr(av).casefold())
+            continue
+        close_run()
+        found = None
+        if op is _sre_parse.SUBPATTERN:
+            found = _needs(list(av[-1]))
+        elif op is _sre_parse.BRANCH:
+            branches = [_needs(list(branch)) for branch in av[1]]
+            if all(branches):
+                found = frozenset().union(*branches)
+        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT, getattr(_sre_parse, "POSSESSIVE_REPEAT", None)) \
+                and av[0] >= 1:
+            found = _needs(list(av[2]))
+        elif op is getattr(_sre_parse, "ATOMIC_GROUP", None):
+            found = _needs(list(av))
+        if found:
+            candidates.append(found)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 # Teasers in a related-articles list are headlines (no closing full stop) or cut-off
@@ -55,6 +120,45 @@ _SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
 TEASER_MAX_CHARS = 320
 # An auto-blog trailer ("Source link", or its spun forms) is a few words at most.
 TRAILER_MAX_WORDS = 4
+
+
+# Phrase rules find chrome words inside short paragraphs; a short news sentence may use the same words ("The
+# company said subscribers to its newsletter had doubled"). Chrome addresses the reader and never reports
+# speech: a paragraph that opens with a quotation followed by its attribution ('"Subscribe to what?" she
+# asked'), or one of at least PROSE_MIN_WORDS words with a reporting verb, is article text for every phrase
+# rule. Rules whose trigger is a bare topic word (a newsletter, a privacy policy, a free trial) also leave
+# alone a third-person narrative sentence of at least NARRATIVE_MIN_WORDS words: one that opens with an
+# article or a pronoun (or whose second word is a past-tense verb), ends with a full stop, and neither addresses the reader ("you", "your", "we", "our")
+# nor asks or exclaims.
+PROSE_MIN_WORDS = 8
+NARRATIVE_MIN_WORDS = 6
+_QUOTED_SPEECH = re.compile(r"[\"“‘][^\"“”]{2,300}?[,?!.]\s*[\"”’]\s+\w")
+_REPORTING = re.compile(r"\b(said|says|told|asked|warned|admitted|urged|added|insisted|explained|argued|replied|"
+                        r"recalled|wrote)\b", re.IGNORECASE)
+# Addressing the reader: second person, first person plural, a question or exclamation, or an imperative call to
+# action opening a sentence ("... in five minutes. Sign up free.").
+_ADDRESSED = re.compile(r"\b(you|your|yours|we|our)\b|[!?]|(^|[.:]\s+)(sign up|subscribe|join|click|tap|download|"
+                        r"register|log in|sign in|get|try|read|follow|share)\b", re.IGNORECASE)
+_NARRATIVE_START = re.compile(r"[\"'“‘]?(the|a|an|he|she|they|it|his|her|their|its|one|two|three|four|five|more|most|some|many)\s",
+                              re.IGNORECASE)
+_FULL_STOP = re.compile(r"\.[\"'”’)]?\s*\Z")
+# ... or whose second word is a past-tense verb ("Critics accused the company of ...", "Members voted to ...")
+# (not an adjective in -ed such as "unlimited", "related" or "sponsored")
+_NARRATIVE_PAST = re.compile(r"[\"'“‘]?[^\W\d_][\w'’-]{0,30}\s+(?!(unlimited|limited|related|featured|sponsored|required|"
+                             r"selected|detailed|updated|advanced|personali[sz]ed|curated|trusted|preferred|"
+                             r"recommended)\s)(was|were|had|said|[a-z]{2,}ed)\s", re.IGNORECASE)
+
+
+def _reads_as_prose(text: str, narrative: bool) -> bool:
+    """Reported speech (and, with `narrative`, a third-person narrative sentence), not chrome."""
+    if _QUOTED_SPEECH.match(text.lstrip()):
+        return True
+    words = len(text.split())
+    if words >= PROSE_MIN_WORDS and _REPORTING.search(text):
+        return True
+    return (narrative and words >= NARRATIVE_MIN_WORDS and not _ADDRESSED.search(text)
+            and bool(_NARRATIVE_START.match(text.lstrip()) or _NARRATIVE_PAST.match(text.lstrip()))
+            and bool(_FULL_STOP.search(text)))
 
 
 def _is_teaser(paragraph: Paragraph) -> bool:
@@ -80,19 +184,32 @@ class BoilerplateSignal:
         # Where the last section check stopped: the first later paragraph that is neither flagged nor a
         # teaser (a heading before it cannot have a tail of teasers either), or len() once a section ran to
         # the end. Without it a page of thousands of "Related" headings rescanned its tail per heading.
+        sections = [rule for rule in rules if rule.kind == "section"]
         blocked_at = -1
         for position, paragraph in enumerate(paragraphs):
-            line = normalize_line(paragraph.text)
+            text = paragraph.text
+            line = normalize_line(text)
+            folded = text.casefold()
+            matched = None
             for rule in rules:
                 if rule.kind == "phrase":
-                    if len(paragraph.text) <= rule.max_chars and (match := rule.regex.search(paragraph.text)):
+                    if len(text) <= rule.max_chars \
+                            and (rule.needs is None or any(literal in folded for literal in rule.needs)) \
+                            and (match := rule.regex.search(text)) \
+                            and not _reads_as_prose(text, rule.narrative_guard):
                         paragraph.add(rule.label, rule.name, f"matched {match.group(0)!r}")
+                        matched = rule
                         break
                 elif rule.regex.match(line):
-                    paragraph.add(rule.label, rule.name, f"line {paragraph.text.strip()[:80]!r}")
-                    if rule.kind == "section" and position >= blocked_at:
-                        blocked_at = self._flag_section(paragraphs, position, rule)
+                    paragraph.add(rule.label, rule.name, f"line {text.strip()[:80]!r}")
+                    matched = rule
                     break
+            # A heading that an earlier rule caught ("Read more" is also a call to action) still opens a section.
+            if matched is not None and position >= blocked_at:
+                section = matched if matched.kind == "section" else next(
+                    (rule for rule in sections if rule.regex.match(line)), None)
+                if section is not None:
+                    blocked_at = self._flag_section(paragraphs, position, section)
         self._flag_autoblog_trailer(paragraphs)
 
     @staticmethod
