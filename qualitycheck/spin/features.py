@@ -361,68 +361,78 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     built only where one is needed)."""
     if tokens is None:
         tokens = view.tokenize(text)
-    # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
-    raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
-    lower = [t.lower() for t in raw]
-    words = view.lm_words([t for t, _, _ in tokens])
+    n = len(tokens)
+    if n:
+        lm_tokens, starts, ends = zip(*tokens)
+    else:
+        lm_tokens = starts = ends = ()
+    # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised.
+    # The typographic apostrophe is straightened in the whole text at once (one character for one, so the
+    # token offsets still hold), and the tokens are cut from it by C-level maps, not a loop per token.
+    surface = text.replace("\u2019", "'")
+    raw = list(map(surface.__getitem__, map(slice, starts, ends)))
+    words = view.lm_words(list(lm_tokens))
     follow = view.following(words) if view.transparent else None
     states: list | dict
     if scores is None or len(scores) != len(words):
         states, scores = view.forward(words)
     else:
         states = {}
-    n = len(words)
+    doc_counts = doc_counts or {}
+    # fingerprints: known spinner phrases, matched on lower-case tokens, tried only at tokens that can begin one
+    fp_spans: list[Span] = []
+    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
+    if fp_first:
+        lower = list(map(str.lower, raw))
+        if not fp_first.isdisjoint(lower):
+            fp_spans = _phrase_fingerprints(text, starts, ends, lower, fp_first, max_fp, fingerprints.phrases)
+    # candidate spans, in token order and, at one token, by length (1-3 words): a lower-case word that is
+    # not a stopword, and 2-3-word runs of lower-case words one character apart that are thesaurus phrases
     spans: list[Span] = []
     pending: list[tuple[Span, PhraseInfo, float, list[float]]] = []
     n_content = 0
-    doc_counts = doc_counts or {}
-    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
-    fp_phrases = fingerprints.phrases
     phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
     phrase_info = index.phrase_info
     plain = [t.isalpha() and t.islower() for t in raw]
-    starts = [s for _, s, _ in tokens]
-    ends = [e for _, _, e in tokens]
-    for i in range(n):
+    counts_get = doc_counts.get
+    repeats = _REPEATS
+    for i in itertools.compress(range(n), plain):
         tok = raw[i]
-        # fingerprints: known spinner phrases, matched on lower-case tokens
-        if lower[i] in fp_first:
-            for length in range(min(max_fp, n - i), 1, -1):
-                key = tuple(lower[i:i + length])
-                if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
-                    key = key[:-1] + (key[-1][:-2],)
-                fp = fp_phrases.get(key)
-                if fp is not None:
-                    spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
-                                      text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
-                    break
-        if not plain[i]:
-            continue
-        single_ok = len(tok) >= 3 and tok not in STOPWORDS
-        if single_ok:
+        if len(tok) >= 3 and tok not in STOPWORDS:
             n_content += 1
-        for length in (1, 2, 3):
-            j = i + length
-            if j > n:
+            info = phrase_info(tok, words[i:i + 1])
+            if info is not None:
+                span_lp = scores[i]
+                span_uni = info.unigram
+                k = i + 1 if follow is None else follow[i + 1]   # the next LM word
+                if k < n:
+                    nxt = scores[k]
+                    actual = span_lp + nxt
+                else:
+                    nxt = 0.0
+                    actual = span_lp
+                count = counts_get(tok, 1)
+                row = [span_lp, span_uni, span_lp - span_uni, nxt, info.log_candidates, 0.0, info.oov,
+                       repeats[count] if 0 <= count < _REPEATS_MAX else math.log1p(count - 1), info.web]
+                span = Span(i, i + 1, starts[i], ends[i], tok, None, None, tok)
+                spans.append(span)
+                # the LM score of the span plus its right context, as the re-scorings are compared with it
+                pending.append((span, info, actual, row))
+        if tok not in phrase_heads:   # no 2-3-word entry starts with this word
+            continue
+        for j in (i + 2, i + 3):
+            if j > n or not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
                 break
-            if length == 1:
-                if not single_ok:
-                    continue
-                phrase = tok
-            else:
-                if tok not in phrase_heads:   # no 2-3-word entry starts with this word
-                    break
-                if not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
-                    break
-                phrase = " ".join(raw[i:j])
-                if phrase not in phrase_forms:
-                    continue
-                if all(w in STOPWORDS for w in raw[i:j]):
-                    continue
+            phrase = " ".join(raw[i:j])
+            if phrase not in phrase_forms:
+                continue
+            if all(w in STOPWORDS for w in raw[i:j]):
+                continue
             info = phrase_info(phrase, words[i:j])
             if info is None:
                 continue
-            span_lp = scores[i] if length == 1 else sum(scores[i:j])
+            length = j - i
+            span_lp = sum(scores[i:j])
             span_uni = info.unigram
             k = j if follow is None else follow[j]   # the next LM word
             nxt = scores[k] if k < n else 0.0
@@ -432,19 +442,44 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 (span_lp - span_uni) / length,
                 nxt,
                 info.log_candidates,
-                float(length > 1),
+                1.0,
                 info.oov,
-                math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
+                math.log1p(max(counts_get(phrase, 1) - 1, 0)),
                 info.web,
             ]
             start, end = starts[i], ends[j - 1]
             span = Span(i, j, start, end, text[start:end], None, None, phrase)
             spans.append(span)
-            # the LM score of the span plus its right context, as the re-scorings are compared with it
             pending.append((span, info, span_lp + nxt if k < n else span_lp, row))
+    if fp_spans:
+        # a fingerprint span comes before the candidate spans starting at its token (stable sort)
+        spans = sorted(fp_spans + spans, key=lambda s: (s.first, s.fingerprint is None))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
     return ParagraphAnalysis(tokens, spans, n_content, view.mean_logprob(scores, words), states, scores, pending,
                              words, follow)
+
+
+# log1p(count - 1) of a phrase seen `count` times in the document (the repeats_in_doc feature), for small counts
+_REPEATS_MAX = 64
+_REPEATS = tuple(math.log1p(max(c - 1, 0)) for c in range(_REPEATS_MAX))
+
+
+def _phrase_fingerprints(text: str, starts, ends, lower: list[str], fp_first: frozenset, max_fp: int,
+                         phrases: dict) -> list[Span]:
+    """Spans of the fingerprint table's fixed phrases: at each token that can begin one, the longest match."""
+    out = []
+    n = len(lower)
+    for i in [i for i, t in enumerate(lower) if t in fp_first]:
+        for length in range(min(max_fp, n - i), 1, -1):
+            key = tuple(lower[i:i + length])
+            if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
+                key = key[:-1] + (key[-1][:-2],)
+            fp = phrases.get(key)
+            if fp is not None:
+                out.append(Span(i, i + length, starts[i], ends[i + length - 1],
+                                text[starts[i]:ends[i + length - 1]], fp.original, fingerprint=fp))
+                break
+    return out
 
 
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
