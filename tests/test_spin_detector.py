@@ -380,3 +380,26 @@ def test_merged_group_ranking_equals_sorting_all_neighbours():
             expected = sorted_all(lemma, likely)
             assert index.ranked_neighbours(lemma, likely, whole=True) == expected, (lemma, likely)
             assert index.ranked_neighbours(lemma, likely) == expected[:32], (lemma, likely)
+
+
+def test_each_group_is_ranked_once_by_the_default_key(monkeypatch):
+    """The default-key group rankings are kept in a flat table once made (a bounded memo re-ranked most groups
+    again and again); the likely-original key keeps its bounded memo."""
+    from collections import Counter
+
+    from qualitycheck.spin.features import CandidateIndex
+
+    detector = _detector()
+    index = CandidateIndex(detector.index.thesaurus, detector.view)
+    made: Counter = Counter()
+    scored_members = CandidateIndex._scored_members
+    monkeypatch.setattr(CandidateIndex, "_scored_members",
+                        lambda self, gid, likely: made.update([(gid, likely)]) or scored_members(self, gid, likely))
+    lemmas = random.Random(5).sample(sorted(index.thesaurus.index), 4000)
+    first = [index.ranked_neighbours(lemma, whole=True) for lemma in lemmas]
+    groups = {gid for lemma in lemmas for gid in index.thesaurus.index[lemma]}
+    assert len(groups) > 5000                      # more than the old memo held
+    assert set(made) == {(gid, False) for gid in groups} and max(made.values()) == 1
+    assert [index.ranked_neighbours(lemma, whole=True) for lemma in lemmas] == first
+    assert max(made.values()) == 1                 # the second pass ranked nothing again
+    assert [index.ranked_neighbours(lemma) for lemma in lemmas] == [r[:32] for r in first]

@@ -17,7 +17,7 @@ import heapq
 from array import array
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -140,8 +140,18 @@ class CandidateIndex:
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
-        # thesaurus group id -> its members ranked (see _group_ranking), for each of the two rank keys
-        self._groups: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
+        # The default-key ranking of each thesaurus group (see _group_ranking), kept once made, in flat arrays
+        # indexed by the group's slots (group gid holds slots _slot[gid] to _slot[gid + 1]): 2.1 MB for the
+        # shipped tables' 56,405 groups of 198,090 members. A memo of 5,000 groups (about 2 MB when full)
+        # re-ranked groups over and over: 7,565 of the 12,120 rankings over bench documents 101-300.
+        sizes = [len(members) for members in thesaurus.groups]
+        widest = max(sizes, default=0)
+        self._slot = array("l" if sum(sizes) >= 2**31 else "i", itertools.accumulate(sizes, initial=0))
+        # members ranked (those the LM knows) per group; -1: not ranked yet
+        self._ranked_count = array("h" if widest < 2**15 else "l", [-1]) * len(sizes)
+        self._ranked_keys = array("d", [0.0]) * self._slot[-1]   # negated rank key of each ranked member
+        self._ranked_place = array("B" if widest <= 256 else "l", [0]) * self._slot[-1]   # its place in the group
+        # the other rank key (likely originals, asked for far less often): a bounded memo per group
         self._groups_likely: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
         # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
@@ -155,7 +165,7 @@ class CandidateIndex:
     def clear_memos(self) -> None:
         """Drop the per-phrase memos; they refill as documents are checked. Frees their memory (tens of MiB
         after a few thousand documents) for the work that follows the checking, such as a scan's folder pass."""
-        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._groups, self._groups_likely,
+        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._groups_likely,
                      self._info, self._surfaces, self._charges, self._entry_scores):
             memo.clear()
 
@@ -184,19 +194,32 @@ class CandidateIndex:
 
     def _merged_neighbours(self, lemma: str, likely: bool) -> Iterator[str]:
         """The ranking of ranked_neighbours(), lazily: each of the lemma's thesaurus groups is ranked once
-        (and memoised, since the groups are shared by all their members) and the groups are merged, so a
+        (and kept, since the groups are shared by all their members) and the groups are merged, so a
         lemma's first RANKED_KEPT cost a few heap steps instead of ranking its ~110 neighbours. Order: rank
         key, then group, then place in the group, which is the stable sort of the neighbours in
         Thesaurus.neighbours order (an entry in several groups first appears from its first group). The
         heap holds one entry per group, so (key, group) decides and the place never needs comparing."""
-        rankings = [self._group_ranking(gid, likely) for gid in self.thesaurus.index.get(lemma, ())]
-        heap = [(keys[0], rank, 0) for rank, (keys, _) in enumerate(rankings) if keys]
+        gids = self.thesaurus.index.get(lemma, ())
+        # per group: (negated keys, members, place of each ranked member among them)
+        rankings: list[tuple[array, Sequence[str], Sequence[int]]] = []
+        if likely:
+            for gid in gids:
+                keys, words = self._group_ranking(gid, True)
+                rankings.append((keys, words, range(len(words))))
+        else:   # read from the flat table
+            table, places, slot, groups = self._ranked_keys, self._ranked_place, self._slot, self.thesaurus.groups
+            for gid in gids:
+                first, count = slot[gid], self._ranked_count[gid]
+                if count < 0:
+                    count = self._rank_group(gid)
+                rankings.append((table[first:first + count], groups[gid], places[first:first + count]))
+        heap = [(keys[0], rank, 0) for rank, (keys, _, _) in enumerate(rankings) if keys]
         heapq.heapify(heap)
         seen = {lemma}
         while heap:
             _, rank, k = heap[0]
-            keys, words = rankings[rank]
-            word = words[k]
+            keys, members, order = rankings[rank]
+            word = members[order[k]]
             if k + 1 < len(keys):
                 heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
             else:
@@ -205,24 +228,46 @@ class CandidateIndex:
                 seen.add(word)
                 yield word
 
+    def _scored_members(self, gid: int, likely: bool) -> list[tuple[float, int, str]]:
+        """(negated rank key, place, entry) of the members of thesaurus group `gid` the LM knows, best first
+        (see ranked_neighbours for the two rank keys; ties keep their place in the group)."""
+        scores = self._entry_scores
+        scored = []
+        for place, w in enumerate(self.thesaurus.groups[gid]):
+            score = scores.get(w, False)
+            if score is False:
+                score = scores[w] = self._entry_score(w)
+            if score is not None:
+                key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
+                       else score / (w.count(" ") + 1))
+                scored.append((-key, place, w))
+        scored.sort()
+        return scored
+
+    def _rank_group(self, gid: int) -> int:
+        """Rank group `gid` by the default key into the flat table; the number of members ranked."""
+        scored = self._scored_members(gid, False)
+        first = self._slot[gid]
+        for k, (negkey, place, _) in enumerate(scored, first):
+            self._ranked_keys[k] = negkey
+            self._ranked_place[k] = place
+        self._ranked_count[gid] = len(scored)
+        return len(scored)
+
     def _group_ranking(self, gid: int, likely: bool) -> tuple[array, tuple[str, ...]]:
-        """The members of thesaurus group `gid` the LM knows, best first (see ranked_neighbours for the two
-        rank keys; ties keep their place in the group), with their negated keys, as compact as a memo of
-        tens of thousands of groups needs to be."""
-        memo = self._groups_likely if likely else self._groups
+        """The members of thesaurus group `gid` the LM knows, best first, with their negated rank keys (the
+        likely key, memoised here; the default key is kept in the flat table)."""
+        if not likely:
+            first, count = self._slot[gid], self._ranked_count[gid]
+            if count < 0:
+                count = self._rank_group(gid)
+            group = self.thesaurus.groups[gid]
+            return (self._ranked_keys[first:first + count],
+                    tuple(group[p] for p in self._ranked_place[first:first + count]))
+        memo = self._groups_likely
         hit = memo.get(gid)
         if hit is None:
-            scores = self._entry_scores
-            scored = []
-            for place, w in enumerate(self.thesaurus.groups[gid]):
-                score = scores.get(w, False)
-                if score is False:
-                    score = scores[w] = self._entry_score(w)
-                if score is not None:
-                    key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
-                           else score / (w.count(" ") + 1))
-                    scored.append((-key, place, w))
-            scored.sort()
+            scored = self._scored_members(gid, True)
             hit = memo.put(gid, (array("d", [negkey for negkey, _, _ in scored]), tuple(w for _, _, w in scored)))
         return hit
 
