@@ -65,8 +65,7 @@ def _paragraphs(detector, count: int, seed: int) -> list[str]:
 
 def _find_spans_reference(text, view, index, fingerprints, doc_counts=None, tokens=None, scores=None):
     """features.find_spans as it was before the rewrite (main at 23ab945)."""
-    from qualitycheck.spin.features import (STOPWORDS, ParagraphAnalysis, Span, _fingerprint_heads,
-                                            _pattern_spans)
+    from qualitycheck.spin.features import STOPWORDS, ParagraphAnalysis, Span, _pattern_spans
     if tokens is None:
         tokens = view.tokenize(text)
     raw = [text[s:e].replace("\u2019", "'") for _, s, e in tokens]
@@ -82,7 +81,8 @@ def _find_spans_reference(text, view, index, fingerprints, doc_counts=None, toke
     pending = []
     n_content = 0
     doc_counts = doc_counts or {}
-    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
+    fp_first = frozenset(k[0] for k in fingerprints.phrases)
+    max_fp = max((len(k) for k in fingerprints.phrases), default=0)
     fp_phrases = fingerprints.phrases
     phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
     phrase_info = index.phrase_info
@@ -179,16 +179,18 @@ def test_find_spans_matches_the_plain_loop(detector):
     texts = _paragraphs(detector, 300, seed=11) + ["", "...", "Supply hyperlink", "the the the"]
     counts = detector.doc_counts(texts)
     counts.update({"council": 100, "school": 64, "spring": 63, "delay": 0})   # past and at the repeats table's edges
-    fingerprinted = candidates = multiword = 0
+    fingerprinted = possessive = candidates = multiword = 0
     for text in texts:
         for doc_counts in (counts, None):
             new = find_spans(text, view, index, fingerprints, doc_counts)
             old = _find_spans_reference(text, view, index, fingerprints, doc_counts)
             _same_analysis(new, old)
         fingerprinted += sum(s.fingerprint is not None for s in new.spans)
+        possessive += sum(s.fingerprint is not None and s.word.endswith(("'s", "\u2019s")) for s in new.spans)
         candidates += len(new.pending)
         multiword += sum(s.last - s.first > 1 for s, *_ in new.pending)
-    assert fingerprinted >= 20 and candidates >= 2000 and multiword >= 100   # every path was taken
+    # every path was taken
+    assert fingerprinted >= 20 and possessive >= 3 and candidates >= 2000 and multiword >= 100
 
 
 def test_find_spans_with_shared_tokens_and_scores_matches_the_plain_loop():
@@ -206,3 +208,53 @@ def test_find_spans_with_shared_tokens_and_scores_matches_the_plain_loop():
         scores = lm.logprobs[:-1].tolist()
         _same_analysis(find_spans(text, view, index, fingerprints, counts, tokens, scores),
                        _find_spans_reference(text, view, index, fingerprints, counts, tokens, scores))
+
+
+def _lm_words_reference(view, words):
+    """SpokenLMView.lm_words as a loop per token (main at 23ab945)."""
+    from qualitycheck.spin.lmview import ABBREVIATIONS, SENTENCE_END, SKIP, SPOKEN_WORDS
+
+    out = []
+    prev = ""
+    for w in words:
+        if w[0].isalnum() or w[0] == "'" and len(w) > 1:
+            hit = view.spelling.get(w, w)
+        elif w in SPOKEN_WORDS:
+            hit = SPOKEN_WORDS[w]
+        elif w in SENTENCE_END:
+            hit = "</s>"
+        else:
+            hit = SKIP
+        if hit == "</s>" and w == "." and (len(prev) == 1 and prev.isalpha() or prev in ABBREVIATIONS):
+            hit = SKIP
+            if len(prev) == 1 and out[-1] == prev and prev + "." in view.model:
+                out[-1] = prev + "."
+        out.append(hit)
+        prev = w
+    return out
+
+
+def test_spoken_lm_words_match_the_loop_per_token():
+    """The CMU view's token -> LM word map (full stops after abbreviations and spelled letters, symbols read as
+    words, punctuation skipped), against the loop it replaced, with its memo cold, warm and tiny."""
+    from qualitycheck.memo import RecentCache
+    from qualitycheck.spin.lmview import SKIP
+
+    view = spin_detector(MODELS["cmu"]).view
+    rng = random.Random(7)
+    vocab = (WORDS + ["u", "s", "j", "k", "x", "mr", "dr", "st", "inc", "no", "offence", "colour", "labour", "0000",
+                      "'s", "'", "o'clock", ".", ".", ".", "...", "!", "?", "%", "&", ",", "-", '"', "(", "\u6771"])
+    memo = view._map
+    try:
+        for size in (3, 30_000):
+            view._map = RecentCache(size)
+            for _ in range(400):
+                words = [rng.choice(vocab) for _ in range(rng.randint(1, 40))]
+                expected = _lm_words_reference(view, words)
+                assert view.lm_words(words) == expected == view.lm_words(words)
+                scores = [rng.uniform(-6.0, 0.0) for _ in words]
+                used = [s for s, w in zip(scores, expected) if w != SKIP]
+                assert view.mean_logprob(scores, expected) == (sum(used) / len(used) if used else 0.0)
+    finally:
+        view._map = memo
+    assert "u." in view.model   # the spelled-letter rule was reachable

@@ -426,11 +426,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     doc_counts = doc_counts or {}
     # fingerprints: known spinner phrases, matched on lower-case tokens, tried only at tokens that can begin one
     fp_spans: list[Span] = []
-    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
-    if fp_first:
+    fp_index = _fingerprint_index(fingerprints.phrases)
+    if fp_index:
         lower = list(map(str.lower, raw))
-        if not fp_first.isdisjoint(lower):
-            fp_spans = _phrase_fingerprints(text, starts, ends, lower, fp_first, max_fp, fingerprints.phrases)
+        if not fp_index.keys().isdisjoint(lower):
+            fp_spans = _phrase_fingerprints(text, starts, ends, lower, fp_index, fingerprints.phrases)
     # candidate spans, in token order and, at one token, by length (1-3 words): a lower-case word that is
     # not a stopword, and 2-3-word runs of lower-case words one character apart that are thesaurus phrases
     spans: list[Span] = []
@@ -438,6 +438,9 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     n_content = 0
     phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
     phrase_info = index.phrase_info
+    # phrase_info's memo read here directly (a hit moved to the recent end, as RecentCache.recall does)
+    memo = index._info
+    memo_pop = memo.pop
     plain = [t.isalpha() and t.islower() for t in raw]
     counts_get = doc_counts.get
     repeats = _REPEATS
@@ -445,7 +448,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
         tok = raw[i]
         if len(tok) >= 3 and tok not in STOPWORDS:
             n_content += 1
-            info = phrase_info(tok, words[i:i + 1])
+            info = memo_pop(tok, MISSING)
+            if info is MISSING:
+                info = phrase_info(tok, words[i:i + 1])
+            else:
+                memo[tok] = info
             if info is not None:
                 span_lp = scores[i]
                 span_uni = info.unigram
@@ -473,7 +480,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 continue
             if all(w in STOPWORDS for w in raw[i:j]):
                 continue
-            info = phrase_info(phrase, words[i:j])
+            info = memo_pop(phrase, MISSING)
+            if info is MISSING:
+                info = phrase_info(phrase, words[i:j])
+            else:
+                memo[phrase] = info
             if info is None:
                 continue
             length = j - i
@@ -509,13 +520,19 @@ _REPEATS_MAX = 64
 _REPEATS = tuple(math.log1p(max(c - 1, 0)) for c in range(_REPEATS_MAX))
 
 
-def _phrase_fingerprints(text: str, starts, ends, lower: list[str], fp_first: frozenset, max_fp: int,
-                         phrases: dict) -> list[Span]:
-    """Spans of the fingerprint table's fixed phrases: at each token that can begin one, the longest match."""
+def _phrase_fingerprints(text: str, starts, ends, lower: list[str], fp_index: dict, phrases: dict) -> list[Span]:
+    """Spans of the fingerprint table's fixed phrases: at each token that can begin one, the longest match.
+    Only the lengths of the phrases that begin with the token's word and the next word are tried (the next
+    word may carry the possessive when it ends a two-word phrase: "assume tank's")."""
     out = []
     n = len(lower)
-    for i in [i for i, t in enumerate(lower) if t in fp_first]:
-        for length in range(min(max_fp, n - i), 1, -1):
+    for i in [i for i, t in enumerate(lower) if t in fp_index]:
+        if i + 1 == n:
+            continue
+        nxt = lower[i + 1]
+        for length, second in fp_index[lower[i]]:
+            if length > n - i or (nxt != second and (length != 2 or nxt != second + "'s")):
+                continue
             key = tuple(lower[i:i + length])
             if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
                 key = key[:-1] + (key[-1][:-2],)
@@ -636,13 +653,18 @@ def _pattern_spans(text: str, tokens: list[tuple[str, int, int]], table: Fingerp
     return out
 
 
-_HEADS: dict[int, tuple[frozenset, int]] = {}
+_FP_INDEX: dict[int, dict[str, tuple[tuple[int, str], ...]]] = {}
 
 
-def _fingerprint_heads(fingerprints: dict) -> tuple[frozenset, int]:
-    key = id(fingerprints)
-    hit = _HEADS.get(key)
+def _fingerprint_index(phrases: dict) -> dict[str, tuple[tuple[int, str], ...]]:
+    """First word of the table's phrases of two or more words -> (length, second word) of each, longest
+    first (built once per table)."""
+    key = id(phrases)
+    hit = _FP_INDEX.get(key)
     if hit is None:
-        hit = (frozenset(k[0] for k in fingerprints), max((len(k) for k in fingerprints), default=0))
-        _HEADS[key] = hit
+        heads: dict[str, list[tuple[int, str]]] = {}
+        for words in phrases:
+            if len(words) >= 2:
+                heads.setdefault(words[0], []).append((len(words), words[1]))
+        hit = _FP_INDEX[key] = {head: tuple(sorted(set(pairs), key=lambda p: -p[0])) for head, pairs in heads.items()}
     return hit
