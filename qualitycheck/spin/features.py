@@ -38,8 +38,11 @@ MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; origi
 # Neighbours tried when naming the likely original of a reported span (see name_original): more, and
 # ranked differently, than the probes above, because here the aim is the true original.
 ORIGINAL_CANDIDATES = 12
-# Neighbours kept per lemma in the ranking memo (CandidateIndex.ranked_neighbours): enough for candidates() to
-# find its 6 (or 12) almost always; the rest are ranked again, unmemoised, when needed.
+# Neighbours kept per lemma in the ranking memo (CandidateIndex.ranked_neighbours): first a few more than
+# candidates() accepts (it read no further for 96 % of the probes' lemmas over bench documents 101-300, and
+# 87 % of the likely originals'), then, for a lemma that needs more, RANKED_KEPT; past those, the whole ranking
+# is made again, unmemoised.
+RANKED_FIRST = {False: MAX_CANDIDATES + 4, True: ORIGINAL_CANDIDATES + 4}
 RANKED_KEPT = 32
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
@@ -172,24 +175,27 @@ class CandidateIndex:
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
             return list(self.phrase_forms.get(phrase, ()))
-        return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
+        known = self.thesaurus.index
+        return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in known]
 
-    def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False) -> tuple[str, ...]:
+    def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False,
+                          more: bool = False) -> tuple[str, ...]:
         """Thesaurus neighbours of a lemma that the LM knows, cached per lemma, so candidates() can stop
         after enough accepted ones. Default order: most frequent first by the mean LM unigram of the
         entry's words (the detector's probes; ranking by web counts instead was measured worse, devset
         AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
         picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
-        Ties keep the thesaurus order (Thesaurus.neighbours). The memo keeps the first RANKED_KEPT of the
-        ranking (a lemma has ~110 neighbours, and candidates() rarely reads past the first dozen);
-        whole=True ranks them all, unmemoised, for when those run out."""
+        Ties keep the thesaurus order (Thesaurus.neighbours). A lemma has ~110 neighbours and candidates()
+        rarely reads past the first dozen, so this gives (and memoises) the first RANKED_FIRST[likely] of the
+        ranking, or with more=True its first RANKED_KEPT; whole=True ranks them all, unmemoised, for when
+        those run out. Each is a prefix of the next."""
         ranked = self._ranked_likely if likely else self._ranked
-        hit = None if whole else ranked.get(lemma)
+        hit = None if whole or more else ranked.get(lemma)
         if hit is None:
             merged = self._merged_neighbours(lemma, likely)
             if whole:
                 return tuple(merged)
-            hit = ranked.put(lemma, tuple(itertools.islice(merged, RANKED_KEPT)))
+            hit = ranked.put(lemma, tuple(itertools.islice(merged, RANKED_KEPT if more else RANKED_FIRST[likely])))
         return hit
 
     def _merged_neighbours(self, lemma: str, likely: bool) -> Iterator[str]:
@@ -200,28 +206,45 @@ class CandidateIndex:
         Thesaurus.neighbours order (an entry in several groups first appears from its first group). The
         heap holds one entry per group, so (key, group) decides and the place never needs comparing."""
         gids = self.thesaurus.index.get(lemma, ())
-        # per group: (negated keys, members, place of each ranked member among them)
-        rankings: list[tuple[array, Sequence[str], Sequence[int]]] = []
-        if likely:
-            for gid in gids:
-                keys, words = self._group_ranking(gid, True)
-                rankings.append((keys, words, range(len(words))))
-        else:   # read from the flat table
-            table, places, slot, groups = self._ranked_keys, self._ranked_place, self._slot, self.thesaurus.groups
-            for gid in gids:
-                first, count = slot[gid], self._ranked_count[gid]
-                if count < 0:
-                    count = self._rank_group(gid)
-                rankings.append((table[first:first + count], groups[gid], places[first:first + count]))
-        heap = [(keys[0], rank, 0) for rank, (keys, _, _) in enumerate(rankings) if keys]
-        heapq.heapify(heap)
         seen = {lemma}
+        if likely:
+            rankings = [self._group_ranking(gid, True) for gid in gids]
+            heap = [(keys[0], rank, 0) for rank, (keys, _) in enumerate(rankings) if keys]
+            heapq.heapify(heap)
+            while heap:
+                _, rank, k = heap[0]
+                keys, words = rankings[rank]
+                word = words[k]
+                if k + 1 < len(keys):
+                    heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
+                else:
+                    heapq.heappop(heap)
+                if word not in seen:
+                    seen.add(word)
+                    yield word
+            return
+        # the default key's rankings, read from the flat table in place: a heap entry is (key, group rank,
+        # slot of the member) and each group's slots end at ends[rank]
+        table, places, slot, counts, groups = (self._ranked_keys, self._ranked_place, self._slot,
+                                               self._ranked_count, self.thesaurus.groups)
+        heap = []
+        ends = []
+        members = []
+        for rank, gid in enumerate(gids):
+            first, count = slot[gid], counts[gid]
+            if count < 0:
+                count = self._rank_group(gid)
+            ends.append(first + count)
+            members.append(groups[gid])
+            if count:
+                heap.append((table[first], rank, first))
+        heapq.heapify(heap)
         while heap:
-            _, rank, k = heap[0]
-            keys, members, order = rankings[rank]
-            word = members[order[k]]
-            if k + 1 < len(keys):
-                heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
+            _, rank, at = heap[0]
+            word = members[rank][places[at]]
+            at += 1
+            if at < ends[rank]:
+                heapq.heapreplace(heap, (table[at], rank, at))
             else:
                 heapq.heappop(heap)
             if word not in seen:
@@ -290,27 +313,37 @@ class CandidateIndex:
             if hit is not None:
                 return hit
         limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
+        first = RANKED_FIRST[likely]
+        surfaces = self._surfaces
+        surfaces_pop = surfaces.pop
         seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
             accepted, k = 0, 0
             ranked = self.ranked_neighbours(lemma, likely)
             while accepted < limit:
                 if k == len(ranked):
-                    if len(ranked) < RANKED_KEPT:
-                        break   # the memo held the whole ranking
-                    ranked = self.ranked_neighbours(lemma, likely, whole=True)
+                    # a prefix shorter than the one asked for is the whole ranking
+                    if len(ranked) == first:
+                        ranked = self.ranked_neighbours(lemma, likely, more=True)
+                    elif len(ranked) == RANKED_KEPT:
+                        ranked = self.ranked_neighbours(lemma, likely, whole=True)
+                    else:
+                        break
                     if k == len(ranked):
                         break
                 neighbour = ranked[k]
                 k += 1
-                surface = morph.inflect(neighbour, tag)
+                surface = morph.inflect(neighbour, tag) if tag else neighbour
                 if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
                     continue
-                if spelling_variant(surface, phrase):
+                # (spelling variants share their first three letters: most neighbours fail that test here)
+                if surface[:3] == phrase[:3] and spelling_variant(surface, phrase):
                     continue
-                cand = self._surfaces.recall(surface)
+                cand = surfaces_pop(surface, MISSING)   # RecentCache.recall, inline
                 if cand is MISSING:
-                    cand = self._surfaces.put(surface, self._candidate(surface))
+                    cand = surfaces.put(surface, self._candidate(surface))
+                else:
+                    surfaces[surface] = cand
                 if cand is None:
                     continue
                 seen[surface] = cand
