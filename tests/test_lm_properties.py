@@ -80,3 +80,49 @@ def test_token_pattern_matches_its_lookahead_definition():
         text = "".join(rng.choice(pool) for _ in range(30))
         assert ([m.span() for m in module._TOKEN_RE.finditer(text)]
                 == [m.span() for m in reference.finditer(text)]), text
+
+
+def _tokenize_with_spans_reference(text):
+    """tokenize_with_spans as a loop per token (main at 23ab945), without its memo: the specification of the
+    column-wise rewrite (tokenize_columns)."""
+    from qualitycheck.lm.tokenize import _TOKEN_RE, _pieces
+
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        pieces = _pieces(m.group())
+        if len(pieces) == 1:
+            out.append((pieces[0], m.start(), m.end()))
+        else:
+            out.extend((t, m.start(), m.end()) for t in pieces)
+    return out
+
+
+# Characters whose NFKC form is several tokens or none, or a token of another kind ("\u00a8" -> space +
+# combining mark, "\u2474" -> "(1)", "\u3300" -> four katakana, "\u00bd" -> "1/2" with a fraction slash).
+EXPANDING = st.sampled_from(["\u00a8", "\u00b4", "\u2474", "\u3300", "\u00bd", "\u33c2", "\ufb01", "\u2026",
+                             "\u2002", "\u00b9", "\u2160", "\u32c0"])
+
+
+@given(st.lists(st.one_of(PIECES, EXPANDING, st.text(max_size=6)), max_size=60).map("".join),
+       st.sampled_from([2, 5, 30_000]))
+@settings(max_examples=400, deadline=None)
+def test_column_tokenizer_matches_the_loop_per_token(text, memo_size):
+    """Same tokens, offsets and order as the loop it replaced, with a memo of any state: tiny memos evict
+    mid-paragraph, and a raw token can repeat within a paragraph before and after it is memoised."""
+    import importlib
+
+    from qualitycheck.memo import RecentCache
+
+    module = importlib.import_module("qualitycheck.lm.tokenize")   # the package re-exports a function of that name
+
+    saved = module._CACHE
+    module._CACHE = RecentCache(memo_size)
+    try:
+        expected = _tokenize_with_spans_reference(text)
+        for _ in range(2):   # cold, then with the memo holding this text's tokens
+            assert tokenize_with_spans(text) == expected
+            tokens, starts, ends = module.tokenize_columns(text)
+            assert list(zip(tokens, starts, ends)) == expected
+            assert all(type(t) is str for t in tokens)
+    finally:
+        module._CACHE = saved

@@ -362,6 +362,8 @@ def test_merged_group_ranking_equals_sorting_all_neighbours():
     neighbour (Thesaurus.neighbours order) by the rank key, ties included, in both rank modes."""
     import math
 
+    from qualitycheck.spin.features import RANKED_FIRST
+
     index = _detector().index
 
     def sorted_all(lemma: str, likely: bool) -> tuple[str, ...]:
@@ -379,4 +381,82 @@ def test_merged_group_ranking_equals_sorting_all_neighbours():
         for likely in (False, True):
             expected = sorted_all(lemma, likely)
             assert index.ranked_neighbours(lemma, likely, whole=True) == expected, (lemma, likely)
+            # the memoised prefix: the first RANKED_FIRST, or the first 32 once more were asked for
+            short = index.ranked_neighbours(lemma, likely)
+            assert short == expected[:len(short)], (lemma, likely)
+            assert len(short) in (min(RANKED_FIRST[likely], len(expected)), min(32, len(expected))), (lemma, likely)
+            assert index.ranked_neighbours(lemma, likely, more=True) == expected[:32], (lemma, likely)
             assert index.ranked_neighbours(lemma, likely) == expected[:32], (lemma, likely)
+
+
+def test_each_group_is_ranked_once_by_the_default_key(monkeypatch):
+    """The default-key group rankings are kept in a flat table once made (a bounded memo re-ranked most groups
+    again and again); the likely-original key keeps its bounded memo."""
+    from collections import Counter
+
+    from qualitycheck.spin.features import CandidateIndex
+
+    detector = _detector()
+    index = CandidateIndex(detector.index.thesaurus, detector.view)
+    made: Counter = Counter()
+    scored_members = CandidateIndex._scored_members
+    monkeypatch.setattr(CandidateIndex, "_scored_members",
+                        lambda self, gid, likely: made.update([(gid, likely)]) or scored_members(self, gid, likely))
+    lemmas = random.Random(5).sample(sorted(index.thesaurus.index), 4000)
+    first = [index.ranked_neighbours(lemma, whole=True) for lemma in lemmas]
+    groups = {gid for lemma in lemmas for gid in index.thesaurus.index[lemma]}
+    assert len(groups) > 5000                      # more than the old memo held
+    assert set(made) == {(gid, False) for gid in groups} and max(made.values()) == 1
+    assert [index.ranked_neighbours(lemma, whole=True) for lemma in lemmas] == first
+    assert max(made.values()) == 1                 # the second pass ranked nothing again
+    assert [index.ranked_neighbours(lemma, more=True) for lemma in lemmas] == [r[:32] for r in first]
+    assert max(made.values()) == 1
+
+
+def test_candidates_read_from_the_memoised_prefixes_match_the_whole_ranking():
+    """candidates() reads a lemma's ranking from a short memoised prefix, a longer one when that runs out, then
+    the whole ranking: the candidates must be those a walk over the whole ranking finds (the walk below is the
+    loop before the prefixes were tiered), memos cold and warm, in both rank modes."""
+    from qualitycheck.memo import MISSING
+    from qualitycheck.spin import morph
+    from qualitycheck.spin.features import MAX_CANDIDATES, ORIGINAL_CANDIDATES, RANKED_FIRST, CandidateIndex
+    from qualitycheck.spin.words import spelling_variant
+
+    detector = _detector()
+    index = CandidateIndex(detector.index.thesaurus, detector.view)
+
+    def walk(phrase: str, likely: bool) -> list:
+        limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
+        seen: dict = {}
+        for lemma, tag in index.readings(phrase):
+            accepted = 0
+            for neighbour in index.ranked_neighbours(lemma, likely, whole=True):
+                if accepted == limit:
+                    break
+                surface = morph.inflect(neighbour, tag)
+                if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
+                    continue
+                if spelling_variant(surface, phrase):
+                    continue
+                cand = index._surfaces.get(surface, MISSING)
+                if cand is MISSING:
+                    cand = index._candidate(surface)
+                if cand is None:
+                    continue
+                seen[surface] = cand
+                accepted += 1
+        return sorted(seen.values(), key=lambda c: -c[1])[:limit]
+
+    rng = random.Random(9)
+    lemmas = rng.sample(sorted(w for w in index.thesaurus.index if " " not in w), 1500)
+    phrases = [morph.inflect(w, rng.choice(["", "", "s", "ed", "ing"])) for w in lemmas]
+    phrases += rng.sample(sorted(index.phrase_forms), 300)
+    deep = 0
+    for likely in (False, True):
+        for _ in range(2):   # cold memos, then warm
+            for phrase in phrases:
+                expected = walk(phrase, likely)
+                assert index.candidates(phrase, likely) == expected, (phrase, likely)
+        memo = index._ranked_likely if likely else index._ranked
+        deep += sum(len(r) > RANKED_FIRST[likely] for r in memo.values())
+    assert deep > 0   # some lemmas needed more than the short prefix

@@ -219,3 +219,15 @@ def test_swapped_words_are_found_in_any_case_and_either_apostrophe():
     text = "They didn’t come. Each  Individual other said so."
     spans = _swap_spans(text, [("didn't", "did not"), ("each individual", "each")], "src")
     assert [text[s["start"]:s["end"]] for s in spans] == ["didn’t", "Each  Individual"]
+
+
+def test_neighbour_count_counts_the_neighbours():
+    """Thesaurus.neighbour_count counts a set of the word's group members; it must equal len(neighbours())."""
+    from qualitycheck.spin.thesaurus import Thesaurus
+
+    small = Thesaurus([["big", "large", "huge"], ["large", "big", "vast"], ["big"], ["huge", "huge", "enormous"]])
+    assert {w: small.neighbour_count(w) for w in ("big", "large", "huge", "vast", "enormous", "absent")} == {
+        "big": 3, "large": 3, "huge": 3, "vast": 2, "enormous": 1, "absent": 0}
+    thesaurus = load()
+    for word in random.Random(4).sample(sorted(thesaurus.index), 3000):
+        assert thesaurus.neighbour_count(word) == len(thesaurus.neighbours(word)), word

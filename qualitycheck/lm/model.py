@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokenize import TOKENIZER_VERSION, tokenize_with_spans
+from .tokenize import TOKENIZER_VERSION, tokenize_columns
 
 __all__ = [
     "DEFAULT_MODEL_NAME", "MODELS_DIR", "ParagraphLM", "LanguageModel", "ModelNotFound",
@@ -167,10 +167,8 @@ class LanguageModel:
 
     def score_text(self, text: str) -> ParagraphLM:
         """Tokenise ``text`` with the shared tokenizer and score it as one sentence (<s> ... </s>)."""
-        toks = tokenize_with_spans(text)
-        tokens = [t for t, _, _ in toks]
-        starts = array("q", [a for _, a, _ in toks])
-        ends = array("q", [b for _, _, b in toks])
+        tokens, starts, ends = tokenize_columns(text)
+        starts, ends = array("q", starts), array("q", ends)
         lp, lens, oov = self._full(tokens, True, True)
         ppl = float(10.0 ** (-lp.mean())) if tokens else None
         return ParagraphLM(tokens=tokens, starts=starts, ends=ends, logprobs=lp, oov=oov,

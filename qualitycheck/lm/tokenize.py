@@ -23,12 +23,14 @@ Decisions (repeated in ``models/README.md``):
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 
 from ..memo import RecentCache
 
-__all__ = ["normalize", "normalize_token", "tokenize", "tokenize_with_spans", "TOKENIZER_VERSION"]
+__all__ = ["normalize", "normalize_token", "tokenize", "tokenize_columns", "tokenize_with_spans",
+           "TOKENIZER_VERSION"]
 
 # Bump whenever the output of tokenize() changes: models record the version they were built with.
 TOKENIZER_VERSION = 3
@@ -60,8 +62,10 @@ _DIGIT_RE = re.compile(r"\d")
 # Raw token -> its normalised token(s). Tokens repeat heavily (Zipf), so this halves tokenising time. Bounded
 # (qualitycheck.memo): a corpus's vocabulary keeps growing with its size (names, numbers), and an unbounded or
 # 500,000-entry memo took tens of MiB of a scan worker's 300 MB budget over 20,000 documents.
+# A raw token's entry is its normalised token, or the tuple of them when it has not exactly one (see _pieces).
 _CACHE_MAX = 30_000
-_CACHE: RecentCache[str, tuple[str, ...]] = RecentCache(_CACHE_MAX)
+_CACHE: RecentCache[str, str | tuple[str, ...]] = RecentCache(_CACHE_MAX)
+_MATCH_TEXT = operator.itemgetter(0)
 
 
 def normalize_token(token: str) -> str:
@@ -99,19 +103,47 @@ def tokenize_with_spans(text: str) -> list[tuple[str, int, int]]:
 
     A character that normalises into several tokens gives several tokens with the same span.
     """
-    out: list[tuple[str, int, int]] = []
+    return list(zip(*tokenize_columns(text)))
+
+
+def tokenize_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """:func:`tokenize_with_spans` as three lists: normalised tokens, starts, ends.
+
+    Built by C-level maps over the regex matches (a Python loop per token took most of the tokenizer's
+    time); only raw tokens missing from the memo, and the rare ones that normalise into other than one
+    token, are handled one at a time.
+    """
+    matches = list(_TOKEN_RE.finditer(text))
+    raws = list(map(_MATCH_TEXT, matches))
+    starts = list(map(re.Match.start, matches))
+    ends = list(map(re.Match.end, matches))
     cache = _CACHE
-    for m in _TOKEN_RE.finditer(text):
-        raw = m.group()
-        pieces = cache.get(raw)
-        if pieces is None:
-            pieces = cache.put(raw, _pieces(raw))
-        if len(pieces) == 1:
-            out.append((pieces[0], m.start(), m.end()))
-        else:
-            start, end = m.start(), m.end()
-            out.extend((t, start, end) for t in pieces)
-    return out
+    tokens = list(map(cache.get, raws))
+    if None in tokens:
+        k = -1
+        while True:
+            try:
+                k = tokens.index(None, k + 1)
+            except ValueError:
+                break
+            raw = raws[k]
+            hit = cache.get(raw)
+            if hit is None:
+                pieces = _pieces(raw)
+                hit = cache.put(raw, pieces[0] if len(pieces) == 1 else pieces)
+            tokens[k] = hit
+    if tuple in map(type, tokens):
+        # several tokens (or none) for one raw token: each gets the raw token's span
+        out_tokens: list[str] = []
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        for tok, start, end in zip(tokens, starts, ends):
+            pieces = (tok,) if type(tok) is str else tok
+            out_tokens.extend(pieces)
+            out_starts.extend([start] * len(pieces))
+            out_ends.extend([end] * len(pieces))
+        return out_tokens, out_starts, out_ends
+    return tokens, starts, ends
 
 
 def tokenize(text: str) -> list[str]:

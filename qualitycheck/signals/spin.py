@@ -65,8 +65,9 @@ def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, i
     lm = paragraph.lm
     if lm is None or scored is None or not detector.view.pre_normalised:
         return None
-    end = len(scored)
-    return [(t, a, b) for t, a, b in zip(lm.tokens, lm.starts, lm.ends) if b <= end]
+    # token ends never decrease, so the tokens inside the scored part are a prefix
+    n = bisect.bisect_right(lm.ends, len(scored))
+    return list(zip(lm.tokens[:n], lm.starts[:n], lm.ends[:n]))
 
 
 def _shared_scores(paragraph, detector, scored: str | None, same_model: bool) -> list[float] | None:

@@ -17,7 +17,7 @@ import heapq
 from array import array
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,8 +38,11 @@ MAX_CANDIDATES = 6       # most frequent neighbours tried per span (speed; origi
 # Neighbours tried when naming the likely original of a reported span (see name_original): more, and
 # ranked differently, than the probes above, because here the aim is the true original.
 ORIGINAL_CANDIDATES = 12
-# Neighbours kept per lemma in the ranking memo (CandidateIndex.ranked_neighbours): enough for candidates() to
-# find its 6 (or 12) almost always; the rest are ranked again, unmemoised, when needed.
+# Neighbours kept per lemma in the ranking memo (CandidateIndex.ranked_neighbours): first a few more than
+# candidates() accepts (it read no further for 96 % of the probes' lemmas over bench documents 101-300, and
+# 87 % of the likely originals'), then, for a lemma that needs more, RANKED_KEPT; past those, the whole ranking
+# is made again, unmemoised.
+RANKED_FIRST = {False: MAX_CANDIDATES + 4, True: ORIGINAL_CANDIDATES + 4}
 RANKED_KEPT = 32
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
@@ -140,8 +143,18 @@ class CandidateIndex:
         self.phrase_heads = frozenset(form.split(" ", 1)[0] for form in self.phrase_forms)
         self._ranked: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
         self._ranked_likely: RecentCache[str, tuple[str, ...]] = RecentCache(cache_size)
-        # thesaurus group id -> its members ranked (see _group_ranking), for each of the two rank keys
-        self._groups: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
+        # The default-key ranking of each thesaurus group (see _group_ranking), kept once made, in flat arrays
+        # indexed by the group's slots (group gid holds slots _slot[gid] to _slot[gid + 1]): 2.1 MB for the
+        # shipped tables' 56,405 groups of 198,090 members. A memo of 5,000 groups (about 2 MB when full)
+        # re-ranked groups over and over: 7,565 of the 12,120 rankings over bench documents 101-300.
+        sizes = [len(members) for members in thesaurus.groups]
+        widest = max(sizes, default=0)
+        self._slot = array("l" if sum(sizes) >= 2**31 else "i", itertools.accumulate(sizes, initial=0))
+        # members ranked (those the LM knows) per group; -1: not ranked yet
+        self._ranked_count = array("h" if widest < 2**15 else "l", [-1]) * len(sizes)
+        self._ranked_keys = array("d", [0.0]) * self._slot[-1]   # negated rank key of each ranked member
+        self._ranked_place = array("B" if widest <= 256 else "l", [0]) * self._slot[-1]   # its place in the group
+        # the other rank key (likely originals, asked for far less often): a bounded memo per group
         self._groups_likely: RecentCache[int, tuple[array, tuple[str, ...]]] = RecentCache(cache_size // 8)
         self._info: RecentCache[str, PhraseInfo | None] = RecentCache(cache_size)
         # surface -> its candidate tuple (None: unknown to the LM or too rare), and (surface, words in the
@@ -155,74 +168,129 @@ class CandidateIndex:
     def clear_memos(self) -> None:
         """Drop the per-phrase memos; they refill as documents are checked. Frees their memory (tens of MiB
         after a few thousand documents) for the work that follows the checking, such as a scan's folder pass."""
-        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._groups, self._groups_likely,
+        for memo in (self.likely_cache, self._ranked, self._ranked_likely, self._groups_likely,
                      self._info, self._surfaces, self._charges, self._entry_scores):
             memo.clear()
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
             return list(self.phrase_forms.get(phrase, ()))
-        return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in self.thesaurus]
+        known = self.thesaurus.index
+        return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in known]
 
-    def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False) -> tuple[str, ...]:
+    def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False,
+                          more: bool = False) -> tuple[str, ...]:
         """Thesaurus neighbours of a lemma that the LM knows, cached per lemma, so candidates() can stop
         after enough accepted ones. Default order: most frequent first by the mean LM unigram of the
         entry's words (the detector's probes; ranking by web counts instead was measured worse, devset
         AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
         picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
-        Ties keep the thesaurus order (Thesaurus.neighbours). The memo keeps the first RANKED_KEPT of the
-        ranking (a lemma has ~110 neighbours, and candidates() rarely reads past the first dozen);
-        whole=True ranks them all, unmemoised, for when those run out."""
+        Ties keep the thesaurus order (Thesaurus.neighbours). A lemma has ~110 neighbours and candidates()
+        rarely reads past the first dozen, so this gives (and memoises) the first RANKED_FIRST[likely] of the
+        ranking, or with more=True its first RANKED_KEPT; whole=True ranks them all, unmemoised, for when
+        those run out. Each is a prefix of the next."""
         ranked = self._ranked_likely if likely else self._ranked
-        hit = None if whole else ranked.get(lemma)
+        hit = None if whole or more else ranked.get(lemma)
         if hit is None:
             merged = self._merged_neighbours(lemma, likely)
             if whole:
                 return tuple(merged)
-            hit = ranked.put(lemma, tuple(itertools.islice(merged, RANKED_KEPT)))
+            hit = ranked.put(lemma, tuple(itertools.islice(merged, RANKED_KEPT if more else RANKED_FIRST[likely])))
         return hit
 
     def _merged_neighbours(self, lemma: str, likely: bool) -> Iterator[str]:
         """The ranking of ranked_neighbours(), lazily: each of the lemma's thesaurus groups is ranked once
-        (and memoised, since the groups are shared by all their members) and the groups are merged, so a
+        (and kept, since the groups are shared by all their members) and the groups are merged, so a
         lemma's first RANKED_KEPT cost a few heap steps instead of ranking its ~110 neighbours. Order: rank
         key, then group, then place in the group, which is the stable sort of the neighbours in
         Thesaurus.neighbours order (an entry in several groups first appears from its first group). The
         heap holds one entry per group, so (key, group) decides and the place never needs comparing."""
-        rankings = [self._group_ranking(gid, likely) for gid in self.thesaurus.index.get(lemma, ())]
-        heap = [(keys[0], rank, 0) for rank, (keys, _) in enumerate(rankings) if keys]
-        heapq.heapify(heap)
+        gids = self.thesaurus.index.get(lemma, ())
         seen = {lemma}
+        if likely:
+            rankings = [self._group_ranking(gid, True) for gid in gids]
+            heap = [(keys[0], rank, 0) for rank, (keys, _) in enumerate(rankings) if keys]
+            heapq.heapify(heap)
+            while heap:
+                _, rank, k = heap[0]
+                keys, words = rankings[rank]
+                word = words[k]
+                if k + 1 < len(keys):
+                    heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
+                else:
+                    heapq.heappop(heap)
+                if word not in seen:
+                    seen.add(word)
+                    yield word
+            return
+        # the default key's rankings, read from the flat table in place: a heap entry is (key, group rank,
+        # slot of the member) and each group's slots end at ends[rank]
+        table, places, slot, counts, groups = (self._ranked_keys, self._ranked_place, self._slot,
+                                               self._ranked_count, self.thesaurus.groups)
+        heap = []
+        ends = []
+        members = []
+        for rank, gid in enumerate(gids):
+            first, count = slot[gid], counts[gid]
+            if count < 0:
+                count = self._rank_group(gid)
+            ends.append(first + count)
+            members.append(groups[gid])
+            if count:
+                heap.append((table[first], rank, first))
+        heapq.heapify(heap)
         while heap:
-            _, rank, k = heap[0]
-            keys, words = rankings[rank]
-            word = words[k]
-            if k + 1 < len(keys):
-                heapq.heapreplace(heap, (keys[k + 1], rank, k + 1))
+            _, rank, at = heap[0]
+            word = members[rank][places[at]]
+            at += 1
+            if at < ends[rank]:
+                heapq.heapreplace(heap, (table[at], rank, at))
             else:
                 heapq.heappop(heap)
             if word not in seen:
                 seen.add(word)
                 yield word
 
+    def _scored_members(self, gid: int, likely: bool) -> list[tuple[float, int, str]]:
+        """(negated rank key, place, entry) of the members of thesaurus group `gid` the LM knows, best first
+        (see ranked_neighbours for the two rank keys; ties keep their place in the group)."""
+        scores = self._entry_scores
+        scored = []
+        for place, w in enumerate(self.thesaurus.groups[gid]):
+            score = scores.get(w, False)
+            if score is False:
+                score = scores[w] = self._entry_score(w)
+            if score is not None:
+                key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
+                       else score / (w.count(" ") + 1))
+                scored.append((-key, place, w))
+        scored.sort()
+        return scored
+
+    def _rank_group(self, gid: int) -> int:
+        """Rank group `gid` by the default key into the flat table; the number of members ranked."""
+        scored = self._scored_members(gid, False)
+        first = self._slot[gid]
+        for k, (negkey, place, _) in enumerate(scored, first):
+            self._ranked_keys[k] = negkey
+            self._ranked_place[k] = place
+        self._ranked_count[gid] = len(scored)
+        return len(scored)
+
     def _group_ranking(self, gid: int, likely: bool) -> tuple[array, tuple[str, ...]]:
-        """The members of thesaurus group `gid` the LM knows, best first (see ranked_neighbours for the two
-        rank keys; ties keep their place in the group), with their negated keys, as compact as a memo of
-        tens of thousands of groups needs to be."""
-        memo = self._groups_likely if likely else self._groups
+        """The members of thesaurus group `gid` the LM knows, best first, with their negated rank keys (the
+        likely key, memoised here; the default key is kept in the flat table)."""
+        if not likely:
+            first, count = self._slot[gid], self._ranked_count[gid]
+            if count < 0:
+                count = self._rank_group(gid)
+            group = self.thesaurus.groups[gid]
+            return (self._ranked_keys[first:first + count],
+                    tuple(group[p] for p in self._ranked_place[first:first + count]))
+        memo = self._groups_likely
         hit = memo.get(gid)
         if hit is None:
-            scores = self._entry_scores
-            scored = []
-            for place, w in enumerate(self.thesaurus.groups[gid]):
-                score = scores.get(w, False)
-                if score is False:
-                    score = scores[w] = self._entry_score(w)
-                if score is not None:
-                    key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
-                           else score / (w.count(" ") + 1))
-                    scored.append((-key, place, w))
-            scored.sort()
+            scored = self._scored_members(gid, True)
             hit = memo.put(gid, (array("d", [negkey for negkey, _, _ in scored]), tuple(w for _, _, w in scored)))
         return hit
 
@@ -245,27 +313,37 @@ class CandidateIndex:
             if hit is not None:
                 return hit
         limit = ORIGINAL_CANDIDATES if likely else MAX_CANDIDATES
+        first = RANKED_FIRST[likely]
+        surfaces = self._surfaces
+        surfaces_pop = surfaces.pop
         seen: dict[str, tuple[tuple[str, ...], float, str, float]] = {}
         for lemma, tag in self.readings(phrase):
             accepted, k = 0, 0
             ranked = self.ranked_neighbours(lemma, likely)
             while accepted < limit:
                 if k == len(ranked):
-                    if len(ranked) < RANKED_KEPT:
-                        break   # the memo held the whole ranking
-                    ranked = self.ranked_neighbours(lemma, likely, whole=True)
+                    # a prefix shorter than the one asked for is the whole ranking
+                    if len(ranked) == first:
+                        ranked = self.ranked_neighbours(lemma, likely, more=True)
+                    elif len(ranked) == RANKED_KEPT:
+                        ranked = self.ranked_neighbours(lemma, likely, whole=True)
+                    else:
+                        break
                     if k == len(ranked):
                         break
                 neighbour = ranked[k]
                 k += 1
-                surface = morph.inflect(neighbour, tag)
+                surface = morph.inflect(neighbour, tag) if tag else neighbour
                 if surface in seen or surface == phrase or not surface.replace(" ", "").isalpha():
                     continue
-                if spelling_variant(surface, phrase):
+                # (spelling variants share their first three letters: most neighbours fail that test here)
+                if surface[:3] == phrase[:3] and spelling_variant(surface, phrase):
                     continue
-                cand = self._surfaces.recall(surface)
+                cand = surfaces_pop(surface, MISSING)   # RecentCache.recall, inline
                 if cand is MISSING:
-                    cand = self._surfaces.put(surface, self._candidate(surface))
+                    cand = surfaces.put(surface, self._candidate(surface))
+                else:
+                    surfaces[surface] = cand
                 if cand is None:
                     continue
                 seen[surface] = cand
@@ -361,68 +439,89 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
     built only where one is needed)."""
     if tokens is None:
         tokens = view.tokenize(text)
-    # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised
-    raw = [text[s:e].replace("’", "'") for _, s, e in tokens]
-    lower = [t.lower() for t in raw]
-    words = view.lm_words([t for t, _, _ in tokens])
+    n = len(tokens)
+    if n:
+        lm_tokens, starts, ends = zip(*tokens)
+    else:
+        lm_tokens = starts = ends = ()
+    # surface forms decide what a spinner would touch (names are capitalised); LM tokens are normalised.
+    # The typographic apostrophe is straightened in the whole text at once (one character for one, so the
+    # token offsets still hold), and the tokens are cut from it by C-level maps, not a loop per token.
+    surface = text.replace("\u2019", "'")
+    raw = list(map(surface.__getitem__, map(slice, starts, ends)))
+    words = view.lm_words(list(lm_tokens))
     follow = view.following(words) if view.transparent else None
     states: list | dict
     if scores is None or len(scores) != len(words):
         states, scores = view.forward(words)
     else:
         states = {}
-    n = len(words)
+    doc_counts = doc_counts or {}
+    # fingerprints: known spinner phrases, matched on lower-case tokens, tried only at tokens that can begin one
+    fp_spans: list[Span] = []
+    fp_index = _fingerprint_index(fingerprints.phrases)
+    if fp_index:
+        lower = list(map(str.lower, raw))
+        if not fp_index.keys().isdisjoint(lower):
+            fp_spans = _phrase_fingerprints(text, starts, ends, lower, fp_index, fingerprints.phrases)
+    # candidate spans, in token order and, at one token, by length (1-3 words): a lower-case word that is
+    # not a stopword, and 2-3-word runs of lower-case words one character apart that are thesaurus phrases
     spans: list[Span] = []
     pending: list[tuple[Span, PhraseInfo, float, list[float]]] = []
     n_content = 0
-    doc_counts = doc_counts or {}
-    fp_first, max_fp = _fingerprint_heads(fingerprints.phrases)
-    fp_phrases = fingerprints.phrases
     phrase_forms, phrase_heads = index.phrase_forms, index.phrase_heads
     phrase_info = index.phrase_info
+    # phrase_info's memo read here directly (a hit moved to the recent end, as RecentCache.recall does)
+    memo = index._info
+    memo_pop = memo.pop
     plain = [t.isalpha() and t.islower() for t in raw]
-    starts = [s for _, s, _ in tokens]
-    ends = [e for _, _, e in tokens]
-    for i in range(n):
+    counts_get = doc_counts.get
+    repeats = _REPEATS
+    for i in itertools.compress(range(n), plain):
         tok = raw[i]
-        # fingerprints: known spinner phrases, matched on lower-case tokens
-        if lower[i] in fp_first:
-            for length in range(min(max_fp, n - i), 1, -1):
-                key = tuple(lower[i:i + length])
-                if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
-                    key = key[:-1] + (key[-1][:-2],)
-                fp = fp_phrases.get(key)
-                if fp is not None:
-                    spans.append(Span(i, i + length, tokens[i][1], tokens[i + length - 1][2],
-                                      text[tokens[i][1]:tokens[i + length - 1][2]], fp.original, fingerprint=fp))
-                    break
-        if not plain[i]:
-            continue
-        single_ok = len(tok) >= 3 and tok not in STOPWORDS
-        if single_ok:
+        if len(tok) >= 3 and tok not in STOPWORDS:
             n_content += 1
-        for length in (1, 2, 3):
-            j = i + length
-            if j > n:
-                break
-            if length == 1:
-                if not single_ok:
-                    continue
-                phrase = tok
+            info = memo_pop(tok, MISSING)
+            if info is MISSING:
+                info = phrase_info(tok, words[i:i + 1])
             else:
-                if tok not in phrase_heads:   # no 2-3-word entry starts with this word
-                    break
-                if not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
-                    break
-                phrase = " ".join(raw[i:j])
-                if phrase not in phrase_forms:
-                    continue
-                if all(w in STOPWORDS for w in raw[i:j]):
-                    continue
-            info = phrase_info(phrase, words[i:j])
+                memo[tok] = info
+            if info is not None:
+                span_lp = scores[i]
+                span_uni = info.unigram
+                k = i + 1 if follow is None else follow[i + 1]   # the next LM word
+                if k < n:
+                    nxt = scores[k]
+                    actual = span_lp + nxt
+                else:
+                    nxt = 0.0
+                    actual = span_lp
+                count = counts_get(tok, 1)
+                row = [span_lp, span_uni, span_lp - span_uni, nxt, info.log_candidates, 0.0, info.oov,
+                       repeats[count] if 0 <= count < _REPEATS_MAX else math.log1p(count - 1), info.web]
+                span = Span(i, i + 1, starts[i], ends[i], tok, None, None, tok)
+                spans.append(span)
+                # the LM score of the span plus its right context, as the re-scorings are compared with it
+                pending.append((span, info, actual, row))
+        if tok not in phrase_heads:   # no 2-3-word entry starts with this word
+            continue
+        for j in (i + 2, i + 3):
+            if j > n or not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
+                break
+            phrase = " ".join(raw[i:j])
+            if phrase not in phrase_forms:
+                continue
+            if all(w in STOPWORDS for w in raw[i:j]):
+                continue
+            info = memo_pop(phrase, MISSING)
+            if info is MISSING:
+                info = phrase_info(phrase, words[i:j])
+            else:
+                memo[phrase] = info
             if info is None:
                 continue
-            span_lp = scores[i] if length == 1 else sum(scores[i:j])
+            length = j - i
+            span_lp = sum(scores[i:j])
             span_uni = info.unigram
             k = j if follow is None else follow[j]   # the next LM word
             nxt = scores[k] if k < n else 0.0
@@ -432,19 +531,50 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 (span_lp - span_uni) / length,
                 nxt,
                 info.log_candidates,
-                float(length > 1),
+                1.0,
                 info.oov,
-                math.log1p(max(doc_counts.get(phrase, 1) - 1, 0)),
+                math.log1p(max(counts_get(phrase, 1) - 1, 0)),
                 info.web,
             ]
             start, end = starts[i], ends[j - 1]
             span = Span(i, j, start, end, text[start:end], None, None, phrase)
             spans.append(span)
-            # the LM score of the span plus its right context, as the re-scorings are compared with it
             pending.append((span, info, span_lp + nxt if k < n else span_lp, row))
+    if fp_spans:
+        # a fingerprint span comes before the candidate spans starting at its token (stable sort)
+        spans = sorted(fp_spans + spans, key=lambda s: (s.first, s.fingerprint is None))
     spans.extend(_pattern_spans(text, tokens, fingerprints))
     return ParagraphAnalysis(tokens, spans, n_content, view.mean_logprob(scores, words), states, scores, pending,
                              words, follow)
+
+
+# log1p(count - 1) of a phrase seen `count` times in the document (the repeats_in_doc feature), for small counts
+_REPEATS_MAX = 64
+_REPEATS = tuple(math.log1p(max(c - 1, 0)) for c in range(_REPEATS_MAX))
+
+
+def _phrase_fingerprints(text: str, starts, ends, lower: list[str], fp_index: dict, phrases: dict) -> list[Span]:
+    """Spans of the fingerprint table's fixed phrases: at each token that can begin one, the longest match.
+    Only the lengths of the phrases that begin with the token's word and the next word are tried (the next
+    word may carry the possessive when it ends a two-word phrase: "assume tank's")."""
+    out = []
+    n = len(lower)
+    for i in [i for i, t in enumerate(lower) if t in fp_index]:
+        if i + 1 == n:
+            continue
+        nxt = lower[i + 1]
+        for length, second in fp_index[lower[i]]:
+            if length > n - i or (nxt != second and (length != 2 or nxt != second + "'s")):
+                continue
+            key = tuple(lower[i:i + length])
+            if key[-1].endswith("'s"):   # possessive on the last word: "assume tank's"
+                key = key[:-1] + (key[-1][:-2],)
+            fp = phrases.get(key)
+            if fp is not None:
+                out.append(Span(i, i + length, starts[i], ends[i + length - 1],
+                                text[starts[i]:ends[i + length - 1]], fp.original, fingerprint=fp))
+                break
+    return out
 
 
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
@@ -556,13 +686,18 @@ def _pattern_spans(text: str, tokens: list[tuple[str, int, int]], table: Fingerp
     return out
 
 
-_HEADS: dict[int, tuple[frozenset, int]] = {}
+_FP_INDEX: dict[int, dict[str, tuple[tuple[int, str], ...]]] = {}
 
 
-def _fingerprint_heads(fingerprints: dict) -> tuple[frozenset, int]:
-    key = id(fingerprints)
-    hit = _HEADS.get(key)
+def _fingerprint_index(phrases: dict) -> dict[str, tuple[tuple[int, str], ...]]:
+    """First word of the table's phrases of two or more words -> (length, second word) of each, longest
+    first (built once per table)."""
+    key = id(phrases)
+    hit = _FP_INDEX.get(key)
     if hit is None:
-        hit = (frozenset(k[0] for k in fingerprints), max((len(k) for k in fingerprints), default=0))
-        _HEADS[key] = hit
+        heads: dict[str, list[tuple[int, str]]] = {}
+        for words in phrases:
+            if len(words) >= 2:
+                heads.setdefault(words[0], []).append((len(words), words[1]))
+        hit = _FP_INDEX[key] = {head: tuple(sorted(set(pairs), key=lambda p: -p[0])) for head, pairs in heads.items()}
     return hit

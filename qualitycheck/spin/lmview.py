@@ -8,6 +8,7 @@ model's vocabulary is lower-cased.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from pathlib import Path
@@ -163,29 +164,49 @@ class SpokenLMView(LMView):
         return self.spelling.get(word, word)
 
     def lm_words(self, words: list[str]) -> list[str]:
-        """The LM word of each token (SKIP for punctuation the LM never saw)."""
-        out = []
+        """The LM word of each token (SKIP for punctuation the LM never saw). Looked up by a C-level map over
+        the memo; only tokens missing from it, and full stops (which may end an abbreviation), are handled
+        one at a time."""
         memo = self._map
-        prev = ""
-        for w in words:
-            hit = memo.get(w)
-            if hit is None:
-                if w[0].isalnum() or w[0] == "'" and len(w) > 1:
-                    hit = self.spelling.get(w, w)
-                elif w in SPOKEN_WORDS:
-                    hit = SPOKEN_WORDS[w]
-                elif w in SENTENCE_END:
-                    hit = "</s>"
-                else:
-                    hit = SKIP
-                memo.put(w, hit)
-            if hit == "</s>" and w == "." and (len(prev) == 1 and prev.isalpha() or prev in ABBREVIATIONS):
-                hit = SKIP
-                if len(prev) == 1 and out[-1] == prev and prev + "." in self.model:
-                    out[-1] = prev + "."     # a spelled letter, as the LM writes it ("u. s.")
-            out.append(hit)
-            prev = w
+        out = list(map(memo.get, words))
+        if None in out:
+            k = -1
+            while True:
+                try:
+                    k = out.index(None, k + 1)
+                except ValueError:
+                    break
+                w = words[k]
+                hit = memo.get(w)
+                if hit is None:
+                    hit = memo.put(w, self._lm_word(w))
+                out[k] = hit
+        if "." in words:
+            # A full stop after an abbreviation or a single letter ("U.S.", "J. K.") does not end the
+            # sentence. Each such stop changes only its own LM word and that of the token before it, which
+            # is never a stop, so the stops can be handled in any order.
+            k = 0
+            while True:
+                try:
+                    k = words.index(".", k + 1)
+                except ValueError:
+                    break
+                prev = words[k - 1]
+                if out[k] == "</s>" and (len(prev) == 1 and prev.isalpha() or prev in ABBREVIATIONS):
+                    out[k] = SKIP
+                    if len(prev) == 1 and out[k - 1] == prev and prev + "." in self.model:
+                        out[k - 1] = prev + "."     # a spelled letter, as the LM writes it ("u. s.")
         return out
+
+    def _lm_word(self, w: str) -> str:
+        """The LM word of token `w` before the full-stop rule of lm_words."""
+        if w[0].isalnum() or w[0] == "'" and len(w) > 1:
+            return self.spelling.get(w, w)
+        if w in SPOKEN_WORDS:
+            return SPOKEN_WORDS[w]
+        if w in SENTENCE_END:
+            return "</s>"
+        return SKIP
 
     def following(self, lm_words: list[str]) -> list[int]:
         """For each position j, the first position k >= j holding an LM word (len if none)."""
@@ -199,7 +220,7 @@ class SpokenLMView(LMView):
         return out
 
     def mean_logprob(self, scores: list[float], lm_words: list[str]) -> float:
-        used = [s for s, w in zip(scores, lm_words) if w != SKIP]
+        used = list(itertools.compress(scores, lm_words))   # SKIP is the only empty LM word
         return sum(used) / len(used) if used else 0.0
 
     def forward(self, words: list[str], bos: bool = True) -> tuple[list["kenlm.State"], list[float]]:

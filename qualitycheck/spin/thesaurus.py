@@ -64,10 +64,15 @@ class Thesaurus:
         return self._cache.put(word, tuple(seen))
 
     def neighbour_count(self, word: str) -> int:
-        """len(neighbours(word)), memoised as a number (asked for many more words than neighbours())."""
+        """len(neighbours(word)), memoised as a number (asked for many more words than neighbours()); counted
+        as a set, without ordering the neighbours or keeping them."""
         hit = self._counts.get(word)
         if hit is None:
-            hit = self._counts[word] = len(self.neighbours(word))
+            members: set[str] = set()
+            for gid in self.index.get(word, ()):
+                members.update(self.groups[gid])
+            members.discard(word)
+            hit = self._counts[word] = len(members)
         return hit
 
 
