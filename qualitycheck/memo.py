@@ -3,6 +3,7 @@ workers stay within their memory budget however many distinct words the corpus h
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -38,3 +39,20 @@ class RecentCache(dict[K, V]):
                 del self[old]
         self[key] = value
         return value
+
+
+def fill_misses(values: list, keys: list, memo: RecentCache, compute: Callable) -> list:
+    """Complete `values`, a C-level `map(memo.get, keys)`, in place: each None entry becomes
+    compute(key), memoised (looked up again first, as an earlier miss of the same key stored it).
+    Hot per-token lookups use this, so only the misses cost a Python step each."""
+    k = -1
+    while True:
+        try:
+            k = values.index(None, k + 1)
+        except ValueError:
+            return values
+        key = keys[k]
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo.put(key, compute(key))
+        values[k] = hit

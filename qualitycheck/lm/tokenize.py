@@ -27,7 +27,7 @@ import operator
 import re
 import unicodedata
 
-from ..memo import RecentCache
+from ..memo import RecentCache, fill_misses
 
 __all__ = ["normalize", "normalize_token", "tokenize", "tokenize_columns", "tokenize_with_spans",
            "TOKENIZER_VERSION"]
@@ -98,6 +98,13 @@ def _pieces(raw: str) -> tuple[str, ...]:
     return tuple(normalize_token(t) for t in found)
 
 
+def _memo_entry(raw: str) -> str | tuple[str, ...]:
+    """What the token memo holds for a raw token: its one normalised token, or the tuple when it
+    normalises into other than one."""
+    pieces = _pieces(raw)
+    return pieces[0] if len(pieces) == 1 else pieces
+
+
 def tokenize_with_spans(text: str) -> list[tuple[str, int, int]]:
     """Normalised tokens with their (start, end) character offsets into ``text`` as given.
 
@@ -120,18 +127,7 @@ def tokenize_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     cache = _CACHE
     tokens = list(map(cache.get, raws))
     if None in tokens:
-        k = -1
-        while True:
-            try:
-                k = tokens.index(None, k + 1)
-            except ValueError:
-                break
-            raw = raws[k]
-            hit = cache.get(raw)
-            if hit is None:
-                pieces = _pieces(raw)
-                hit = cache.put(raw, pieces[0] if len(pieces) == 1 else pieces)
-            tokens[k] = hit
+        fill_misses(tokens, raws, cache, _memo_entry)
     if tuple in map(type, tokens):
         # several tokens (or none) for one raw token: each gets the raw token's span
         out_tokens: list[str] = []

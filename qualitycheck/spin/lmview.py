@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 import kenlm
 import numpy as np
 
-from ..memo import RecentCache
+from ..memo import RecentCache, fill_misses
 
 ROOT = Path(__file__).resolve().parents[2]
 # Entries per memo of a view (token -> LM word, word -> unigram score): bounded, as a corpus's vocabulary grows
@@ -170,17 +170,7 @@ class SpokenLMView(LMView):
         memo = self._map
         out = list(map(memo.get, words))
         if None in out:
-            k = -1
-            while True:
-                try:
-                    k = out.index(None, k + 1)
-                except ValueError:
-                    break
-                w = words[k]
-                hit = memo.get(w)
-                if hit is None:
-                    hit = memo.put(w, self._lm_word(w))
-                out[k] = hit
+            fill_misses(out, words, memo, self._lm_word)
         if "." in words:
             # A full stop after an abbreviation or a single letter ("U.S.", "J. K.") does not end the
             # sentence. Each such stop changes only its own LM word and that of the token before it, which
