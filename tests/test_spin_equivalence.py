@@ -425,3 +425,41 @@ def test_span_log_likelihood_ratios_are_the_logit_of_their_probabilities(detecto
                 assert span.llr == _logit(span.probability) - prior
                 checked[span.features is not None] += 1
     assert checked[True] >= 100 and checked[False] >= 100   # span-model and screen estimates both checked
+
+
+def test_document_word_counts_match_lower_casing_each_word():
+    """doc_counts lower-cases each paragraph before splitting it; the counts must be those of lower-casing
+    each whitespace-separated word (the final-sigma rule and odd whitespace included)."""
+    from qualitycheck.spin.detector import SpinDetector
+
+    rng = random.Random(17)
+    alphabet = (list("aZ '.-\u2019") + ["\u03a3", "\u03c3", "\u03c2", "\u0391", "\u0301", "\u00a0", "\u2003",
+                                        "\x1c", "\x1f", "\u0130", "\u1e9e", "\t", "\n", "\u2028"])
+    for _ in range(3000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 4))]
+        expected = Counter()
+        for text in texts:
+            expected.update(w.lower() for w in text.split())
+        assert SpinDetector.doc_counts(texts) == expected, texts
+
+
+def test_weights_for_a_model_follow_its_sidecar(tmp_path):
+    """weights_for_model keeps its answer per model file only while the sidecar is unchanged."""
+    import json
+    import os
+
+    from qualitycheck.spin.detector import WEIGHTS_PATH, weights_for_model
+
+    model = tmp_path / "m.kenlm"
+    model.write_bytes(b"")
+    assert weights_for_model(str(model)) == WEIGHTS_PATH              # no sidecar
+    sidecar = tmp_path / "m.kenlm.json"
+    sidecar.write_text(json.dumps({"spin_weights": "a.json"}), encoding="utf-8")
+    assert weights_for_model(str(model)) == (tmp_path / "a.json").resolve()
+    assert weights_for_model(str(model)) == (tmp_path / "a.json").resolve()
+    sidecar.write_text(json.dumps({"spin_weights": "bb.json"}), encoding="utf-8")
+    stat = sidecar.stat()
+    os.utime(sidecar, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))   # a later modification time
+    assert weights_for_model(str(model)) == (tmp_path / "bb.json").resolve()
+    sidecar.unlink()
+    assert weights_for_model(str(model)) == WEIGHTS_PATH

@@ -505,10 +505,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 pending.append((span, info, actual, row))
         if tok not in phrase_heads:   # no 2-3-word entry starts with this word
             continue
+        phrase = tok
         for j in (i + 2, i + 3):
             if j > n or not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
                 break
-            phrase = " ".join(raw[i:j])
+            phrase = f"{phrase} {raw[j - 1]}"   # " ".join(raw[i:j])
             if phrase not in phrase_forms:
                 continue
             if all(w in STOPWORDS for w in raw[i:j]):
