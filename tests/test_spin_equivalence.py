@@ -258,3 +258,208 @@ def test_spoken_lm_words_match_the_loop_per_token():
     finally:
         view._map = memo
     assert "u." in view.model   # the spelled-letter rule was reachable
+
+
+def _rescore_spans_reference(analysis, view, keep=None):
+    """features.rescore_spans as it was before the rewrite (main at 23ab945)."""
+    import numpy as np
+
+    from qualitycheck.spin.features import FEATURE_CLIP, RIGHT_CONTEXT, rescore, state_at
+
+    words = analysis.lm_words
+    follow = analysis.follow
+    base_score = view.model.BaseScore
+    a, b = view.State(), view.State()
+    rows = []
+    done = []
+    for k, (span, info, actual, cheap) in enumerate(analysis.pending):
+        if keep is not None and not keep[k]:
+            continue
+        i, j = span.first, span.last
+        length = j - i
+        k = j if follow is None else follow[j]
+        tail = words[k:k + RIGHT_CONTEXT]
+        start_state = state_at(analysis, i, view, words)
+        if len(tail) == 1:
+            nxt = tail[0]
+            gain_list = [(base_score(start_state, words_[0], a) + base_score(a, nxt, b) if len(words_) == 1
+                          else rescore(base_score, start_state, words_, tail, a, b)) + penalty - actual
+                         for words_, penalty in info.penalties]
+        else:
+            gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
+                         for cand_words, penalty in info.penalties]
+        best_gain = max(gain_list)
+        best_k = gain_list.index(best_gain)
+        gain_list.sort(reverse=True)
+        best_words, best_uni, best_surface, best_web = info.candidates[best_k]
+        top = gain_list[:3]
+        rows.append([
+            best_gain,
+            best_gain - (best_uni - info.unigram),
+            sum(top) / len(top),
+            math.log1p(sum(g for g in gain_list if g > 0.0)),
+            *cheap[:8],
+            best_uni / len(best_words),
+            cheap[8],
+            best_web,
+            float(len(best_words) - length),
+        ])
+        span.original = best_surface
+        done.append(span)
+    if rows:
+        matrix = np.clip(np.array(rows, dtype=np.float64), -FEATURE_CLIP, FEATURE_CLIP)
+        for span, row in zip(done, matrix):
+            span.features = row
+
+
+def test_rescoring_matches_the_plain_loop(detector):
+    """rescore_spans (one- and two-word candidates scored inline, rows built in place) gives the spans the
+    same likely originals and feature rows as the loop it replaced, every span or a screen's selection; and
+    the screened detector's batch of rows (rescore_rows, set_features) gives the same rows per span."""
+    from qualitycheck.spin.features import find_spans, rescore_rows, rescore_spans, set_features
+
+    view, index, fingerprints = detector.view, detector.index, detector.fingerprints
+    rng = random.Random(3)
+    texts = _paragraphs(detector, 150, seed=21) + ["The mayor said it.", ""]
+    counts = detector.doc_counts(texts)
+    batch_spans, batch_rows, expected = [], [], []
+    two_word = 0
+    for text in texts:
+        new, old = (find_spans(text, view, index, fingerprints, counts) for _ in range(2))
+        keep = [rng.random() < 0.5 for _ in new.pending] if rng.random() < 0.5 else None
+        rescore_spans(new, view, keep)
+        _rescore_spans_reference(old, view, keep)
+        assert [_span_key(s) for s in new.spans] == [_span_key(s) for s in old.spans]
+        again = find_spans(text, view, index, fingerprints, counts)
+        done, rows = rescore_rows(again, view, keep)
+        batch_spans += done
+        batch_rows += rows
+        expected += [s for s in old.spans if s.features is not None]
+        two_word += sum(len(words) == 2 for _, info, _, _ in new.pending for words, _ in info.penalties)
+    set_features(batch_spans, batch_rows)
+    assert [_span_key(s) for s in batch_spans] == [_span_key(s) for s in expected]
+    assert two_word >= 50 and len(expected) >= 500
+
+
+def _select_spans_reference(spans):
+    used = set()
+    out = []
+    for span in sorted(spans, key=lambda s: -s.llr):
+        tokens = range(span.first, span.last)
+        if any(t in used for t in tokens):
+            continue
+        used.update(tokens)
+        out.append(span)
+    return out
+
+
+def _mixture_llr_reference(chosen, rate):
+    total = 0.0
+    for span in chosen:
+        ratio = math.exp(min(span.llr, 30.0))
+        total += math.log(1.0 - rate + rate * ratio)
+    return total
+
+
+def _paragraph_features_reference(analysis, chosen):
+    import numpy as np
+
+    from qualitycheck.spin.detector import MIX_RATES
+
+    positive = [s.llr for s in chosen if s.llr > 0]
+    evidence = sum(positive)
+    hits = sum(1 for s in chosen if s.probability >= 0.5)
+    strong = sum(1 for s in chosen if s.probability >= 0.8)
+    return np.array([
+        evidence, evidence / math.sqrt(analysis.n_content + 1), hits, hits / (analysis.n_content + 1),
+        max((s.llr for s in chosen), default=0.0), analysis.mean_logprob, math.log1p(analysis.n_content),
+        sum(1 for s in chosen if s.fingerprint is not None), strong,
+        _mixture_llr_reference(chosen, MIX_RATES[0]), _mixture_llr_reference(chosen, MIX_RATES[1]),
+    ])
+
+
+def test_span_selection_and_paragraph_features_match_the_plain_loops():
+    """select_spans, mixture_llr and paragraph_features on random overlapping spans with tied and extreme
+    log-likelihood ratios, against the loops they replaced (bit for bit)."""
+    from types import SimpleNamespace
+
+    from qualitycheck.spin.detector import MIX_RATES, mixture_llr, paragraph_features, select_spans
+    from qualitycheck.spin.features import Span
+
+    rng = random.Random(12)
+    for _ in range(2000):
+        spans = []
+        for _ in range(rng.randint(0, 40)):
+            first = rng.randint(0, 30)
+            span = Span(first, first + rng.choice([1, 1, 1, 2, 3, 0]), 0, 0, "w", None)
+            span.llr = rng.choice([rng.uniform(-8.0, 8.0), rng.choice([-1.5, 0.0, 2.25, 40.0, -40.0])])
+            span.probability = rng.random()
+            span.fingerprint = object() if rng.random() < 0.05 else None
+            spans.append(span)
+        chosen = select_spans(spans)
+        assert [id(s) for s in chosen] == [id(s) for s in _select_spans_reference(spans)]
+        for rate in MIX_RATES + (0.5,):
+            assert mixture_llr(chosen, rate) == _mixture_llr_reference(chosen, rate)
+        analysis = SimpleNamespace(n_content=rng.randint(0, 60), mean_logprob=rng.uniform(-5.0, -1.0))
+        assert (paragraph_features(analysis, chosen).tobytes()
+                == _paragraph_features_reference(analysis, chosen).tobytes())
+
+
+def test_span_log_likelihood_ratios_are_the_logit_of_their_probabilities(detector):
+    """The screen and the span model set each span's llr inline; it must be _logit(probability) - _logit(prior),
+    bit for bit, for spans scored by either (fingerprint spans carry the fixed FINGERPRINT_LLR)."""
+    from qualitycheck.spin.detector import FINGERPRINT_LLR, _logit
+
+    texts = [t for t in _paragraphs(detector, 40, seed=8) if t]
+    counts = detector.doc_counts(texts)
+    prior = _logit(detector.span_prior)
+    checked = {True: 0, False: 0}
+    for screen in (True, False):
+        for text in texts:
+            analysis = detector.analyze_screened([text], counts, [None], [None])[0] if screen else \
+                detector.analyze(text, counts)
+            for span in detector.score_spans(analysis):
+                if span.fingerprint is not None:
+                    assert span.llr == FINGERPRINT_LLR
+                    continue
+                assert span.llr == _logit(span.probability) - prior
+                checked[span.features is not None] += 1
+    assert checked[True] >= 100 and checked[False] >= 100   # span-model and screen estimates both checked
+
+
+def test_document_word_counts_match_lower_casing_each_word():
+    """doc_counts lower-cases each paragraph before splitting it; the counts must be those of lower-casing
+    each whitespace-separated word (the final-sigma rule and odd whitespace included)."""
+    from qualitycheck.spin.detector import SpinDetector
+
+    rng = random.Random(17)
+    alphabet = (list("aZ '.-\u2019") + ["\u03a3", "\u03c3", "\u03c2", "\u0391", "\u0301", "\u00a0", "\u2003",
+                                        "\x1c", "\x1f", "\u0130", "\u1e9e", "\t", "\n", "\u2028"])
+    for _ in range(3000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 4))]
+        expected = Counter()
+        for text in texts:
+            expected.update(w.lower() for w in text.split())
+        assert SpinDetector.doc_counts(texts) == expected, texts
+
+
+def test_weights_for_a_model_follow_its_sidecar(tmp_path):
+    """weights_for_model keeps its answer per model file only while the sidecar is unchanged."""
+    import json
+    import os
+
+    from qualitycheck.spin.detector import WEIGHTS_PATH, weights_for_model
+
+    model = tmp_path / "m.kenlm"
+    model.write_bytes(b"")
+    assert weights_for_model(str(model)) == WEIGHTS_PATH              # no sidecar
+    sidecar = tmp_path / "m.kenlm.json"
+    sidecar.write_text(json.dumps({"spin_weights": "a.json"}), encoding="utf-8")
+    assert weights_for_model(str(model)) == (tmp_path / "a.json").resolve()
+    assert weights_for_model(str(model)) == (tmp_path / "a.json").resolve()
+    sidecar.write_text(json.dumps({"spin_weights": "bb.json"}), encoding="utf-8")
+    stat = sidecar.stat()
+    os.utime(sidecar, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))   # a later modification time
+    assert weights_for_model(str(model)) == (tmp_path / "bb.json").resolve()
+    sidecar.unlink()
+    assert weights_for_model(str(model)) == WEIGHTS_PATH

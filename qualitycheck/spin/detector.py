@@ -22,8 +22,8 @@ import numpy as np
 
 from . import fingerprints as fingerprint_table
 from . import thesaurus
-from .features import (FEATURE_CLIP, CandidateIndex, ParagraphAnalysis, Span, analyze, find_spans,
-                       name_original, rescore_spans)
+from .features import (CHEAP_FEATURES, FEATURE_CLIP, CandidateIndex, ParagraphAnalysis, Span, analyze,
+                       find_spans, float_matrix, name_original, rescore_rows, set_features)
 from .lmview import LMView, load as load_lm
 from .logistic import Logistic
 
@@ -142,7 +142,7 @@ def select_spans(spans: list[Span]) -> list[Span]:
     out = []
     for span in sorted(spans, key=lambda s: -s.llr):
         tokens = range(span.first, span.last)
-        if any(t in used for t in tokens):
+        if not used.isdisjoint(tokens):
             continue
         used.update(tokens)
         out.append(span)
@@ -154,30 +154,38 @@ def mixture_llr(chosen: list[Span], rate: float) -> float:
     substituted with probability `rate` under the spun hypothesis, so its factor is (1 - rate + rate * L)
     with L its likelihood ratio. Clean text drifts negative (E[L] = 1 under clean), spun text positive,
     and the sum grows with the amount of text, as evidence should."""
-    total = 0.0
-    for span in chosen:
-        ratio = math.exp(min(span.llr, 30.0))
-        total += math.log(1.0 - rate + rate * ratio)
-    return total
+    return _mixture_llrs(chosen, (rate,))[0]
+
+
+def _mixture_llrs(chosen: list[Span], rates: tuple[float, ...]) -> list[float]:
+    """mixture_llr at each of `rates`, the likelihood ratios computed once."""
+    ratios = [math.exp(min(span.llr, 30.0)) for span in chosen]
+    out = []
+    for rate in rates:
+        total = 0.0
+        for ratio in ratios:
+            total += math.log(1.0 - rate + rate * ratio)
+        out.append(total)
+    return out
 
 
 def paragraph_features(analysis: ParagraphAnalysis, chosen: list[Span]) -> np.ndarray:
-    positive = [s.llr for s in chosen if s.llr > 0]
-    evidence = sum(positive)
-    hits = sum(1 for s in chosen if s.probability >= 0.5)
-    strong = sum(1 for s in chosen if s.probability >= 0.8)
+    llrs = [s.llr for s in chosen]
+    probabilities = [s.probability for s in chosen]
+    evidence = sum([x for x in llrs if x > 0])
+    hits = sum([1 for p in probabilities if p >= 0.5])
+    strong = sum([1 for p in probabilities if p >= 0.8])
     return np.array([
         evidence,
         evidence / math.sqrt(analysis.n_content + 1),
         hits,
         hits / (analysis.n_content + 1),
-        max((s.llr for s in chosen), default=0.0),
+        max(llrs, default=0.0),
         analysis.mean_logprob,
         math.log1p(analysis.n_content),
         sum(1 for s in chosen if s.fingerprint is not None),
         strong,
-        mixture_llr(chosen, MIX_RATES[0]),
-        mixture_llr(chosen, MIX_RATES[1]),
+        *_mixture_llrs(chosen, MIX_RATES),
     ])
 
 
@@ -237,9 +245,12 @@ class SpinDetector:
 
     @staticmethod
     def doc_counts(paragraph_texts: list[str]) -> Counter:
+        """Lower-cased whitespace-separated words of the paragraphs, counted. (The text is lower-cased before
+        splitting: lower() maps no character to or from whitespace, and the one context it reads, a final
+        sigma, ends at whitespace, so the words are those of lower-casing each word.)"""
         counts: Counter = Counter()
         for text in paragraph_texts:
-            counts.update(w.lower() for w in text.split())
+            counts.update(text.lower().split())
         return counts
 
     def analyze(self, text: str, doc_counts: dict[str, int] | None = None,
@@ -257,11 +268,12 @@ class SpinDetector:
             x = np.vstack([s.features for s in modelled])
             if self.span_quadratic:
                 x = quadratic(x)
-            probs = self.span_model.predict(x)
+            probs = self.span_model.predict(x).tolist()   # plain floats: numpy scalar access is slow
             prior = _logit(self.span_prior)
             for span, p in zip(modelled, probs):
-                span.probability = float(p)
-                span.llr = _logit(float(p)) - prior
+                span.probability = p
+                q = min(max(p, 1e-6), 1 - 1e-6)   # _logit, inline
+                span.llr = math.log(q / (1 - q)) - prior
         for analysis in analyses:
             for span in analysis.spans:
                 if span.fingerprint is not None:
@@ -290,8 +302,13 @@ class SpinDetector:
         analyses = [find_spans(t, self.view, self.index, self.fingerprints, counts, toks, lps) if t else None
                     for t, toks, lps in zip(texts, tokens, scores)]
         present = [a for a in analyses if a is not None]
+        spans: list[Span] = []
+        rows: list[list[float]] = []
         for analysis, kept in zip(present, self.apply_screen(present)):
-            rescore_spans(analysis, self.view, kept)
+            done, found = rescore_rows(analysis, self.view, kept)
+            spans += done
+            rows += found
+        set_features(spans, rows)   # one matrix for the batch (clipping is elementwise: same rows)
         return analyses
 
     def apply_screen(self, analyses: list[ParagraphAnalysis]) -> list[list[bool]]:
@@ -302,18 +319,19 @@ class SpinDetector:
         sizes = [len(a.pending) for a in analyses]
         if not sum(sizes):
             return [[] for _ in analyses]
-        cheap = np.array([pending[3] for a in analyses for pending in a.pending], dtype=np.float64)
+        cheap = float_matrix([pending[3] for a in analyses for pending in a.pending], len(CHEAP_FEATURES))
         keep, estimate = self.screen.decide(np.clip(cheap, -FEATURE_CLIP, FEATURE_CLIP))
         keep_list, estimates = keep.tolist(), estimate.tolist()   # plain lists: numpy scalar access is slow
         prior = _logit(self.span_prior)
         masks, offset = [], 0
         for analysis, size in zip(analyses, sizes):
             kept = keep_list[offset:offset + size]
-            for k, pending in enumerate(analysis.pending):
-                if not kept[k]:
-                    span, p = pending[0], estimates[offset + k]
+            for pending, keep_span, p in zip(analysis.pending, kept, estimates[offset:offset + size]):
+                if not keep_span:
+                    span = pending[0]
                     span.features = None
-                    span.probability, span.llr = p, _logit(p) - prior
+                    q = min(max(p, 1e-6), 1 - 1e-6)   # _logit, inline
+                    span.probability, span.llr = p, math.log(q / (1 - q)) - prior
             masks.append(kept)
             offset += size
         return masks
@@ -397,14 +415,25 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict:
 def weights_for_model(model_path: str | None) -> Path:
     """The weights trained for a model: the file its sidecar (<model>.json) names under "spin_weights"
     (relative to the sidecar), else the shipped models/spin/weights.json. Weights are fitted to one LM's
-    scores, so a model that brings its own must not run with another's."""
+    scores, so a model that brings its own must not run with another's. The spin signal asks once per
+    document: the answer is kept until the sidecar's size or modification time changes (reading and
+    parsing it and resolving the path took ~0.13 ms a document)."""
     if model_path:
-        from ..lm.model import read_sidecar, sidecar_path
+        from ..lm.model import _file_stamp, read_sidecar, sidecar_path
 
+        sidecar = sidecar_path(model_path)
+        stamp = _file_stamp(sidecar)
+        hit = _WEIGHTS_FOR.get(model_path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
         named = read_sidecar(model_path).get("spin_weights")
-        if named:
-            return (sidecar_path(model_path).parent / named).resolve()
+        path = (sidecar.parent / named).resolve() if named else WEIGHTS_PATH
+        _WEIGHTS_FOR[model_path] = (stamp, path)
+        return path
     return WEIGHTS_PATH
+
+
+_WEIGHTS_FOR: dict = {}   # model path -> (its sidecar's stamp, the weights path it names)
 
 
 # The detector's own default LM: CMU Sphinx's US-English trigram (models/README.md), built from far more (and

@@ -505,10 +505,11 @@ def find_spans(text: str, view: LMView, index: CandidateIndex,
                 pending.append((span, info, actual, row))
         if tok not in phrase_heads:   # no 2-3-word entry starts with this word
             continue
+        phrase = tok
         for j in (i + 2, i + 3):
             if j > n or not plain[j - 1] or starts[j - 1] - ends[j - 2] != 1:
                 break
-            phrase = " ".join(raw[i:j])
+            phrase = f"{phrase} {raw[j - 1]}"   # " ".join(raw[i:j])
             if phrase not in phrase_forms:
                 continue
             if all(w in STOPWORDS for w in raw[i:j]):
@@ -580,53 +581,72 @@ def _phrase_fingerprints(text: str, starts, ends, lower: list[str], fp_index: di
 def rescore_spans(analysis: ParagraphAnalysis, view: LMView, keep: list[bool] | None = None) -> None:
     """Second pass: re-score the pending spans (those `keep` marks, default all) with each of their
     candidates in context and give them their full feature vectors; the rest keep features=None."""
+    done, rows = rescore_rows(analysis, view, keep)
+    set_features(done, rows)
+
+
+def rescore_rows(analysis: ParagraphAnalysis, view: LMView,
+                 keep: list[bool] | None = None) -> tuple[list[Span], list[list[float]]]:
+    """rescore_spans without storing the rows: the spans re-scored (with their likely originals set) and their
+    feature rows, unclipped, for set_features (which the screened detector calls once per batch)."""
     words = analysis.lm_words
     follow = analysis.follow
     base_score = view.model.BaseScore
     # scratch out-states for re-scoring, reused across spans: BaseScore overwrites its out-state
     a, b = view.State(), view.State()
+    states = analysis.states
+    forward_states = isinstance(states, list)
     rows: list[list[float]] = []
     done: list[Span] = []
-    for k, (span, info, actual, cheap) in enumerate(analysis.pending):
-        if keep is not None and not keep[k]:
-            continue
+    pending = analysis.pending if keep is None else itertools.compress(analysis.pending, keep)
+    for span, info, actual, cheap in pending:
         i, j = span.first, span.last
-        length = j - i
         k = j if follow is None else follow[j]
         tail = words[k:k + RIGHT_CONTEXT]
-        start_state = state_at(analysis, i, view, words)
+        start_state = states[i] if forward_states else state_at(analysis, i, view, words)
         if len(tail) == 1:
-            # the common case (one word of right context): one-word candidates inline, the same sums
-            # in the same order as rescore(), which longer candidates and the general case use
+            # the common case (one word of right context): one- and two-word candidates inline, the same
+            # sums in the same order as rescore(), which longer candidates and the general case use
             nxt = tail[0]
             gain_list = [(base_score(start_state, words_[0], a) + base_score(a, nxt, b) if len(words_) == 1
+                          else base_score(start_state, words_[0], a) + base_score(a, words_[1], b)
+                          + base_score(b, nxt, a) if len(words_) == 2
                           else rescore(base_score, start_state, words_, tail, a, b)) + penalty - actual
                          for words_, penalty in info.penalties]
         else:
             gain_list = [rescore(base_score, start_state, cand_words, tail, a, b) + penalty - actual
                          for cand_words, penalty in info.penalties]
         best_gain = max(gain_list)
-        best_k = gain_list.index(best_gain)   # the first best, as a strict > scan would pick
+        best_words, best_uni, best_surface, best_web = info.candidates[gain_list.index(best_gain)]  # the first best
         gain_list.sort(reverse=True)
-        best_words, best_uni, best_surface, best_web = info.candidates[best_k]
         top = gain_list[:3]
-        rows.append([
+        row = [
             best_gain,
             best_gain - (best_uni - info.unigram),
             sum(top) / len(top),
             math.log1p(sum(g for g in gain_list if g > 0.0)),
-            *cheap[:8],    # FEATURE_NAMES 4-11
-            best_uni / len(best_words),
-            cheap[8],      # web_unigram
-            best_web,
-            float(len(best_words) - length),
-        ])
+        ]
+        row += cheap   # FEATURE_NAMES 4-11, then web_unigram (moved into place below)
+        web = row.pop()
+        row += (best_uni / len(best_words), web, best_web, float(len(best_words) - (j - i)))
+        rows.append(row)
         span.original = best_surface
         done.append(span)
+    return done, rows
+
+
+def set_features(spans: list[Span], rows: list[list[float]]) -> None:
+    """Give each span its row of `rows`, clipped to +-FEATURE_CLIP, as one matrix."""
     if rows:
-        matrix = np.clip(np.array(rows, dtype=np.float64), -FEATURE_CLIP, FEATURE_CLIP)
-        for span, row in zip(done, matrix):
+        matrix = np.clip(float_matrix(rows, len(FEATURE_NAMES)), -FEATURE_CLIP, FEATURE_CLIP)
+        for span, row in zip(spans, matrix):
             span.features = row
+
+
+def float_matrix(rows: list[list[float]], width: int) -> np.ndarray:
+    """np.array(rows, dtype=np.float64) for rows of `width` floats, a quarter faster (no shape discovery)."""
+    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
+                       count=len(rows) * width).reshape(len(rows), width)
 
 
 def state_at(analysis: ParagraphAnalysis, i: int, view: LMView, words: list[str] | None = None) -> "kenlm.State":
