@@ -50,12 +50,6 @@ def normalize_line(text: str) -> str:
     return line.strip(_EDGE_JUNK)
 
 
-def normalize_for_compare(text: str) -> str:
-    """Key for duplicate detection: NFKC, casefold, plain quotes, no spacing differences."""
-    text = unicodedata.normalize("NFKC", text)
-    return collapse_space(fold_quotes(text)).casefold()
-
-
 # What the duplicate key treats as spacing: Unicode punctuation (categories P*), '|', the backtick and acute
 # accent _QUOTES folds to an apostrophe, and the minus sign it folds to a hyphen. Marks (Mn, Mc) are parts of
 # letters and stay, so words of Indic or Thai script that differ by a vowel sign stay different.

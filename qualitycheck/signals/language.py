@@ -395,6 +395,12 @@ def detect_languages(text: str, seed: int = 0) -> list[tuple[str, float]]:
     return _LangDetect.detect(text, seed)
 
 
+def top_language(text: str, seed: int = 0) -> tuple[str, float]:
+    """langdetect's best guess for `text` and its probability; ("und", 0.0) when it has none."""
+    guesses = detect_languages(text, seed)
+    return guesses[0] if guesses else ("und", 0.0)
+
+
 class LanguageSignal:
     """Sets the document's main language and flags `off_language` paragraphs.
 
@@ -457,16 +463,14 @@ class LanguageSignal:
     def _judge_english_doc_paragraph(self, paragraph: Paragraph, ev: LanguageEvidence, config: Config) -> bool:
         """Label one paragraph of an English document. Returns False when it is too short to judge."""
         if ev.latin_share < NON_LATIN_SHARE:
-            guesses = detect_languages(paragraph.text, config.langdetect_seed)
-            top, prob = guesses[0] if guesses else ("und", 0.0)
+            top, prob = top_language(paragraph.text, config.langdetect_seed)
             paragraph.language, paragraph.language_confidence = top, round(prob, 3)
             paragraph.add("off_language", "non_latin_script",
                           f"{1 - ev.latin_share:.0%} of letters outside the Latin script; langdetect {top} p={prob:.2f}",
                           1 - ev.latin_share)
             return True
         if ev.mixed_script:
-            guesses = detect_languages(paragraph.text, config.langdetect_seed)
-            top, prob = guesses[0] if guesses else ("und", 0.0)
+            top, prob = top_language(paragraph.text, config.langdetect_seed)
             paragraph.language, paragraph.language_confidence = top, round(prob, 3)
             paragraph.add("off_language", "mixed_script",
                           f"{1 - ev.latin_share:.0%} of letters outside the Latin script, the Latin ones names "
@@ -477,8 +481,7 @@ class LanguageSignal:
                 return False
             # Names, numbers and one or two lowercase words none of which is English ("Legia pokonała Lecha
             # 2:1"). langdetect on so little text is a guess, so it can only keep the line English.
-            guesses = detect_languages(paragraph.text, config.langdetect_seed)
-            top, prob = guesses[0] if guesses else ("und", 0.0)
+            top, prob = top_language(paragraph.text, config.langdetect_seed)
             if top == "en":
                 return False
             paragraph.language, paragraph.language_confidence = top, round(prob, 3)
@@ -489,8 +492,7 @@ class LanguageSignal:
         if self._looks_english(ev):
             paragraph.language, paragraph.language_confidence = "en", round(ev.vocab_share, 3)
             return True
-        guesses = detect_languages(paragraph.text, config.langdetect_seed)
-        top, prob = guesses[0] if guesses else ("und", 0.0)
+        top, prob = top_language(paragraph.text, config.langdetect_seed)
         if top == "en":
             if ev.vocab_share >= ENGLISH_MIN_VOCAB_SHARE or ev.strong_english_function:
                 paragraph.language, paragraph.language_confidence = "en", round(prob, 3)
