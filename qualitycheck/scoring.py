@@ -4,8 +4,9 @@ score = 1 - sum over labels of (weight of the label x share of the document's ch
 carrying it), clipped to [0, 1]. A paragraph with several labels counts once per label.
 Verdict: spun documents get `config.spun_verdict`; otherwise keep when score >= keep_threshold,
 drop when score < drop_threshold, review in between; a document with less clean text than
-`min_clean_chars`, or with a document spun score above `spun_review_threshold` (possible light
-spinning, below the spun flag), is at best `review`; unreadable documents are `drop` with their error.
+`min_clean_chars`, whose language could not be identified (too few words: a table, a blob, a run of
+one character), or with a document spun score above `spun_review_threshold` (possible light spinning,
+below the spun flag), is at best `review`; unreadable documents are `drop` with their error.
 """
 from __future__ import annotations
 
@@ -49,12 +50,14 @@ def clean_text(doc: Document) -> str:
     return "\n\n".join(kept)
 
 
-def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun_score: float | None = None) -> str:
+def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun_score: float | None = None,
+                language_known: bool = True) -> str:
     if spun:
         return config.spun_verdict
     if score < config.drop_threshold:
         return "drop"
-    if score < config.keep_threshold or clean_chars < config.min_clean_chars or possible_spin(spun_score, config):
+    if (score < config.keep_threshold or clean_chars < config.min_clean_chars or possible_spin(spun_score, config)
+            or not language_known):
         return "review"
     return "keep"
 
@@ -63,8 +66,9 @@ def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun
 # too little clean text, said when only that keeps the document from keep; possible spinning, said whenever
 # the spun score is in the review band (it holds the document at review at best).
 SHORT_TEXT_NOTE = "review: too little clean text"
+NO_LANGUAGE_NOTE = "review: language undetermined"
 POSSIBLE_SPIN_NOTE = "possible spinning"
-DERIVED_NOTES = (SHORT_TEXT_NOTE, POSSIBLE_SPIN_NOTE)
+DERIVED_NOTES = (SHORT_TEXT_NOTE, NO_LANGUAGE_NOTE, POSSIBLE_SPIN_NOTE)
 
 
 def possible_spin(spun_score: float | None, config: Config) -> bool:
@@ -72,12 +76,15 @@ def possible_spin(spun_score: float | None, config: Config) -> bool:
     return spun_score is not None and spun_score > config.spun_review_threshold
 
 
-def review_reasons(clean_chars: int, spun_score: float | None, config: Config) -> list[str]:
+def review_reasons(clean_chars: int, spun_score: float | None, config: Config, language_known: bool = True) -> list[str]:
     """Why a document whose score would keep it goes to review instead (empty: it need not)."""
     reasons = []
     if clean_chars < config.min_clean_chars:
         reasons.append(f"{SHORT_TEXT_NOTE} ({clean_chars} characters, fewer than min_clean_chars "
                        f"{config.min_clean_chars})")
+    elif not language_known:
+        # (short texts are held by the rule above already; a long text without a language is not prose)
+        reasons.append(f"{NO_LANGUAGE_NOTE} ({clean_chars} characters of clean text)")
     if possible_spin(spun_score, config):
         reasons.append(f"{POSSIBLE_SPIN_NOTE}: document spun score {spun_score:.2f}, above spun_review_threshold "
                        f"{config.spun_review_threshold} and not above spun_document_threshold "
@@ -97,11 +104,13 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
     else:
         score = document_score(doc, config)
         text = clean_text(doc)
-        verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score)
+        language_known = doc.language is not None or not text
+        verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score, language_known)
         if not doc.spun_flag:
             # say why a reviewer sees it: possible spinning always (a reader of the scores wants it even when
-            # labels already cost the document its keep), too little text when only that holds it back
-            reasons = review_reasons(len(text), doc.spun_score, config)
+            # labels already cost the document its keep), too little text or no language when only that holds
+            # it back
+            reasons = review_reasons(len(text), doc.spun_score, config, language_known)
             if score < config.keep_threshold:   # includes every score-based drop (drop_threshold <= keep_threshold)
                 reasons = [r for r in reasons if r.startswith(POSSIBLE_SPIN_NOTE)]
             notes.extend(reasons)

@@ -54,6 +54,11 @@ def module_cases() -> list[Case]:
         for attr, value in vars(module).items():
             if isinstance(value, re.Pattern) and id(value) not in seen:
                 seen[id(value)] = Case(f"{info.name}.{attr}", value, "scan")
+            elif isinstance(value, tuple):   # rule tables: items holding their pattern as .regex (encoding.DAMAGE_RULES)
+                for item in value:
+                    regex = getattr(item, "regex", None)
+                    if isinstance(regex, re.Pattern) and id(regex) not in seen:
+                        seen[id(regex)] = Case(f"{info.name}.{attr}[{getattr(item, 'name', '?')}]", regex, "scan")
     return list(seen.values())
 
 
@@ -158,7 +163,9 @@ def test_the_harness_catches_a_catastrophic_pattern():
 def test_every_rule_and_module_pattern_is_covered():
     names = {case.name for case in rule_cases() + module_cases()}
     assert len([n for n in names if n.startswith("boilerplate.toml:")]) == len(load_rules()) > 10
-    assert "qualitycheck.segment._BLOCK_SEP" in names and "qualitycheck.signals.encoding.MOJIBAKE" in names
+    assert "qualitycheck.segment._BLOCK_SEP" in names
+    assert {f"qualitycheck.signals.encoding.DAMAGE_RULES[{name}]"
+            for name in ("utf8_as_cp1252", "c1_controls", "c0_controls")} <= names
 
 
 def test_advertisement_line_matches_what_the_backtracking_pattern_matched():

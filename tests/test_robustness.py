@@ -164,6 +164,24 @@ def test_mojibake_is_flagged(tmp_path, checker):
     assert record["score"] < 1.0
 
 
+def test_long_text_without_a_language_goes_to_review(tmp_path, checker):
+    # long enough to pass min_clean_chars, but no words to identify a language from: not prose to keep
+    for name, text in (("run.txt", "a" * 50_000), ("scores.txt", "\n\n".join(f"{n} - {n * 7 % 5}" for n in range(400)))):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        record = report_for(tmp_path / name, checker)
+        assert record["error"] is None and record["language"] is None, name
+        assert record["verdict"] == "review", name
+        assert any(n.startswith("review: language undetermined") for n in record["notes"]), name
+    # a short text keeps its own reason only; an English article is untouched
+    (tmp_path / "short.txt").write_text("a" * 60, encoding="utf-8")
+    notes = report_for(tmp_path / "short.txt", checker)["notes"]
+    assert any(n.startswith("review: too little clean text") for n in notes)
+    assert not any(n.startswith("review: language undetermined") for n in notes)
+    (tmp_path / "article.txt").write_text(ARTICLE * 3, encoding="utf-8")
+    record = report_for(tmp_path / "article.txt", checker)
+    assert record["language"] == "en" and not any("language undetermined" in n for n in record["notes"])
+
+
 # --------------------------------------------------------------------------- size limits
 
 

@@ -99,6 +99,30 @@ def test_mojibake_flagged(fast_checker):
     assert "mojibake" in labels_of(report, "owner said")
 
 
+def test_utf8_read_as_latin1_is_mojibake(fast_checker):
+    # what a scraper trusting HTTP's old ISO-8859-1 default makes of UTF-8 curly quotes and dashes: C1 controls
+    broken = "The owner said it\u2019s the \u201cbest\u201d season \u2013 since 2019.".encode("utf-8").decode("latin-1")
+    assert "\u20ac" not in broken   # not the cp1252 form ("\u00e2\u20ac\u2122") the first rule knows
+    report = fast_checker.check("\n\n".join([*ARTICLE, broken]))
+    paragraph = next(p for p in report.paragraphs if "owner said" in p["text"])
+    assert paragraph["labels"] == ["mojibake"]
+    assert paragraph["evidence"][0]["rule"] == "c1_controls"
+    assert "U+0080" in paragraph["evidence"][0]["detail"]   # named by code point, not printed raw
+    for line in ARTICLE:
+        assert labels_of(report, line[:30]) == []
+
+
+def test_control_characters_are_damage_but_tabs_and_page_breaks_are_not(fast_checker):
+    garbage = "Ferry\x01 timetable\x02 data\x03\x1a\x7f for December sailings, operator says"
+    tabbed = "Sailings\tFriday\tSunday\x0cand the winter timetable for students and hospital patients"
+    report = fast_checker.check("\n\n".join([*ARTICLE, garbage, tabbed]))
+    paragraph = next(p for p in report.paragraphs if "timetable\x02" in p["text"])
+    assert paragraph["labels"] == ["mojibake"] and paragraph["evidence"][0]["rule"] == "c0_controls"
+    assert "mojibake" not in labels_of(report, "Friday")
+    # one stray control character is not enough evidence (MIN_HITS)
+    assert fast_checker.check("\n\n".join([*ARTICLE[:3], ARTICLE[3] + "\x01"])).labels.get("mojibake") is None
+
+
 def test_foreign_trailer_flagged_and_english_headlines_kept(fast_checker):
     spanish = ("El operador del transbordador añadirá tres salidas semanales a partir de diciembre, "
                "después de las quejas de los vecinos de la isla.")
