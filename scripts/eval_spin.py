@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.evaluate import auc, threshold_at_fp  # noqa: E402
-from qualitycheck.spin.detector import SpinDetector, load_weights, weights_for_model  # noqa: E402
+from qualitycheck.spin.detector import SpinDetector, detector_files, load_weights  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -166,14 +166,16 @@ def main() -> None:
     parser.add_argument("--synthetic-model", default=None,
                         help="KenLM file for the synthetic set; use the fold LM (make_spins.py --fold-corpus): "
                              "the shipped LM was trained on the text the synthetic spins were made from")
-    parser.add_argument("--model", default=None, help="KenLM file (default: the project's shipped model)")
+    parser.add_argument("--model", default=None,
+                        help="KenLM file (default: the spin detector's shipped model, models/en-cmu.kenlm)")
     parser.add_argument("--clean", action="append", default=[], metavar="FILE[:SPLIT]",
                         help="clean-document JSONL to measure false positives on (repeatable)")
     parser.add_argument("--no-devset", action="store_true")
     args = parser.parse_args()
     config = Config()
-    model = args.model or config.model_path
-    weights = args.weights or weights_for_model(model)
+    # what the spin signal runs with by default (before the fifth session this was the perplexity signal's model)
+    model, default_weights = detector_files(args.model or config.spin_model_path or config.model_path)
+    weights = args.weights or default_weights
     detector = SpinDetector(load_lm(model), load_weights(weights), not args.no_fingerprints)
     print(f"LM {model or 'shipped default'}; weights {weights}")
     results = []
