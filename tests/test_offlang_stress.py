@@ -82,11 +82,12 @@ def test_fixture_size():
     assert all(4 <= len(ARTICLES[k]) for k in range(len(ARTICLES)))
 
 
-def _foreign_cases():
-    for k, (code, _, item) in enumerate(FOREIGN):
-        marks = [pytest.mark.xfail(strict=True, reason="known miss (marked in foreign.txt)")] \
-            if item.startswith(KNOWN_MISS) else []
-        yield pytest.param(k, id=f"{code}-{k}", marks=marks)
+def _foreign_cases() -> list:
+    # a list: pytest deprecates generators as parametrize values
+    return [pytest.param(k, id=f"{code}-{k}",
+                         marks=[pytest.mark.xfail(strict=True, reason="known miss (marked in foreign.txt)")]
+                         if item.startswith(KNOWN_MISS) else [])
+            for k, (code, _, item) in enumerate(FOREIGN)]
 
 
 @pytest.mark.parametrize("k", _foreign_cases())
