@@ -92,11 +92,14 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     The run folder holds documents.jsonl (one report per document), summary.csv,
     run.json (settings and counts) and report.html. Exit code 1 if some inputs could
     not be read (their reports carry the error; the rest are written as usual).
+    '-' reads standard input: JSONL records (gzip or not) when it starts with '{',
+    else one text document.
 
     \b
     Examples:
       qualitycheck scan ../shared/seeds -o reports/seeds
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
+      zcat crawl.jsonl.gz | qualitycheck scan - -o reports/crawl
     """
     from .checker import ModelLoadError
     from .reading import INPUT_SUFFIXES

@@ -484,6 +484,38 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
     if handle is None:
         yield RawDocument(id=shown, path=shown, text="", error=error)
         return
+    yield from _jsonl_documents(handle, shown, config, text_field)
+
+
+# The input naming standard input (`scan -`).
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
+    """Standard input as `scan -` reads it: JSONL records when its first non-blank byte opens a JSON object
+    (gzip or not, with or without a byte-order mark, as `filter` reads it), else one text document (as
+    `check -` reads it). Never raises."""
+    from .streaming import open_input   # (streaming imports this module)
+
+    config = config or Config()
+    try:
+        stream = open_input(STDIN)
+        head = stream.peek(4096)[:4096].lstrip()
+    except (OSError, EOFError) as exc:
+        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc}")
+        return
+    if head.startswith(b"{"):
+        text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
+        yield from _jsonl_documents(text, STDIN_NAME, config, text_field)
+    else:
+        raw = read_stream(stream, STDIN_NAME, config)
+        raw.path = STDIN_NAME
+        yield raw
+
+
+def _jsonl_documents(handle: io.TextIOBase, shown: str, config: Config, text_field: str) -> Iterator[RawDocument]:
+    """The documents of an open JSONL text stream named `shown` (closed at the end)."""
     with handle:
         lineno = 0
         cap = line_cap(config)
@@ -571,7 +603,13 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
     # over (held per input, not per file, so memory does not grow with the folder).
     files_read: set[str] = set()
     folders_read: list[str] = []
+    stdin_read = False
     for item in inputs:
+        if str(item) == STDIN:
+            if not stdin_read:   # (named twice, it is still one stream)
+                stdin_read = True
+                yield from iter_stdin(config, text_field)
+            continue
         item_path = Path(item)
         if not item_path.exists() and not item_path.is_symlink():
             shown = _display_path(item_path)

@@ -29,7 +29,7 @@ from .config import Config
 from .document import RawDocument
 from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
-from .reading import INPUT_SUFFIXES, iter_raw_documents
+from .reading import INPUT_SUFFIXES, STDIN, iter_raw_documents
 from .scoring import build_report
 from .segment import segment
 from .report.writers import (DOCUMENTS_FILE, REPORT_FILE, RUN_FILE, SUMMARY_FILE, DocumentsWriter, count_lines,
@@ -41,7 +41,8 @@ DOCUMENTS, SUMMARY, RUN_INFO, REPORT_HTML = DOCUMENTS_FILE, SUMMARY_FILE, RUN_FI
 
 
 class RunExistsError(Exception):
-    """The output folder already holds a run and neither overwrite nor resume was asked for."""
+    """The run cannot start as asked: the output folder already holds a run (and neither overwrite nor resume
+    was asked for), is an input, cannot be made; or a resume was asked of standard input."""
 
 
 class RunInUseError(RunExistsError):
@@ -98,7 +99,7 @@ class ScanResult:
 def default_run_dir(inputs: list[str], base: str | Path = "reports") -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # abspath, not resolve(): a symlink loop as the first input is an error record, not a crash here
-    name = Path(os.path.abspath(inputs[0])).name if inputs else "stdin"
+    name = Path(os.path.abspath(inputs[0])).name if inputs and inputs[0] != STDIN else "stdin"
     return Path(base) / f"{stamp}-{name or 'root'}"
 
 
@@ -407,7 +408,12 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if held and not (resume or overwrite):
         raise RunExistsError(f"{run_dir} already holds a run ({', '.join(held)}); use --overwrite to replace it "
                              "or --resume to continue it")
+    if resume and STDIN in inputs:
+        raise RunExistsError("--resume cannot continue a scan of standard input ('-'): it cannot be read again; "
+                             "scan it into a new run folder, or save it to a file and scan that")
     for item in inputs:
+        if item == STDIN:
+            continue
         if os.path.isdir(item) and os.path.realpath(item) == os.path.realpath(run_dir):
             # its documents.jsonl would be read back as input while it is written
             raise RunExistsError(f"the output folder {run_dir} is also an input folder; write the run elsewhere "
@@ -502,7 +508,7 @@ def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resu
         # Only a resume keeps a key per input (~10 MiB per 100,000 documents): a fresh scan stays flat.
         raws = _not_done(raws, done, seen, refresh, refreshing, order)
     bar = Progress(progress)
-    if bar.enabled:  # on a terminal only: the count reads the inputs once more
+    if bar.enabled and STDIN not in inputs:  # on a terminal only: the count reads the inputs once more
         from .streaming import count_input_documents
         bar.total = max(0, count_input_documents(inputs) - result.resumed)
     begin = time.monotonic()

@@ -491,3 +491,46 @@ def test_evaluate_reads_labels_holding_a_line_separator(tmp_path):
     (labelled / "labels.jsonl").write_text(text, encoding="utf-8")
     assert "\u2028" in (labelled / "labels.jsonl").read_text(encoding="utf-8")
     assert len(list(iter_labelled_paragraphs(labelled))) == 7
+
+
+def test_scan_reads_standard_input_as_jsonl_or_one_text(tmp_path):
+    """`scan -`: JSONL records (plain, gzip, behind a UTF-8 byte-order mark, with a bad line among them) give the
+    same records as the same lines in a file; text that does not open a JSON object is one document."""
+    import gzip
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.rglob("*.txt"))]
+    assert len(texts) >= 3
+    lines = [json.dumps({"id": f"doc{i}", "text": t}) for i, t in enumerate(texts[:3])] + ["{not json"]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    (tmp_path / "dump.jsonl").write_bytes(data)
+    assert run("scan", str(tmp_path / "dump.jsonl"), "-o", str(tmp_path / "file"), "--no-spin", "--jobs", "1",
+               "-q").exit_code == 1   # the malformed line is an error record
+
+    def strip(record):   # where the text came from differs; nothing else may
+        return {k: v for k, v in record.items() if k != "path" and not (k == "id" and v.endswith(":4"))}
+
+    expected = [strip(json.loads(line)) for line in (tmp_path / "file" / "documents.jsonl").read_text().splitlines()]
+    for name, payload in (("plain", data), ("gzip", gzip.compress(data)), ("bom", b"\xef\xbb\xbf" + data)):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["scan", "-", "-o", str(out), "--no-spin", "--jobs", "2", "-q"],
+                                    input=payload, catch_exceptions=False)
+        assert result.exit_code == 1, (name, result.output)
+        records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+        assert [strip(r) for r in records] == expected, name
+        assert {r["path"] for r in records} == {"<stdin>"} and records[-1]["id"] == "<stdin>:4"
+        assert records[-1]["error"].startswith("malformed JSON on line 4")
+        assert json.loads((out / "run.json").read_text())["input"] == ["-"]
+    # plain text: one document, read as `check -` reads it
+    out = tmp_path / "text"
+    result = CliRunner().invoke(main, ["scan", "-", "-o", str(out), "--no-spin", "-q"], input=texts[0].encode("utf-8"),
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert record["id"] == "<stdin>" and record["error"] is None
+    assert "\n\n".join(p["text"] for p in record["paragraphs"]).split() == texts[0].split()
+
+
+def test_scan_of_standard_input_cannot_resume(tmp_path):
+    result = CliRunner().invoke(main, ["scan", "-", "-o", str(tmp_path / "run"), "--resume", "--no-spin"], input=b"")
+    assert result.exit_code == 2 and "cannot continue a scan of standard input" in result.output
+    assert not (tmp_path / "run").exists()
