@@ -33,12 +33,13 @@ class ModelLoadError(ValueError):
 def _optional_signals(config: Config) -> list[Any]:
     """Signals that need the language model; absent pieces are reported, not fatal."""
     signals: list[Any] = []
-    try:
-        from .lm import model as _lm_model  # noqa: F401
-        from .signals.perplexity import PerplexitySignal
-        signals.append(PerplexitySignal())
-    except ImportError as exc:  # pragma: no cover - only while the LM package is missing
-        log.warning("language model unavailable: %s", exc)
+    if config.perplexity_enabled:
+        try:
+            from .lm import model as _lm_model  # noqa: F401
+            from .signals.perplexity import PerplexitySignal
+            signals.append(PerplexitySignal())
+        except ImportError as exc:  # pragma: no cover - only while the LM package is missing
+            log.warning("language model unavailable: %s", exc)
     if config.spin_enabled:
         try:
             from .signals.spin import SpinSignal

@@ -29,6 +29,9 @@ def config_options(func: Any) -> Any:
                           "--spin-model models/en.kenlm runs it with models/spin/weights.json."),
         click.option("--language", "main_language", help="Force the documents' main language (e.g. en)."),
         click.option("--no-spin", is_flag=True, help="Skip the spun-text detector."),
+        click.option("--no-perplexity", "perplexity_enabled", flag_value=False, default=None,
+                     help="Skip the per-paragraph perplexity (a report field only: no label or verdict uses it); "
+                          "with --no-spin, no language model is loaded at all."),
         click.option("--exact-spin", "spin_screen", flag_value=False, default=None,
                      help="Re-score every word in the spin detector instead of the ones its screen picks "
                           "(about 2x slower in the detector; the scores the screen approximates)."),

@@ -38,6 +38,9 @@ class Config:
     langdetect_seed: int = 0
     # --- spin --------------------------------------------------------------
     model_path: str | None = None       # KenLM model; None = the shipped default
+    # per-paragraph perplexity under model_path: a report field for reviewers, which no label, score or verdict
+    # reads; off, a spin-off Checker runs ~40 % faster (bench/README.md)
+    perplexity_enabled: bool = True
     spin_enabled: bool = True
     spin_model_path: str | None = None  # KenLM model of the spin detector; None = model_path if given, else models/en-cmu.kenlm
     spin_weights_path: str | None = None    # spin detector weights; None = those the spin model's sidecar names, else models/spin/weights.json

@@ -52,7 +52,9 @@ def model_files(config: Config) -> dict[str, dict[str, Any]]:
     checker read; a file that cannot be found or read gets {"path", "error"} instead."""
     from .lm.model import resolve_model_path
 
-    files = {"perplexity model": _describe(config.model_path, resolve_model_path)}
+    files = {}
+    if config.perplexity_enabled:
+        files["perplexity model"] = _describe(config.model_path, resolve_model_path)
     if config.spin_enabled:
         from .spin.detector import detector_files
 

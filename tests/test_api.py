@@ -244,3 +244,33 @@ def test_score_frame_through_the_checker_takes_a_prefix_and_refuses_doubled_colu
     doubled = pd.concat([frame[["text"]], frame[["text"]]], axis=1)
     with pytest.raises(ValueError, match="2 columns named 'text'"):
         checker.score_frame(doubled)
+
+
+def test_perplexity_off_changes_only_the_perplexity_field(tmp_path):
+    """perplexity_enabled=False drops the per-paragraph perplexity and nothing else: labels, scores, verdicts and
+    the spin detector's scores (which then tokenise the text themselves) stay the same; a scan's run.json says
+    so and names no perplexity model."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    texts = [ARTICLE, NOISY, ARTICLE.replace("ferry", "boat service")]
+    with_ppl, without = Checker(), Checker(perplexity_enabled=False)
+    assert "perplexity" not in [s.name for s in without.signals]
+    for text in texts:
+        a, b = with_ppl.check(text).to_dict(), without.check(text).to_dict()
+        assert any(p["perplexity"] is not None for p in a["paragraphs"])
+        assert all(p["perplexity"] is None for p in b["paragraphs"])
+        for record in (a, b):
+            for p in record["paragraphs"]:
+                p.pop("perplexity")
+        assert a == b
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(NOISY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(tmp_path / "run"), "--no-perplexity",
+                                       "--no-spin", "-q", "--jobs", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    info = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert info["config"]["perplexity_enabled"] is False and info["models"] == {}
+    record = json.loads((tmp_path / "run" / "documents.jsonl").read_text())
+    assert record["labels"] and all(p["perplexity"] is None for p in record["paragraphs"])
