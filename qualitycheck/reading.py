@@ -14,6 +14,7 @@ import math
 import os
 import re
 import stat
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -499,11 +500,14 @@ def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterat
     from .streaming import open_input   # (streaming imports this module)
 
     config = config or Config()
+    if sys.stdin is None:   # started without one (pythonw, a closed descriptor 0)
+        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error="unreadable: this process has no standard input")
+        return
     try:
         stream = open_input(STDIN)
         head = stream.peek(4096)[:4096].lstrip()
-    except (OSError, EOFError) as exc:
-        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc}")
+    except (OSError, EOFError, ValueError) as exc:   # (ValueError: standard input already closed)
+        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc or exc.__class__.__name__}")
         return
     if head.startswith(b"{"):
         text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")

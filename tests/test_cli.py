@@ -534,3 +534,19 @@ def test_scan_of_standard_input_cannot_resume(tmp_path):
     result = CliRunner().invoke(main, ["scan", "-", "-o", str(tmp_path / "run"), "--resume", "--no-spin"], input=b"")
     assert result.exit_code == 2 and "cannot continue a scan of standard input" in result.output
     assert not (tmp_path / "run").exists()
+
+
+def test_scan_of_a_missing_or_closed_standard_input_is_an_error_record(monkeypatch):
+    import io
+    import sys
+
+    from qualitycheck.reading import iter_raw_documents
+
+    monkeypatch.setattr(sys, "stdin", None)
+    (raw,) = iter_raw_documents(["-"])
+    assert raw.error == "unreadable: this process has no standard input"
+    closed = io.TextIOWrapper(io.BytesIO(b'{"text": "x"}\n'))
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    (raw,) = iter_raw_documents(["-", "-"])   # named twice: still one stream
+    assert raw.id == "<stdin>" and raw.error.startswith("unreadable:")
