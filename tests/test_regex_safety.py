@@ -79,6 +79,12 @@ def adversarial_inputs(regex: re.Pattern) -> list[tuple[str, str]]:
         for sep in (" ", "-", ""):
             unit = word + sep
             inputs.append((f"({word!r}+{sep!r})*n+!", unit * (SIZE // len(unit)) + "!"))
+    # Link rows ("News | Sports | Home"): a pattern whose segments may end with or without the space before the
+    # separator tries every split (share_counters' permalink row never finished on a 16-link menu; fifteenth session).
+    for word in words[:12]:
+        for sep in (" | ", " \u2022 ", "|"):
+            unit = word + sep
+            inputs.append((f"({word!r}+{sep!r})*n+!", unit * (SIZE // len(unit)) + "!"))
     if words:
         sentence = " ".join(words) + " "
         inputs.append(("all words*n+!", sentence * (SIZE // len(sentence) + 1) + "!"))
