@@ -1,5 +1,5 @@
-"""Build-time calibration tools: the text rules of scripts/build_modern.py and the intercept shift of
-scripts/train_spin.py (--recalibrate). No network, no LM."""
+"""Build-time calibration and measurement tools: the text rules of scripts/build_modern.py, the intercept shift of
+scripts/train_spin.py (--recalibrate) and the page cutting of scripts/eval_chrome_pages.py. No network, no LM."""
 from __future__ import annotations
 
 import sys
@@ -48,3 +48,39 @@ def test_exact_shift_puts_the_clean_quantile_at_zero():
     model.intercept = -7.0
     shift_for_fp(model, x, 0.01, exact=True)
     assert model.intercept == pytest.approx(intercept)
+
+
+# scripts/eval_chrome_pages.py: how a page is cut into blocks and what kind each block is given
+PAGE = """<html><head><title>Harbour news</title><style>p { color: red }</style></head><body>
+<nav><ul><li>Home</li><li>Sport</li><li>Weather</li></ul></nav>
+<h1>Ferry timetable to change</h1>
+<div class="story"><p>The island ferry will leave an hour earlier from next month, the operator said on
+Monday.</p><p>Passengers welcomed the change.<br>Some asked for a later return.</p></div>
+<script>var share = "Subscribe to our newsletter";</script>
+<aside><p>Subscribe to our newsletter</p><p>Subscribe to our newsletter</p></aside>
+<footer><p>&copy; 2024 Harbour News. All rights reserved.</p></footer>
+</body></html>"""
+ARTICLE = ("Ferry timetable to change\n\nThe island ferry will leave an hour earlier from next month, the operator "
+           "said on Monday.\n\nPassengers welcomed the change.\nSome asked for a later return.")
+
+
+def test_page_blocks_kinds_with_an_expected_article():
+    from eval_chrome_pages import page_blocks
+    blocks = page_blocks(PAGE, ARTICLE)
+    assert blocks == [
+        ("other", "Home"), ("other", "Sport"), ("other", "Weather"),      # the <head> title is not page text
+        ("main", "Ferry timetable to change"),
+        ("main", "The island ferry will leave an hour earlier from next month, the operator said on Monday."),
+        ("main", "Passengers welcomed the change."), ("main", "Some asked for a later return."),
+        ("chrome", "Subscribe to our newsletter"),            # once: repeats are dropped; the script's copy is not text
+        ("chrome", "© 2024 Harbour News. All rights reserved."),
+    ]
+
+
+def test_page_blocks_without_an_article_take_long_sentences_as_article_text():
+    from eval_chrome_pages import page_blocks
+    kinds = dict((text, kind) for kind, text in page_blocks(PAGE, None))
+    assert kinds["The island ferry will leave an hour earlier from next month, the operator said on Monday."] == "main"
+    assert kinds["Passengers welcomed the change."] == "other"       # under 12 words: not taken for article text
+    assert kinds["Ferry timetable to change"] == "other"
+    assert kinds["Subscribe to our newsletter"] == "chrome"
