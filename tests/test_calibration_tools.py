@@ -84,3 +84,12 @@ def test_page_blocks_without_an_article_take_long_sentences_as_article_text():
     assert kinds["Passengers welcomed the change."] == "other"       # under 12 words: not taken for article text
     assert kinds["Ferry timetable to change"] == "other"
     assert kinds["Subscribe to our newsletter"] == "chrome"
+
+
+def test_offlang_trailers_have_two_shapes():
+    from eval_offlang_texts import LONG_CHARS, TEASER_CHARS, trailers
+    text = "Titular corto\n\n" + "\n".join(f"Párrafo {i} " + "palabra " * (30 + 40 * i) for i in range(1, 6))
+    shapes = trailers(text)
+    assert [t.split()[1] for t in shapes["teasers"]] == ["1", "2", "3"]          # second to fourth paragraphs
+    assert all(len(t) <= TEASER_CHARS for t in shapes["teasers"])
+    assert shapes["long"][0].startswith("Párrafo 5") and len(shapes["long"][0]) == LONG_CHARS   # the longest
