@@ -273,15 +273,17 @@ _NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
 
 
 def measure(text: str) -> LanguageEvidence:
-    text = _NOT_WORDS.sub(" ", text)
-    words = [w.replace("’", "'") for w in _WORD.findall(text)]
+    if "@" in text or "http" in text or "www." in text:   # every _NOT_WORDS match holds one of these
+        text = _NOT_WORDS.sub(" ", text)
+    # (_WORD joins letters across both apostrophes, so straightening them first gives the same words)
+    words = _WORD.findall(text.replace("’", "'"))
     lower = _lowercase_words(words)
     non_latin = len(_NON_LATIN_LETTER.findall(text))
     # (counting every letter is the costliest step here; only needed when some are not Latin)
     letters = len(_LETTER.findall(text)) if non_latin else 0
     latin = 1.0 - non_latin / letters if letters else 1.0
     tokens = sum(1 for token in text.split() if _NON_LATIN_LETTER.search(token)) if non_latin else 0
-    all_known = sum(1 for w in words if _known(w.lower())) / len(words) if words else 0.0
+    all_known = sum(map(_known, map(str.lower, words))) / len(words) if words else 0.0
     if not lower:
         return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known, non_latin_letters=non_latin,
                                 non_latin_tokens=tokens)
