@@ -76,15 +76,20 @@ def fetch(dl: Path, only: set[str] | None = None) -> dict[str, str]:
     }
     digests = {}
     for name, cmd in wanted.items():
-        if only is not None and name not in only:
-            continue
-        if not (dl / name).exists():
-            run(cmd, dl)
-        digest = hashlib.sha256((dl / name).read_bytes()).hexdigest()
-        if PINS[name] and digest != PINS[name]:
-            raise SystemExit(f"{name}: sha256 {digest} != pinned {PINS[name]}")
-        digests[name] = digest
+        if only is None or name in only:
+            digests[name] = fetch_one(dl, name, cmd, PINS[name])
     return digests
+
+
+def fetch_one(dl: Path, name: str, cmd: list[str], sha256: str | None) -> str:
+    """Download file `name` into dl with `cmd` (skipped when present); its sha256, checked when pinned."""
+    dl.mkdir(parents=True, exist_ok=True)
+    if not (dl / name).exists():
+        run(cmd, dl)
+    digest = hashlib.sha256((dl / name).read_bytes()).hexdigest()
+    if sha256 and digest != sha256:
+        raise SystemExit(f"{name}: sha256 {digest} != pinned {sha256}")
+    return digest
 
 
 # --- text cleaning -------------------------------------------------------------------------------------

