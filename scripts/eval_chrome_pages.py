@@ -67,6 +67,11 @@ class _Blocks(html.parser.HTMLParser):
         self._text: list[str] = []
         self._skipping = 0
 
+    def close(self) -> None:
+        """End of input: the parser hands over the text it still holds, which ends the last block."""
+        super().close()
+        self._close_block()
+
     def _close_block(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self._text)).strip()
         self._text = []
@@ -107,7 +112,7 @@ def page_blocks(html_text: str, article: str | None) -> list[tuple[str, str]]:
     without one, None when it is not known and sentences stand in for it)."""
     parser = _Blocks()
     parser.feed(html_text)
-    parser._close_block()
+    parser.close()
     article_key, seen, out = _key(article or ""), set(), []
     for text in parser.blocks:
         key = _key(text)
