@@ -75,6 +75,36 @@ def test_a_title_repeated_at_the_top(fast_checker, page_title):
     assert duplicates(fast_checker, [headline, page_title, *BODY]) == {1: "repeat_with_suffix"}
 
 
+def test_a_teaser_then_the_full_paragraph_keeps_the_full_one(fast_checker):
+    """A later paragraph that goes on from an earlier one with sentences of its own is the fuller copy: the
+    earlier one is the duplicate, and the cleaned text keeps every sentence of the later one."""
+    teaser = BODY[0]
+    full = BODY[0] + " Tickets for the extra crossings go on sale at the harbour office next week."
+    report = fast_checker.check("\n\n".join([teaser, BODY[1], full, BODY[2]]))
+    flagged = {p["index"]: p["evidence"][0] for p in report.paragraphs if "duplicate" in p["labels"]}
+    assert list(flagged) == [0] and flagged[0]["rule"] == "repeated_with_more"
+    assert "paragraph 2" in flagged[0]["detail"]
+    assert "Tickets for the extra crossings" in report.clean_text
+    assert report.clean_text.count("after residents complained") == 1
+
+
+@pytest.mark.parametrize("tail, flagged", [
+    (" Tickets go on sale at the harbour office.", 0),    # eight more words: a sentence of its own
+    (" Tickets go on sale today.", 2),                    # five: kept as a short tail on the later copy
+    (" (Photo: Jane Smith-Whitaker of the Island Times/Getty Images)", 2),   # a long credit is still a credit
+])
+def test_which_copy_a_continuation_flags(fast_checker, tail, flagged):
+    assert list(duplicates(fast_checker, [BODY[0], BODY[1], BODY[0] + tail])) == [flagged]
+
+
+def test_a_teaser_repeated_and_continued_is_flagged_once(fast_checker):
+    """The teaser twice, then the full paragraph: the repeat is an exact repeat of the teaser, and the
+    teaser itself is the shorter copy of the full paragraph; each paragraph carries one duplicate label."""
+    full = BODY[0] + " Tickets for the extra crossings go on sale at the harbour office next week."
+    assert duplicates(fast_checker, [BODY[0], BODY[0], BODY[1], full]) == {0: "repeated_with_more",
+                                                                           1: "exact_repeat"}
+
+
 def test_a_pasted_paragraph_and_a_pull_quote(fast_checker):
     quote = "\u201cWe have waited ten years for this,\u201d said one islander."
     assert duplicates(fast_checker, [BODY[0], quote, BODY[1], BODY[0], BODY[2], '"We have waited ten years for '

@@ -508,7 +508,8 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
     from qualitycheck.config import Config
     from qualitycheck.document import Document, Paragraph
     from qualitycheck.signals.duplicates import (
-        _AGENCY_END, _CREDIT_START, MIN_DUPLICATE_CHARS, PREFIX_COVER, TAIL_MAX_CHARS, DuplicateSignal)
+        _AGENCY_END, _CREDIT_START, CONTINUATION_MIN_WORDS, MIN_DUPLICATE_CHARS, PREFIX_COVER, TAIL_MAX_CHARS,
+        DuplicateSignal)
     from qualitycheck.textnorm import compare_key
 
     def repeats(short, long):
@@ -516,10 +517,11 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         n = len(short)
         if not (n < len(long) and long.startswith(short) and long[n] == " "):
             return False
-        if n >= PREFIX_COVER * len(long):
-            return n >= len(long) - TAIL_MAX_CHARS - 1 or "forward"
         start = max(MIN_DUPLICATE_CHARS, len(long) - TAIL_MAX_CHARS - 1)
-        return n >= start and bool(_CREDIT_START.match(long, n + 1) or _AGENCY_END.search(long, start))
+        credit = n >= start and bool(_CREDIT_START.match(long, n + 1) or _AGENCY_END.search(long, start))
+        if n >= PREFIX_COVER * len(long):
+            return "credit" if credit else (n >= len(long) - TAIL_MAX_CHARS - 1 or "forward")
+        return credit and "credit"
 
     def reference(doc):
         seen, earlier = {}, []
@@ -531,11 +533,19 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
             longer = [(index, prior) for prior, index in earlier if repeats(prior, key)]
-            shorter = [(index, prior) for prior, index in earlier if repeats(key, prior) is True]
+            shorter = [(index, prior) for prior, index in earlier if repeats(key, prior) in (True, "credit")]
             if longer:
                 index, prior = min(longer)
-                paragraph.add("duplicate", "repeat_with_suffix",
-                              f"repeats paragraph {index} plus {len(key) - len(prior)} characters")
+                tail_words = key[len(prior):].split()
+                credit = repeats(prior, key) == "credit"
+                if len(tail_words) >= CONTINUATION_MIN_WORDS and not credit:   # the later copy is the fuller one
+                    if not doc.paragraphs[index].has("duplicate"):
+                        doc.paragraphs[index].add(
+                            "duplicate", "repeated_with_more", f"repeated at the start of paragraph "
+                            f"{paragraph.index}, which goes on for {len(key) - len(prior)} more characters")
+                else:
+                    paragraph.add("duplicate", "repeat_with_suffix",
+                                  f"repeats paragraph {index} plus {len(key) - len(prior)} characters")
             elif shorter:
                 index, prior = min(shorter)
                 paragraph.add("duplicate", "repeat_without_suffix",

@@ -24,6 +24,11 @@ _AGENCIES = (r"ap|ap photo|afp|reuters|getty|getty images|epa|epa efe|pa|pa medi
              r"bloomberg|xinhua|anadolu|nurphoto|istock|istockphoto|supplied|handout|file photo")
 _CREDIT_START = re.compile(rf"(?:©|(?:{_CREDIT_WORDS}|{_AGENCIES})\b)")
 _AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
+# A later paragraph that goes on from an earlier one with at least this many more words (not a credit) is the
+# fuller copy: a teaser or headline followed by the whole paragraph. The earlier one is then the duplicate, so
+# the cleaned text keeps the added sentences. Title suffixes and bylines ('Island Times', 'Gavriil
+# Grigorov/Sputnik', 'The New York Times') are names of a few words and keep the later copy the duplicate.
+CONTINUATION_MIN_WORDS = 6
 # Paragraphs already called site chrome or an ad slot are not duplicates as well: 'Story continues below
 # advertisement' three times on a page is three ad markers, and two labels would count its characters twice
 # in the document score.
@@ -44,6 +49,14 @@ def _tail_starts(key: str) -> list[tuple[int, bool]]:
     return out
 
 
+def _continues(key: str, prefix_length: int, tails: list[tuple[int, bool]]) -> bool:
+    """Whether `key` goes on from its first `prefix_length` characters with words of its own: at least
+    CONTINUATION_MIN_WORDS of them, and not a photo credit."""
+    if any(credit for n, credit in tails if n == prefix_length):
+        return False
+    return key.count(" ", prefix_length) >= CONTINUATION_MIN_WORDS
+
+
 class DuplicateSignal:
     """Flags paragraphs that repeat an earlier paragraph of the same document.
 
@@ -52,7 +65,9 @@ class DuplicateSignal:
     after folding case, quotes, punctuation and spacing; a repeat that only appends a short
     credit to an earlier paragraph counts too, and so does one that drops the credit or site name
     the earlier one had. A prefix ends at a word: 'on Monday' is not repeated by 'on Mondays and
-    Fridays'. The first occurrence is kept.
+    Fridays'. The first occurrence is kept, except when the later one goes on with words of its own (a
+    teaser, then the full paragraph): then the shorter, earlier one is the duplicate, so that no sentence
+    is lost from the cleaned text.
     """
 
     name = "duplicate"
@@ -68,6 +83,7 @@ class DuplicateSignal:
         # it is found by lookups in `seen` (comparing with every earlier key of the same head was quadratic
         # on a page of thousands of comments that all start alike).
         lengths_by_head: dict[str, list[int]] = {}
+        by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
                 continue
@@ -81,8 +97,15 @@ class DuplicateSignal:
             prior = self._with_suffix(key, tails, seen, lengths_by_head)
             if prior is not None:
                 prior_index, prior_length = prior
-                paragraph.add("duplicate", "repeat_with_suffix",
-                              f"repeats paragraph {prior_index} plus {len(key) - prior_length} characters")
+                if _continues(key, prior_length, tails):
+                    earlier = by_index[prior_index]
+                    if not earlier.has("duplicate"):
+                        earlier.add("duplicate", "repeated_with_more",
+                                    f"repeated at the start of paragraph {paragraph.index}, which goes on for "
+                                    f"{len(key) - prior_length} more characters")
+                else:
+                    paragraph.add("duplicate", "repeat_with_suffix",
+                                  f"repeats paragraph {prior_index} plus {len(key) - prior_length} characters")
             elif (stem := stems.get(hash(key))) is not None:
                 prior_index, prior_length = stem
                 paragraph.add("duplicate", "repeat_without_suffix",
