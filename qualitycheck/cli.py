@@ -179,11 +179,11 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
       qualitycheck check sample.jsonl.gz --json | jq .verdict
     """
     from .checker import Checker
-    from .reading import JSONL_SUFFIXES, read_stream, read_text_file
+    from .reading import RECORD_SUFFIXES, read_stream, read_text_file
 
     checker = make_checker(build_config(config_file, no_spin, **overrides))
     # records, not one text: the whole JSONL file read as one article once came back "keep"
-    per_record = file != "-" and file.lower().endswith(JSONL_SUFFIXES) and not os.path.isdir(file)
+    per_record = file != "-" and file.lower().endswith(RECORD_SUFFIXES) and not os.path.isdir(file)
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":

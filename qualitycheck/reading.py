@@ -26,7 +26,11 @@ from .document import RawDocument
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
-INPUT_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+# Columnar dumps (Hugging Face datasets, FineWeb and C4 shards): one document per row. Read with pyarrow,
+# an optional dependency (`pip install 'qualitycheck[parquet]'`).
+PARQUET_SUFFIXES = (".parquet",)
+RECORD_SUFFIXES = JSONL_SUFFIXES + PARQUET_SUFFIXES   # files of many documents, one per record
+INPUT_SUFFIXES = TEXT_SUFFIXES + RECORD_SUFFIXES
 
 # Leading bytes of formats that are never text; seen as mis-named files in scraped dumps.
 BINARY_MAGIC: dict[bytes, str] = {
@@ -488,6 +492,66 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
     yield from _jsonl_documents(handle, shown, config, text_field)
 
 
+PARQUET_BATCH_ROWS = 256   # rows decoded at a time: memory stays flat in the file's size
+PARQUET_NEEDS = "reading .parquet files needs pyarrow: pip install 'qualitycheck[parquet]'"
+
+
+def iter_parquet(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
+    """One RawDocument per row of a Parquet file, read a batch of rows at a time; the row's other columns
+    become metadata (made JSON-safe: dates as ISO strings, bytes by their length). A file that cannot be
+    read, or pyarrow missing, gives one document with the error; a failure part-way gives the rows read
+    so far and one error record."""
+    config = config or Config()
+    path = Path(path)
+    shown = _display_path(path)
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield RawDocument(id=shown, path=shown, text="", error=PARQUET_NEEDS)
+        return
+    row, table = 0, None
+    try:
+        table = pq.ParquetFile(path)
+        for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for record in batch.to_pylist():
+                row += 1
+                record, unsafe = json_safe(record)
+                raw = record_to_raw(record, f"{shown}:{row}", config, text_field, path=shown)
+                raw.metadata.setdefault("line", row)   # the record's place, as a JSONL line number is
+                if unsafe:
+                    raw.notes.append(f"{unsafe} value(s) of the row not JSON numbers or strings "
+                                     "(NaN, Infinity, dates, bytes) stored as null or text")
+                yield raw
+    except Exception as exc:   # pyarrow raises its own error classes (ArrowInvalid, ArrowIOError, ...)
+        where = f"after row {row}" if row else "before the first row"
+        yield RawDocument(id=f"{shown}:{row + 1}" if row else shown, path=shown, text="",
+                          error=f"unreadable Parquet file ({where}): {exc.__class__.__name__}: {exc}")
+    finally:
+        close = getattr(table, "close", None)   # (ParquetFile.close: pyarrow 12 and later)
+        if close is not None:
+            close()
+
+
+def json_safe(value: Any) -> tuple[Any, int]:
+    """`value` with what JSON cannot hold replaced, and how many values were replaced: non-finite floats
+    become null, dates and times ISO strings, bytes '<N bytes>', other objects their str()."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value, 0
+    if isinstance(value, float):
+        return (value, 0) if math.isfinite(value) else (None, 1)
+    if isinstance(value, dict):
+        items = [(str(k), *json_safe(v)) for k, v in value.items()]
+        return {k: v for k, v, _ in items}, sum(n for *_, n in items)
+    if isinstance(value, (list, tuple)):
+        items = [json_safe(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>", 1
+    if hasattr(value, "isoformat"):
+        return value.isoformat(), 1
+    return str(value), 1
+
+
 # The input naming standard input (`scan -`).
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -626,6 +690,8 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
                     continue
             if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
                 yield from iter_jsonl(path, config, text_field)
+            elif path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+                yield from iter_parquet(path, config, text_field)
             else:
                 yield read_text_file(path, config)
         where = os.path.abspath(item_path)

@@ -21,7 +21,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import BOMS, capped_lines, line_cap, parse_json_line, record_to_raw
+from .reading import (BOMS, PARQUET_BATCH_ROWS, PARQUET_NEEDS, PARQUET_SUFFIXES, json_safe, capped_lines, line_cap,
+                      parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -383,6 +384,9 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) ->
     paths = list(paths) or ["-"]
     for path in paths:
         source = None if path in (None, "-") else str(path)
+        if source is not None and source.lower().endswith(PARQUET_SUFFIXES):
+            yield from _parquet_lines(source)
+            continue
         try:
             handle = open_input(path)
         except (OSError, EOFError) as exc:   # missing, unreadable, or gzip damaged at its head
@@ -405,7 +409,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) ->
 
 
 def count_input_documents(inputs: Iterable[str]) -> int:
-    """How many documents a scan of `inputs` will see: one per text file, one per JSONL line.
+    """How many documents a scan of `inputs` will see: one per text file, JSONL line or Parquet row.
 
     For a progress bar's total and ETA; counts newlines in binary chunks (gzip decompressed),
     which costs a small fraction of checking the same documents.
@@ -420,6 +424,9 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             total += 1
             continue
         for path in discover(item):
+            if path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+                total += _parquet_rows(path)
+                continue
             if not path.name.lower().endswith(JSONL_SUFFIXES) or path.is_dir():
                 total += 1
                 continue
@@ -434,3 +441,32 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             except (OSError, EOFError):
                 total += 1
     return total
+
+
+def _parquet_lines(source: str) -> Iterator[InputLine]:
+    """The rows of a Parquet file as JSONL lines (what filter reads), a batch of rows at a time; a file
+    that cannot be read, or pyarrow missing, comes as an UnreadableInput after the rows read."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield _unreadable_input(source, PARQUET_NEEDS)
+        return
+    number = 0
+    try:
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for record in batch.to_pylist():
+                number += 1
+                line = InputLine((json.dumps(json_safe(record)[0], ensure_ascii=False) + "\n").encode("utf-8"))
+                line.source, line.number = source, number
+                yield line
+    except Exception as exc:   # pyarrow's own error classes
+        yield _unreadable_input(source, f"unreadable Parquet file after row {number}: {exc.__class__.__name__}: {exc}")
+
+
+def _parquet_rows(path) -> int:
+    """Rows of a Parquet file from its footer (1 when it cannot be read: its one error record)."""
+    try:
+        import pyarrow.parquet as pq
+        return max(1, pq.ParquetFile(path).metadata.num_rows)
+    except Exception:
+        return 1
