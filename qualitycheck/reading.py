@@ -496,40 +496,48 @@ PARQUET_BATCH_ROWS = 256   # rows decoded at a time: memory stays flat in the fi
 PARQUET_NEEDS = "reading .parquet files needs pyarrow: pip install 'qualitycheck[parquet]'"
 
 
-def iter_parquet(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
-    """One RawDocument per row of a Parquet file, read a batch of rows at a time; the row's other columns
-    become metadata (made JSON-safe: dates as ISO strings, bytes by their length). A file that cannot be
-    read, or pyarrow missing, gives one document with the error; a failure part-way gives the rows read
-    so far and one error record."""
-    config = config or Config()
-    path = Path(path)
-    shown = _display_path(path)
+def parquet_rows(path: str | Path) -> Iterator[tuple[dict, int]]:
+    """(record made JSON-safe, how many of its values were replaced) of each row of a Parquet file, a batch
+    of rows at a time. Raises ImportError without pyarrow and pyarrow's own errors for a damaged file."""
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(path)
     try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        yield RawDocument(id=shown, path=shown, text="", error=PARQUET_NEEDS)
-        return
-    row, table = 0, None
-    try:
-        table = pq.ParquetFile(path)
         for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for record in batch.to_pylist():
-                row += 1
-                record, unsafe = json_safe(record)
-                raw = record_to_raw(record, f"{shown}:{row}", config, text_field, path=shown)
-                raw.metadata.setdefault("line", row)   # the record's place, as a JSONL line number is
-                if unsafe:
-                    raw.notes.append(f"{unsafe} value(s) of the row not JSON numbers or strings "
-                                     "(NaN, Infinity, dates, bytes) stored as null or text")
-                yield raw
-    except Exception as exc:   # pyarrow raises its own error classes (ArrowInvalid, ArrowIOError, ...)
-        where = f"after row {row}" if row else "before the first row"
-        yield RawDocument(id=f"{shown}:{row + 1}" if row else shown, path=shown, text="",
-                          error=f"unreadable Parquet file ({where}): {exc.__class__.__name__}: {exc}")
+                yield json_safe(record)
     finally:
         close = getattr(table, "close", None)   # (ParquetFile.close: pyarrow 12 and later)
         if close is not None:
             close()
+
+
+def iter_parquet(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
+    """One RawDocument per row of a Parquet file; the row's other columns become metadata (JSON-safe: dates
+    as ISO strings, bytes by their length). A file that cannot be read, or pyarrow missing, gives one
+    document with the error; a failure part-way gives the rows read so far and one error record."""
+    config = config or Config()
+    path = Path(path)
+    shown = _display_path(path)
+    row = 0
+    try:
+        for record, unsafe in parquet_rows(path):
+            row += 1
+            raw = record_to_raw(record, f"{shown}:{row}", config, text_field, path=shown)
+            raw.metadata.setdefault("line", row)   # the record's place, as a JSONL line number is
+            if unsafe:
+                raw.notes.append(f"{unsafe} value(s) of the row not JSON numbers or strings "
+                                 "(NaN, Infinity, dates, bytes) stored as null or text")
+            yield raw
+    except ImportError:
+        yield RawDocument(id=shown, path=shown, text="", error=PARQUET_NEEDS)
+    except Exception as exc:   # pyarrow raises its own error classes (ArrowInvalid, ArrowIOError, ...)
+        yield RawDocument(id=f"{shown}:{row + 1}" if row else shown, path=shown, text="",
+                          error=f"unreadable Parquet file ({parquet_where(row)}): {exc.__class__.__name__}: {exc}")
+
+
+def parquet_where(rows: int) -> str:
+    return f"after row {rows}" if rows else "before the first row"
 
 
 def json_safe(value: Any) -> tuple[Any, int]:

@@ -21,7 +21,7 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, PARQUET_BATCH_ROWS, PARQUET_NEEDS, PARQUET_SUFFIXES, json_safe, capped_lines, line_cap,
+from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap, parquet_rows, parquet_where,
                       parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -444,23 +444,20 @@ def count_input_documents(inputs: Iterable[str]) -> int:
 
 
 def _parquet_lines(source: str) -> Iterator[InputLine]:
-    """The rows of a Parquet file as JSONL lines (what filter reads), a batch of rows at a time; a file
-    that cannot be read, or pyarrow missing, comes as an UnreadableInput after the rows read."""
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        yield _unreadable_input(source, PARQUET_NEEDS)
-        return
+    """The rows of a Parquet file as JSONL lines (what filter reads); a file that cannot be read, or pyarrow
+    missing, comes as an UnreadableInput after the rows read."""
     number = 0
     try:
-        for batch in pq.ParquetFile(source).iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            for record in batch.to_pylist():
-                number += 1
-                line = InputLine((json.dumps(json_safe(record)[0], ensure_ascii=False) + "\n").encode("utf-8"))
-                line.source, line.number = source, number
-                yield line
+        for record, _ in parquet_rows(source):
+            number += 1
+            line = InputLine((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+            line.source, line.number = source, number
+            yield line
+    except ImportError:
+        yield _unreadable_input(source, PARQUET_NEEDS)
     except Exception as exc:   # pyarrow's own error classes
-        yield _unreadable_input(source, f"unreadable Parquet file after row {number}: {exc.__class__.__name__}: {exc}")
+        yield _unreadable_input(source, f"unreadable Parquet file ({parquet_where(number)}): "
+                                        f"{exc.__class__.__name__}: {exc}")
 
 
 def _parquet_rows(path) -> int:

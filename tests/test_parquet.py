@@ -126,3 +126,15 @@ def test_a_resumed_scan_skips_rows_already_done(tmp_path, shard):
     assert result.resumed == 3 and result.documents == 3
     after = (run / "documents.jsonl").read_text()
     assert [json.loads(line)["id"] for line in after.splitlines()] == [json.loads(line)["id"] for line in before.splitlines()]
+
+
+def test_filter_rejects_a_damaged_file_and_reads_the_next(tmp_path, shard):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1" + bytes(range(256)) * 8)
+    kept, rejected = tmp_path / "kept.jsonl", tmp_path / "rejected.jsonl"
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "-q", str(broken), str(shard), "-o", str(kept),
+                                       "--rejected", str(rejected)])
+    assert [json.loads(line)["id"] for line in kept.read_text().splitlines()] == ["story"]
+    first = json.loads(rejected.read_text().splitlines()[0])
+    assert first["reject_reason"] == "unreadable_input" and "before the first row" in json.dumps(first)
+    assert result.exit_code != 0   # an unreadable input is reported in the exit code
