@@ -134,7 +134,6 @@ def run_clean(detector: SpinDetector, spec: str, config: Config) -> list[dict]:
                      "score": result.score, "spun": False, "clean": True,
                      "para_scores": [r.score if r else None for r in result.paragraphs],
                      "para_max_span": _max_spans(result),
-            "para_max_span": _max_spans(result),
                      "para_pred": result.paragraph_labels(config.spun_paragraph_threshold,
                                                           config.spun_document_threshold,
                                                           config.spun_paragraph_threshold_in_spun_document)})
