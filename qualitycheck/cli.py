@@ -339,7 +339,8 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
     failed, stats, closed_pipe = None, None, False
     try:
-        stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config)), kept, rejected, checker=checker, min_score=min_score,
+        stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config), text_field), kept, rejected,
+                              checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, output=output, text_field=text_field,
                               jobs=jobs or os.cpu_count() or 1,
                               on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)

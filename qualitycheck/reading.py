@@ -496,15 +496,19 @@ PARQUET_BATCH_ROWS = 256   # rows decoded at a time: memory stays flat in the fi
 PARQUET_NEEDS = "reading .parquet files needs pyarrow: pip install 'qualitycheck[parquet]'"
 
 
-def parquet_rows(path: str | Path) -> Iterator[tuple[dict, int]]:
+def parquet_rows(path: str | Path, text_field: str = "text") -> Iterator[tuple[dict, int]]:
     """(record made JSON-safe, how many of its values were replaced) of each row of a Parquet file, a batch
-    of rows at a time. Raises ImportError without pyarrow and pyarrow's own errors for a damaged file."""
+    of rows at a time; a text column stored as binary is decoded as UTF-8 (bad bytes replaced). Raises
+    ImportError without pyarrow and pyarrow's own errors for a damaged file."""
     import pyarrow.parquet as pq
 
     table = pq.ParquetFile(path)
     try:
         for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for record in batch.to_pylist():
+                text = record.get(text_field)
+                if isinstance(text, (bytes, bytearray)):
+                    record[text_field] = text.decode("utf-8", errors="replace")
                 yield json_safe(record)
     finally:
         close = getattr(table, "close", None)   # (ParquetFile.close: pyarrow 12 and later)
@@ -521,7 +525,7 @@ def iter_parquet(path: str | Path, config: Config | None = None, text_field: str
     shown = _display_path(path)
     row = 0
     try:
-        for record, unsafe in parquet_rows(path):
+        for record, unsafe in parquet_rows(path, text_field):
             row += 1
             raw = record_to_raw(record, f"{shown}:{row}", config, text_field, path=shown)
             raw.metadata.setdefault("line", row)   # the record's place, as a JSONL line number is

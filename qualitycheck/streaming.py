@@ -376,7 +376,8 @@ class UnreadableInput(InputLine):
     error: str = ""
 
 
-def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) -> Iterable[bytes]:
+def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
+                     text_field: str = "text") -> Iterable[bytes]:
     """Lines of every input in turn (stdin when `paths` is empty), one at a time. A line longer than
     `max_line_bytes` (default: the longest line `scan` reads, reading.line_cap) is not held: its head comes
     as an OverlongLine, so memory stays bounded whatever the input."""
@@ -385,7 +386,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None) ->
     for path in paths:
         source = None if path in (None, "-") else str(path)
         if source is not None and source.lower().endswith(PARQUET_SUFFIXES):
-            yield from _parquet_lines(source)
+            yield from _parquet_lines(source, text_field)
             continue
         try:
             handle = open_input(path)
@@ -443,12 +444,12 @@ def count_input_documents(inputs: Iterable[str]) -> int:
     return total
 
 
-def _parquet_lines(source: str) -> Iterator[InputLine]:
+def _parquet_lines(source: str, text_field: str = "text") -> Iterator[InputLine]:
     """The rows of a Parquet file as JSONL lines (what filter reads); a file that cannot be read, or pyarrow
     missing, comes as an UnreadableInput after the rows read."""
     number = 0
     try:
-        for record, _ in parquet_rows(source):
+        for record, _ in parquet_rows(source, text_field):
             number += 1
             line = InputLine((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
             line.source, line.number = source, number

@@ -138,3 +138,17 @@ def test_filter_rejects_a_damaged_file_and_reads_the_next(tmp_path, shard):
     first = json.loads(rejected.read_text().splitlines()[0])
     assert first["reject_reason"] == "unreadable_input" and "before the first row" in json.dumps(first)
     assert result.exit_code != 0   # an unreadable input is reported in the exit code
+
+
+def test_a_binary_text_column_is_decoded_as_utf8(tmp_path):
+    path = write_rows(tmp_path / "binary.parquet", [
+        {"id": "b", "body": STORY.encode("utf-8")},
+        {"id": "bad", "body": b"Caf\xe9 owners welcomed the reopening of the bridge on Monday morning."},
+    ])
+    raws = list(iter_parquet(path, text_field="body"))
+    assert raws[0].text == STORY and raws[0].error is None
+    assert raws[1].text.startswith("Caf\ufffd owners")   # bad UTF-8 replaced, not the row dropped
+    kept = tmp_path / "kept.jsonl"
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "-q", "--text-field", "body", str(path), "-o", str(kept)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["body"] for line in kept.read_text().splitlines()] == [STORY]
