@@ -26,6 +26,8 @@ except ImportError:   # pragma: no cover - Python < 3.11
     import sre_parse as _sre_parse
 
 PATTERN_FILE = "boilerplate.toml"
+CHROME_LABELS = ("boilerplate", "ad_marker")   # the labels this signal gives
+BESIDE_MAX_CHARS = 40   # "beside" rules are for lone link words; longer lines are not tried
 
 
 @dataclass(frozen=True)
@@ -186,12 +188,16 @@ class BoilerplateSignal:
         # the end. Without it a page of thousands of "Related" headings rescanned its tail per heading.
         sections = [rule for rule in rules if rule.kind == "section"]
         blocked_at = -1
+        lines: list[str] = []   # normalised, kept for the beside rules
         for position, paragraph in enumerate(paragraphs):
             text = paragraph.text
             line = normalize_line(text)
+            lines.append(line)
             folded = text.casefold()
             matched = None
             for rule in rules:
+                if rule.kind == "beside":
+                    continue   # decided once every paragraph has been looked at (_flag_beside_chrome)
                 if rule.kind == "phrase":
                     if len(text) <= rule.max_chars \
                             and (rule.needs is None or any(literal in folded for literal in rule.needs)) \
@@ -211,6 +217,7 @@ class BoilerplateSignal:
                 if section is not None:
                     blocked_at = self._flag_section(paragraphs, position, section)
         self._flag_autoblog_trailer(paragraphs)
+        self._flag_beside_chrome(paragraphs, lines, [rule for rule in rules if rule.kind == "beside"])
 
     @staticmethod
     def _flag_section(paragraphs: list[Paragraph], heading_position: int, rule: Rule) -> int:
@@ -225,6 +232,29 @@ class BoilerplateSignal:
             if not p.flags:
                 p.add(rule.label, f"{rule.name}_teaser", f"teaser after heading {heading!r}")
         return len(paragraphs)
+
+    @staticmethod
+    def _flag_beside_chrome(paragraphs: list[Paragraph], lines: list[str], rules: list[Rule]) -> None:
+        """Lines that are chrome only next to chrome ("beside" rules: a lone 'Contact' or 'Advertising' may be
+        an article's subheading, but not in a run of footer links). Only unflagged short lines next to a flagged
+        one are tried; each newly flagged line makes its neighbours candidates in turn, so a run costs a walk."""
+        if not rules:
+            return
+        n = len(paragraphs)
+        chrome = [any(p.has(label) for label in CHROME_LABELS) for p in paragraphs]
+        tried = [False] * n
+        frontier = [k for k in range(n) if not chrome[k] and ((k and chrome[k - 1]) or (k + 1 < n and chrome[k + 1]))]
+        while frontier:
+            k = frontier.pop()
+            if tried[k] or paragraphs[k].flags or len(lines[k]) > BESIDE_MAX_CHARS:
+                continue
+            tried[k] = True
+            rule = next((r for r in rules if r.regex.match(lines[k])), None)
+            if rule is None:
+                continue
+            paragraphs[k].add(rule.label, rule.name, f"line {paragraphs[k].text.strip()[:80]!r} beside other chrome")
+            chrome[k] = True
+            frontier.extend(j for j in (k - 1, k + 1) if 0 <= j < n and not chrome[j])
 
     @staticmethod
     def _flag_autoblog_trailer(paragraphs: list[Paragraph]) -> None:

@@ -8,6 +8,7 @@ import re
 from ..config import Config
 from ..document import Document
 from ..textnorm import compare_key
+from .boilerplate import CHROME_LABELS
 
 # Shorter repeats ("Photo", "Share") are chrome, handled by the boilerplate rules, not duplicates.
 MIN_DUPLICATE_CHARS = 20
@@ -29,10 +30,9 @@ _AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
 # the cleaned text keeps the added sentences. Title suffixes and bylines ('Island Times', 'Gavriil
 # Grigorov/Sputnik', 'The New York Times') are names of a few words and keep the later copy the duplicate.
 CONTINUATION_MIN_WORDS = 6
-# Paragraphs already called site chrome or an ad slot are not duplicates as well: 'Story continues below
-# advertisement' three times on a page is three ad markers, and two labels would count its characters twice
+# Paragraphs already called site chrome or an ad slot (CHROME_LABELS) are not duplicates as well: 'Story continues
+# below advertisement' three times on a page is three ad markers, and two labels would count its characters twice
 # in the document score.
-CHROME_LABELS = ("boilerplate", "ad_marker")
 
 
 def _tail_starts(key: str) -> list[tuple[int, bool]]:
