@@ -465,6 +465,6 @@ def _parquet_rows(path) -> int:
     """Rows of a Parquet file from its footer (1 when it cannot be read: its one error record)."""
     try:
         import pyarrow.parquet as pq
-        return max(1, pq.ParquetFile(path).metadata.num_rows)
+        return max(1, pq.read_metadata(path).num_rows)   # the footer only; the file is closed again
     except Exception:
         return 1
