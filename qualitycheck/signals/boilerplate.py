@@ -182,6 +182,11 @@ class BoilerplateSignal:
 
     def apply(self, doc: Document, config: Config) -> None:
         rules = load_rules()
+        # "beside" rules need their neighbours' labels, so they are tried after the others (split once per
+        # document, not tested in the loop over paragraphs)
+        beside = tuple(rule for rule in rules if rule.kind == "beside")
+        if beside:
+            rules = tuple(rule for rule in rules if rule.kind != "beside")
         paragraphs = doc.paragraphs
         # Where the last section check stopped: the first later paragraph that is neither flagged nor a
         # teaser (a heading before it cannot have a tail of teasers either), or len() once a section ran to
@@ -196,8 +201,6 @@ class BoilerplateSignal:
             folded = text.casefold()
             matched = None
             for rule in rules:
-                if rule.kind == "beside":
-                    continue   # decided once every paragraph has been looked at (_flag_beside_chrome)
                 if rule.kind == "phrase":
                     if len(text) <= rule.max_chars \
                             and (rule.needs is None or any(literal in folded for literal in rule.needs)) \
@@ -217,7 +220,7 @@ class BoilerplateSignal:
                 if section is not None:
                     blocked_at = self._flag_section(paragraphs, position, section)
         self._flag_autoblog_trailer(paragraphs)
-        self._flag_beside_chrome(paragraphs, lines, [rule for rule in rules if rule.kind == "beside"])
+        self._flag_beside_chrome(paragraphs, lines, beside)
 
     @staticmethod
     def _flag_section(paragraphs: list[Paragraph], heading_position: int, rule: Rule) -> int:
@@ -234,7 +237,7 @@ class BoilerplateSignal:
         return len(paragraphs)
 
     @staticmethod
-    def _flag_beside_chrome(paragraphs: list[Paragraph], lines: list[str], rules: list[Rule]) -> None:
+    def _flag_beside_chrome(paragraphs: list[Paragraph], lines: list[str], rules: tuple[Rule, ...]) -> None:
         """Lines that are chrome only next to chrome ("beside" rules: a lone 'Contact' or 'Advertising' may be
         an article's subheading, but not in a run of footer links). Only unflagged short lines next to a flagged
         one are tried; each newly flagged line makes its neighbours candidates in turn, so a run costs a walk."""
