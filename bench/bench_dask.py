@@ -22,38 +22,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-
-def _cpu() -> float:
-    return time.process_time()
+from bench_scan import Clock  # noqa: E402
 
 
 def read_corpus(path: Path, limit: int | None):
+    """The documents of a corpus file (.jsonl or .jsonl.gz, read as `scan` reads it) as an id/text frame."""
+    import itertools
+
     import pandas as pd
 
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            rows.append({"id": str(record.get("id", len(rows))), "text": record["text"]})
-            if limit and len(rows) == limit:
-                break
-    return pd.DataFrame(rows)
+    from qualitycheck.reading import iter_raw_documents
+
+    raws = itertools.islice(iter_raw_documents([path]), limit)
+    return pd.DataFrame([{"id": raw.id, "text": raw.text} for raw in raws])
 
 
 def baseline(frame) -> dict:
+    """Checker.score_frame in this process: the first pass loads the models (cold), the second is warm."""
     from qualitycheck.checker import Checker
 
-    out = {}
-    wall, cpu = time.perf_counter(), _cpu()
-    checker = Checker()
-    scored = checker.score_frame(frame, text_col="text", id_col="id")
-    out["cold"] = (time.perf_counter() - wall, _cpu() - cpu)
-    wall, cpu = time.perf_counter(), _cpu()
-    checker.score_frame(frame, text_col="text", id_col="id")
-    out["warm"] = (time.perf_counter() - wall, _cpu() - cpu)
-    return {"passes": out, "scored": scored}
+    with Clock() as cold:
+        checker = Checker()
+        scored = checker.score_frame(frame, text_col="text", id_col="id")
+    with Clock() as warm:
+        checker.score_frame(frame, text_col="text", id_col="id")
+    return {"passes": {"cold": cold.run, "warm": warm.run}, "scored": scored}
 
 
 def on_cluster(frame, workers: int, partitions: int) -> dict:
@@ -69,11 +64,11 @@ def on_cluster(frame, workers: int, partitions: int) -> dict:
             Client(cluster) as client:
         scored = None
         for name in ("cold", "warm"):
-            before = client.run(_cpu)
+            before = client.run(time.process_time)
             wall = time.perf_counter()
             result = graph.compute()
             elapsed = time.perf_counter() - wall
-            after = client.run(_cpu)
+            after = client.run(time.process_time)
             out[name] = (elapsed, sum(after[w] - before[w] for w in after))
             scored = scored if scored is not None else result
     return {"passes": out, "scored": scored}
@@ -89,7 +84,7 @@ def agree(a, b) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="JSONL with a 'text' field (bench/corpus.py)")
+    parser.add_argument("--corpus", type=Path, required=True, help="JSONL or JSONL.gz with a 'text' field (bench/corpus.py)")
     parser.add_argument("--docs", type=int, default=None, help="first N documents (default: all)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--partitions", type=int, default=8)
