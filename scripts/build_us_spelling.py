@@ -7,7 +7,13 @@ US-English LM (see models/spin/README.md, "British spellings under the US LM").
 Source: Debian's SCOWL word lists, wbritish and wamerican 2020.12.07-2 (pinned, sha256-checked; fetched with
 `apt-get download`). A pair (british, american) is kept when the British word is in wbritish only, the American
 one in wamerican only, and one or two of the spelling rules below turn the first into the second, with exactly
-one such American word. Words both lists accept ("programme", "travelled", "grey") are left alone.
+one such American word.
+
+Words both lists accept ("programme", "modelling"), or whose American form both accept ("metres": "meters"),
+get a second, narrower pass: only suffix rules
+(SUFFIX_RULES, with a minimum stem so that "tilled" is not read as "tiled"), and only where the British word is
+unknown to the LM the table is for (--lm, the CMU model) and the American one known to it. An unknown word is
+scored as <unk> and cuts the LM context, so such a pair can only give the LM a word it reads.
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import argparse
 import hashlib
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 PINS = {
@@ -28,6 +35,22 @@ RULES = (("our", "or"), ("ence", "ense"), ("is", "iz"), ("ys", "yz"), ("tre", "t
          ("ll", "l"), ("l", "ll"), ("ae", "e"), ("oe", "e"), ("ogue", "og"), ("mme", "m"), ("ey", "ay"),
          ("yre", "ire"), ("que", "ck"), ("ough", "ow"), ("ium", "um"), ("nce", "nse"), ("eable", "able"),
          ("dgement", "dgment"))
+
+
+# Second pass (words both lists accept): British suffix -> American suffix, with the letters the stem needs
+# before it. Suffixes only: a rule anywhere in the word made wrong pairs ("aloes" -> "ales").
+SUFFIX_RULES = (
+    (r"(?<=\w{3})isation(s?)$", r"ization\1"),
+    (r"(?<=\w{3})is(e|es|ed|ing|er|ers)$", r"iz\1"),
+    (r"(?<=\w{3})our(s|ed|ing|ite|ites|able|er|ers)?$", r"or\1"),
+    (r"(?<=\w{3})ys(e|es|ed|ing)$", r"yz\1"),
+    (r"(?<=\w{2})tre(s?)$", r"ter\1"),
+    (r"(?<=\w{3})ence(s?)$", r"ense\1"),
+    (r"(?<=\w{3})mme(s?)$", r"m\1"),
+    (r"(?<=\w{4})ll(ed|ing|er|ers)$", r"l\1"),     # travelled; not tilled, pilled, dolling
+    (r"(?<=\w{3})ogue(s?)$", r"og\1"),
+    (r"(?<=\w{3})llery$", "lry"),
+)
 
 
 def variants(word: str) -> set[str]:
@@ -46,6 +69,22 @@ def pairs(british: set[str], american: set[str]) -> dict[str, str]:
         found = {v for v in variants(word) if v in only_a}
         if not found:
             found = {x for v in variants(word) for x in variants(v) if x in only_a}
+        if len(found) == 1:
+            out[word] = found.pop()
+    return out
+
+
+def suffix_pairs(british: set[str], american: set[str], known: Callable[[str], bool],
+                 taken: dict[str, str]) -> dict[str, str]:
+    """Second pass: British words the first pass left (both lists accept them, or their American form is in
+    both too, as "meters" is) that the LM lacks (`known` is False), with exactly one American suffix variant
+    the LM has."""
+    out = {}
+    for word in sorted(british):
+        if not (word and word.islower() and word.isalpha()) or word in taken or known(word):
+            continue
+        found = {re.sub(old, new, word) for old, new in SUFFIX_RULES if re.search(old, word)}
+        found = {v for v in found if v != word and v in american and known(v)}
         if len(found) == 1:
             out[word] = found.pop()
     return out
@@ -72,12 +111,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/work/build-cache/spelling"))
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models/spin/us_spelling.tsv")
+    parser.add_argument("--lm", type=Path, default=Path(__file__).resolve().parents[1] / "models/en-cmu.kenlm",
+                        help="the LM the table is for (second pass: words it lacks)")
     args = parser.parse_args()
+    import kenlm
+
+    model = kenlm.Model(str(args.lm))
     words = fetch(args.work)
     table = pairs(words["wbritish"], words["wamerican"])
+    second = suffix_pairs(words["wbritish"], words["wamerican"], lambda w: w in model, table)
+    print(f"{len(table)} British-only pairs, {len(second)} more from the second pass")
+    table.update(second)
     with args.out.open("w", encoding="utf-8") as handle:
-        handle.write("# British-only spelling -> American spelling, from Debian wbritish / wamerican 2020.12.07-2 "
-                     "(SCOWL, Kevin Atkinson; permissive licence). Built by scripts/build_us_spelling.py.\n")
+        handle.write("# British spelling -> American spelling, from Debian wbritish / wamerican 2020.12.07-2 "
+                     "(SCOWL, Kevin Atkinson; permissive licence). Built by scripts/build_us_spelling.py "
+                     f"(second pass for {args.lm.name}).\n")
         for british, american in sorted(table.items()):
             handle.write(f"{british}\t{american}\n")
     print(f"{len(table)} pairs -> {args.out}")
