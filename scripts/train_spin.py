@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.evaluate import auc  # noqa: E402
 from qualitycheck.spin import detector as det  # noqa: E402
-from qualitycheck.spin.features import CHEAP_FEATURES, FEATURE_NAMES  # noqa: E402
+from qualitycheck.spin.features import CHEAP_FEATURES, FEATURE_NAMES, NEIGHBOUR_KEYS  # noqa: E402
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 from qualitycheck.spin.logistic import fit, fit_linear  # noqa: E402
 
@@ -105,7 +105,7 @@ def calibration_docs(detector: det.SpinDetector, pairs: list[str], max_docs: int
         records = [json.loads(line) for line in open(spins_path, encoding="utf-8")]
         records = [r for r in records
                    if r.get("split", "train") == "train" and r.get("spinner", "clean") == "clean"][:max_docs]
-        analyser = det.SpinDetector(load_lm(model_path), {})
+        analyser = det.SpinDetector(load_lm(model_path), {"neighbour_key": detector.index.neighbour_key})
         for doc in analyze_docs(analyser, records):
             if detector.screen is not None:
                 detector.apply_screen([p["analysis"] for p in doc["paragraphs"]])
@@ -163,6 +163,9 @@ def main() -> None:
                         help="also ship the accumulation-only document model (score = max of the two); "
                              "measured: devset AUC 0.906 with it vs 0.921 without, so off by default")
     parser.add_argument("--paragraph-clean-fp", type=float, default=0.03)
+    parser.add_argument("--neighbour-key", choices=NEIGHBOUR_KEYS,
+                        default="rarest", help="how probes rank multi-word neighbours (features.NEIGHBOUR_KEYS); "
+                        "recorded in the weights")
     parser.add_argument("--screen-target", type=float, default=0.3,
                         help="span probability the screen must not skip (see detector.SpanScreen)")
     parser.add_argument("--screen-lost", type=float, default=0.002,
@@ -188,7 +191,7 @@ def main() -> None:
     records = [r for r in records if r["split"] == "train"][: args.max_docs]
     ids = sorted({r["id"] for r in records})
     half = set(ids[: len(ids) // 2])
-    detector = det.SpinDetector(load_lm(args.model), {})
+    detector = det.SpinDetector(load_lm(args.model), {"neighbour_key": args.neighbour_key})
     t0 = time.time()
     data = analyze_docs(detector, records)
     print(f"analysed {len(data)} documents in {time.time() - t0:.1f}s")
@@ -288,6 +291,7 @@ def main() -> None:
         "span_features": list(FEATURE_NAMES),
         "paragraph_features": list(det.PARAGRAPH_FEATURES),
         "document_features": list(det.DOCUMENT_FEATURES),
+        "neighbour_key": args.neighbour_key,
         "span_prior": prior,
         "span_quadratic": bool(args.quadratic),
         "paragraph_quadratic": bool(args.paragraph_quadratic),

@@ -357,22 +357,32 @@ def test_batches_cover_every_paragraph_once():
     assert _batches([], 100) == []
 
 
-def test_merged_group_ranking_equals_sorting_all_neighbours():
+@pytest.mark.parametrize("neighbour_key", ["mean", "rarest"])
+def test_merged_group_ranking_equals_sorting_all_neighbours(neighbour_key):
     """ranked_neighbours merges per-group rankings lazily; the order must be the stable sort of every
-    neighbour (Thesaurus.neighbours order) by the rank key, ties included, in both rank modes."""
+    neighbour (Thesaurus.neighbours order) by the rank key, ties included, in both rank modes and with
+    either key for multi-word entries."""
     import math
 
-    from qualitycheck.spin.features import RANKED_FIRST
+    from qualitycheck.spin.features import RANKED_FIRST, CandidateIndex
 
-    index = _detector().index
+    detector = _detector()
+    index = CandidateIndex(detector.index.thesaurus, detector.view, neighbour_key=neighbour_key)
+    unigram = detector.view.unigram
+
+    def key(w: str, score: float, likely: bool) -> float:
+        if likely:
+            return score - math.log10(index.thesaurus.neighbour_count(w) or 1)
+        if neighbour_key == "rarest":
+            return min(unigram(part) for part in w.split(" "))
+        return score / (w.count(" ") + 1)
 
     def sorted_all(lemma: str, likely: bool) -> tuple[str, ...]:
         scored = []
         for w in index.thesaurus.neighbours(lemma):
             score = index._entry_score(w)
             if score is not None:
-                scored.append((score - math.log10(index.thesaurus.neighbour_count(w) or 1) if likely
-                               else score / (w.count(" ") + 1), w))
+                scored.append((key(w, score, likely), w))
         scored.sort(key=lambda x: -x[0])
         return tuple(w for _, w in scored)
 
@@ -387,6 +397,26 @@ def test_merged_group_ranking_equals_sorting_all_neighbours():
             assert len(short) in (min(RANKED_FIRST[likely], len(expected)), min(32, len(expected))), (lemma, likely)
             assert index.ranked_neighbours(lemma, likely, more=True) == expected[:32], (lemma, likely)
             assert index.ranked_neighbours(lemma, likely) == expected[:32], (lemma, likely)
+
+
+def test_weights_choose_how_probes_rank_multi_word_neighbours():
+    """The neighbour key is part of the weights (the span model learnt from the probes it gave): weights
+    without one keep the mean key. With the mean, entries padded with function words come first ("give a
+    hand" before "help" for "assist"); the rarest-word key puts single common words first."""
+    from qualitycheck.spin.detector import SpinDetector
+    from qualitycheck.spin.features import CandidateIndex
+
+    detector = _detector()
+    assert SpinDetector(detector.view, {}).index.neighbour_key == "mean"
+    assert SpinDetector(detector.view, {"neighbour_key": "rarest"}).index.neighbour_key == "rarest"
+    with pytest.raises(ValueError, match="neighbour_key"):
+        CandidateIndex(detector.index.thesaurus, detector.view, neighbour_key="median")
+    mean = CandidateIndex(detector.index.thesaurus, detector.view, neighbour_key="mean")
+    rarest = CandidateIndex(detector.index.thesaurus, detector.view, neighbour_key="rarest")
+    probes_mean = [c[2] for c in mean.candidates("assist")]
+    probes_rarest = [c[2] for c in rarest.candidates("assist")]
+    assert "help" not in probes_mean and "help" in probes_rarest
+    assert sum(" " in w for w in probes_rarest) < sum(" " in w for w in probes_mean)
 
 
 def test_each_group_is_ranked_once_by_the_default_key(monkeypatch):

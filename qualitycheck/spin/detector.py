@@ -229,9 +229,9 @@ class SpinDetector:
 
     def __init__(self, view: LMView, weights: dict | None = None, use_fingerprints: bool = True):
         self.view = view
-        self.index = CandidateIndex(thesaurus.load(), view)
-        self.fingerprints = fingerprint_table.load() if use_fingerprints else fingerprint_table.FingerprintTable()
         self.weights = weights or {}
+        self.index = CandidateIndex(thesaurus.load(), view, neighbour_key=self.weights.get("neighbour_key", "mean"))
+        self.fingerprints = fingerprint_table.load() if use_fingerprints else fingerprint_table.FingerprintTable()
         self.span_model = Logistic.from_dict(self.weights["span"]) if "span" in self.weights else None
         self.paragraph_model = Logistic.from_dict(self.weights["paragraph"]) if "paragraph" in self.weights else None
         self.document_model = Logistic.from_dict(self.weights["document"]) if "document" in self.weights else None

@@ -44,6 +44,11 @@ ORIGINAL_CANDIDATES = 12
 # is made again, unmemoised.
 RANKED_FIRST = {False: MAX_CANDIDATES + 4, True: ORIGINAL_CANDIDATES + 4}
 RANKED_KEPT = 32
+# How a word's probes rank its multi-word neighbours (CandidateIndex): by the mean LM unigram of the entry's words,
+# or by its rarest word's. The mean favours entries padded with function words ("wait on", "give a hand" before
+# "help" for "assist"). Weights record the key they were trained with (weights.json "neighbour_key"; absent:
+# "mean"), since the span model learns from the probes' scores. models/spin/README.md has the measurements.
+NEIGHBOUR_KEYS = ("mean", "rarest")
 MIN_CANDIDATE_UNIGRAM = -6.5   # log10; rarer neighbours are unlikely originals in news text
 # A shorter string is more probable just for having fewer words. When a candidate has a different
 # number of words than the span ("life sentence" vs "life"), charge it this log10 cost per missing word
@@ -130,9 +135,12 @@ class CandidateIndex:
     """Surface word/phrase -> neighbours it could have replaced, as LM word tuples with unigram scores.
     Cached per process because news repeats its vocabulary."""
 
-    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 40_000):
+    def __init__(self, thesaurus: Thesaurus, view: LMView, cache_size: int = 40_000, neighbour_key: str = "mean"):
+        if neighbour_key not in NEIGHBOUR_KEYS:
+            raise ValueError(f"neighbour_key must be one of {NEIGHBOUR_KEYS}, not {neighbour_key!r}")
         self.thesaurus = thesaurus
         self.view = view
+        self.neighbour_key = neighbour_key
         # phrase -> [(LM words, unigram log10 prob, surface, web log10 count)]; the probes' candidates are
         # kept in phrase_info's memo, the likely originals here
         self.likely_cache: RecentCache[str, list[tuple[tuple[str, ...], float, str, float]]] = RecentCache(cache_size)
@@ -181,9 +189,9 @@ class CandidateIndex:
     def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False,
                           more: bool = False) -> tuple[str, ...]:
         """Thesaurus neighbours of a lemma that the LM knows, cached per lemma, so candidates() can stop
-        after enough accepted ones. Default order: most frequent first by the mean LM unigram of the
-        entry's words (the detector's probes; ranking by web counts instead was measured worse, devset
-        AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
+        after enough accepted ones. Default order: most frequent first by the LM unigram of a single word,
+        and of a multi-word entry by the mean of its words' or its rarest word's (self.neighbour_key; the
+        detector's probes; ranking by web counts instead was measured worse, devset AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
         picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
         Ties keep the thesaurus order (Thesaurus.neighbours). A lemma has ~110 neighbours and candidates()
         rarely reads past the first dozen, so this gives (and memoises) the first RANKED_FIRST[likely] of the
@@ -255,14 +263,21 @@ class CandidateIndex:
         """(negated rank key, place, entry) of the members of thesaurus group `gid` the LM knows, best first
         (see ranked_neighbours for the two rank keys; ties keep their place in the group)."""
         scores = self._entry_scores
+        rarest, unigram = self.neighbour_key == "rarest", self.view.unigram
         scored = []
         for place, w in enumerate(self.thesaurus.groups[gid]):
             score = scores.get(w, False)
             if score is False:
                 score = scores[w] = self._entry_score(w)
             if score is not None:
-                key = (score - math.log10(self.thesaurus.neighbour_count(w) or 1) if likely
-                       else score / (w.count(" ") + 1))
+                if likely:
+                    key = score - math.log10(self.thesaurus.neighbour_count(w) or 1)
+                elif " " not in w:
+                    key = score
+                elif rarest:
+                    key = min(map(unigram, w.split(" ")))
+                else:
+                    key = score / (w.count(" ") + 1)
                 scored.append((-key, place, w))
         scored.sort()
         return scored
