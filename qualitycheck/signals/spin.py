@@ -72,12 +72,13 @@ def _shared_tokens(paragraph, detector, scored: str | None) -> list[tuple[str, i
 
 def _shared_scores(paragraph, detector, scored: str | None, same_model: bool) -> list[float] | None:
     """When both signals read the same model file, the log10 probabilities of _shared_tokens' tokens (the
-    detector then skips its own forward pass). Not for a view that gives the LM other words than the tokens
-    (SpokenLMView: punctuation skipped, spellings mapped): the perplexity signal scores the tokens as they are,
-    and those scores, read as the detector's, flagged 65 of the dev set's 203 unspun documents."""
+    detector then skips its own forward pass). A view that gives the LM other words than the tokens
+    (SpokenLMView: punctuation skipped, spellings mapped) takes only scores made through such a view
+    (perplexity.score_spoken): tokens scored as written, read as the detector's, flagged 65 of the dev set's
+    203 unspun documents."""
     lm = paragraph.lm
     if (not same_model or lm is None or scored is None or not detector.view.pre_normalised
-            or detector.view.transparent):
+            or detector.view.transparent and lm.meta.get("lm_words") != "spoken"):
         return None
     # token ends never decrease, so the tokens inside the scored part are a prefix
     n = bisect.bisect_right(lm.ends, len(scored))
