@@ -10,7 +10,6 @@ from ..config import Config
 from ..document import Document
 from ..lm.model import ParagraphLM
 from ..lm.tokenize import tokenize_columns
-from ..spin.lmview import SKIP
 
 # Labels whose paragraphs are not article prose; scoring them would only waste time.
 SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language"})
@@ -50,8 +49,8 @@ class PerplexitySignal:
 
 
 def _spoken_view(path: str):
-    # the spin detector's loader: with --model and no --spin-model the detector asks for the same path, so
-    # both signals share one view (and its memos)
+    # the spin detector's loader (imported here: it needs kenlm at import): with --model and no --spin-model
+    # the detector asks for the same path, so both signals share one view and its memos
     from ..spin.lmview import load
     return load(path)
 
@@ -59,10 +58,12 @@ def _spoken_view(path: str):
 def score_spoken(view, model_path: str, text: str) -> ParagraphLM:
     """Score a paragraph under a spoken-word LM (sidecar "lm_words": "spoken", such as models/en-cmu.kenlm)
     as the spin detector reads it: the view's LM words (punctuation skipped, sentence ends as </s>, British
-    spellings mapped) and its forward pass, then </s> unless the paragraph ended a sentence. Scored token by
-    token as written, punctuation read as unknown words and the dev set's median perplexity was 5,240
-    (879 under en.kenlm). Skipped tokens get 0.0 and are not counted; the scores are the detector's own, so
-    it may take them instead of its forward pass (ParagraphLM.meta["lm_words"])."""
+    spellings mapped) and its forward pass, then </s> unless the paragraph ended a sentence. (Scored as
+    written, punctuation is unknown to such an LM: dev-set median perplexity 5,240 instead of 994.) Skipped
+    tokens get 0.0 and are not counted; the scores are the detector's own, so it may take them instead of
+    its forward pass (ParagraphLM.meta["lm_words"])."""
+    from ..spin.lmview import SKIP
+
     tokens, starts, ends = tokenize_columns(text)
     words = view.lm_words(tokens)
     states, scores = view.forward(words)

@@ -189,10 +189,11 @@ class CandidateIndex:
     def ranked_neighbours(self, lemma: str, likely: bool = False, whole: bool = False,
                           more: bool = False) -> tuple[str, ...]:
         """Thesaurus neighbours of a lemma that the LM knows, cached per lemma, so candidates() can stop
-        after enough accepted ones. Default order: most frequent first by the LM unigram of a single word,
-        and of a multi-word entry by the mean of its words' or its rarest word's (self.neighbour_key; the
-        detector's probes; ranking by web counts instead was measured worse, devset AUC 0.90 vs 0.93). likely=True: ordered by how likely each entry is to be the word a spinner
-        picking neighbours uniformly replaced with this one, P(entry) / its own neighbour count.
+        after enough accepted ones. Default order (the detector's probes): most frequent first by the LM
+        unigram of a single word, and of a multi-word entry by the mean of its words' or its rarest word's
+        (self.neighbour_key; ranking by web counts instead was measured worse, devset AUC 0.90 vs 0.93).
+        likely=True: ordered by how likely each entry is to be the word a spinner picking neighbours
+        uniformly replaced with this one, P(entry) / its own neighbour count.
         Ties keep the thesaurus order (Thesaurus.neighbours). A lemma has ~110 neighbours and candidates()
         rarely reads past the first dozen, so this gives (and memoises) the first RANKED_FIRST[likely] of the
         ranking, or with more=True its first RANKED_KEPT; whole=True ranks them all, unmemoised, for when
