@@ -10,10 +10,10 @@ one in wamerican only, and one or two of the spelling rules below turn the first
 one such American word.
 
 Words both lists accept ("programme", "modelling"), or whose American form both accept ("metres": "meters"),
-get a second, narrower pass: only suffix rules
-(SUFFIX_RULES, with a minimum stem so that "tilled" is not read as "tiled"), and only where the British word is
-unknown to the LM the table is for (--lm, the CMU model) and the American one known to it. An unknown word is
-scored as <unk> and cuts the LM context, so such a pair can only give the LM a word it reads.
+get a second, narrower pass: only suffix rules (SUFFIX_RULES, with a minimum stem so that "tilled" is not read
+as "tiled"), and only where the British word is unknown to the LM the table is for (--lm, the CMU model) and the
+American one known to it. An unknown word is scored as <unk> and cuts the LM context, so such a pair can only
+give the LM a word it reads.
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ RULES = (("our", "or"), ("ence", "ense"), ("is", "iz"), ("ys", "yz"), ("tre", "t
          ("dgement", "dgment"))
 
 
-# Second pass (words both lists accept): British suffix -> American suffix, with the letters the stem needs
-# before it. Suffixes only: a rule anywhere in the word made wrong pairs ("aloes" -> "ales").
+# Second pass (British words the first pass left): British suffix -> American suffix, with the letters the stem
+# needs before it. Suffixes only: a rule anywhere in the word made wrong pairs ("aloes" -> "ales").
 SUFFIX_RULES = (
     (r"(?<=\w{3})isation(s?)$", r"ization\1"),
     (r"(?<=\w{3})is(e|es|ed|ing|er|ers)$", r"iz\1"),

@@ -68,13 +68,12 @@ def score_spoken(view, model_path: str, text: str) -> ParagraphLM:
     words = view.lm_words(tokens)
     states, scores = view.forward(words)
     used = [w != SKIP for w in words]
+    counted = [x for x, u in zip(scores, used) if u]
     last = next((w for w in reversed(words) if w != SKIP), None)
     end = 0.0
     if last is not None and last != "</s>":
         end = view.model.BaseScore(states[-1], "</s>", view.State())
-        counted = [x for x, u in zip(scores, used) if u] + [end]
-    else:
-        counted = [x for x, u in zip(scores, used) if u]
+        counted.append(end)
     ppl = float(10.0 ** (-sum(counted) / len(counted))) if counted else None
     known = view.model.__contains__
     return ParagraphLM(tokens=tokens, starts=array("q", starts), ends=array("q", ends),
