@@ -231,3 +231,36 @@ def test_neighbour_count_counts_the_neighbours():
     thesaurus = load()
     for word in random.Random(4).sample(sorted(thesaurus.index), 3000):
         assert thesaurus.neighbour_count(word) == len(thesaurus.neighbours(word)), word
+
+
+def test_compact_thesaurus_keeps_every_reading_and_neighbour():
+    """Thesaurus stores each word once, groups as tuples and a form's single reading without a wrapping tuple
+    (memory per scan worker); what it answers must equal the plain construction: every surface form's
+    readings in order, and every word's neighbours in order."""
+    from qualitycheck.spin import thesaurus
+    from qualitycheck.spin.morph import inflect
+
+    # split() makes a new string object per occurrence, as reading the table files does
+    groups = [line.split("|") for line in ("give up|quit|cease", "give up|surrender", "quit|leave|go away",
+                                           "go away|depart", "leave|go away")]
+    assert groups[0][0] is not groups[1][0]
+    thes = thesaurus.Thesaurus(groups)
+    plain: dict = {}
+    for word in dict.fromkeys(w for g in groups for w in g):
+        if " " in word:
+            for tag in ("", "s", "ed", "ing"):
+                form = inflect(word, tag)
+                plain[form] = plain.get(form, ()) + ((word, tag),)
+    assert set(thes.phrase_forms()) == set(plain)
+    for form, readings in plain.items():
+        assert thes.phrase_readings(form) == readings
+    assert thes.phrase_readings("not a phrase") == ()
+    assert thes.neighbours("quit") == ("give up", "cease", "leave", "go away")
+    assert thes.neighbours("go away") == ("quit", "leave", "depart")
+    assert thes.index["go away"] == (2, 3, 4)
+    first, second = thes.groups[0][0], thes.groups[1][0]
+    assert first == second == "give up" and first is second     # one string object per word
+
+    shipped = thesaurus.load()
+    several = [form for form, value in shipped.phrase_forms().items() if not isinstance(value[0], str)]
+    assert several and all(len(shipped.phrase_readings(form)) > 1 for form in several[:50])

@@ -182,7 +182,7 @@ class CandidateIndex:
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
-            return list(self.phrase_forms.get(phrase, ()))
+            return list(self.thesaurus.phrase_readings(phrase))
         known = self.thesaurus.index
         return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in known]
 
