@@ -208,17 +208,20 @@ def check_in_order(raws: Iterable[RawDocument], config: Config, jobs: int) -> It
         checker = Checker(config)
         for raw in raws:
             yield _check_one(checker, raw)
-        _release_memos()
+        _release_checking_state()
         return
     yield from _check_parallel(iter(raws), config, jobs)
 
 
-def _release_memos() -> None:
-    """After checking in this process: the spin detector's memos are not needed by what follows (the folder
-    pass, writing summary and page) and would add to its peak memory, so they are cleared."""
-    detector = sys.modules.get("qualitycheck.spin.detector")
-    if detector is not None:
-        detector.clear_memos()
+def _release_checking_state() -> None:
+    """After checking in this process: what checking built (the spin detector and its memos, langdetect's
+    profiles, word memos) is not needed by what follows (the folder pass, writing summary and page) and would
+    add to its peak memory, so it is dropped; it is built again if this process checks more."""
+    for name in ("qualitycheck.spin.detector", "qualitycheck.signals.language"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module.release()
+    gc.collect()
 
 
 def _worker_loop(conn: Any, config: Config) -> None:
@@ -338,6 +341,7 @@ def _check_parallel(raws: Iterator[RawDocument], config: Config, jobs: int) -> I
             worker.stop()
         if forking:
             gc.unfreeze()
+            _release_checking_state()   # what _preload built, before the folder pass
 
 
 def _not_done(raws: Iterable[RawDocument], done: Counter, seen: Counter,

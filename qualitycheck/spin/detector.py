@@ -472,3 +472,12 @@ def clear_memos() -> None:
     """Clear the per-phrase memos of every detector this process built (CandidateIndex.clear_memos)."""
     for detector in list(_BUILT):
         detector.index.clear_memos()
+
+
+def release() -> None:
+    """Drop the detectors this process built (their memos, candidate index and the thesaurus's phrase forms,
+    ~60 MiB with the shipped tables); default_detector() builds one again on next use. For a scan's later
+    passes: the folder pass reads the thesaurus, not the detector."""
+    clear_memos()
+    _detector.cache_clear()
+    thesaurus.load().drop_phrase_forms()
