@@ -27,7 +27,7 @@ from . import morph
 from ..memo import MISSING, RecentCache
 from .fingerprints import Fingerprint, FingerprintTable
 from .lmview import LMView
-from .thesaurus import TABLE_DIR, Thesaurus
+from .thesaurus import TABLE_DIR, Thesaurus, readings_of
 from .words import STOPWORDS, spelling_variant
 
 if TYPE_CHECKING:
@@ -182,7 +182,9 @@ class CandidateIndex:
 
     def readings(self, phrase: str) -> list[tuple[str, str]]:
         if " " in phrase:
-            return list(self.thesaurus.phrase_readings(phrase))
+            # the index's own forms (find_spans reads them too), not the thesaurus's, which a release drops
+            got = self.phrase_forms.get(phrase)
+            return [] if got is None else list(readings_of(got))
         known = self.thesaurus.index
         return [(lemma, tag) for lemma, tag in morph.lemmas(phrase) if lemma in known]
 

@@ -296,13 +296,15 @@ def _find_kenlm(obj) -> "kenlm.Model | None":
 @functools.lru_cache(maxsize=4)
 def load(model_path: str | None = None) -> LMView:
     """The project's default LM (or the KenLM file at model_path), loaded once per process."""
+    from ..lm.model import open_kenlm
+
     tokenize = None
     try:  # the project's tokenizer keeps LM tokens and our offsets in step
         from ..lm.tokenize import tokenize_with_spans as tokenize  # type: ignore
     except Exception:  # pragma: no cover - LM package not there yet
         tokenize = None
     if model_path:
-        return view_for(_open_model(model_path), tokenize, model_path)
+        return view_for(open_kenlm(model_path), tokenize, model_path)
     try:
         from ..lm.model import default_model  # type: ignore
         lm = default_model()
@@ -314,16 +316,8 @@ def load(model_path: str | None = None) -> LMView:
     path = ROOT / "models" / "en.kenlm"
     if not path.exists():
         raise FileNotFoundError(f"no language model at {path}; build it (see models/) or set model_path")
-    return LMView(_open_model(str(path)), tokenize, str(path))
+    return LMView(open_kenlm(path), tokenize, str(path))
 
-
-def _open_model(path: str) -> "kenlm.Model":
-    """A KenLM file memory-mapped with pages read as they are first used, as the perplexity signal opens its
-    model (qualitycheck.lm.model): KenLM's default reads the whole file in at once, 17 MiB per scan worker for
-    the CMU model before any document, pages a run may never touch."""
-    config = kenlm.Config()
-    config.load_method = kenlm.LoadMethod.LAZY
-    return kenlm.Model(path, config)
 
 
 LN10 = math.log(10)

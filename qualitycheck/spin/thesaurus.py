@@ -39,7 +39,7 @@ class Thesaurus:
 
     def phrase_forms(self) -> dict[str, tuple[str, str] | tuple[tuple[str, str], ...]]:
         """Inflected surface form of every multi-word entry -> its reading (entry, tag), or a tuple of readings
-        when several entries give that form (6,221 of 198,611 forms; phrase_readings() reads both kinds),
+        when several entries give that form (6,221 of 198,611 forms; readings_of() reads both kinds),
         built on first use, so a 2-3-word run of a paragraph is checked with one dictionary lookup."""
         forms = getattr(self, "_phrase_forms", None)
         if forms is None:
@@ -52,21 +52,16 @@ class Thesaurus:
                     form = inflect(word, tag)
                     reading = (word, tag)
                     got = forms.get(form)
-                    forms[form] = reading if got is None else (got,) + (reading,) if isinstance(got[0], str) \
-                        else got + (reading,)
+                    if got is None:
+                        forms[form] = reading
+                    else:
+                        forms[form] = readings_of(got) + (reading,)
             self._phrase_forms = forms
         return forms
 
     def drop_phrase_forms(self) -> None:
         """Forget phrase_forms() (built again on next use)."""
         self.__dict__.pop("_phrase_forms", None)
-
-    def phrase_readings(self, form: str) -> tuple[tuple[str, str], ...]:
-        """The (entry, tag) readings of a multi-word surface form, in the order phrase_forms() met them."""
-        got = self.phrase_forms().get(form)
-        if got is None:
-            return ()
-        return (got,) if isinstance(got[0], str) else got
 
     def __contains__(self, word: str) -> bool:
         return word in self.index
@@ -94,6 +89,11 @@ class Thesaurus:
             members.discard(word)
             hit = self._counts[word] = len(members)
         return hit
+
+
+def readings_of(value: tuple[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A phrase_forms() value as a tuple of (entry, tag) readings (one reading is stored bare)."""
+    return (value,) if isinstance(value[0], str) else value
 
 
 def read_groups(name: str, table_dir: Path = TABLE_DIR) -> list[list[str]]:
