@@ -635,14 +635,36 @@ def recount(documents_path: Path, result: ScanResult) -> ScanResult:
     return fresh
 
 
+# From this many documents on, a scan runs its folder pass in a fresh interpreter. The scanning process
+# keeps most of what checking grew even after releasing it (freed objects stay in the interpreter's arenas),
+# and the pass's index grows with the run: one process scanning 20,000 bench documents peaked at 332.9 MiB
+# (eighteenth session, bench/README.md), over the 300 MB per-process budget. Smaller runs stay in place,
+# where starting an interpreter would cost more than the pass.
+FRESH_PROCESS_DOCUMENTS = 2_000
+
+
 def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -> tuple[str, int]:
     """Cross-document passes over the finished run; documents.jsonl is replaced atomically when
     they change anything. Returns what happened, for run.json, and how many records changed."""
-    from .folder import MAX_FOLDER_DOCUMENTS, apply_folder_change, cross_document_pass
+    from .folder import MAX_FOLDER_DOCUMENTS
 
     if documents > MAX_FOLDER_DOCUMENTS:
         # The pass's word index grows with the run (folder.MAX_FOLDER_DOCUMENTS); split a larger run by story.
         return f"skipped: {documents} documents (more than {MAX_FOLDER_DOCUMENTS})", 0
+    if documents >= FRESH_PROCESS_DOCUMENTS:
+        done, failure = _folder_passes_in_child(documents_path, config)
+        if done is not None:
+            return done
+        # documents.jsonl is as the checking left it (the child replaces it atomically or not at all)
+        outcome, changed = _folder_passes(documents_path, config)
+        return f"{outcome} (run in the scanning process: {failure})", changed
+    return _folder_passes(documents_path, config)
+
+
+def _folder_passes(documents_path: Path, config: Config) -> tuple[str, int]:
+    """_apply_folder_passes in this process."""
+    from .folder import apply_folder_change, cross_document_pass
+
     passes = cross_document_pass(lambda: iter_documents(documents_path), config)
     changed = set(passes.positions())
     if changed:
@@ -654,6 +676,40 @@ def _apply_folder_passes(documents: int, documents_path: Path, config: Config) -
     return (f"cross-document passes: {len(changed)} document(s) changed, {passes.repeats} of them repeating an "
             f"earlier document's text, {len(passes.near_copies)} near copies of an earlier one, "
             f"{len(passes.lines)} with lines other stories repeat", len(changed))
+
+
+def _folder_passes_in_child(documents_path: Path, config: Config) -> tuple[tuple[str, int] | None, str]:
+    """_folder_passes in a fresh interpreter (folder_passes_main). Returns its outcome, or None and why it failed."""
+    import subprocess
+
+    if not sys.executable:
+        return None, "no Python executable to start"
+    env = dict(os.environ)
+    # the child imports this package from where the parent did (a source checkout on sys.path, say)
+    package_parent = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    request = json.dumps({"documents": str(documents_path), "config": config.to_dict()})
+    try:
+        child = subprocess.run([sys.executable, "-c", "from qualitycheck.run import folder_passes_main; "
+                                "folder_passes_main()"], input=request, capture_output=True, text=True, env=env)
+    except OSError as exc:
+        return None, f"cannot start {sys.executable}: {exc.strerror or exc}"
+    if child.returncode != 0:
+        last = (child.stderr.strip().splitlines() or [f"exit status {child.returncode}"])[-1]
+        return None, f"a fresh process failed: {last[:300]}"
+    try:
+        reply = json.loads(child.stdout.strip().splitlines()[-1])
+        return (str(reply["folder_pass"]), int(reply["changed"])), ""
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None, f"a fresh process answered {child.stdout[-300:]!r}"
+
+
+def folder_passes_main() -> None:
+    """Entry point of the fresh interpreter _folder_passes_in_child starts: a JSON request on stdin
+    ({"documents": path of documents.jsonl, "config": Config.to_dict()}), the outcome as one JSON line on stdout."""
+    request = json.load(sys.stdin)
+    outcome, changed = _folder_passes(Path(request["documents"]), Config(**request["config"]))
+    print(json.dumps({"folder_pass": outcome, "changed": changed}))
 
 
 def write_html(run_dir: Path) -> Path | None:

@@ -323,6 +323,31 @@ def test_folder_pass_on_slim_copies_matches_the_whole_records(tmp_path):
             assert not any(e.get("rule") == "crossdoc" for e in doc.spun_evidence)
 
 
+def test_folder_pass_in_a_fresh_process_writes_what_the_scanning_process_does(tmp_path, monkeypatch):
+    """A large scan runs its folder pass in a fresh interpreter (run.FRESH_PROCESS_DOCUMENTS, for memory); the
+    run folder must be the one the pass run in place gives, and when no fresh interpreter can start, the pass
+    runs in place and run.json says why."""
+    _detector()
+    import json
+    from qualitycheck import run
+    from tests.conftest import EXAMPLES
+
+    def folder_of(name):
+        scan_dir = tmp_path / name
+        run.scan([str(EXAMPLES)], scan_dir, jobs=1, html=False)
+        return (scan_dir / "documents.jsonl").read_bytes(), json.loads((scan_dir / "run.json").read_text())["folder_pass"]
+
+    monkeypatch.setattr(run, "FRESH_PROCESS_DOCUMENTS", 10**9)
+    in_place, note = folder_of("in-place")
+    assert b"spun version of" in in_place and "1 document(s) changed" in note
+    monkeypatch.setattr(run, "FRESH_PROCESS_DOCUMENTS", 1)
+    assert folder_of("fresh") == (in_place, note)
+    monkeypatch.setattr(run.sys, "executable", str(tmp_path / "no-such-python"))
+    records, fallback_note = folder_of("fallback")
+    assert records == in_place
+    assert fallback_note.startswith(note) and "run in the scanning process: cannot start" in fallback_note
+
+
 @pytest.mark.parametrize("screen", [True, False])
 def test_batched_analysis_changes_no_score(monkeypatch, screen):
     """Long documents are analysed a few paragraphs at a time (to bound memory); the scores, spans and
