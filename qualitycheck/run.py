@@ -707,6 +707,9 @@ def _folder_passes_in_child(documents_path: Path, config: Config) -> tuple[tuple
 def folder_passes_main() -> None:
     """Entry point of the fresh interpreter _folder_passes_in_child starts: a JSON request on stdin
     ({"documents": path of documents.jsonl, "config": Config.to_dict()}), the outcome as one JSON line on stdout."""
+    # A scan killed outright must not have its documents.jsonl replaced later by an orphan (a resume may be
+    # appending to it by then).
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     request = json.load(sys.stdin)
     outcome, changed = _folder_passes(Path(request["documents"]), Config(**request["config"]))
     print(json.dumps({"folder_pass": outcome, "changed": changed}))

@@ -381,3 +381,30 @@ def test_interrupt_between_writing_and_counting_a_record(corpus, tmp_path, monke
     assert tail == b"" and len(records) == 5
     info = json.loads((out / "run.json").read_text())
     assert info["complete"] is False and info["documents"] == 5
+
+
+def test_folder_pass_process_ends_with_its_scan(tmp_path):
+    """The fresh process a large scan runs its folder pass in (run.folder_passes_main) must not outlive a
+    scan killed outright: a resume may be appending to the documents.jsonl it would replace. The pass is held
+    on a FIFO nobody writes, so it is still working when its parent is killed."""
+    fifo = tmp_path / "documents.jsonl"
+    os.mkfifo(fifo)
+    request = json.dumps({"documents": str(fifo), "config": {}})
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys\n"
+         "child = subprocess.Popen([sys.executable, '-c', 'from qualitycheck.run import folder_passes_main; "
+         "folder_passes_main()'], stdin=subprocess.PIPE, text=True)\n"
+         f"child.stdin.write({request!r}); child.stdin.close()\n"
+         "print(child.pid, flush=True)\n"
+         "child.wait()\n"],
+        stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    time.sleep(1.0)
+    assert wait_gone([child], 0.5) == [child], "the pass should still be waiting on its input"
+    parent.kill()
+    parent.wait(timeout=60)
+    left = wait_gone([child], 30)
+    if left:
+        os.kill(child, signal.SIGKILL)
+    assert not left, "the folder pass kept running after its scan was killed"
