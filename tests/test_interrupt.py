@@ -400,11 +400,13 @@ def test_folder_pass_process_ends_with_its_scan(tmp_path):
          "child.wait()\n"],
         stdout=subprocess.PIPE, text=True)
     child = int(parent.stdout.readline())
-    time.sleep(1.0)
-    assert wait_gone([child], 0.5) == [child], "the pass should still be waiting on its input"
-    parent.kill()
-    parent.wait(timeout=60)
-    left = wait_gone([child], 30)
-    if left:
-        os.kill(child, signal.SIGKILL)
-    assert not left, "the folder pass kept running after its scan was killed"
+    try:
+        time.sleep(1.0)
+        assert wait_gone([child], 0.5) == [child], "the pass should still be waiting on its input"
+        parent.kill()
+        parent.wait(timeout=60)
+        assert not wait_gone([child], 30), "the folder pass kept running after its scan was killed"
+    finally:
+        for pid in (parent.pid, child):
+            if pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
