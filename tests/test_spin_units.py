@@ -266,3 +266,21 @@ def test_compact_thesaurus_keeps_every_reading_and_neighbour():
     shipped = thesaurus.load()
     several = [form for form, value in shipped.phrase_forms().items() if not isinstance(value[0], str)]
     assert several and all(len(readings_of(shipped.phrase_forms()[form])) > 1 for form in several[:50])
+
+
+def test_web_counts_read_like_the_dict_they_replace(monkeypatch):
+    """features.WebCounts holds the web counts as sorted hashes and values: every word gives its own
+    count, other words the default, and if two table words share a hash it falls back to a plain dict."""
+    from qualitycheck.spin import features
+
+    counts = {f"w{k}": k / 7 for k in range(2000)} | {"": 0.5, "naïve": 1.25, "co-op": 2.5}
+    table = features.WebCounts(counts.items())
+    assert len(table) == len(counts) and table._exact is None
+    assert all(table.get(word, -1.0) == value for word, value in counts.items())
+    assert all(table.get(word, -1.0) == -1.0 for word in ("w2000", "W1", "naive", "co op", " "))
+    monkeypatch.setattr(features, "hash", lambda word: len(word), raising=False)
+    crowded = features.WebCounts(counts.items())
+    assert crowded._exact is not None
+    assert all(crowded.get(word, -1.0) == value for word, value in counts.items()) and crowded.get("w9999", -1.0) == -1.0
+    shipped = features.web_tables()
+    assert len(shipped) == 150_000 and shipped.get("the", 0.0) > 10.0 and shipped.get("qqzzxq", 4.0) == 4.0
