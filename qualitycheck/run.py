@@ -690,8 +690,8 @@ def _folder_passes_in_child(documents_path: Path, config: Config) -> tuple[tuple
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
     request = json.dumps({"documents": str(documents_path), "config": config.to_dict()})
     try:
-        child = subprocess.run([sys.executable, "-c", "from qualitycheck.run import folder_passes_main; "
-                                "folder_passes_main()"], input=request, capture_output=True, text=True, env=env)
+        child = subprocess.run([sys.executable, "-c", FOLDER_PASS_CODE], input=request, capture_output=True,
+                               text=True, env=env)
     except OSError as exc:
         return None, f"cannot start {sys.executable}: {exc.strerror or exc}"
     if child.returncode != 0:
@@ -702,6 +702,10 @@ def _folder_passes_in_child(documents_path: Path, config: Config) -> tuple[tuple
         return (str(reply["folder_pass"]), int(reply["changed"])), ""
     except (IndexError, KeyError, TypeError, ValueError):
         return None, f"a fresh process answered {child.stdout[-300:]!r}"
+
+
+# what the fresh interpreter runs
+FOLDER_PASS_CODE = "from qualitycheck.run import folder_passes_main; folder_passes_main()"
 
 
 def folder_passes_main() -> None:

@@ -393,8 +393,8 @@ def test_folder_pass_process_ends_with_its_scan(tmp_path):
     parent = subprocess.Popen(
         [sys.executable, "-c",
          "import subprocess, sys\n"
-         "child = subprocess.Popen([sys.executable, '-c', 'from qualitycheck.run import folder_passes_main; "
-         "folder_passes_main()'], stdin=subprocess.PIPE, text=True)\n"
+         f"child = subprocess.Popen([sys.executable, '-c', {run_module.FOLDER_PASS_CODE!r}], stdin=subprocess.PIPE, "
+         "text=True)\n"
          f"child.stdin.write({request!r}); child.stdin.close()\n"
          "print(child.pid, flush=True)\n"
          "child.wait()\n"],

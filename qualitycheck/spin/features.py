@@ -80,10 +80,11 @@ class WebCounts:
             values.append(value)
         hashes = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
         order = np.argsort(hashes, kind="stable")
-        self._hashes = array("q", hashes[order].tobytes())
+        ordered = hashes[order]
+        self._hashes = array("q", ordered.tobytes())
         self._values = array("d", np.frombuffer(values, dtype=np.float64)[order].tobytes())
         # two table words with one hash (about once in 10^9 interpreters): the plain dict instead
-        self._exact = dict(zip(words, values)) if len(np.unique(hashes)) < len(hashes) else None
+        self._exact = dict(zip(words, values)) if (ordered[1:] == ordered[:-1]).any() else None
 
     def __len__(self) -> int:
         return len(self._values)
