@@ -36,6 +36,10 @@ class Config:
     # --- language ----------------------------------------------------------
     main_language: str | None = None    # force the document language (e.g. "en"); None = detect
     langdetect_seed: int = 0
+    # Nigerian Pidgin and Tok Pisin (English-lexified creoles, which langdetect reads as English) are their own
+    # languages: off_language in an English document, and a document mostly in one is in that language
+    # (codes pcm, tpi). False: read them as English, as langdetect does.
+    english_creoles_off_language: bool = True
     # --- spin --------------------------------------------------------------
     model_path: str | None = None       # KenLM model; None = the shipped default
     # per-paragraph perplexity under model_path: a report field for reviewers, which no label, score or verdict

@@ -70,6 +70,30 @@ og er det til af ikke som på med han hun
 i
 """.split()) - ENGLISH_FUNCTION_WORDS  # left out: words English uses too (per, met, till, van, com)
 
+# English-lexified creoles. langdetect has no profile for them and reads them as English, and most of their
+# words are in the English vocabulary; their own function words tell them apart. Written for this project
+# from general knowledge of each language: Nigerian Pidgin as BBC News Pidgin spells it ("Di goment don
+# announce say dem go close di schools"), Tok Pisin as Papua New Guinea's papers write it ("Gavman i tok olsem
+# ol bai wokim nupela rot"). Per language: core words, rare in English text, and support words, which English
+# has too ("long", "em", "dis" in dialogue) and which count only beside two different core words.
+CREOLE_MARKERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "pcm": (frozenset("dey wetin wey una pikin sabi wahala comot sef goment pipo pesin tori dem don na abi "
+                      "becos wia dia".split()),
+            frozenset("dis dat di im e wen kain oga".split())),
+    "tpi": (frozenset("bilong yumi mipela yupela wanpela tupela olsem tasol dispela kisim givim mekim gavman "
+                      "pipol pikinini".split()),
+            frozenset("ol em bai long nau tok stori".split())),
+}
+CREOLE_NAMES = {"pcm": "Nigerian Pidgin", "tpi": "Tok Pisin"}
+_CREOLE_WORDS = frozenset().union(*(core | support for core, support in CREOLE_MARKERS.values()))
+_CREOLE_CORE = frozenset().union(*(core for core, _ in CREOLE_MARKERS.values()))
+CREOLE_MIN_CORE = 2          # different core words a paragraph needs
+# Share of its words that are the creole's markers. Over the registry prose of models/prepare_corpus.py
+# (40,850 paragraphs of SOTU, Brown and Wikipedia text) one paragraph reached this, Brown dialogue
+# ("Poor ol Slater ... they'll get em"), where two core words were not present; on our own Pidgin and Tok
+# Pisin news sentences (tests/test_language_creole.py) full sentences carry 0.2-0.7.
+CREOLE_MIN_SHARE = 0.15
+
 # A word starts after a non-word character: letters glued to a digit ("5km", "21st", "$2bn", "1990s") are
 # units and ordinals, not words of any language.
 _WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:['’·\-][^\W\d_]+)*")
@@ -141,6 +165,11 @@ class LanguageEvidence:
     foreign_letter_words: int = 0  # lowercase words spelt with letters English does not use
     # distinct lowercase words of 3+ letters, not in the English vocabulary and without an English ending
     unknown_long_words: int = 0
+    creole_hits: int = 0          # words that are core markers of an English-lexified creole (CREOLE_MARKERS)
+    creole: str | None = None     # the creole those markers establish (enough of them), else None
+    creole_near: str | None = None   # the creole with the most core words here (one may be enough beside it)
+    creole_share: float = 0.0     # creole_near's markers' share of the words counted for it
+    creole_words: tuple[str, ...] = ()   # creole_near's distinct core words found, for the evidence
 
     @property
     def english_content(self) -> bool:
@@ -272,6 +301,26 @@ def _lowercase_words(words: list[str]) -> list[str]:
 _NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
 
 
+# The first word of a sentence (capitalised only for that reason): "Wetin we know about ..." starts with a marker.
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)]*\s+)[\"'“‘(]*([A-Z][a-z]+)\b")
+
+
+def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str | None, float, tuple[str, ...]]:
+    """(core marker words, the creole they establish or None, the creole with the most core words or None,
+    that creole's markers' share, its core words found) over the lowercase words plus each sentence's first
+    word."""
+    words = lower + [w.lower() for w in _SENTENCE_START.findall(text)]
+    hits = [w for w in words if w in _CREOLE_WORDS]
+    near, near_key, near_share, near_core = None, (0, 0.0), 0.0, ()
+    for code, (core, support) in CREOLE_MARKERS.items():
+        found_core = tuple(sorted({w for w in hits if w in core}))
+        share = sum(1 for w in hits if w in core or w in support) / len(words)
+        if found_core and (len(found_core), share) > near_key:
+            near, near_key, near_share, near_core = code, (len(found_core), share), share, found_core
+    established = near if len(near_core) >= CREOLE_MIN_CORE and near_share >= CREOLE_MIN_SHARE else None
+    return sum(1 for w in hits if w in _CREOLE_CORE), established, near, near_share, near_core
+
+
 def measure(text: str) -> LanguageEvidence:
     if "@" in text or "http" in text or "www." in text:   # every _NOT_WORDS match holds one of these
         text = _NOT_WORDS.sub(" ", text)
@@ -302,9 +351,18 @@ def measure(text: str) -> LanguageEvidence:
         if not is_known and len(word) >= 3 and not word.endswith(_ENGLISH_ENDINGS):
             unknown_long.add(word)
     n = len(lower)
-    return LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
-                            content_known / content if content else 1.0, non_latin, tokens, odd,
-                            len(unknown_long))
+    evidence = LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
+                                content_known / content if content else 1.0, non_latin, tokens, odd,
+                                len(unknown_long))
+    if not _CREOLE_CORE.isdisjoint(lower):   # (English paragraphs have support words: "long", "e")
+        (evidence.creole_hits, evidence.creole, evidence.creole_near, evidence.creole_share,
+         evidence.creole_words) = _creole_evidence(text, lower)
+    return evidence
+
+
+def _creole(ev: LanguageEvidence, config: Config) -> str | None:
+    """The English-lexified creole a paragraph is in, when creoles are told from English (the config's policy)."""
+    return ev.creole if config.english_creoles_off_language else None
 
 
 # langdetect averages 7 random-walk trials per call by default; 3 gave the same labels on every devset
@@ -428,6 +486,8 @@ class LanguageSignal:
             undecided = [p.index for p, ev in zip(doc.paragraphs, evidence)
                          if not self._judge_english_doc_paragraph(p, ev, config)]
             self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
+            if config.english_creoles_off_language:
+                self._join_creole_blocks(doc.paragraphs, evidence)
         elif doc.language is not None:
             for paragraph, ev in zip(doc.paragraphs, evidence):
                 self._judge_other_doc_paragraph(paragraph, ev, doc.language, config)
@@ -440,9 +500,13 @@ class LanguageSignal:
         weights = [ev.lower_words for ev in evidence]
         total = sum(weights)
         english = sum(w for w, ev in zip(weights, evidence)
-                      if ev.latin_share >= NON_LATIN_SHARE and LanguageSignal._looks_english(ev))
+                      if ev.latin_share >= NON_LATIN_SHARE and not _creole(ev, config)
+                      and LanguageSignal._looks_english(ev))
         if config.main_language:
             return config.main_language, None
+        creole = LanguageSignal._main_creole(weights, evidence, config)
+        if creole is not None:
+            return creole
         if total and english / total >= 0.5:
             return "en", round(english / total, 3)
         if total < MIN_LOWER_WORDS and all(ev.latin_share >= NON_LATIN_SHARE for ev in evidence):
@@ -460,6 +524,26 @@ class LanguageSignal:
         if not guesses:
             return None, None
         return guesses[0][0], round(guesses[0][1], 3)
+
+    @staticmethod
+    def _main_creole(weights: list[int], evidence: list[LanguageEvidence],
+                     config: Config) -> tuple[str, float] | None:
+        """An English-lexified creole as the main language: its paragraphs outweigh the English-looking ones
+        without a single marker of it. (Not every paragraph of a Pidgin article carries enough markers to be
+        told from English, but nearly all carry some; an English article's paragraphs carry none.)"""
+        if not config.english_creoles_off_language:
+            return None
+        total = sum(weights)
+        for code in CREOLE_MARKERS:
+            creole = sum(w for w, ev in zip(weights, evidence) if ev.creole == code)
+            if not creole:
+                continue
+            plain_english = sum(w for w, ev in zip(weights, evidence)
+                                if not ev.creole_hits and ev.latin_share >= NON_LATIN_SHARE
+                                and LanguageSignal._looks_english(ev))
+            if creole > plain_english:
+                return code, round(creole / total, 3)
+        return None
 
     @staticmethod
     def _looks_english(ev: LanguageEvidence) -> bool:
@@ -485,6 +569,13 @@ class LanguageSignal:
             paragraph.add("off_language", "mixed_script",
                           f"{1 - ev.latin_share:.0%} of letters outside the Latin script, the Latin ones names "
                           f"({ev.lower_words} lowercase words); langdetect {top} p={prob:.2f}", 1 - ev.latin_share)
+            return True
+        creole = _creole(ev, config)
+        if creole:
+            paragraph.language, paragraph.language_confidence = creole, round(ev.creole_share, 3)
+            paragraph.add("off_language", "english_creole",
+                          f"{CREOLE_NAMES[creole]}: {ev.creole_share:.0%} of its words are its markers "
+                          f"({', '.join(ev.creole_words[:6])})", ev.creole_share)
             return True
         if ev.lower_words < MIN_LOWER_WORDS:
             if not ev.short_foreign:
@@ -564,13 +655,43 @@ class LanguageSignal:
             frontier = {i for i in later if not paragraphs[i].has("off_language")}
 
     @staticmethod
+    def _join_creole_blocks(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> None:
+        """A paragraph with a core word of a creole, beside a paragraph found to be in that creole, is part
+        of the same block ("Plenty people dey happy ..." in a Pidgin trailer has one core word). Spreads
+        both ways, line by line, as a block can be long."""
+        found = [i for i, p in enumerate(paragraphs) if p.has("off_language") and p.language in CREOLE_MARKERS]
+        while found:
+            i = found.pop()
+            code = paragraphs[i].language
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(paragraphs) or paragraphs[j].has("off_language"):
+                    continue
+                ev = evidence[j]
+                if ev.creole_near != code:
+                    continue
+                paragraphs[j].language, paragraphs[j].language_confidence = code, round(ev.creole_share, 3)
+                paragraphs[j].add("off_language", "beside_creole_paragraph",
+                                  f"{CREOLE_NAMES[code]} word(s) {', '.join(ev.creole_words[:6])} beside "
+                                  f"{CREOLE_NAMES[code]} paragraph {paragraphs[i].index}", ev.creole_share)
+                found.append(j)
+
+    @staticmethod
     def _judge_other_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, main: str, config: Config) -> None:
         if ev.lower_words < MIN_LOWER_WORDS:
+            return
+        creole_document = main in CREOLE_MARKERS
+        if creole_document and (ev.creole_hits or LanguageSignal._looks_english(ev)):
+            # English and the creole cannot be told apart paragraph by paragraph where its markers are few:
+            # in a creole document, what reads as English is taken to be the creole
+            paragraph.language, paragraph.language_confidence = main, round(ev.creole_share, 3)
             return
         guesses = detect_languages(paragraph.text, config.langdetect_seed)
         if not guesses:
             return
         top, prob = guesses[0]
+        if creole_document and top == "en":
+            paragraph.language, paragraph.language_confidence = main, round(ev.creole_share, 3)
+            return
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
         if top != main and prob >= LANGDETECT_MIN_PROB and not any(lang == main and p > 0.1 for lang, p in guesses):
             paragraph.add("off_language", "langdetect", f"langdetect {top} p={prob:.2f}; document is {main}", prob)
