@@ -19,6 +19,10 @@ foreign (letters English does not use, or two unknown words without English endi
 langdetect says English; one whose Latin letters are only names, beside a third or more of another
 script in more than one place, is in that script's language.
 
+Nigerian Pidgin and Tok Pisin are English-lexified: their words are English words to langdetect and to the
+vocabulary. They are found by their own function words (CREOLE_MARKERS) and, by default, treated as
+languages of their own.
+
 langdetect costs milliseconds a call, so it only runs on paragraphs the cheap English
 evidence cannot settle; ordinary English prose never reaches it.
 """
