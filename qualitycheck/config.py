@@ -81,8 +81,11 @@ class Config:
             raise ValueError(f"spun_verdict must be one of {', '.join(VERDICTS)}, got {self.spun_verdict!r}")
         codes = language_codes()
         if self.main_language is not None and codes and self.main_language not in codes:
-            raise ValueError(f"main_language {self.main_language!r} is not a language code langdetect knows "
-                             f"(lower case, e.g. 'en', 'de', 'zh-cn')")
+            from .signals.language import CREOLE_MARKERS   # (that module imports this one)
+            if self.main_language not in CREOLE_MARKERS:
+                raise ValueError(f"main_language {self.main_language!r} is not a language code langdetect knows "
+                                 f"(lower case, e.g. 'en', 'de', 'zh-cn') nor one of the creoles "
+                                 f"{', '.join(sorted(CREOLE_MARKERS))}")
         if any(not isinstance(w, (int, float)) or isinstance(w, bool) or not w >= 0 for w in self.label_weights.values()):
             raise ValueError(f"label_weights must map labels to numbers >= 0, got {self.label_weights!r}")
         unknown = set(self.label_weights) - set(LABELS)

@@ -80,3 +80,10 @@ def test_policy_switch_reads_creoles_as_english():
     report = _report(checker, ARTICLE + PIDGIN)
     assert report.language == "en"
     assert not any("off_language" in p["labels"] for p in report.paragraphs)
+
+
+def test_main_language_may_be_forced_to_a_creole():
+    checker = Checker(spin_enabled=False, perplexity_enabled=False, main_language="pcm")
+    report = _report(checker, PIDGIN[1:2] + ["Una fit follow us for our YouTube channel."])
+    assert report.language == "pcm"
+    assert not any("off_language" in p["labels"] for p in report.paragraphs)
