@@ -92,10 +92,9 @@ CREOLE_NAMES = {"pcm": "Nigerian Pidgin", "tpi": "Tok Pisin"}
 _CREOLE_WORDS = frozenset().union(*(core | support for core, support in CREOLE_MARKERS.values()))
 _CREOLE_CORE = frozenset().union(*(core for core, _ in CREOLE_MARKERS.values()))
 CREOLE_MIN_CORE = 2          # different core words a paragraph needs
-# Share of its words that are the creole's markers. Over the registry prose of models/prepare_corpus.py
-# (40,850 paragraphs of SOTU, Brown and Wikipedia text) one paragraph reached this, Brown dialogue
-# ("Poor ol Slater ... they'll get em"), where two core words were not present; on our own Pidgin and Tok
-# Pisin news sentences (tests/test_language_creole.py) full sentences carry 0.2-0.7.
+# Share of its words that are the creole's markers. With CREOLE_MIN_CORE, no paragraph of the registry prose of
+# models/prepare_corpus.py (40,850 paragraphs of SOTU, Brown and Wikipedia text) is called a creole, and 7
+# hold one core word; our own Pidgin and Tok Pisin news sentences (tests/test_language_creole.py) carry 0.15-0.7.
 CREOLE_MIN_SHARE = 0.15
 
 # A word starts after a non-word character: letters glued to a digit ("5km", "21st", "$2bn", "1990s") are
@@ -537,16 +536,16 @@ class LanguageSignal:
         told from English, but nearly all carry some; an English article's paragraphs carry none.)"""
         if not config.english_creoles_off_language:
             return None
-        total = sum(weights)
-        for code in CREOLE_MARKERS:
+        found = {ev.creole for ev in evidence if ev.creole}
+        if not found:
+            return None
+        plain_english = sum(w for w, ev in zip(weights, evidence)
+                            if not ev.creole_hits and ev.latin_share >= NON_LATIN_SHARE
+                            and LanguageSignal._looks_english(ev))
+        for code in sorted(found):
             creole = sum(w for w, ev in zip(weights, evidence) if ev.creole == code)
-            if not creole:
-                continue
-            plain_english = sum(w for w, ev in zip(weights, evidence)
-                                if not ev.creole_hits and ev.latin_share >= NON_LATIN_SHARE
-                                and LanguageSignal._looks_english(ev))
             if creole > plain_english:
-                return code, round(creole / total, 3)
+                return code, round(creole / sum(weights), 3)
         return None
 
     @staticmethod
@@ -684,17 +683,18 @@ class LanguageSignal:
         if ev.lower_words < MIN_LOWER_WORDS:
             return
         creole_document = main in CREOLE_MARKERS
+        # English and the creole cannot be told apart paragraph by paragraph where its markers are few: in a
+        # creole document, what reads as English (to the cheap checks or to langdetect) is taken to be the creole
+        creole_confidence = round(ev.creole_share, 3) if ev.creole_hits else None
         if creole_document and (ev.creole_hits or LanguageSignal._looks_english(ev)):
-            # English and the creole cannot be told apart paragraph by paragraph where its markers are few:
-            # in a creole document, what reads as English is taken to be the creole
-            paragraph.language, paragraph.language_confidence = main, round(ev.creole_share, 3)
+            paragraph.language, paragraph.language_confidence = main, creole_confidence
             return
         guesses = detect_languages(paragraph.text, config.langdetect_seed)
         if not guesses:
             return
         top, prob = guesses[0]
         if creole_document and top == "en":
-            paragraph.language, paragraph.language_confidence = main, round(ev.creole_share, 3)
+            paragraph.language, paragraph.language_confidence = main, creole_confidence
             return
         paragraph.language, paragraph.language_confidence = top, round(prob, 3)
         if top != main and prob >= LANGDETECT_MIN_PROB and not any(lang == main and p > 0.1 for lang, p in guesses):
