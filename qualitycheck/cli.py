@@ -296,6 +296,9 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
               help="Also reject kept-verdict records scoring below this (0..1).")
 @click.option("--verdict", "verdicts", multiple=True, type=click.Choice(["keep", "review"]), default=("keep",),
               show_default=True, help="Verdicts that pass (repeat: --verdict keep --verdict review).")
+@click.option("--keep-language", "keep_languages", multiple=True, metavar="CODE",
+              help="Only documents whose main language is this pass (repeat for several: --keep-language en "
+                   "--keep-language pcm); others are rejected as language_<code>. Default: any language.")
 @click.option("--output", type=click.Choice(["record", "text"]), default="record", show_default=True,
               help="record: original fields plus a 'quality' object; text: the record with its text "
                    "replaced by the cleaned text.")
@@ -305,8 +308,8 @@ def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -
 @click.option("-q", "--quiet", is_flag=True, help="No progress line or summary on standard error.")
 @config_options
 def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | None, min_score: float | None,
-                   verdicts: tuple[str, ...], output: str, text_field: str, jobs: int, quiet: bool,
-                   config_file: str | None, no_spin: bool, **overrides: Any) -> None:
+                   verdicts: tuple[str, ...], keep_languages: tuple[str, ...], output: str, text_field: str,
+                   jobs: int, quiet: bool, config_file: str | None, no_spin: bool, **overrides: Any) -> None:
     """Filter JSONL records (files or standard input, gzip or not) line by line.
 
     Kept records go to standard output (or --out); rejected ones are dropped or written to
@@ -318,6 +321,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
       qualitycheck filter a.jsonl b.jsonl.gz -o kept.jsonl.gz --rejected rejected.jsonl.gz
       qualitycheck filter dump.jsonl --verdict keep --verdict review --output text
       zcat crawl.jsonl.gz | qualitycheck filter --jobs 0 | gzip > kept.jsonl.gz
+      qualitycheck filter crawl.jsonl --keep-language en --rejected other.jsonl > english.jsonl
     """
     from .checker import Checker
     from .run import Progress
@@ -341,7 +345,8 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     try:
         stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config), text_field), kept, rejected,
                               checker=checker, min_score=min_score,
-                              keep_verdicts=verdicts, output=output, text_field=text_field,
+                              keep_verdicts=verdicts, keep_languages=keep_languages or None,
+                              output=output, text_field=text_field,
                               jobs=jobs or os.cpu_count() or 1,
                               on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools

@@ -36,6 +36,7 @@ REASON_NO_TEXT = "no_text"               # the text field is missing, empty or n
 REASON_SPUN = "spun"                     # document flagged as spun text
 REASON_VERDICT = "verdict_"              # + verdict name, when the verdict is not among those kept
 REASON_LOW_SCORE = "low_score"           # verdict passes but the score is under --min-score
+REASON_LANGUAGE = "language_"            # + the document's language ("undetermined" if none), when not kept
 REASON_TOO_LONG = "line_too_long"        # the line is longer than the reader holds (not parsed)
 REASON_UNREADABLE = "unreadable_input"   # an input file that could not be opened (the others are still read)
 # How much of an unparsed line a rejected record repeats as "raw".
@@ -85,10 +86,15 @@ def quality_fields(report: DocumentReport) -> dict[str, Any]:
     }
 
 
-def reject_reason(report: DocumentReport, min_score: float | None, keep_verdicts: Collection[str]) -> str | None:
-    """Why a checked record is rejected (a reason code), or None when it passes."""
+def reject_reason(report: DocumentReport, min_score: float | None, keep_verdicts: Collection[str],
+                  keep_languages: Collection[str] | None = None) -> str | None:
+    """Why a checked record is rejected (a reason code), or None when it passes. `keep_languages`: the
+    document languages that may pass (None: any); a document in another one is rejected whatever its verdict
+    (a clean German page is clean, but not for an English corpus)."""
     if report.error is not None:
         return REASON_NO_TEXT
+    if keep_languages is not None and report.language not in keep_languages:
+        return REASON_LANGUAGE + (report.language or "undetermined")
     if (report.spun or {}).get("flag") and report.verdict not in keep_verdicts:
         return REASON_SPUN
     if report.verdict not in keep_verdicts:
@@ -165,7 +171,8 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
                   checker: Checker | None = None, min_score: float | None = None,
                   keep_verdicts: Collection[str] = DEFAULT_KEEP_VERDICTS, output: str = "record",
                   text_field: str = "text", flush: bool = False, jobs: int = 1,
-                  on_progress: Callable[[FilterStats], None] | None = None) -> FilterStats:
+                  on_progress: Callable[[FilterStats], None] | None = None,
+                  keep_languages: Collection[str] | None = None) -> FilterStats:
     """Check JSONL records one line at a time; write passing ones to `kept_out`.
 
     `output="record"` writes each kept record with all its fields plus a `quality` object;
@@ -176,10 +183,13 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
     `jobs` > 1 checks records in that many worker processes (the scan's pool, with `checker.config`):
     output identical and in the same order, at most a few lines per worker held in flight.
     `on_progress(stats)` is called after each line is written (the CLI's progress line).
+    `keep_languages`: only documents in these languages pass (None: any); see reject_reason.
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
     keep_verdicts = frozenset(keep_verdicts)
+    if keep_languages is not None:
+        keep_languages = frozenset(keep_languages)
     stats = FilterStats()
 
     def reject(payload: dict[str, Any], reason: str) -> None:
@@ -201,7 +211,7 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
             reject(line.payload or {}, line.reason or REASON_MALFORMED)
             return
         quality = quality_fields(report)
-        reason = reject_reason(report, min_score, keep_verdicts)
+        reason = reject_reason(report, min_score, keep_verdicts, keep_languages)
         if reason is not None:
             reject(dict(line.record, quality=quality), reason)
             return

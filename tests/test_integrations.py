@@ -122,6 +122,8 @@ def test_datatrove_filter_options():
     assert step.filter(Document(text="Short note.", id="s")) is True  # review passes here
     strict = QualityCheckFilter(config=FAST, min_score=0.99)
     assert strict.filter(Document(text=NOISY, id="n2")) == (False, "qc_low_score")
+    german_only = QualityCheckFilter(config=FAST, keep_languages=("de",))
+    assert german_only.filter(Document(text=NOISY, id="n3")) == (False, "qc_language_en")
     # the step ships to datatrove workers without its loaded models
     assert pickle.loads(pickle.dumps(step))._checker is None
 

@@ -455,3 +455,39 @@ def test_an_unopenable_rejected_file_leaves_the_kept_output_alone(tmp_path):
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", "-o", str(kept),
                                        "--rejected", str(tmp_path / "nodir" / "r.jsonl")])
     assert result.exit_code == 2 and kept.read_text() == "precious\n"
+
+
+GERMAN = ("Die Stadtbibliothek hat am Montag nach einem langen Umbau wieder geöffnet. Der neue Lesesaal ist "
+          "größer, und für Schüler gibt es einen ruhigen Bereich zum Lernen.\n\n"
+          "Die Mitarbeiter sagten, am ersten Tag seien fast doppelt so viele Besucher gekommen wie sonst, vor "
+          "allem in der Kinderabteilung, die vom Morgen an voll war.\n\n"
+          "Bezahlt wurde der Umbau mit einem Zuschuss des Landes und mit Spenden, die Freiwillige in den "
+          "letzten zwei Jahren bei Buchbasaren und Konzerten gesammelt haben.")
+
+
+def test_filter_keeps_only_the_languages_asked_for(checker):
+    lines = [json.dumps({"id": "en", "text": GOOD}) + "\n", json.dumps({"id": "de", "text": GERMAN}) + "\n"]
+    kept, rejected = io.StringIO(), io.StringIO()
+    stats = filter_stream(lines, kept, rejected, checker=checker)
+    assert [json.loads(x)["id"] for x in kept.getvalue().splitlines()] == ["en", "de"]   # a clean page is kept
+    kept, rejected = io.StringIO(), io.StringIO()
+    stats = filter_stream(lines, kept, rejected, checker=checker, keep_languages=["en"])
+    assert [json.loads(x)["id"] for x in kept.getvalue().splitlines()] == ["en"]
+    out = [json.loads(x) for x in rejected.getvalue().splitlines()]
+    assert [(r["id"], r["reject_reason"], r["quality"]["language"]) for r in out] == [("de", "language_de", "de")]
+    assert stats.reasons == {"language_de": 1}
+
+
+def test_filter_cli_keep_language(tmp_path):
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "en", "text": GOOD}) + "\n" + json.dumps({"id": "de", "text": GERMAN}) + "\n")
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", "--keep-language", "en",
+                                       "--rejected", str(tmp_path / "rejected.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["en"]
+    rejected = [json.loads(x) for x in (tmp_path / "rejected.jsonl").read_text().splitlines()]
+    assert [r["reject_reason"] for r in rejected] == ["language_de"]

@@ -20,13 +20,14 @@ from ..reading import record_to_raw
 from ..streaming import DEFAULT_KEEP_VERDICTS, quality_fields, reject_reason
 
 METADATA_KEY = "qualitycheck"
-# Reason codes are streaming's (no_text, spun, verdict_drop, verdict_review, low_score), prefixed
+# Reason codes are streaming's (no_text, language_<code>, spun, verdict_drop, verdict_review, low_score), prefixed
 # so they are told apart from other filters' in datatrove's merged stats.
 REASON_PREFIX = "qc_"
 
 
 class QualityCheckFilter(BaseFilter):
-    """Keeps documents whose qualitycheck verdict is in `keep_verdicts` (and score >= `min_score`).
+    """Keeps documents whose qualitycheck verdict is in `keep_verdicts` (and score >= `min_score`), and,
+    with `keep_languages`, whose main language is one of those.
 
     The Checker is built on first use inside the worker, so the step pickles small and each
     datatrove task loads the models once.
@@ -36,10 +37,11 @@ class QualityCheckFilter(BaseFilter):
 
     def __init__(self, min_score: float | None = None, keep_verdicts: tuple[str, ...] = DEFAULT_KEEP_VERDICTS,
                  config: Config | None = None, clean_text: bool = False, keep_paragraphs: bool = False,
-                 exclusion_writer: DiskWriter | None = None) -> None:
+                 exclusion_writer: DiskWriter | None = None, keep_languages: tuple[str, ...] | None = None) -> None:
         super().__init__(exclusion_writer)
         self.min_score = min_score
         self.keep_verdicts = tuple(keep_verdicts)
+        self.keep_languages = tuple(keep_languages) if keep_languages is not None else None
         self.config = config or Config()
         self.clean_text = clean_text
         self.keep_paragraphs = keep_paragraphs
@@ -70,7 +72,7 @@ class QualityCheckFilter(BaseFilter):
             quality.pop("clean_text", None)
         doc.metadata[METADATA_KEY] = quality
         self.stat_update(f"qc_verdict_{report.verdict}")  # every verdict, kept or not
-        reason = reject_reason(report, self.min_score, self.keep_verdicts)
+        reason = reject_reason(report, self.min_score, self.keep_verdicts, self.keep_languages)
         if reason is not None:
             return False, REASON_PREFIX + reason
         if self.clean_text:
