@@ -32,7 +32,7 @@ import heapq
 
 import gzip
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -363,11 +363,6 @@ def measure(text: str) -> LanguageEvidence:
     return evidence
 
 
-def _creole(ev: LanguageEvidence, config: Config) -> str | None:
-    """The English-lexified creole a paragraph is in, when creoles are told from English (the config's policy)."""
-    return ev.creole if config.english_creoles_off_language else None
-
-
 # langdetect averages 7 random-walk trials per call by default; 3 gave the same labels on every devset
 # paragraph (263 documents) and cut the Checker's CPU time (spin off) from 4.6 to 3.7 ms/document there.
 LANGDETECT_TRIALS = 3
@@ -484,12 +479,16 @@ class LanguageSignal:
 
     def apply(self, doc: Document, config: Config) -> None:
         evidence = [measure(p.text) for p in doc.paragraphs]
+        if not config.english_creoles_off_language:
+            # the policy, decided here once: creoles read as English, so no paragraph is called one (their
+            # markers still count where the document's language is forced to a creole)
+            evidence = [replace(ev, creole=None, creole_near=None) if ev.creole_near else ev for ev in evidence]
         doc.language, doc.language_confidence = self._main_language(doc, evidence, config)
         if doc.language == "en":
             undecided = [p.index for p, ev in zip(doc.paragraphs, evidence)
                          if not self._judge_english_doc_paragraph(p, ev, config)]
             self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
-            if config.english_creoles_off_language:
+            if any(ev.creole for ev in evidence):
                 self._join_creole_blocks(doc.paragraphs, evidence)
         elif doc.language is not None:
             for paragraph, ev in zip(doc.paragraphs, evidence):
@@ -503,11 +502,11 @@ class LanguageSignal:
         weights = [ev.lower_words for ev in evidence]
         total = sum(weights)
         english = sum(w for w, ev in zip(weights, evidence)
-                      if ev.latin_share >= NON_LATIN_SHARE and not _creole(ev, config)
+                      if ev.latin_share >= NON_LATIN_SHARE and not ev.creole
                       and LanguageSignal._looks_english(ev))
         if config.main_language:
             return config.main_language, None
-        creole = LanguageSignal._main_creole(weights, evidence, config)
+        creole = LanguageSignal._main_creole(weights, evidence)
         if creole is not None:
             return creole
         if total and english / total >= 0.5:
@@ -529,13 +528,10 @@ class LanguageSignal:
         return guesses[0][0], round(guesses[0][1], 3)
 
     @staticmethod
-    def _main_creole(weights: list[int], evidence: list[LanguageEvidence],
-                     config: Config) -> tuple[str, float] | None:
+    def _main_creole(weights: list[int], evidence: list[LanguageEvidence]) -> tuple[str, float] | None:
         """An English-lexified creole as the main language: its paragraphs outweigh the English-looking ones
         without a single marker of it. (Not every paragraph of a Pidgin article carries enough markers to be
         told from English, but nearly all carry some; an English article's paragraphs carry none.)"""
-        if not config.english_creoles_off_language:
-            return None
         found = {ev.creole for ev in evidence if ev.creole}
         if not found:
             return None
@@ -573,11 +569,10 @@ class LanguageSignal:
                           f"{1 - ev.latin_share:.0%} of letters outside the Latin script, the Latin ones names "
                           f"({ev.lower_words} lowercase words); langdetect {top} p={prob:.2f}", 1 - ev.latin_share)
             return True
-        creole = _creole(ev, config)
-        if creole:
-            paragraph.language, paragraph.language_confidence = creole, round(ev.creole_share, 3)
+        if ev.creole:
+            paragraph.language, paragraph.language_confidence = ev.creole, round(ev.creole_share, 3)
             paragraph.add("off_language", "english_creole",
-                          f"{CREOLE_NAMES[creole]}: {ev.creole_share:.0%} of its words are its markers "
+                          f"{CREOLE_NAMES[ev.creole]}: {ev.creole_share:.0%} of its words are its markers "
                           f"({', '.join(ev.creole_words[:6])})", ev.creole_share)
             return True
         if ev.lower_words < MIN_LOWER_WORDS:
