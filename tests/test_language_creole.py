@@ -87,3 +87,42 @@ def test_main_language_may_be_forced_to_a_creole():
     report = _report(checker, PIDGIN[1:2] + ["Una fit follow us for our YouTube channel."])
     assert report.language == "pcm"
     assert not any("off_language" in p["labels"] for p in report.paragraphs)
+
+
+# Pidgin teasers as news sites list them: a headline, then the story's first sentence. The headlines carry
+# no marker, or one, or one only as their first word after a colon.
+TEASERS = [
+    "Court order release of detained journalists",
+    "Di Federal High Court for Abuja tok say di way wey goment take arrest dem no follow law.",
+    "Fuel scarcity: Wetin make queues return",
+    "Plenty motorists sleep for filling stations afta di price of petrol go up again for Lagos.",
+]
+
+
+def test_marker_free_headlines_of_a_pidgin_trailer_are_off_language(checker):
+    report = _report(checker, ARTICLE + TEASERS)
+    assert not any(p["labels"] for p in report.paragraphs[:len(ARTICLE)])
+    for p in report.paragraphs[len(ARTICLE):]:
+        assert "off_language" in p["labels"] and p["language"] == "pcm", p["text"]
+    rules = {e["rule"] for p in report.paragraphs for e in p["evidence"]}
+    assert "creole_headline" in rules
+
+
+def test_capitalised_first_word_after_a_colon_is_a_marker():
+    assert "wetin" in measure(TEASERS[2]).creole_words
+    assert measure("Don Quixote is a novel by Miguel de Cervantes.").creole_hits == 0   # a name, not "don"
+
+
+def test_only_the_line_right_above_a_pidgin_paragraph_is_its_headline(checker):
+    # headlines do not spread to headlines: the short English line above the teaser's headline stays English
+    report = _report(checker, ARTICLE + ["Snow warning for the north of England", *TEASERS[:2]])
+    upper, headline, body = report.paragraphs[len(ARTICLE):]
+    assert upper["labels"] == [] and upper["language"] == "en"
+    assert "off_language" in headline["labels"] and "off_language" in body["labels"]
+
+
+def test_a_line_other_rules_flagged_is_not_taken_as_a_pidgin_headline(checker):
+    report = _report(checker, ARTICLE + ["Share this page", TEASERS[1]])
+    share, body = report.paragraphs[len(ARTICLE):]
+    assert share["labels"] == ["boilerplate"]
+    assert "off_language" in body["labels"]

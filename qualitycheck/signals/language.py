@@ -82,7 +82,7 @@ i
 # has too ("long", "em", "dis" in dialogue) and which count only beside two different core words.
 CREOLE_MARKERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "pcm": (frozenset("dey wetin wey una pikin sabi wahala comot sef goment pipo pesin tori dem don na abi "
-                      "becos wia dia".split()),
+                      "becos wia dia afta tok enta sey abeg anoda hapun happun plenti".split()),
             frozenset("dis dat di im e wen kain oga".split())),
     "tpi": (frozenset("bilong yumi mipela yupela wanpela tupela olsem tasol dispela kisim givim mekim gavman "
                       "pipol pikinini".split()),
@@ -91,9 +91,13 @@ CREOLE_MARKERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 CREOLE_NAMES = {"pcm": "Nigerian Pidgin", "tpi": "Tok Pisin"}
 _CREOLE_WORDS = frozenset().union(*(core | support for core, support in CREOLE_MARKERS.values()))
 _CREOLE_CORE = frozenset().union(*(core for core, _ in CREOLE_MARKERS.values()))
+# ...as the first word of a sentence or headline writes them ("Wetin we know about ..."), except the ones that
+# are also given names there ("Don Quixote is ...", "Tori Amos", "Una", "Abi", "Dia")
+_CREOLE_TITLE_NAMES = frozenset("Don Tori Una Abi Dia".split())
+_CREOLE_CORE_TITLE = frozenset(w.capitalize() for w in _CREOLE_CORE) - _CREOLE_TITLE_NAMES
 CREOLE_MIN_CORE = 2          # different core words a paragraph needs
 # Share of its words that are the creole's markers. With CREOLE_MIN_CORE, no paragraph of the registry prose of
-# models/prepare_corpus.py (40,850 paragraphs of SOTU, Brown and Wikipedia text) is called a creole, and 7
+# models/prepare_corpus.py (40,867 paragraphs of SOTU, Brown and Wikipedia text) is called a creole, and 5
 # hold one core word; our own Pidgin and Tok Pisin news sentences (tests/test_language_creole.py) carry 0.15-0.7.
 CREOLE_MIN_SHARE = 0.15
 
@@ -304,15 +308,25 @@ def _lowercase_words(words: list[str]) -> list[str]:
 _NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
 
 
-# The first word of a sentence (capitalised only for that reason): "Wetin we know about ..." starts with a marker.
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)]*\s+)[\"'“‘(]*([A-Z][a-z]+)\b")
+# The first word of a sentence (capitalised only for that reason): "Wetin we know about ..." starts with a marker,
+# and so does a headline's part after its colon ("Minimum wage: Wetin di new law mean").
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*\s+)[\"'“‘(]*([A-Z][a-z]+)\b")
+
+
+# A headline: a short line that does not end a sentence (a question mark may end one).
+HEADLINE_MAX_WORDS = 14
+_HEADLINE_END = re.compile(r"[.!…;,][\"'”’)\]]*\s*$")
+
+
+def _is_headline(text: str) -> bool:
+    return 2 <= len(text.split()) <= HEADLINE_MAX_WORDS and not _HEADLINE_END.search(text)
 
 
 def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str | None, float, tuple[str, ...]]:
     """(core marker words, the creole they establish or None, the creole with the most core words or None,
     that creole's markers' share, its core words found) over the lowercase words plus each sentence's first
     word."""
-    words = lower + [w.lower() for w in _SENTENCE_START.findall(text)]
+    words = lower + [w.lower() for w in _SENTENCE_START.findall(text) if w not in _CREOLE_TITLE_NAMES]
     hits = [w for w in words if w in _CREOLE_WORDS]
     near, near_key, near_share, near_core = None, (0, 0.0), 0.0, ()
     for code, (core, support) in CREOLE_MARKERS.items():
@@ -357,7 +371,8 @@ def measure(text: str) -> LanguageEvidence:
     evidence = LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
                                 content_known / content if content else 1.0, non_latin, tokens, odd,
                                 len(unknown_long))
-    if not _CREOLE_CORE.isdisjoint(lower):   # (English paragraphs have support words: "long", "e")
+    # (gated on core words: English paragraphs have support words, "long", "e")
+    if not _CREOLE_CORE.isdisjoint(lower) or not _CREOLE_CORE_TITLE.isdisjoint(words):
         (evidence.creole_hits, evidence.creole, evidence.creole_near, evidence.creole_share,
          evidence.creole_words) = _creole_evidence(text, lower)
     return evidence
@@ -655,23 +670,33 @@ class LanguageSignal:
     @staticmethod
     def _join_creole_blocks(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> None:
         """A paragraph with a core word of a creole, beside a paragraph found to be in that creole, is part
-        of the same block ("Plenty people dey happy ..." in a Pidgin trailer has one core word). Spreads
-        both ways, line by line, as a block can be long."""
-        found = [i for i, p in enumerate(paragraphs) if p.has("off_language") and p.language in CREOLE_MARKERS]
+        of the same block ("Plenty people dey happy ..." in a Pidgin trailer has one core word). A headline
+        right above a paragraph with the creole's words is that story's headline, markers or not: a teaser
+        is a headline and its first sentences, and a Pidgin headline often reads as English ("Police arrest
+        suspects for Lagos market fire"). Spreads both ways, line by line, as a block can be long; a
+        headline joined so passes the block on to a neighbour with a core word, not to another headline."""
+        # (position, whether the paragraph has the creole's own words)
+        found = [(i, True) for i, p in enumerate(paragraphs)
+                 if p.has("off_language") and p.language in CREOLE_MARKERS]
         while found:
-            i = found.pop()
+            i, has_words = found.pop()
             code = paragraphs[i].language
+            name = CREOLE_NAMES[code]
             for j in (i - 1, i + 1):
                 if not 0 <= j < len(paragraphs) or paragraphs[j].has("off_language"):
                     continue
                 ev = evidence[j]
-                if ev.creole_near != code:
-                    continue
-                paragraphs[j].language, paragraphs[j].language_confidence = code, round(ev.creole_share, 3)
-                paragraphs[j].add("off_language", "beside_creole_paragraph",
-                                  f"{CREOLE_NAMES[code]} word(s) {', '.join(ev.creole_words[:6])} beside "
-                                  f"{CREOLE_NAMES[code]} paragraph {paragraphs[i].index}", ev.creole_share)
-                found.append(j)
+                if ev.creole_near == code:
+                    paragraphs[j].language, paragraphs[j].language_confidence = code, round(ev.creole_share, 3)
+                    paragraphs[j].add("off_language", "beside_creole_paragraph",
+                                      f"{name} word(s) {', '.join(ev.creole_words[:6])} beside {name} paragraph "
+                                      f"{paragraphs[i].index}", ev.creole_share)
+                    found.append((j, True))
+                elif has_words and j == i - 1 and not paragraphs[j].flags and _is_headline(paragraphs[j].text):
+                    paragraphs[j].language, paragraphs[j].language_confidence = code, None
+                    paragraphs[j].add("off_language", "creole_headline",
+                                      f"headline of {name} paragraph {paragraphs[i].index}")
+                    found.append((j, False))
 
     @staticmethod
     def _judge_other_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, main: str, config: Config) -> None:
