@@ -4,10 +4,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Invisible format characters that scraped text carries inside words: soft hyphens (hyphenation hints),
+# zero-width space, non-joiner and joiner, word joiner, and a byte-order mark left mid-text. Signals read
+# words without them ("op\u00adened" is "opened"); the text itself, and so every offset, keeps them.
+INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARS))
+
+
+def drop_invisible(text: str) -> str:
+    """`text` without INVISIBLE_CHARS (for measuring words; never for text a report shows)."""
+    # (six substring tests cost well under a microsecond; translate over a paragraph costs tens)
+    if text.isascii() or not any(char in text for char in INVISIBLE_CHARS):
+        return text
+    return text.translate(_DROP_INVISIBLE)
+
+
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u200b": "",
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", **dict.fromkeys(INVISIBLE_CHARS, ""),
 })
 _SPACE = re.compile(r"\s+")
 _EDGE_JUNK = " \t-–—•·|>»›→:.!*#"
@@ -74,5 +89,5 @@ def compare_key(text: str) -> str:
     if text.isascii():
         text = text.translate(_ASCII_PUNCTUATION)
     else:
-        text = _PUNCTUATION.sub(" ", text.replace("\u200b", ""))
+        text = _PUNCTUATION.sub(" ", drop_invisible(text))
     return " ".join(text.casefold().split())

@@ -44,6 +44,16 @@ def test_spans_point_into_original_text():
     assert starts == sorted(starts)
 
 
+def test_invisible_characters_inside_words_do_not_cut_them():
+    # scraped text carries soft hyphens and zero-width characters inside words; the word keeps its span
+    text = "It op\u00adened on Mon\u200bday, re\u2060built and sched\u200duled."
+    toks = tokenize_with_spans(text)
+    assert [t for t, _, _ in toks] == ["it", "opened", "on", "monday", ",", "rebuilt", "and", "scheduled", "."]
+    assert text[toks[1][1]:toks[1][2]] == "op\u00adened"
+    # beside a space or punctuation one stays a token of its own, as the shipped model's training text has it
+    assert tokenize("ratio \u2060a\u2060 to b") == ["ratio", "\u2060", "a", "\u2060", "to", "b"]
+
+
 def test_normalize_is_joined_tokens_and_is_idempotent():
     text = "  Breaking:   The U.S. economy grew 2.5% in Q3 -- analysts' forecasts were \"too low\"!  "
     norm = normalize(text)

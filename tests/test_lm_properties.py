@@ -54,7 +54,8 @@ def test_one_score_per_token_plus_end(text):
         assert r.perplexity is None
 
 
-@pytest.mark.parametrize("word", ["\x00", "\x0b", "\x1c", "\u200b", "\U0001F600"])
+# (an invisible format character between two letters joins them: test_lm.py, invisible characters)
+@pytest.mark.parametrize("word", ["\x00", "\x0b", "\x1c", "\U0001F600"])
 def test_odd_characters_are_kept_as_single_tokens_or_dropped(word):
     toks = tokenize(f"a{word}b")
     assert toks[0] == "a" and toks[-1] == "b"
@@ -69,13 +70,14 @@ def test_token_pattern_matches_its_lookahead_definition():
     import re
 
     module = importlib.import_module("qualitycheck.lm.tokenize")   # the package re-exports a function of that name
-    cjk, apos = module._CJK, module._APOS
+    cjk, apos, invisible = module._CJK, module._APOS, module.INVISIBLE_CHARS
     reference = re.compile(
-        rf"[{cjk}]|\d+(?:[.,]\d+)+|(?:(?![{cjk}])[^\W_])+(?:[{apos}](?:(?![{cjk}])[^\W_])+)*"
+        rf"[{cjk}]|\d+(?:[.,]\d+)+|(?:(?![{cjk}])[^\W_])+(?:[{apos}{invisible}](?:(?![{cjk}])[^\W_])+)*"
         r"|\.{2,}|\u2026|[^\w\s]|_")
     rng = random.Random(7)
     pool = [chr(c) for c in [*range(32, 0x250), *range(0x3000, 0x3100), *range(0x4E00, 0x4E20),
-                             *range(0xFF00, 0xFFA0), 0x2019, 0x2BC, 0x2026, 0x660, 0x661, 0x66B]]
+                             *range(0xFF00, 0xFFA0), 0x2019, 0x2BC, 0x2026, 0x660, 0x661, 0x66B,
+                             0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]]
     for _ in range(3000):
         text = "".join(rng.choice(pool) for _ in range(30))
         assert ([m.span() for m in module._TOKEN_RE.finditer(text)]

@@ -77,3 +77,22 @@ def test_in_process_checking_releases_what_it_built_when_done():
     assert next(records) == first
     assert list(records) == []
     assert language._LangDetect._factory is None and "_phrase_forms" not in thesaurus.load().__dict__
+
+
+def test_invisible_characters_inside_words_change_no_label():
+    # soft hyphens and zero-width characters after the third letter of every longer word once cut the words
+    # in two ("op", "ened"), and the spin detector called the clean article spun
+    import re
+    from pathlib import Path
+
+    from qualitycheck import check
+
+    text = (Path(__file__).resolve().parents[1] / "examples/news/harbour_bridge_clean.txt").read_text(encoding="utf-8")
+    plain = check(text)
+    for char in ("\u00ad", "\u200b", "\u200d", "\u2060"):
+        marked = re.sub(r"(\w{3})(\w{3,})", r"\g<1>" + char + r"\g<2>", text)
+        assert marked != text
+        report = check(marked)
+        assert report.verdict == plain.verdict and report.labels == plain.labels, hex(ord(char))
+        assert report.spun["flag"] is False
+        assert [p["text"] for p in report.paragraphs] != [p["text"] for p in plain.paragraphs]  # text kept as is

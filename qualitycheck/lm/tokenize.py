@@ -14,6 +14,9 @@ Decisions (repeated in ``models/README.md``):
   because hyphenation is inconsistent across sources and a small model cannot afford both forms.
 * Hiragana, Katakana and CJK ideographs are one token per character: those scripts put no spaces
   between words, and a user training ``train-lm`` on Chinese or Japanese needs usable units.
+* An invisible format character between two letters or digits (soft hyphen, zero-width space or
+  joiners, word joiner: ``qualitycheck.textnorm.INVISIBLE_CHARS``) belongs to the word, and normalisation
+  drops it (``op\u00adened`` -> ``opened``); elsewhere it is a token of its own, as before.
 * Every other non-space character is its own token (punctuation carries sentence structure), except
   that runs of dots and the ellipsis character become a single ``...``.
 * Normalisation per token: Unicode NFKC (ligatures, full-width forms), lower case (a small model
@@ -28,12 +31,13 @@ import re
 import unicodedata
 
 from ..memo import RecentCache, fill_misses
+from ..textnorm import INVISIBLE_CHARS
 
 __all__ = ["normalize", "normalize_token", "tokenize", "tokenize_columns", "tokenize_with_spans",
            "TOKENIZER_VERSION"]
 
 # Bump whenever the output of tokenize() changes: models record the version they were built with.
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 
 # Apostrophe-like characters accepted inside a word: ASCII, right single quote, modifier letter.
 _APOS = "'\u2019\u02bc"
@@ -45,7 +49,7 @@ _TOKEN_RE = re.compile(
     r"|\d+(?:[.,]\d+)+"                 # number with separators: 3,000,000 or 2.5
     # word (apostrophes inside): letters/digits that are not CJK; one negated class, not a per-character
     # lookahead (same tokens, a third faster)
-    rf"|[^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*"
+    rf"|[^\W_{_CJK}]+(?:[{_APOS}{INVISIBLE_CHARS}][^\W_{_CJK}]+)*"
     r"|\.{2,}|\u2026"                   # ellipsis as one token
     r"|[^\w\s]|_",                      # any other single visible character
     re.UNICODE,
@@ -59,6 +63,7 @@ _CHAR_MAP = str.maketrans({
     "\u2212": "-",
 })
 _DIGIT_RE = re.compile(r"\d")
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARS))
 # Raw token -> its normalised token(s). Tokens repeat heavily (Zipf), so this halves tokenising time. Bounded
 # (qualitycheck.memo): a corpus's vocabulary keeps growing with its size (names, numbers), and an unbounded or
 # 500,000-entry memo took tens of MiB of a scan worker's 300 MB budget over 20,000 documents.
@@ -77,6 +82,8 @@ def normalize_token(token: str) -> str:
         t = token.lower() if token != "`" else "'"
     else:
         t = unicodedata.normalize("NFKC", token).translate(_CHAR_MAP).lower()
+        if len(t) > 1:   # a word holding invisible characters (alone, one is a token: see the docstring)
+            t = t.translate(_DROP_INVISIBLE)
     if not t.isalpha() and any(c.isdigit() for c in t):
         t = _DIGIT_RE.sub("0", t)
     return t
