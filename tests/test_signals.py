@@ -281,6 +281,49 @@ def test_documents_of_one_or_two_words_get_no_language_guess(fast_checker, text,
     assert any(n.startswith("language not identified") for n in report.notes) == (language is None)
 
 
+@pytest.mark.parametrize("text", [
+    "aaaa " * 300,                                        # one word over and over
+    "\n\n".join(f"p{i}" for i in range(300)),             # numbered placeholders
+    "\n".join(("ab", "cd", "ef")[i % 3] for i in range(300)),
+])
+def test_repetitive_junk_has_no_language(fast_checker, text):
+    # langdetect named a language for each (Somali, Tagalog, Welsh) and the page was kept with score 1.0
+    report = fast_checker.check(text)
+    assert report.language is None
+    assert any("only" in n and "different ones" in n for n in report.notes)
+    assert report.verdict == "review"
+
+
+# Articles in scripts without letter case, written for this project, with a line in another language.
+UNCASED = {
+    "ja": ["市当局は月曜日、半年間の改修工事を経て港の橋が再び通行可能になったと発表した。",
+           "工事は予定より二週間早く終わり、費用も予算を下回ったという。担当者は市民の協力に感謝していると述べた。",
+           "地元の商店主らは、閉鎖期間中に売り上げが大きく落ち込んだと話しており、客足の早期回復を期待している。"],
+    "zh-cn": ["市政府周一宣布，经过六个月的维修，港口大桥已重新开放通车。",
+              "官员表示，工程比原计划提前两周完成，费用也低于预算。负责人感谢市民的耐心配合。",
+              "当地商户说，大桥关闭期间生意明显下降，希望客流能尽快恢复。"],
+    "ar": ["أعلنت السلطات المحلية يوم الاثنين إعادة فتح جسر الميناء أمام حركة المرور بعد ستة أشهر من أعمال الصيانة.",
+           "وقال مسؤولون إن الأعمال انتهت قبل الموعد المحدد بأسبوعين وبتكلفة أقل من الميزانية.",
+           "ويأمل أصحاب المتاجر القريبة أن يعود الزبائن بسرعة بعد أن تراجعت مبيعاتهم خلال فترة الإغلاق."],
+}
+OTHER_LINES = {
+    "en": "The bridge was first opened in 1932 and now carries forty thousand vehicles a day.",
+    "ru": "Мост был открыт в 1932 году и ежедневно пропускает сорок тысяч автомобилей.",
+    "he": "הגשר נפתח לראשונה בשנת 1932 ועוברים בו מדי יום ארבעים אלף כלי רכב.",
+}
+
+
+@pytest.mark.parametrize("main, other", [(m, o) for m in sorted(UNCASED) for o in ("en", "ru")] + [("ar", "he")])
+def test_an_article_in_a_script_without_case_keeps_its_language(fast_checker, main, other):
+    # its words once weighed nothing (only lowercase words did), so one English or Russian line made the
+    # whole article off-language, or went unflagged as the document's own language
+    report = fast_checker.check("\n\n".join([*UNCASED[main], OTHER_LINES[other]]))
+    assert report.language == main
+    *body, line = report.paragraphs
+    assert all(p["labels"] == [] for p in body)
+    assert line["labels"] == ["off_language"] and line["language"] == other
+
+
 def test_lowercase_i_is_foreign_evidence_not_english(fast_checker):
     # Lower-case "i" is "in" in Norwegian and Swedish, "and" in Czech: it once counted as the English
     # pronoun and passed these short teaser headlines as English. English writes "I"; "i.e." stays English.

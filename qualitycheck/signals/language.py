@@ -29,6 +29,7 @@ evidence cannot settle; ordinary English prose never reaches it.
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 
 import gzip
 import re
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..document import Document, Paragraph
+from ..textnorm import drop_invisible
 
 # Closed-class English words (articles, pronouns, auxiliaries, prepositions, conjunctions).
 # Written for this project; the usual core of English stopword lists.
@@ -172,11 +174,19 @@ class LanguageEvidence:
     foreign_letter_words: int = 0  # lowercase words spelt with letters English does not use
     # distinct lowercase words of 3+ letters, not in the English vocabulary and without an English ending
     unknown_long_words: int = 0
+    # words of scripts without letter case (Chinese, Japanese, Arabic, Hebrew, Thai, Indic...), which
+    # lower_words leaves out: what such a paragraph weighs in the document's main language
+    uncased_words: int = 0
     creole_hits: int = 0          # words that are core markers of an English-lexified creole (CREOLE_MARKERS)
     creole: str | None = None     # the creole those markers establish (enough of them), else None
     creole_near: str | None = None   # the creole with the most core words here (one may be enough beside it)
     creole_share: float = 0.0     # creole_near's markers' share of the words counted for it
     creole_words: tuple[str, ...] = ()   # creole_near's distinct core words found, for the evidence
+
+    @property
+    def weight(self) -> int:
+        """The words that carry language evidence: lowercase ones and those of scripts without case."""
+        return self.lower_words + self.uncased_words
 
     @property
     def english_content(self) -> bool:
@@ -338,7 +348,38 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
     return sum(1 for w in hits if w in _CREOLE_CORE), established, near, near_share, near_core
 
 
+# Text this repetitive is no language ("aaaa aaaa ...", "p0 p1 p2 ...", a column of "ab/cd/ef"): of the first
+# 5,000 characters' words, fewer than this share are different ones. Prose in any language, even a chant
+# or a list, is several times above it (a page of English has ~40 % different words).
+REPETITIVE_MIN_WORDS = 20
+REPETITIVE_DISTINCT_SHARE = 0.1
+
+# English's least share of all the words beside words of scripts without case (see _main_language)
+ENGLISH_MIN_SHARE_BESIDE_UNCASED = 0.25
+
+# Scripts written without spaces, where a run of letters is a whole clause: it counts one word per so many
+# letters (at least one). Chinese and Japanese words are one to three characters; Thai, Lao, Khmer and
+# Burmese ones a few letters with their vowel signs.
+_SPACELESS_LETTERS_PER_WORD = (
+    (re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"), 2),
+    (re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"), 4),
+)
+
+
+def _uncased_word_weight(words: list[str]) -> int:
+    """How many words the runs of letters without case (Chinese, Japanese, Arabic, Hebrew, Thai, Indic ...)
+    among `words` stand for."""
+    weight = 0
+    for w in words:
+        if w[0].islower() or w[0].isupper():
+            continue
+        per_word = next((n for script, n in _SPACELESS_LETTERS_PER_WORD if script.match(w)), 0)
+        weight += max(1, len(w) // per_word) if per_word else 1
+    return weight
+
+
 def measure(text: str) -> LanguageEvidence:
+    text = drop_invisible(text)   # a soft hyphen or zero-width space inside a word would cut it in two
     if "@" in text or "http" in text or "www." in text:   # every _NOT_WORDS match holds one of these
         text = _NOT_WORDS.sub(" ", text)
     # (_WORD joins letters across both apostrophes, so straightening them first gives the same words)
@@ -349,10 +390,11 @@ def measure(text: str) -> LanguageEvidence:
     letters = len(_LETTER.findall(text)) if non_latin else 0
     latin = 1.0 - non_latin / letters if letters else 1.0
     tokens = sum(1 for token in text.split() if _NON_LATIN_LETTER.search(token)) if non_latin else 0
+    uncased = _uncased_word_weight(words) if non_latin else 0
     all_known = sum(map(_known, map(str.lower, words))) / len(words) if words else 0.0
     if not lower:
         return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known, non_latin_letters=non_latin,
-                                non_latin_tokens=tokens)
+                                non_latin_tokens=tokens, uncased_words=uncased)
     odd = foreign = known = function = content = content_known = 0
     unknown_long = set()
     for word in lower:
@@ -370,7 +412,7 @@ def measure(text: str) -> LanguageEvidence:
     n = len(lower)
     evidence = LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
                                 content_known / content if content else 1.0, non_latin, tokens, odd,
-                                len(unknown_long))
+                                len(unknown_long), uncased_words=uncased)
     # (gated on core words: English paragraphs have support words, "long", "e")
     if not _CREOLE_CORE.isdisjoint(lower) or not _CREOLE_CORE_TITLE.isdisjoint(words):
         (evidence.creole_hits, evidence.creole, evidence.creole_near, evidence.creole_share,
@@ -473,7 +515,7 @@ def release() -> None:
 
 def detect_languages(text: str, seed: int = 0) -> list[tuple[str, float]]:
     """langdetect's ranked guesses for `text`, deterministic for a given seed."""
-    return _LangDetect.detect(text, seed)
+    return _LangDetect.detect(drop_invisible(text), seed)
 
 
 def top_language(text: str, seed: int = 0) -> tuple[str, float]:
@@ -514,18 +556,27 @@ class LanguageSignal:
                        config: Config) -> tuple[str | None, float | None]:
         if not doc.paragraphs:
             return None, None
-        weights = [ev.lower_words for ev in evidence]
+        weights = [ev.weight for ev in evidence]
         total = sum(weights)
-        english = sum(w for w, ev in zip(weights, evidence)
-                      if ev.latin_share >= NON_LATIN_SHARE and not ev.creole
-                      and LanguageSignal._looks_english(ev))
+        is_english = [ev.latin_share >= NON_LATIN_SHARE and not ev.creole and LanguageSignal._looks_english(ev)
+                      for ev in evidence]
+        english_weights = [w if e else 0 for w, e in zip(weights, is_english)]
+        english = sum(english_weights)
         if config.main_language:
             return config.main_language, None
         creole = LanguageSignal._main_creole(weights, evidence)
         if creole is not None:
             return creole
-        if total and english / total >= 0.5:
-            return "en", round(english / total, 3)
+        # English is half of the words of cased scripts (confidence: that share, as langdetect is not asked),
+        # unless scripts without case hold most of the document's words besides: a Japanese article with an
+        # English line. A trailer in such a script (Amharic, Hindi) may outweigh a short English article;
+        # it is English unless the trailer is three times the article and the article does not come first.
+        cased = sum(ev.lower_words for ev in evidence)
+        english_cased = sum(ev.lower_words for ev, e in zip(evidence, is_english) if e)
+        if cased and english_cased / cased >= 0.5 and (
+                english >= ENGLISH_MIN_SHARE_BESIDE_UNCASED * total
+                or LanguageSignal._english_share_of_first_half(weights, english_weights) >= 0.5):
+            return "en", round(english_cased / cased, 3)
         if total < MIN_LOWER_WORDS and all(ev.latin_share >= NON_LATIN_SHARE for ev in evidence):
             # A headline or a name or two: langdetect on so few words is a guess ("OK" came back Portuguese,
             # "Hello" Finnish). Every word English is evidence enough; otherwise say nothing.
@@ -537,10 +588,47 @@ class LanguageSignal:
                 doc.notes.append(f"language not identified: too few words ({words})")
                 return None, None
         sample = "\n".join(p.text for p in doc.paragraphs)[:5000]
-        guesses = detect_languages(sample, config.langdetect_seed)
+        words = [w.lower() for w in _WORD.findall(drop_invisible(sample))]
+        distinct = len(set(words))
+        if len(words) >= REPETITIVE_MIN_WORDS and distinct < REPETITIVE_DISTINCT_SHARE * len(words):
+            # langdetect names a language for anything ("aaaa aaaa ..." came back Somali with p=1.0)
+            doc.notes.append(f"language not identified: {len(words)} words but only {distinct} different ones")
+            return None, None
+        guesses = detect_languages(LanguageSignal._script_sample(doc, evidence), config.langdetect_seed)
         if not guesses:
             return None, None
         return guesses[0][0], round(guesses[0][1], 3)
+
+    @staticmethod
+    def _english_share_of_first_half(weights: list[int], english_weights: list[int]) -> float:
+        """English's share of the paragraphs that hold the first half of the document's words (an article
+        comes before what a page appends to it)."""
+        half = sum(weights) / 2
+        seen = english = 0
+        for w, e in zip(weights, english_weights):
+            seen += w
+            english += e
+            if seen >= half:
+                break
+        return english / seen if seen else 0.0
+
+    @staticmethod
+    def _script_sample(doc: Document, evidence: list[LanguageEvidence]) -> str:
+        """What langdetect reads for the main language: the document's first 5,000 characters, from the
+        paragraphs of the script kind with the most words (Latin, other cased alphabets, scripts without
+        case). langdetect favours alphabets, whose letter n-grams are many: a Chinese or Japanese article
+        with one English or Russian line came back in the line's language."""
+        def kind(ev: LanguageEvidence) -> str:
+            if ev.latin_share >= NON_LATIN_SHARE:
+                return "latin"
+            return "uncased" if ev.uncased_words > ev.lower_words else "cased"
+
+        kinds = [kind(ev) for ev in evidence]
+        weight: Counter[str] = Counter()
+        for k, ev in zip(kinds, evidence):
+            weight[k] += ev.weight
+        main = max(weight, key=weight.__getitem__) if len(weight) > 1 else None
+        return "\n".join(p.text for p, k in zip(doc.paragraphs, kinds) if main is None or k == main)[:5000]
 
     @staticmethod
     def _main_creole(weights: list[int], evidence: list[LanguageEvidence]) -> tuple[str, float] | None:
@@ -700,7 +788,7 @@ class LanguageSignal:
 
     @staticmethod
     def _judge_other_doc_paragraph(paragraph: Paragraph, ev: LanguageEvidence, main: str, config: Config) -> None:
-        if ev.lower_words < MIN_LOWER_WORDS:
+        if ev.weight < MIN_LOWER_WORDS:
             return
         creole_document = main in CREOLE_MARKERS
         # English and the creole cannot be told apart paragraph by paragraph where its markers are few: in a
