@@ -458,6 +458,25 @@ def test_scan_of_hostile_folder(tmp_path):
         assert "<script>alert(1)</script>" not in (run / "report.html").read_text("utf-8")
 
 
+def test_line_breaks_in_ids_and_file_names_keep_summary_rows_whole(tmp_path):
+    # A lone CR was written unquoted (the writer's line end is "\n"), so csv readers ended the row there and
+    # the text after it, "=1+1", began a row of its own: a live formula and every later column shifted.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    ids = ["x\r=1+1", "y\n@SUM(A1)", "z\r\n-2+3", "\r=cmd"]
+    (inputs / "ids.jsonl").write_text("".join(json.dumps({"id": i, "text": ARTICLE + i}) + "\n" for i in ids))
+    (inputs / "name\r=2+2.txt").write_text(ARTICLE)
+    scan([str(inputs)], tmp_path / "run", CONFIG, html=False)
+    with open(tmp_path / "run" / SUMMARY, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [len(row) for row in rows] == [15] * 5 and not [row for row in rows if None in row]
+    assert [row["id"] for row in rows if row["path"].endswith("ids.jsonl")] == ids[:3] + ["'\r=cmd"]
+    assert [row["verdict"] for row in rows] == ["keep"] * 5   # no column shifted
+    assert any(row["path"].endswith("name\r=2+2.txt") for row in rows)
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+
+
 def _is_number(cell: str) -> bool:
     try:
         float(cell)
