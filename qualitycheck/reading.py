@@ -18,6 +18,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, AnyStr
 
@@ -637,10 +638,24 @@ def is_run_folder(path: str | Path) -> bool:
     return all(os.path.isfile(os.path.join(path, name)) for name in RUN_FOLDER_MARKERS)
 
 
-def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Counter | None = None) -> Iterator[Path]:
-    """Input files under `root` in a stable (sorted) order. Symlink loops are not followed.
-    Files of other kinds are counted in `skipped` by suffix ("(none)" without one), so a scan of a
-    folder of .html pages can say why it found nothing.
+@dataclass(frozen=True)
+class UnreadableFolder:
+    """A folder under a scanned folder that could not be listed (permission denied, gone mid-scan): discover
+    yields it where its files would have come, so the scan reports it instead of silently missing them."""
+
+    path: Path
+    error: str
+
+
+def discover(root: str | Path, exclude: Iterable[str | Path] = (),
+             skipped: Counter | None = None) -> Iterator[Path | UnreadableFolder]:
+    """Input files under `root` in a stable (sorted) order, and an UnreadableFolder for each folder that
+    cannot be listed. Files of other kinds are counted in `skipped` by suffix ("(none)" without one), so a
+    scan of a folder of .html pages can say why it found nothing.
+
+    A symbolic link to a folder is followed, unless its target is inside `root` or inside a folder
+    already followed (those files are read once, under their own path) or holds `root` (a loop up the
+    tree): no walk is endless.
 
     Folders in `exclude` are skipped: a scan's own run folder inside the scanned folder would
     otherwise feed documents.jsonl back in as input while it is being written, without end.
@@ -648,35 +663,66 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Coun
     """
     root = Path(root)
     skip = {os.path.realpath(path) for path in exclude}
-    if not root.is_dir():
+    # os.path.isdir, not Path.is_dir: a path that cannot be looked at (a folder on its way that the user
+    # may not enter) is yielded as a file, for read_text_file to report, instead of raising here.
+    if not os.path.isdir(root):
         if not (skip and os.path.realpath(root.parent) in skip):   # a file of the run folder itself
             yield root
         return
     if os.path.realpath(root) in skip:
         return   # the run folder itself (run.scan refuses to scan into an input folder)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = [name for name in dirnames
-                       if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
-                       and not is_run_folder(os.path.join(dirpath, name))]
-        dirnames.sort()
+    walked = [os.path.realpath(root)]   # the real folders whose whole tree is being read
+    unlisted: list[OSError] = []        # os.walk's errors: folders it could not list
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append, followlinks=True):
+        yield from _unreadable_folders(unlisted)
+        dirnames[:] = sorted(name for name in dirnames
+                             if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
+                             and not is_run_folder(os.path.join(dirpath, name)))
         here = Path(dirpath)
         # A directory named like an input file ("x.txt/") is reported, not walked as a file.
         for name in dirnames:
             if is_input_file(Path(name)):
                 yield here / name
+        dirnames[:] = [name for name in dirnames
+                       if not os.path.islink(os.path.join(dirpath, name))
+                       or _new_tree(os.path.join(dirpath, name), walked)]
         for name in sorted(filenames):
             candidate = here / name
             if is_input_file(candidate):
                 yield candidate
             elif skipped is not None:
                 skipped[candidate.suffix.lower() or "(none)"] += 1
+    yield from _unreadable_folders(unlisted)
+
+
+def _new_tree(link: str, walked: list[str]) -> bool:
+    """Whether the folder `link` points to is outside every tree in `walked` (the scanned folder first, then
+    the folders followed) and does not hold the scanned folder; it is added to `walked` if so. A link into a
+    tree being read would read its files twice, and one up the tree (`sub/up -> ..`, a link to /) for ever."""
+    target = os.path.realpath(link)
+    if any(_within(target, tree) for tree in walked) or _within(walked[0], target):
+        return False
+    walked.append(target)
+    return True
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[UnreadableFolder]:
+    while errors:
+        exc = errors.pop(0)
+        yield UnreadableFolder(Path(exc.filename or "?"), f"unreadable folder: {exc.strerror or exc}; the files in it "
+                                                   "were not scanned")
 
 
 def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = None,
                        text_field: str = "text", exclude: Iterable[str | Path] = (),
                        skipped: Counter | None = None) -> Iterator[RawDocument]:
     """Every document under the given files and folders (but not under `exclude`), read and decoded;
-    `skipped` counts the files in those folders that are not inputs (see discover)."""
+    `skipped` counts the files in those folders that are not inputs (see discover). A path that cannot be
+    looked at, and a folder that cannot be listed, is one document with the error."""
     config = config or Config()
     exclude = list(exclude)
     # A file named twice, or with its folder, is read once: paths under inputs already read are passed
@@ -691,23 +737,32 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
                 yield from iter_stdin(config, text_field)
             continue
         item_path = Path(item)
-        if not item_path.exists() and not item_path.is_symlink():
+        try:
+            os.lstat(item_path)   # (lstat: a broken or looping symlink is read, and reported, as a file)
+        except OSError as exc:
             shown = _display_path(item_path)
-            yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
+            # a folder on the way the user may not enter raises PermissionError: an error, not a crash
+            missing = isinstance(exc, (FileNotFoundError, NotADirectoryError))
+            yield RawDocument(id=shown, path=shown, text="",
+                              error="no such file or directory" if missing else f"unreadable: {exc.strerror or exc}")
             continue
         for path in discover(item_path, exclude, skipped):
+            if isinstance(path, UnreadableFolder):
+                shown = _display_path(path.path)
+                yield RawDocument(id=shown, path=shown, text="", error=path.error)
+                continue
             if files_read or folders_read:
                 where = os.path.abspath(path)
                 if where in files_read or any(where.startswith(folder) for folder in folders_read):
                     continue
-            if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
+            if path.name.lower().endswith(JSONL_SUFFIXES) and not os.path.isdir(path):
                 yield from iter_jsonl(path, config, text_field)
-            elif path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+            elif path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 yield from iter_parquet(path, config, text_field)
             else:
                 yield read_text_file(path, config)
         where = os.path.abspath(item_path)
-        if item_path.is_dir():
+        if os.path.isdir(item_path):
             folders_read.append(where.rstrip(os.sep) + os.sep)
         else:
             files_read.add(where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -425,20 +426,21 @@ def count_input_documents(inputs: Iterable[str]) -> int:
     For a progress bar's total and ETA; counts newlines in binary chunks (gzip decompressed),
     which costs a small fraction of checking the same documents.
     """
-    from pathlib import Path
-
-    from .reading import JSONL_SUFFIXES, discover
+    from .reading import JSONL_SUFFIXES, UnreadableFolder, discover
 
     total = 0
     for item in inputs:
-        if not Path(item).exists():
+        if not os.path.lexists(item):   # (os.path, which never raises: a path the user may not look at is its one error record)
             total += 1
             continue
         for path in discover(item):
-            if path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+            if isinstance(path, UnreadableFolder):
+                total += 1
+                continue
+            if path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 total += _parquet_rows(path)
                 continue
-            if not path.name.lower().endswith(JSONL_SUFFIXES) or path.is_dir():
+            if not path.name.lower().endswith(JSONL_SUFFIXES) or os.path.isdir(path):
                 total += 1
                 continue
             try:
