@@ -306,6 +306,41 @@ def open_input(path: str | None) -> IO[bytes]:
     """A binary stream of UTF-8 lines for a path ('-' or None = stdin). gzip is recognised by its magic
     bytes, so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name; a UTF-8 byte-order mark is
     dropped and UTF-16/32 with one is re-encoded (Windows tools write them), as `scan` reads them."""
+    stream, head = _decompressed(path)
+    return _as_utf8(stream, head)
+
+
+def open_records_or_text(path: str | None, limit: int = 4096) -> tuple[IO[bytes], bool]:
+    """A path ('-' or None = stdin) that is either JSONL or one text document, as `scan -` reads standard
+    input: (UTF-8 lines as open_input gives them, True) when its first non-blank character (read in the
+    encoding its byte-order mark names) opens a JSON object, else (its bytes as sent, gzip undone but
+    byte-order mark and all, False), for the reader to decode as it decodes a text file. Reads no further
+    than that character, at most `limit` bytes, before deciding: a pipe may hold back the rest."""
+    stream, _ = _decompressed(path)
+    head = b""   # read again from the start (the stream still gives what _decompressed looked at)
+    while len(head) < limit and not _text_head(head).strip():
+        more = _read_some(stream, limit - len(head))
+        if not more:
+            break
+        head += more
+    stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[arg-type]
+    if _text_head(head).lstrip().startswith("{"):
+        return _as_utf8(stream, head), True
+    return stream, False
+
+
+def _text_head(head: bytes) -> str:
+    """The first bytes of an input as text, in the encoding its byte-order mark names (else UTF-8); a
+    character cut at the end is left out."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
+    """A binary stream of a path ('-' or None = stdin), gzip undone (by its magic bytes), and its first bytes
+    (at most 4, fewer at the end or after a newline), which the stream still gives."""
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
     try:
         head = _read_head(raw, 4)
@@ -318,6 +353,12 @@ def open_input(path: str | None) -> IO[bytes]:
         if path not in (None, "-"):
             raw.close()
         raise
+    return stream, head
+
+
+def _as_utf8(stream: IO[bytes], head: bytes) -> IO[bytes]:
+    """`stream` (whose first bytes are `head`) as UTF-8: a UTF-8 byte-order mark dropped, UTF-16/32 with one
+    re-encoded."""
     for bom, encoding in BOMS:
         if head.startswith(bom):
             if encoding == "utf-8-sig":
