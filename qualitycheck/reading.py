@@ -442,6 +442,8 @@ def line_cap(config: Config) -> int:
 
 # Control bytes tolerated at the head of a JSONL file before it is called binary.
 JSONL_STRAY_CONTROLS = 8
+# How much of a JSONL input not_jsonl looks at.
+SNIFF_BYTES = 4096
 
 
 def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
@@ -456,7 +458,7 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
         return None, f"not a regular file ({_file_kind(mode)})"
     binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
-        head = binary.peek(4096)[:4096]
+        head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     except (OSError, EOFError):
         head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
     encoding, errors = "utf-8", "surrogateescape"
@@ -465,16 +467,26 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
             encoding, errors = name, ("surrogateescape" if name == "utf-8-sig" else "replace")
             break
     else:
-        kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
-        # JSON text never holds raw control bytes; many of them mean this is not text at all
-        # (a few stray bytes only make their own lines malformed).
-        controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
-        if kind is None and controls > max(JSONL_STRAY_CONTROLS, 0.05 * len(head)):
-            kind = "control bytes"
-        if kind is not None:
+        why = not_jsonl(head)
+        if why is not None:
             binary.close()
-            return None, f"binary file ({kind}), not JSONL"
+            return None, why
     return io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="\n"), None
+
+
+def not_jsonl(head: bytes) -> str | None:
+    """Why a file (or stream) whose first bytes are `head` is binary, not JSONL ("binary file (PNG image), not
+    JSONL"), or None when it may be text. `scan` and `filter` both ask it, so they say the same of an image
+    or an archive named .jsonl: otherwise it becomes one "malformed JSON" record per newline byte."""
+    if any(head.startswith(bom) for bom, _ in BOMS):
+        return None
+    kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
+    # JSON text never holds raw control bytes; many of them mean this is not text at all
+    # (a few stray bytes only make their own lines malformed).
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
+    if kind is None and controls > max(JSONL_STRAY_CONTROLS, 0.05 * len(head)):
+        kind = "control bytes"
+    return None if kind is None else f"binary file ({kind}), not JSONL"
 
 
 def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:

@@ -22,8 +22,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap, parquet_rows, parquet_where,
-                      parse_json_line, record_to_raw)
+from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
+                      parquet_rows, parquet_where, parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -42,6 +42,8 @@ REASON_TOO_LONG = "line_too_long"        # the line is longer than the reader ho
 REASON_UNREADABLE = "unreadable_input"   # an input file that could not be opened (the others are still read)
 # How much of an unparsed line a rejected record repeats as "raw".
 RAW_EXCERPT_CHARS = 1000
+# Inputs that could not be read named, with why, in FilterStats.unreadable (the rest are counted only).
+UNREADABLE_SHOWN = 10
 
 
 @dataclass
@@ -52,6 +54,8 @@ class FilterStats:
     kept: int = 0
     rejected: int = 0
     reasons: Counter = field(default_factory=Counter)
+    # "<file>: why" of the first inputs that could not be read (UNREADABLE_SHOWN), for the command to say
+    unreadable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) or "none"
@@ -133,6 +137,8 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         lineno, source = getattr(line, "number", count), getattr(line, "source", None)
         if isinstance(line, UnreadableInput):
             stats.lines += 1
+            if len(stats.unreadable) < UNREADABLE_SHOWN:
+                stats.unreadable.append(f"{source or '<stdin>'}: {line.error}")
             yield _Line(lineno, source, payload={"file": source, "detail": line.error}, reason=REASON_UNREADABLE)
             continue
         if isinstance(line, OverlongLine):
@@ -432,7 +438,8 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
                      text_field: str = "text") -> Iterable[bytes]:
     """Lines of every input in turn (stdin when `paths` is empty), one at a time. A line longer than
     `max_line_bytes` (default: the longest line `scan` reads, reading.line_cap) is not held: its head comes
-    as an OverlongLine, so memory stays bounded whatever the input."""
+    as an OverlongLine, so memory stays bounded whatever the input. An input that cannot be opened, or whose
+    first bytes show a binary file (reading.not_jsonl), comes as one UnreadableInput."""
     cap = max_line_bytes or line_cap(Config())
     paths = list(paths) or ["-"]
     for path in paths:
@@ -447,6 +454,15 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             continue
         number = 0
         try:
+            # An image or archive is one rejection, as `scan` makes it one error record, not a "malformed
+            # JSON" line per newline byte. Only the first bytes are looked at (up to the first line end: a
+            # pipe's first line is not held back), and given again to the line reader.
+            head = _read_head(handle, SNIFF_BYTES)
+            why = not_jsonl(head)
+            if why is not None:
+                yield _unreadable_input(source, why)
+                continue
+            handle = io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
             for number, (data, too_long) in enumerate(capped_lines(handle, cap), start=1):
                 line = OverlongLine(data) if too_long else InputLine(data)
                 line.source, line.number = source, number
