@@ -377,8 +377,11 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     if not quiet:
         click.echo(stats.summary(), err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):
-        click.echo(f"filter: {stats.reasons[REASON_UNREADABLE]} input file(s) could not be read "
-                   "(see --rejected for which)", err=True)
+        unread = stats.reasons[REASON_UNREADABLE]
+        click.echo(f"filter: {unread} input file(s) could not be read"
+                   + (":" if unread <= len(stats.unreadable) else " (see --rejected for all), among them:"), err=True)
+        for why in stats.unreadable:
+            click.echo(f"  {why}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
 
 

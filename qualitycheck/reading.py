@@ -18,6 +18,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, AnyStr
 
@@ -441,6 +442,8 @@ def line_cap(config: Config) -> int:
 
 # Control bytes tolerated at the head of a JSONL file before it is called binary.
 JSONL_STRAY_CONTROLS = 8
+# How much of a JSONL input not_jsonl looks at.
+SNIFF_BYTES = 4096
 
 
 def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
@@ -455,7 +458,7 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
         return None, f"not a regular file ({_file_kind(mode)})"
     binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
-        head = binary.peek(4096)[:4096]
+        head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     except (OSError, EOFError):
         head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
     encoding, errors = "utf-8", "surrogateescape"
@@ -464,16 +467,26 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
             encoding, errors = name, ("surrogateescape" if name == "utf-8-sig" else "replace")
             break
     else:
-        kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
-        # JSON text never holds raw control bytes; many of them mean this is not text at all
-        # (a few stray bytes only make their own lines malformed).
-        controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
-        if kind is None and controls > max(JSONL_STRAY_CONTROLS, 0.05 * len(head)):
-            kind = "control bytes"
-        if kind is not None:
+        why = not_jsonl(head)
+        if why is not None:
             binary.close()
-            return None, f"binary file ({kind}), not JSONL"
+            return None, why
     return io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="\n"), None
+
+
+def not_jsonl(head: bytes) -> str | None:
+    """Why a file (or stream) whose first bytes are `head` is binary, not JSONL ("binary file (PNG image), not
+    JSONL"), or None when it may be text. `scan` and `filter` both ask it, so they say the same of an image
+    or an archive named .jsonl: otherwise it becomes one "malformed JSON" record per newline byte."""
+    if any(head.startswith(bom) for bom, _ in BOMS):
+        return None
+    kind = next((kind for magic, kind in BINARY_MAGIC.items() if head.startswith(magic)), None)
+    # JSON text never holds raw control bytes; many of them mean this is not text at all
+    # (a few stray bytes only make their own lines malformed).
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\v")
+    if kind is None and controls > max(JSONL_STRAY_CONTROLS, 0.05 * len(head)):
+        kind = "control bytes"
+    return None if kind is None else f"binary file ({kind}), not JSONL"
 
 
 def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
@@ -570,22 +583,23 @@ STDIN_NAME = "<stdin>"
 
 
 def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
-    """Standard input as `scan -` reads it: JSONL records when its first non-blank byte opens a JSON object
+    """Standard input as `scan -` reads it: JSONL records when its first non-blank character opens a JSON object
     (gzip or not, with or without a byte-order mark, as `filter` reads it), else one text document (as
     `check -` reads it). Never raises."""
-    from .streaming import open_input   # (streaming imports this module)
+    from .streaming import open_records_or_text   # (streaming imports this module)
 
     config = config or Config()
     if sys.stdin is None:   # started without one (pythonw, a closed descriptor 0)
         yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error="unreadable: this process has no standard input")
         return
     try:
-        stream = open_input(STDIN)
-        head = stream.peek(4096)[:4096].lstrip()
+        # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a
+        # file's are: a UTF-16 byte-order mark is then recorded as utf-16, not as the utf-8 of a re-encoding.
+        stream, records = open_records_or_text(STDIN)
     except (OSError, EOFError, ValueError) as exc:   # (ValueError: standard input already closed)
         yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc or exc.__class__.__name__}")
         return
-    if head.startswith(b"{"):
+    if records:
         text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
         yield from _jsonl_documents(text, STDIN_NAME, config, text_field)
     else:
@@ -637,10 +651,24 @@ def is_run_folder(path: str | Path) -> bool:
     return all(os.path.isfile(os.path.join(path, name)) for name in RUN_FOLDER_MARKERS)
 
 
-def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Counter | None = None) -> Iterator[Path]:
-    """Input files under `root` in a stable (sorted) order. Symlink loops are not followed.
-    Files of other kinds are counted in `skipped` by suffix ("(none)" without one), so a scan of a
-    folder of .html pages can say why it found nothing.
+@dataclass(frozen=True)
+class UnreadableFolder:
+    """A folder under a scanned folder that could not be listed (permission denied, gone mid-scan): discover
+    yields it where its files would have come, so the scan reports it instead of silently missing them."""
+
+    path: Path
+    error: str
+
+
+def discover(root: str | Path, exclude: Iterable[str | Path] = (),
+             skipped: Counter | None = None) -> Iterator[Path | UnreadableFolder]:
+    """Input files under `root` in a stable (sorted) order, and an UnreadableFolder for each folder that
+    cannot be listed. Files of other kinds are counted in `skipped` by suffix ("(none)" without one), so a
+    scan of a folder of .html pages can say why it found nothing.
+
+    A symbolic link to a folder is followed, unless its target is inside `root` or inside a folder
+    already followed (those files are read once, under their own path) or holds `root` (a loop up the
+    tree): no walk is endless.
 
     Folders in `exclude` are skipped: a scan's own run folder inside the scanned folder would
     otherwise feed documents.jsonl back in as input while it is being written, without end.
@@ -648,35 +676,66 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = (), skipped: Coun
     """
     root = Path(root)
     skip = {os.path.realpath(path) for path in exclude}
-    if not root.is_dir():
+    # os.path.isdir, not Path.is_dir: a path that cannot be looked at (a folder on its way that the user
+    # may not enter) is yielded as a file, for read_text_file to report, instead of raising here.
+    if not os.path.isdir(root):
         if not (skip and os.path.realpath(root.parent) in skip):   # a file of the run folder itself
             yield root
         return
     if os.path.realpath(root) in skip:
         return   # the run folder itself (run.scan refuses to scan into an input folder)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = [name for name in dirnames
-                       if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
-                       and not is_run_folder(os.path.join(dirpath, name))]
-        dirnames.sort()
+    walked = [os.path.realpath(root)]   # the real folders whose whole tree is being read
+    unlisted: list[OSError] = []        # os.walk's errors: folders it could not list
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append, followlinks=True):
+        yield from _unreadable_folders(unlisted)
+        dirnames[:] = sorted(name for name in dirnames
+                             if not (skip and os.path.realpath(os.path.join(dirpath, name)) in skip)
+                             and not is_run_folder(os.path.join(dirpath, name)))
         here = Path(dirpath)
         # A directory named like an input file ("x.txt/") is reported, not walked as a file.
         for name in dirnames:
             if is_input_file(Path(name)):
                 yield here / name
+        dirnames[:] = [name for name in dirnames
+                       if not os.path.islink(os.path.join(dirpath, name))
+                       or _new_tree(os.path.join(dirpath, name), walked)]
         for name in sorted(filenames):
             candidate = here / name
             if is_input_file(candidate):
                 yield candidate
             elif skipped is not None:
                 skipped[candidate.suffix.lower() or "(none)"] += 1
+    yield from _unreadable_folders(unlisted)
+
+
+def _new_tree(link: str, walked: list[str]) -> bool:
+    """Whether the folder `link` points to is outside every tree in `walked` (the scanned folder first, then
+    the folders followed) and does not hold the scanned folder; it is added to `walked` if so. A link into a
+    tree being read would read its files twice, and one up the tree (`sub/up -> ..`, a link to /) for ever."""
+    target = os.path.realpath(link)
+    if any(_within(target, tree) for tree in walked) or _within(walked[0], target):
+        return False
+    walked.append(target)
+    return True
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[UnreadableFolder]:
+    while errors:
+        exc = errors.pop(0)
+        yield UnreadableFolder(Path(exc.filename or "?"), f"unreadable folder: {exc.strerror or exc}; the files in it "
+                                                   "were not scanned")
 
 
 def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = None,
                        text_field: str = "text", exclude: Iterable[str | Path] = (),
                        skipped: Counter | None = None) -> Iterator[RawDocument]:
     """Every document under the given files and folders (but not under `exclude`), read and decoded;
-    `skipped` counts the files in those folders that are not inputs (see discover)."""
+    `skipped` counts the files in those folders that are not inputs (see discover). A path that cannot be
+    looked at, and a folder that cannot be listed, is one document with the error."""
     config = config or Config()
     exclude = list(exclude)
     # A file named twice, or with its folder, is read once: paths under inputs already read are passed
@@ -691,23 +750,32 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
                 yield from iter_stdin(config, text_field)
             continue
         item_path = Path(item)
-        if not item_path.exists() and not item_path.is_symlink():
+        try:
+            os.lstat(item_path)   # (lstat: a broken or looping symlink is read, and reported, as a file)
+        except OSError as exc:
             shown = _display_path(item_path)
-            yield RawDocument(id=shown, path=shown, text="", error="no such file or directory")
+            # a folder on the way the user may not enter raises PermissionError: an error, not a crash
+            missing = isinstance(exc, (FileNotFoundError, NotADirectoryError))
+            yield RawDocument(id=shown, path=shown, text="",
+                              error="no such file or directory" if missing else f"unreadable: {exc.strerror or exc}")
             continue
         for path in discover(item_path, exclude, skipped):
+            if isinstance(path, UnreadableFolder):
+                shown = _display_path(path.path)
+                yield RawDocument(id=shown, path=shown, text="", error=path.error)
+                continue
             if files_read or folders_read:
                 where = os.path.abspath(path)
                 if where in files_read or any(where.startswith(folder) for folder in folders_read):
                     continue
-            if path.name.lower().endswith(JSONL_SUFFIXES) and not path.is_dir():
+            if path.name.lower().endswith(JSONL_SUFFIXES) and not os.path.isdir(path):
                 yield from iter_jsonl(path, config, text_field)
-            elif path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+            elif path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 yield from iter_parquet(path, config, text_field)
             else:
                 yield read_text_file(path, config)
         where = os.path.abspath(item_path)
-        if item_path.is_dir():
+        if os.path.isdir(item_path):
             folders_read.append(where.rstrip(os.sep) + os.sep)
         else:
             files_read.add(where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -21,8 +22,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap, parquet_rows, parquet_where,
-                      parse_json_line, record_to_raw)
+from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
+                      parquet_rows, parquet_where, parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -41,6 +42,8 @@ REASON_TOO_LONG = "line_too_long"        # the line is longer than the reader ho
 REASON_UNREADABLE = "unreadable_input"   # an input file that could not be opened (the others are still read)
 # How much of an unparsed line a rejected record repeats as "raw".
 RAW_EXCERPT_CHARS = 1000
+# Inputs that could not be read named, with why, in FilterStats.unreadable (the rest are counted only).
+UNREADABLE_SHOWN = 10
 
 
 @dataclass
@@ -51,6 +54,8 @@ class FilterStats:
     kept: int = 0
     rejected: int = 0
     reasons: Counter = field(default_factory=Counter)
+    # "<file>: why" of the first inputs that could not be read (UNREADABLE_SHOWN), for the command to say
+    unreadable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items())) or "none"
@@ -132,6 +137,8 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         lineno, source = getattr(line, "number", count), getattr(line, "source", None)
         if isinstance(line, UnreadableInput):
             stats.lines += 1
+            if len(stats.unreadable) < UNREADABLE_SHOWN:
+                stats.unreadable.append(f"{source or '<stdin>'}: {line.error}")
             yield _Line(lineno, source, payload={"file": source, "detail": line.error}, reason=REASON_UNREADABLE)
             continue
         if isinstance(line, OverlongLine):
@@ -305,6 +312,41 @@ def open_input(path: str | None) -> IO[bytes]:
     """A binary stream of UTF-8 lines for a path ('-' or None = stdin). gzip is recognised by its magic
     bytes, so `qualitycheck filter < x.jsonl.gz` works as well as a .gz name; a UTF-8 byte-order mark is
     dropped and UTF-16/32 with one is re-encoded (Windows tools write them), as `scan` reads them."""
+    stream, head = _decompressed(path)
+    return _as_utf8(stream, head)
+
+
+def open_records_or_text(path: str | None, limit: int = 4096) -> tuple[IO[bytes], bool]:
+    """A path ('-' or None = stdin) that is either JSONL or one text document, as `scan -` reads standard
+    input: (UTF-8 lines as open_input gives them, True) when its first non-blank character (read in the
+    encoding its byte-order mark names) opens a JSON object, else (its bytes as sent, gzip undone but
+    byte-order mark and all, False), for the reader to decode as it decodes a text file. Reads no further
+    than that character, at most `limit` bytes, before deciding: a pipe may hold back the rest."""
+    stream, _ = _decompressed(path)
+    head = b""   # read again from the start (the stream still gives what _decompressed looked at)
+    while len(head) < limit and not _text_head(head).strip():
+        more = _read_some(stream, limit - len(head))
+        if not more:
+            break
+        head += more
+    stream = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[arg-type]
+    if _text_head(head).lstrip().startswith("{"):
+        return _as_utf8(stream, head), True
+    return stream, False
+
+
+def _text_head(head: bytes) -> str:
+    """The first bytes of an input as text, in the encoding its byte-order mark names (else UTF-8); a
+    character cut at the end is left out."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
+    """A binary stream of a path ('-' or None = stdin), gzip undone (by its magic bytes), and its first bytes
+    (at most 4, fewer at the end or after a newline), which the stream still gives."""
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
     try:
         head = _read_head(raw, 4)
@@ -317,6 +359,12 @@ def open_input(path: str | None) -> IO[bytes]:
         if path not in (None, "-"):
             raw.close()
         raise
+    return stream, head
+
+
+def _as_utf8(stream: IO[bytes], head: bytes) -> IO[bytes]:
+    """`stream` (whose first bytes are `head`) as UTF-8: a UTF-8 byte-order mark dropped, UTF-16/32 with one
+    re-encoded."""
     for bom, encoding in BOMS:
         if head.startswith(bom):
             if encoding == "utf-8-sig":
@@ -390,7 +438,8 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
                      text_field: str = "text") -> Iterable[bytes]:
     """Lines of every input in turn (stdin when `paths` is empty), one at a time. A line longer than
     `max_line_bytes` (default: the longest line `scan` reads, reading.line_cap) is not held: its head comes
-    as an OverlongLine, so memory stays bounded whatever the input."""
+    as an OverlongLine, so memory stays bounded whatever the input. An input that cannot be opened, or whose
+    first bytes show a binary file (reading.not_jsonl), comes as one UnreadableInput."""
     cap = max_line_bytes or line_cap(Config())
     paths = list(paths) or ["-"]
     for path in paths:
@@ -405,6 +454,15 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             continue
         number = 0
         try:
+            # An image or archive is one rejection, as `scan` makes it one error record, not a "malformed
+            # JSON" line per newline byte. Only the first bytes are looked at (up to the first line end: a
+            # pipe's first line is not held back), and given again to the line reader.
+            head = _read_head(handle, SNIFF_BYTES)
+            why = not_jsonl(head)
+            if why is not None:
+                yield _unreadable_input(source, why)
+                continue
+            handle = io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
             for number, (data, too_long) in enumerate(capped_lines(handle, cap), start=1):
                 line = OverlongLine(data) if too_long else InputLine(data)
                 line.source, line.number = source, number
@@ -425,20 +483,21 @@ def count_input_documents(inputs: Iterable[str]) -> int:
     For a progress bar's total and ETA; counts newlines in binary chunks (gzip decompressed),
     which costs a small fraction of checking the same documents.
     """
-    from pathlib import Path
-
-    from .reading import JSONL_SUFFIXES, discover
+    from .reading import JSONL_SUFFIXES, UnreadableFolder, discover
 
     total = 0
     for item in inputs:
-        if not Path(item).exists():
+        if not os.path.lexists(item):   # (os.path, which never raises: a path the user may not look at is its one error record)
             total += 1
             continue
         for path in discover(item):
-            if path.name.lower().endswith(PARQUET_SUFFIXES) and not path.is_dir():
+            if isinstance(path, UnreadableFolder):
+                total += 1
+                continue
+            if path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 total += _parquet_rows(path)
                 continue
-            if not path.name.lower().endswith(JSONL_SUFFIXES) or path.is_dir():
+            if not path.name.lower().endswith(JSONL_SUFFIXES) or os.path.isdir(path):
                 total += 1
                 continue
             try:

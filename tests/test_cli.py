@@ -530,6 +530,38 @@ def test_scan_reads_standard_input_as_jsonl_or_one_text(tmp_path):
     assert "\n\n".join(p["text"] for p in record["paragraphs"]).split() == texts[0].split()
 
 
+def test_scan_of_standard_input_decodes_text_as_a_file_is_decoded(tmp_path, monkeypatch):
+    """`scan -` reading one text document gets the bytes as sent (gzip undone), so it records what a file
+    of the same bytes records. Before, a UTF-16/32 byte-order mark was re-encoded to UTF-8 on the way in and
+    the report said utf-8 (with `scan file` and `check -` saying utf-16)."""
+    import codecs
+    import gzip
+    import io
+    import sys
+
+    from qualitycheck.reading import iter_raw_documents, read_text_file
+
+    text = EXAMPLES.joinpath("news", "harbour_bridge_clean.txt").read_text(encoding="utf-8")
+    cases = {"utf16.txt": text.encode("utf-16"), "utf32.txt": text.encode("utf-32"),
+             "bom8.txt": codecs.BOM_UTF8 + text.encode("utf-8"), "cp.txt": (text + " \u2019\u00a3").encode("cp1252"),
+             "utf16.txt.gz": gzip.compress(text.encode("utf-16")), "bad16.txt": codecs.BOM_UTF16_LE + b"\x00\xdc"}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        (raw,) = iter_raw_documents(["-"])
+        from_file = read_text_file(tmp_path / name)
+        assert (raw.encoding, raw.error, raw.notes, raw.text) == \
+               (from_file.encoding, from_file.error, from_file.notes, from_file.text), name
+    assert read_text_file(tmp_path / "utf16.txt").encoding == "utf-16"
+    # JSONL is still told from text by its first non-blank character, in any of those encodings, however
+    # many blank lines come first (before, only the first line's bytes were looked at)
+    lines = "\n\n\n\n" + json.dumps({"id": "a", "text": text}, ensure_ascii=False) + "\n"
+    for data in (lines.encode("utf-8"), lines.encode("utf-16"), gzip.compress(lines.encode("utf-32"))):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        (raw,) = iter_raw_documents(["-"])
+        assert (raw.id, raw.error, raw.text) == ("a", None, text)
+
+
 def test_scan_of_standard_input_cannot_resume(tmp_path):
     result = CliRunner().invoke(main, ["scan", "-", "-o", str(tmp_path / "run"), "--resume", "--no-spin"], input=b"")
     assert result.exit_code == 2 and "cannot continue a scan of standard input" in result.output

@@ -299,6 +299,112 @@ def test_unreadable_file(tmp_path, monkeypatch):
     assert read_text_file(path / "child.txt", CONFIG).error == "unreadable: Not a directory"
 
 
+def _lock_folder(monkeypatch, locked: Path) -> None:
+    """What `chmod 000 locked` does for a user who is not root (tests run as root, for whom it blocks
+    nothing): the folder can be seen but not listed, and nothing in it can be looked at."""
+    inside = str(locked) + os.sep
+
+    def guarded(real, also_self: bool):
+        def call(path=".", *args, **kwargs):
+            name = os.fsdecode(path) if not isinstance(path, int) else ""
+            if name.startswith(inside) or (also_self and name == str(locked)):
+                raise PermissionError(13, "Permission denied", name)
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "stat", guarded(os.stat, False))
+    monkeypatch.setattr(os, "lstat", guarded(os.lstat, False))
+    monkeypatch.setattr(os, "scandir", guarded(os.scandir, True))
+
+
+def test_folder_that_cannot_be_listed_and_a_path_through_it(tmp_path, monkeypatch):
+    # Before: a folder that could not be listed was passed over without a word (os.walk without
+    # onerror), and a file named inside it ended the scan with a PermissionError from Path.exists.
+    from qualitycheck.streaming import count_input_documents
+
+    inputs = tmp_path / "in"
+    (inputs / "locked").mkdir(parents=True)
+    (inputs / "ok.txt").write_text(ARTICLE)
+    (inputs / "locked" / "a.txt").write_text(ARTICLE)
+    _lock_folder(monkeypatch, inputs / "locked")
+    raws = [(Path(r.path).relative_to(tmp_path).as_posix(), r.error)
+            for r in iter_raw_documents([inputs, inputs / "locked" / "a.txt", inputs / "locked"], CONFIG)]
+    unlisted = "unreadable folder: Permission denied; the files in it were not scanned"
+    assert raws == [("in/ok.txt", None), ("in/locked", unlisted),
+                    ("in/locked/a.txt", "unreadable: Permission denied"), ("in/locked", unlisted)]
+    assert count_input_documents([str(inputs), str(inputs / "locked" / "a.txt")]) == 3
+
+
+def _unprivileged() -> list[str]:
+    """A command prefix that runs a child without root's permission override, so chmod 000 blocks it."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        return []
+    drop = "-dac_override,-dac_read_search"
+    prefix = [shutil.which("setpriv") or "setpriv", "--bounding-set", drop, "--inh-caps", drop]
+    try:
+        subprocess.run(prefix + ["true"], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("running as root, and setpriv cannot drop the permission override here")
+    return prefix
+
+
+def test_scan_of_a_locked_folder_with_real_permissions(tmp_path):
+    # The same through the command line, with a real chmod 000: every input gets a row, exit 1 (some inputs
+    # could not be read), no traceback. Before: (a) exit 0 with no row for the folder, (b) a traceback and
+    # an empty documents.jsonl, ok.txt not reported either.
+    import subprocess
+    import sys
+
+    inputs = tmp_path / "in"
+    (inputs / "locked").mkdir(parents=True)
+    (inputs / "ok.txt").write_text(ARTICLE)
+    (inputs / "locked" / "a.txt").write_text(ARTICLE)
+    prefix = _unprivileged()
+    os.chmod(inputs / "locked", 0)
+    try:
+        for args, expected in (
+            (["in"], {"in/ok.txt": None,
+                      "in/locked": "unreadable folder: Permission denied; the files in it were not scanned"}),
+            (["in/locked/a.txt", "in/ok.txt"], {"in/locked/a.txt": "unreadable: Permission denied", "in/ok.txt": None}),
+        ):
+            run = tmp_path / f"run{len(args)}"
+            done = subprocess.run(prefix + [sys.executable, "-m", "qualitycheck.cli", "scan", *args, "-o", str(run),
+                                            "--no-spin", "--no-html", "-q", "--jobs", "1"],
+                                  cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(Path(reading.__file__).parents[1])),
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+            records = [json.loads(line) for line in (run / DOCUMENTS).read_text().splitlines()]
+            assert {r["path"]: r["error"] for r in records} == expected
+            assert json.loads((run / "run.json").read_text())["errors"] == 1
+    finally:
+        os.chmod(inputs / "locked", 0o755)
+
+
+def test_symlinked_folders_are_followed_once(tmp_path):
+    # A symlink to a folder was passed over without a word (os.walk without followlinks), while a symlink
+    # to a file was read. It is followed now, but never into a tree being read: no loop, no file twice.
+    from qualitycheck.streaming import count_input_documents
+
+    inputs, other = tmp_path / "in", tmp_path / "other"
+    (inputs / "sub").mkdir(parents=True)
+    other.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE)
+    (inputs / "sub" / "s.txt").write_text(ARTICLE)
+    (other / "o.txt").write_text(ARTICLE)
+    (inputs / "ext").symlink_to(other)          # outside the tree: followed
+    (inputs / "ext2").symlink_to(other)         # the same folder again: already read
+    (inputs / "inner").symlink_to("sub")        # inside the tree: read under its own path
+    (inputs / "sub" / "up").symlink_to("..")    # a loop
+    (other / "back").symlink_to(inputs)         # a loop through the outside folder
+    (inputs / "sub" / "top").symlink_to(tmp_path)   # a folder holding the scanned one: a loop too
+    paths = [Path(r.path).relative_to(inputs).as_posix() for r in iter_raw_documents([inputs], CONFIG)]
+    assert paths == ["a.txt", "ext/o.txt", "sub/s.txt"]
+    assert count_input_documents([str(inputs)]) == 3
+
+
 def test_non_utf8_file_name(tmp_path, checker):
     name = os.fsencode(tmp_path) + b"/caf\xe9-\xff.txt"
     fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644)
@@ -456,6 +562,25 @@ def test_scan_of_hostile_folder(tmp_path):
     # was written and carries no live copy of the hostile markup.
     if (run / "report.html").exists():
         assert "<script>alert(1)</script>" not in (run / "report.html").read_text("utf-8")
+
+
+def test_line_breaks_in_ids_and_file_names_keep_summary_rows_whole(tmp_path):
+    # A lone CR was written unquoted (the writer's line end is "\n"), so csv readers ended the row there and
+    # the text after it, "=1+1", began a row of its own: a live formula and every later column shifted.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    ids = ["x\r=1+1", "y\n@SUM(A1)", "z\r\n-2+3", "\r=cmd"]
+    (inputs / "ids.jsonl").write_text("".join(json.dumps({"id": i, "text": ARTICLE + i}) + "\n" for i in ids))
+    (inputs / "name\r=2+2.txt").write_text(ARTICLE)
+    scan([str(inputs)], tmp_path / "run", CONFIG, html=False)
+    with open(tmp_path / "run" / SUMMARY, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [len(row) for row in rows] == [15] * 5 and not [row for row in rows if None in row]
+    assert [row["id"] for row in rows if row["path"].endswith("ids.jsonl")] == ids[:3] + ["'\r=cmd"]
+    assert [row["verdict"] for row in rows] == ["keep"] * 5   # no column shifted
+    assert any(row["path"].endswith("name\r=2+2.txt") for row in rows)
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
 
 
 def _is_number(cell: str) -> bool:

@@ -418,6 +418,32 @@ def test_a_missing_input_file_does_not_stop_the_others(tmp_path):
     assert "No such file" in bad["detail"]
 
 
+def test_binary_input_is_one_rejection_as_scan_reports_it(tmp_path):
+    # Before: an image named .jsonl became one malformed_json rejection per newline byte, with exit 0;
+    # scan said "binary file (PNG image), not JSONL" and exited 1. Now filter says the same and exits 1.
+    from qualitycheck.reading import iter_jsonl
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2
+    (tmp_path / "img.jsonl").write_bytes(png)
+    (tmp_path / "img.jsonl.gz").write_bytes(gzip.compress(png))
+    (tmp_path / "noise.jsonl").write_bytes(bytes((i * 37 + 11) % 256 for i in range(50_000)))
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
+    names = ("img.jsonl", "img.jsonl.gz", "noise.jsonl")
+    rejected = tmp_path / "rejected.jsonl"
+    done = _filter(*(str(tmp_path / name) for name in names + ("b.jsonl",)), "--rejected", str(rejected))
+    assert done.returncode == 1
+    assert [json.loads(x)["id"] for x in done.stdout.decode().splitlines()] == ["good"]   # the next file is read
+    bad = [json.loads(x) for x in rejected.read_text().splitlines()]
+    scanned = [next(iter_jsonl(tmp_path / name)).error for name in names]
+    assert scanned == ["binary file (PNG image), not JSONL"] * 2 + ["binary file (control bytes), not JSONL"]
+    assert [(Path(b["file"]).name, b["reject_reason"], b["detail"]) for b in bad] == \
+           [(name, "unreadable_input", why) for name, why in zip(names, scanned)]
+    assert f"img.jsonl: {scanned[0]}" in done.stderr.decode()
+    piped = _filter(stdin=png)
+    assert piped.returncode == 1 and not piped.stdout
+    assert f"<stdin>: {scanned[0]}" in piped.stderr.decode()
+
+
 def test_input_files_are_closed_and_a_cut_gzip_is_one_rejection(tmp_path):
     import gc
     import warnings

@@ -161,8 +161,13 @@ def write_summary_csv(records: Iterable[dict[str, Any]], path: str | Path) -> Pa
     tmp = Path(str(path) + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+        # The csv module quotes a cell for the characters of its line terminator only ("\n" here), so a lone
+        # CR in an id or path went out bare and ended the row early for every reader; such a row has all its
+        # cells quoted instead (other rows are written as before).
+        quoted = csv.DictWriter(handle, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writeheader()
-        writer.writerows(summary_rows(records))
+        for row in summary_rows(records):
+            (quoted if any(isinstance(v, str) and "\r" in v for v in row.values()) else writer).writerow(row)
     os.replace(tmp, path)
     return Path(path)
 
