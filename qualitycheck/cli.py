@@ -190,7 +190,7 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
         reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
     else:
         reports = [checker.check_raw(read_text_file(file, checker.config))]
-    errors, number = 0, -1
+    errors = 0
     for number, report in enumerate(reports):
         record = report.to_dict()
         errors += bool(record["error"])
@@ -198,9 +198,6 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
             click.echo(json.dumps(record, ensure_ascii=False, indent=None if per_record else 2))
         else:
             click.echo(("\n" if number else "") + _describe(record))
-    if per_record and number < 0:
-        click.echo(f"error: no records in {file}", err=True)
-        sys.exit(EXIT_INPUT_ERRORS)
     sys.exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)
 
 

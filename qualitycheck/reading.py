@@ -502,7 +502,12 @@ def iter_jsonl(path: str | Path, config: Config | None = None, text_field: str =
     if handle is None:
         yield RawDocument(id=shown, path=shown, text="", error=error)
         return
-    yield from _jsonl_documents(handle, shown, config, text_field)
+    found = False
+    for raw in _jsonl_documents(handle, shown, config, text_field):
+        found = True
+        yield raw
+    if not found:   # every input gets a row: a JSONL file without a record says so
+        yield RawDocument(id=shown, path=shown, text="", error="no JSONL records (empty file or blank lines only)")
 
 
 PARQUET_BATCH_ROWS = 256   # rows decoded at a time: memory stays flat in the file's size

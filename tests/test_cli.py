@@ -439,7 +439,7 @@ def test_check_on_a_folder_named_jsonl_and_an_empty_jsonl(tmp_path):
     assert result.exit_code == 1 and "is a directory" in result.output
     (tmp_path / "e.jsonl").write_text("")
     result = CliRunner().invoke(main, ["check", str(tmp_path / "e.jsonl"), "--no-spin"])
-    assert result.exit_code == 1 and "no records" in result.output
+    assert result.exit_code == 1 and "no JSONL records" in result.output
 
 
 def test_a_model_that_cannot_load_is_a_usage_error_and_leaves_no_run(tmp_path, monkeypatch):

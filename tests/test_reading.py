@@ -122,3 +122,12 @@ def test_gzipped_text_files(tmp_path):
     bomb = raws["bomb.txt.gz"]
     assert bomb.error is None and len(bomb.text) <= 100_000
     assert any(n.startswith("truncated: decompressed file is longer than 400000 bytes") for n in bomb.notes)
+
+
+def test_a_jsonl_file_without_records_gets_one_row(tmp_path):
+    from qualitycheck.reading import iter_raw_documents
+
+    for name, body in (("empty.jsonl", b""), ("blank.jsonl", b"\n \n\n"), ("bom.jsonl", b"\xfe\xff")):
+        (tmp_path / name).write_bytes(body)
+        raws = list(iter_raw_documents([tmp_path / name]))
+        assert len(raws) == 1 and raws[0].error.startswith("no JSONL records"), name
