@@ -136,7 +136,9 @@ PROSE_MIN_WORDS = 8
 NARRATIVE_MIN_WORDS = 6
 _QUOTED_SPEECH = re.compile(r"[\"“‘][^\"“”]{2,300}?[,?!.]\s*[\"”’]\s+\w")
 _REPORTING = re.compile(r"\b(said|says|told|asked|warned|admitted|urged|added|insisted|explained|argued|replied|"
-                        r"recalled|wrote)\b", re.IGNORECASE)
+                        r"recalled|wrote)\b"
+                        # "..., organisers say." (not "Have your say")
+                        r"|\b[a-z]+s say\b(?=[.,;])", re.IGNORECASE)
 # Addressing the reader: second person, first person plural, a question or exclamation, or an imperative call to
 # action opening a sentence ("... in five minutes. Sign up free.").
 _ADDRESSED = re.compile(r"\b(you|your|yours|we|our)\b|[!?]|(^|[.:]\s+)(sign up|subscribe|join|click|tap|download|"
@@ -146,9 +148,15 @@ _NARRATIVE_START = re.compile(r"[\"'“‘]?(the|a|an|he|she|they|it|his|her|the
 _FULL_STOP = re.compile(r"\.[\"'”’)]?\s*\Z")
 # ... or whose second word is a past-tense verb ("Critics accused the company of ...", "Members voted to ...")
 # (not an adjective in -ed such as "unlimited", "related" or "sponsored")
-_NARRATIVE_PAST = re.compile(r"[\"'“‘]?[^\W\d_][\w'’-]{0,30}\s+(?!(unlimited|limited|related|featured|sponsored|required|"
-                             r"selected|detailed|updated|advanced|personali[sz]ed|curated|trusted|preferred|"
-                             r"recommended)\s)(was|were|had|said|[a-z]{2,}ed)\s", re.IGNORECASE)
+# Also after a name and an appositive ("Substack, the newsletter platform, raised ..."), and common irregular
+# past tenses ("Shares rose ...", "The firm's newsletter grew ...").
+_PAST_VERB = (r"(?!(unlimited|limited|related|featured|sponsored|required|selected|detailed|updated|advanced|"
+              r"personali[sz]ed|curated|trusted|preferred|recommended)\s)(was|were|had|said|[a-z]{2,}ed|rose|fell|grew|"
+              r"won|lost|made|took|gave|saw|became|began|sold|bought|paid|left|met|ran|spent|sent|built|brought|"
+              r"wrote|chose|drew|knew|beat|struck|stood|spoke|broke|came|went|found|held|kept|led|told|thought)\s")
+_NARRATIVE_PAST = re.compile(r"[\"'“‘]?[^\W\d_][\w'’-]{0,30}\s+" + _PAST_VERB
+                             + r"|[\"'“‘]?[A-Z][\w'’.&-]{0,30}(\s+[A-Z][\w'’.&-]{0,30}){0,3}, [^,;:!?]{3,60}, " + _PAST_VERB,
+                             re.IGNORECASE)
 
 
 def _reads_as_prose(text: str, narrative: bool) -> bool:
