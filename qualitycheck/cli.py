@@ -24,9 +24,10 @@ def config_options(func: Any) -> Any:
         click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
                      help="KenLM model (binary or ARPA) instead of the shipped default."),
         click.option("--spin-model", "spin_model_path", type=click.Path(exists=True, dir_okay=False),
-                     help="KenLM model of the spin detector (default: --model if given, else the shipped "
-                          "models/en-cmu.kenlm); its sidecar names the detector weights trained for it, e.g. "
-                          "--spin-model models/en.kenlm runs it with models/spin/weights.json."),
+                     help="KenLM model of the spin detector (default: the shipped models/en-cmu.kenlm, or "
+                          "--model when detector weights were trained for it); its sidecar names the detector "
+                          "weights trained for it, e.g. --spin-model models/en.kenlm runs it with "
+                          "models/spin/weights.json."),
         click.option("--language", "main_language", help="Force the documents' main language (e.g. en)."),
         click.option("--no-spin", is_flag=True, help="Skip the spun-text detector."),
         click.option("--no-perplexity", "perplexity_enabled", flag_value=False, default=None,

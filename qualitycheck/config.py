@@ -46,7 +46,7 @@ class Config:
     # reads; off, a spin-off Checker runs ~40 % faster (bench/README.md)
     perplexity_enabled: bool = True
     spin_enabled: bool = True
-    spin_model_path: str | None = None  # KenLM model of the spin detector; None = model_path if given, else models/en-cmu.kenlm
+    spin_model_path: str | None = None  # KenLM model of the spin detector; None = models/en-cmu.kenlm, or model_path when detector weights were trained for it (spin.detector.spin_lm_path)
     spin_weights_path: str | None = None    # spin detector weights; None = those the spin model's sidecar names, else models/spin/weights.json
     spun_paragraph_threshold: float = 0.5   # paragraph spun score (0..1) above which it is labelled spun
     spun_document_threshold: float = 0.5    # document spun score (0..1) above which the document is spun

@@ -56,9 +56,10 @@ def model_files(config: Config) -> dict[str, dict[str, Any]]:
     if config.perplexity_enabled:
         files["perplexity model"] = _describe(config.model_path, resolve_model_path)
     if config.spin_enabled:
-        from .spin.detector import detector_files
+        from .spin.detector import detector_files, spin_lm_path
 
-        lm_path, weights = detector_files(config.spin_model_path or config.model_path, config.spin_weights_path)
+        lm_path, weights = detector_files(spin_lm_path(config.spin_model_path, config.model_path,
+                                                       config.spin_weights_path), config.spin_weights_path)
         files["spin model"] = _describe(lm_path, resolve_model_path)
         files["spin weights"] = _describe(weights, Path)
     return files

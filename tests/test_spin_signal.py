@@ -96,3 +96,31 @@ def test_invisible_characters_inside_words_change_no_label():
         assert report.verdict == plain.verdict and report.labels == plain.labels, hex(ord(char))
         assert report.spun["flag"] is False
         assert [p["text"] for p in report.paragraphs] != [p["text"] for p in plain.paragraphs]  # text kept as is
+
+
+def test_spin_detector_keeps_its_model_beside_a_perplexity_model_without_detector_weights(tmp_path):
+    # detector weights are fitted to one model's scores: on a small model trained with train-lm the default
+    # weights called nearly every clean paragraph spun, so --model alone no longer moves the detector
+    import json
+    from pathlib import Path
+
+    from qualitycheck.lm.train import train_arpa
+    from qualitycheck.provenance import model_files
+    from qualitycheck.spin.detector import spin_lm_path
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("The council met on Monday to discuss the new budget for the town.\n" * 20, encoding="utf-8")
+    small = tmp_path / "small.arpa"
+    train_arpa([str(corpus)], str(small), order=2)
+    assert spin_lm_path(None, str(small)) is None                      # the detector's shipped model
+    assert spin_lm_path(str(small), None) == str(small)                # asked for
+    assert spin_lm_path(None, str(small), "weights.json") == str(small)  # weights given for it
+    shipped = Path(__file__).resolve().parents[1] / "models" / "en.kenlm"
+    assert spin_lm_path(None, str(shipped)) == str(shipped)            # models/spin/weights.json fits it
+    sidecar = tmp_path / "small.arpa.json"
+    trained = sidecar.read_text()
+    sidecar.write_text(json.dumps({**json.loads(trained), "spin_weights": "mine.json"}))
+    assert spin_lm_path(None, str(small)) == str(small)                # its sidecar names weights
+    sidecar.write_text(trained)
+    files = model_files(Config(model_path=str(small)))
+    assert "en-cmu.kenlm" in files["spin model"]["path"] and "small.arpa" in files["perplexity model"]["path"]

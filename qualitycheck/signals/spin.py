@@ -144,10 +144,10 @@ class SpinSignal:
                 paragraph.spun_score = None
             doc.notes.append(f"spin detector is English-only; not run on language '{doc.language}'")
             return
-        from ..spin.detector import default_detector
+        from ..spin.detector import default_detector, spin_lm_path
 
-        detector = default_detector(config.spin_model_path or config.model_path, config.spin_fingerprints,
-                                    config.spin_weights_path)
+        detector = default_detector(spin_lm_path(config.spin_model_path, config.model_path, config.spin_weights_path),
+                                    config.spin_fingerprints, config.spin_weights_path)
         removed = [bool(set(p.labels) & SKIP_LABELS) for p in doc.paragraphs]
         # a spun auto-blog trailer ("Supply hyperlink") is boilerplate, but also a spinner's trace: scored
         texts = [_scored_text(p.text) if not gone or detector.fingerprints.trailer(p.text) else None

@@ -451,6 +451,28 @@ def default_detector(model_path: str | None = None, use_fingerprints: bool = Tru
     return _detector(model_path, use_fingerprints, str(weights))
 
 
+def spin_lm_path(spin_model_path: str | None, model_path: str | None, weights_path: str | None = None) -> str | None:
+    """The LM file the spin detector reads for a configuration (None: its shipped model): the spin model if one
+    is given; else the perplexity model (--model) when detector weights are given or were trained for it (its
+    sidecar names them; the shipped en.kenlm has models/spin/weights.json); else its own. Weights are fitted to
+    one LM's scores: run on a small model trained with train-lm, the default weights called nearly every
+    paragraph of clean articles spun."""
+    if spin_model_path:
+        return spin_model_path
+    if model_path and (weights_path or _has_own_weights(model_path)):
+        return model_path
+    return None
+
+
+def _has_own_weights(model_path: str) -> bool:
+    from ..lm.model import DEFAULT_MODEL_NAME, MODELS_DIR, read_sidecar
+
+    shipped = MODELS_DIR / DEFAULT_MODEL_NAME
+    if shipped.is_file() and Path(model_path).resolve() == shipped.resolve():
+        return True
+    return bool(read_sidecar(model_path).get("spin_weights"))
+
+
 def detector_files(model_path: str | None = None, weights_path: str | None = None) -> tuple[str | None, Path]:
     """The LM file (None: the perplexity signal's default) and the weights file the detector would use."""
     if model_path is None and SPIN_MODEL_PATH.is_file():
