@@ -453,6 +453,10 @@ def _run_lock(run_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
+            if holder.isdigit() and not _process_alive(int(holder)):
+                # workers of a killed scan hold the inherited lock until they notice, about a second
+                raise RunInUseError(f"{run_dir} is still held by the worker processes of a scan that ended "
+                                    f"(process {holder}); try again in a few seconds") from None
             raise RunInUseError(f"{run_dir} is being written by another scan (process {holder}); wait for it "
                                 "to finish, or choose another output folder") from None
         handle.seek(0)
@@ -462,6 +466,16 @@ def _run_lock(run_dir: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()   # releases the lock
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, another user's
+        return True
+    return True
 
 
 def _scan_into(run_dir: Path, inputs: list[str], config: Config, jobs: int, resume: bool, progress: bool,

@@ -347,17 +347,23 @@ def test_a_second_scan_into_a_folder_in_use_is_refused(tmp_path):
     shutil.copytree(EXAMPLES / "news", folder)
     out = tmp_path / "run"
     out.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()   # a process id no process has now
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-        "f.write('4242'); f.flush(); print('held', flush=True); time.sleep(30)"), str(out / LOCK_FILE)],
+        "import fcntl, os, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+        "f.write(str(os.getpid())); f.flush(); print('held', flush=True); time.sleep(30)"), str(out / LOCK_FILE)],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(RunInUseError, match="another scan \\(process 4242\\)"):
+        with pytest.raises(RunInUseError, match=f"another scan \\(process {holder.pid}\\)"):
             scan([str(folder)], out, Config(spin_enabled=False), html=False)
         result = run("scan", str(folder), "-o", str(out), "-q", "--no-html", "--no-spin", "--resume")
         assert result.exit_code == 2 and "being written by another scan" in result.output
         assert not (out / "documents.jsonl").exists()
+        # the lock held (by a killed scan's workers, inherited) under the id of a process that has ended
+        (out / LOCK_FILE).write_text(str(gone.pid))
+        with pytest.raises(RunInUseError, match=f"worker processes of a scan that ended \\(process {gone.pid}\\)"):
+            scan([str(folder)], out, Config(spin_enabled=False), html=False)
     finally:
         holder.kill()
         holder.wait()
