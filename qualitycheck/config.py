@@ -120,7 +120,9 @@ class Config:
             else:
                 ok = True
             if not ok:
-                raise ValueError(f"{f.name} must be {kind.split(' ')[0]}, got {type(value).__name__} {value!r}")
+                # the annotation as written ("dict[str, float]", "str | None"): cutting it at a space garbled it
+                expected = kind.replace(" | ", " or ")
+                raise ValueError(f"{f.name} must be {expected}, got {type(value).__name__} {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
