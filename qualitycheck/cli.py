@@ -18,7 +18,8 @@ def config_options(func: Any) -> Any:
     """Options shared by every command that checks documents."""
     options = [
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                     help="JSON or TOML file of Config overrides (see README, 'Scoring', and qualitycheck/config.py)."),
+                     help="File of Config overrides: TOML if named .toml, else JSON (see README, 'Scoring', and "
+                          "qualitycheck/config.py)."),
         click.option("--keep-threshold", type=float, help="Score at or above which a document is kept."),
         click.option("--drop-threshold", type=float, help="Score below which a document is dropped."),
         click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),

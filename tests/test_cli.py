@@ -478,6 +478,44 @@ def test_label_weights_override_one_label_and_reject_unknown_ones(tmp_path):
         Config.from_file(mixed)
 
 
+def test_config_file_holds_only_options_and_errors_name_it(tmp_path):
+    from qualitycheck.config import Config
+    nested = tmp_path / "nested.toml"
+    nested.write_text("[qualitycheck]\nkeep_threshold = 0.95\n[qualitycheck.label_weights]\nspun = 0.2\n")
+    config = Config.from_file(nested)
+    assert config.keep_threshold == 0.95 and config.label_weights["spun"] == 0.2
+    # A table beside [qualitycheck] was ignored, while the same table alone was refused: both are refused now
+    # (a misspelt table must not be dropped in silence).
+    beside = tmp_path / "beside.toml"
+    beside.write_text("[qualitycheck]\nkeep_threshold = 0.95\n[other]\nx = 1\n")
+    alone = tmp_path / "alone.toml"
+    alone.write_text("[other]\nkeep_threshold = 0.95\n")
+    for path in (beside, alone):
+        with pytest.raises(ValueError, match=r"unknown config option\(s\): other") as info:
+            Config.from_file(path)
+        assert str(path) in str(info.value)
+        result = CliRunner().invoke(main, ["check", str(nested), "--config", str(path), "--no-spin"])
+        assert result.exit_code == 2 and "unknown config option(s): other" in result.output, result.output
+    # A file not named .toml is read as JSON, and the error says which file and which format.
+    no_suffix = tmp_path / "settings"
+    no_suffix.write_text("keep_threshold = 0.9\n")
+    with pytest.raises(ValueError) as info:
+        Config.from_file(no_suffix)
+    message = str(info.value)
+    assert message.startswith(f"{no_suffix}: not valid JSON") and "read as JSON" in message
+    assert "name it .toml" in message   # it parses as TOML
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(ValueError, match="broken.json: not valid JSON") as info:
+        Config.from_file(tmp_path / "broken.json")
+    assert "name it .toml" not in str(info.value)   # "{" is no TOML either
+    (tmp_path / "broken.toml").write_text("keep_threshold = \n")
+    with pytest.raises(ValueError, match="broken.toml: not valid TOML"):
+        Config.from_file(tmp_path / "broken.toml")
+    (tmp_path / "range.json").write_text(json.dumps({"keep_threshold": 2}))
+    with pytest.raises(ValueError, match="range.json: keep_threshold must be from 0 to 1"):
+        Config.from_file(tmp_path / "range.json")
+
+
 def test_negative_jobs_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["scan", str(EXAMPLES), "-o", str(tmp_path / "r"), "--jobs", "-1", "-q"])
     assert result.exit_code == 2 and not (tmp_path / "r").exists()
