@@ -18,7 +18,8 @@ def config_options(func: Any) -> Any:
     """Options shared by every command that checks documents."""
     options = [
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                     help="JSON or TOML file of Config overrides (see README, 'Scoring', and qualitycheck/config.py)."),
+                     help="File of Config overrides: TOML if named .toml, else JSON (see README, 'Scoring', and "
+                          "qualitycheck/config.py)."),
         click.option("--keep-threshold", type=float, help="Score at or above which a document is kept."),
         click.option("--drop-threshold", type=float, help="Score below which a document is dropped."),
         click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
@@ -210,17 +211,22 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
 def evaluate(run_dir: str, labelled_dir: str, as_json: bool) -> None:
     """Score a scan of a labelled set: per-label paragraph precision/recall/F1, document spun figures.
 
+    Labelled documents missing from the run and run documents without labels are left out, with a note
+    on stderr; a figure with nothing to measure (no predictions, no instances) is n/a (null in --json).
+
     \b
     Example:
       qualitycheck scan ../shared/devset/docs -o reports/dev && \\
       qualitycheck evaluate reports/dev --labels ../shared/devset
     """
-    from .evaluate import LabelledSetError, evaluate_run, format_table
+    from .evaluate import LabelledSetError, coverage_notes, evaluate_run, format_table
 
     try:
         figures = evaluate_run(Path(run_dir), Path(labelled_dir))
     except LabelledSetError as exc:
         raise click.UsageError(str(exc)) from exc
+    for note in coverage_notes(figures):
+        click.echo(f"note: {note}", err=True)
     click.echo(json.dumps(figures, indent=2) if as_json else format_table(figures))
 
 

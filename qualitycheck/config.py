@@ -120,7 +120,9 @@ class Config:
             else:
                 ok = True
             if not ok:
-                raise ValueError(f"{f.name} must be {kind.split(' ')[0]}, got {type(value).__name__} {value!r}")
+                # the annotation as written ("dict[str, float]", "str | None"): cutting it at a space garbled it
+                expected = kind.replace(" | ", " or ")
+                raise ValueError(f"{f.name} must be {expected}, got {type(value).__name__} {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,21 +140,52 @@ class Config:
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Config":
-        """Read overrides from a JSON or TOML file (flat keys matching the fields above)."""
+        """Read overrides from a config file: TOML when its name ends in .toml, JSON otherwise. It holds flat
+        keys matching the fields above, or all of them under one [qualitycheck] table ("qualitycheck" object)
+        and nothing beside it. Errors (ValueError) name the file."""
         path = Path(path)
-        raw = path.read_bytes()
-        if path.suffix.lower() == ".toml":
-            import tomllib
-            values = tomllib.loads(raw.decode("utf-8"))
-        else:
-            values = json.loads(raw.decode("utf-8"))
+        values = _parse_config_file(path)
         if not isinstance(values, dict):
             raise ValueError(f"{path}: expected a table of options, got {type(values).__name__}")
         if isinstance(values.get("qualitycheck"), dict):
-            # options under a [qualitycheck] table (or a "qualitycheck" object), as in a shared pyproject-style file
-            outside = sorted(set(values) - {"qualitycheck"} & {f.name for f in fields(cls)})
+            beside = sorted(set(values) - {"qualitycheck"})
+            outside = [key for key in beside if key in {f.name for f in fields(cls)}]
             if outside:
                 raise ValueError(f"{path}: option(s) {', '.join(outside)} outside the [qualitycheck] table; "
                                  "put them all in it")
+            if beside:
+                # The file is qualitycheck's own: another table here is more likely a misspelt option than
+                # another tool's settings, and must not be dropped in silence.
+                raise ValueError(f"{path}: unknown config option(s): {', '.join(beside)} "
+                                 "(beside the [qualitycheck] table)")
             values = values["qualitycheck"]
-        return cls().updated(**values)
+        try:
+            return cls().updated(**values)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from exc
+
+
+def _parse_config_file(path: Path) -> Any:
+    """The parsed contents of a config file (TOML if named *.toml, else JSON). Raises ValueError naming the file
+    and the format it was read as."""
+    import tomllib
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    if path.suffix.lower() == ".toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = ""
+        try:
+            if tomllib.loads(text):   # (an empty file is TOML too: no hint for it)
+                hint = "; it reads as TOML: name it .toml"
+        except tomllib.TOMLDecodeError:
+            pass
+        raise ValueError(f"{path}: not valid JSON (a config file not named .toml is read as JSON): {exc}{hint}") from exc

@@ -24,6 +24,7 @@ SCORED_LABELS = ("spun", "off_language", "boilerplate", "ad_marker")
 PARAGRAPH_LABELS = frozenset(SCORED_LABELS) | {"clean", "non_content", "duplicate", "mojibake"}
 DOCUMENT_LABELS = frozenset(SCORED_LABELS) | {"clean"}
 COVER = 0.5
+EXAMPLE_IDS = 5   # ids named in a note about documents left out
 # Paragraphs are separated by one blank line; a file saved with CRLF line ends separates them by \r\n\r\n.
 _BLANK_LINE = re.compile(r"\r?\n\r?\n")
 
@@ -58,12 +59,13 @@ def _gold_spans(text: str) -> list[tuple[int, int]]:
 
 
 def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
-    """labels.jsonl, checked: every record has an id, a known doc_label and paragraphs with an index and
-    known labels. Raises LabelledSetError naming the line."""
+    """labels.jsonl, checked: every record has an id of its own, a known doc_label and paragraphs with an index
+    and known labels. Raises LabelledSetError naming the line."""
     path = labelled_dir / "labels.jsonl"
     # on "\n" only: str.splitlines() also splits on U+2028/U+0085, which JSON writers leave raw in strings
     lines = _read_utf8(path).split("\n")
     records = []
+    first_line: dict[str, int] = {}   # id -> line it was labelled on
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -74,6 +76,10 @@ def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
             raise LabelledSetError(f"{where}: not JSON ({exc})") from exc
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise LabelledSetError(f"{where}: needs an object with a string 'id'")
+        if record["id"] in first_line:   # one document would be scored twice, by labels that may disagree
+            raise LabelledSetError(f"{where}: id {record['id']!r} is labelled twice "
+                                   f"(first on line {first_line[record['id']]})")
+        first_line[record["id"]] = number
         if record.get("doc_label") not in DOCUMENT_LABELS:
             raise LabelledSetError(f"{where}: doc_label {record.get('doc_label')!r} is not one of "
                                    f"{', '.join(sorted(DOCUMENT_LABELS))}")
@@ -122,12 +128,14 @@ def _predicted(run_paragraphs: list[dict[str, Any]], span: tuple[int, int]) -> s
     return {label for label, chars in covered.items() if text_chars and chars >= COVER * text_chars}
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4), "recall": round(recall, 4),
-            "f1": round(f1, 4)}
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int | None]:
+    """Counts with precision, recall and F1; a figure with nothing to measure (no predictions, no true
+    instances, neither) is None, not 0.0, which would read as a detector that failed."""
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None   # the harmonic mean of the two where both exist
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": _rounded(precision), "recall": _rounded(recall),
+            "f1": _rounded(f1)}
 
 
 def auc(positives: list[float], negatives: list[float]) -> float | None:
@@ -174,6 +182,9 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     if not (run_dir / "documents.jsonl").is_file():
         raise LabelledSetError(f"{run_dir / 'documents.jsonl'} not found: not a qualitycheck run folder")
     run = {Path(r.get("path") or "").stem: r for r in read_documents(run_dir / "documents.jsonl")}
+    gold_ids = {record["id"] for record in gold}
+    missing_ids = sorted(gold_ids - set(run))
+    unlabelled_ids = sorted(set(run) - gold_ids)
     counts = {label: [0, 0, 0] for label in SCORED_LABELS}
     non_content_flagged = non_content_total = 0
     spun_scores: dict[str, list[float]] = {"spun": [], "clean": []}
@@ -182,11 +193,10 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     held_by_level: dict[str, int] = defaultdict(int)   # flagged spun, or sent to review for possible spinning
     nonspun_held = nonspun_total = 0
     level_scores: dict[str, list[float]] = defaultdict(list)
-    hard_clean_fp = missing = run_errors = 0
+    hard_clean_fp = run_errors = 0
     for record in gold:
         result = run.get(record["id"])
         if result is None:
-            missing += 1
             continue
         run_errors += bool(result.get("error"))
         for entry, span, _ in _labelled_spans(labelled_dir, record):
@@ -239,19 +249,47 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         "spun_held_by_level": {level: f"{held_by_level[level]}/{total}" for level, (_, total) in sorted(by_level.items())},
         "nonspun_held": f"{nonspun_held}/{nonspun_total}",
         "hard_clean_spun_false_positives": hard_clean_fp,
-        "documents_missing_from_run": missing,
+        "documents_labelled": len(gold_ids),
+        "documents_missing_from_run": len(missing_ids),
+        "documents_missing_from_run_examples": missing_ids[:EXAMPLE_IDS],
+        "run_documents": len(run),
+        "run_documents_unlabelled": len(unlabelled_ids),
+        "run_documents_unlabelled_examples": unlabelled_ids[:EXAMPLE_IDS],
         "run_documents_with_errors": run_errors,   # scored as missing every label: say so
     }
+
+
+def coverage_notes(figures: dict[str, Any]) -> list[str]:
+    """What was left out of the figures: labelled documents the run lacks, run documents without labels (a
+    run of another folder, a labels file for part of it), each with a few ids."""
+    notes = []
+    if figures["documents_missing_from_run"]:
+        notes.append(f"labelled documents missing from the run, not scored: {figures['documents_missing_from_run']} "
+                     f"of {figures['documents_labelled']} "
+                     f"({_examples(figures['documents_missing_from_run_examples'], figures['documents_missing_from_run'])})")
+    if figures["run_documents_unlabelled"]:
+        notes.append(f"run documents without labels, not scored: {figures['run_documents_unlabelled']} "
+                     f"of {figures['run_documents']} "
+                     f"({_examples(figures['run_documents_unlabelled_examples'], figures['run_documents_unlabelled'])})")
+    return notes
+
+
+def _examples(ids: list[str], total: int) -> str:
+    return ", ".join(ids) + (", ..." if total > len(ids) else "")
+
+
+def _figure(value: float | None, spec: str = ".3f") -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def format_table(figures: dict[str, Any]) -> str:
     lines = [f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
     for label, row in figures["paragraphs"].items():
-        lines.append(f"{label:<14}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}"
+        lines.append(f"{label:<14}{_figure(row['precision']):>10}{_figure(row['recall']):>8}{_figure(row['f1']):>8}"
                      f"{row['tp']:>6}{row['fp']:>6}{row['fn']:>6}")
     spun = figures["documents_spun"]
-    lines.append(f"documents spun: precision {spun['precision']:.3f} recall {spun['recall']:.3f} "
-                 f"F1 {spun['f1']:.3f}  AUC {figures['documents_spun_auc']}")
+    lines.append(f"documents spun: precision {_figure(spun['precision'])} recall {_figure(spun['recall'])} "
+                 f"F1 {_figure(spun['f1'])}  AUC {_figure(figures['documents_spun_auc'], '')}")
     lines.append(f"spun recall by level: {figures['spun_recall_by_level']}; "
                  f"hard_clean false positives: {figures['hard_clean_spun_false_positives']}")
     lines.append(f"spun documents flagged or sent to review for possible spinning, by level: "
@@ -260,8 +298,6 @@ def format_table(figures: dict[str, Any]) -> str:
         lines.append("spun recall by level at the score threshold flagging <= 1% of clean documents: "
                      f"{figures['spun_recall_by_level_at_1pct_clean_fp']}")
     lines.append(f"non_content paragraphs flagged boilerplate/ad_marker: {figures['non_content_flagged']}")
-    if figures["documents_missing_from_run"]:
-        lines.append(f"documents missing from the run: {figures['documents_missing_from_run']}")
     if figures.get("run_documents_with_errors"):
         lines.append(f"documents the run could not read (error records, scored as unlabelled): "
                      f"{figures['run_documents_with_errors']}")

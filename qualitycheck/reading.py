@@ -85,15 +85,25 @@ def _decode_strict(data: bytes, encoding: str) -> str:
 UTF8_GOOD_PER_BAD = 2
 
 
+_REPLACEMENT_UTF8 = "\ufffd".encode("utf-8")
+
+
+def _utf8_damage(text: str, data: bytes) -> tuple[int, int]:
+    """(bad byte runs, correct non-ASCII characters) of `text`, which is `data` decoded as UTF-8 with U+FFFD for
+    bad bytes (a U+FFFD written in the data is not a bad byte)."""
+    replaced = text.count("\ufffd")
+    return replaced - data.count(_REPLACEMENT_UTF8), len(text) - len(text.encode("ascii", "ignore")) - replaced
+
+
+def _mostly_utf8(bad: int, good: int) -> bool:
+    return bad > 0 and good >= UTF8_GOOD_PER_BAD * bad
+
+
 def _decode_damaged_utf8(data: bytes) -> tuple[str, int] | None:
     """(text, bad byte runs) when `data` is UTF-8 with a few invalid bytes, else None."""
     text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    good = non_ascii - text.count("\ufffd")
-    if bad > 0 and good >= UTF8_GOOD_PER_BAD * bad:
-        return text, bad
-    return None
+    bad, good = _utf8_damage(text, data)
+    return (text, bad) if _mostly_utf8(bad, good) else None
 
 
 # Legacy code pages of other scripts (GB18030, Big5, Shift_JIS, EUC-KR, cp1251, KOI8-R, Greek, Arabic, ...)
@@ -187,7 +197,7 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     damaged = _decode_damaged_utf8(data)
     if damaged is not None:
         text, bad = damaged
-        return text, "utf-8", None, notes + [f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"]
+        return text, "utf-8", None, notes + [_damaged_utf8_note(bad)]
     other = _decode_other_script(data)
     if other is not None:
         text, encoding = other
@@ -200,8 +210,19 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
             encoding = "latin-1"
     # Many control characters mean we are decoding something that is not text at all.
     if _control_share(text) > CONTROL_SHARE:
-        return None, None, "binary file (control bytes), not text", []
-    return text, encoding, None, notes + [f"decoded as {encoding} (not valid UTF-8)"]
+        return None, None, CONTROL_BYTES_ERROR, []
+    return text, encoding, None, notes + [_legacy_note(encoding)]
+
+
+CONTROL_BYTES_ERROR = "binary file (control bytes), not text"
+
+
+def _damaged_utf8_note(bad: int) -> str:
+    return f"invalid UTF-8: {bad} bad byte sequence(s) replaced with U+FFFD"
+
+
+def _legacy_note(encoding: str) -> str:
+    return f"decoded as {encoding} (not valid UTF-8)"
 
 
 CONTROL_SHARE = 0.05   # of the first 8,192 characters; more control characters than this is not text
@@ -227,6 +248,114 @@ def _wide_encodings(head: bytes) -> list[str]:
     if head[0::2].count(0) > 0.4 * half:
         found.append("utf-16-be")
     return found
+
+
+# --- a whole text file decoded as a stream (train-lm's corpora) ------------------------------------------------
+# decode_bytes_noted needs the file in memory; a training corpus may be gigabytes. These make the same choice for a
+# whole file while holding at most STREAM_CHUNK bytes: what only the start can show (byte-order mark, binary
+# signatures, NULs of UTF-16/32, control bytes, the script of a legacy code page) is judged by decode_bytes_noted
+# on the first SNIFF_BYTES; what needs every byte (valid UTF-8, how damaged, cp1252's undefined bytes) is counted
+# in a pass over the file.
+SNIFF_BYTES = 65_536
+STREAM_CHUNK = 1 << 20
+_UNICODE_FORMS = frozenset(encoding for _, encoding in BOMS) | {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"   # bytes cp1252 leaves undefined: such a file is read as latin-1
+
+
+@dataclass(frozen=True)
+class StreamDecoding:
+    """How to decode a whole file as a stream: the codec and error handler, and the notes scan gives such a file."""
+
+    encoding: str
+    # "replace" for UTF-8 with a few bad bytes; "ignore" when the only bad bytes are an incomplete last character,
+    # which scan drops too (both noted)
+    errors: str = "strict"
+    notes: tuple[str, ...] = ()
+
+
+def open_binary(path: str | Path) -> IO[bytes]:
+    """A file's bytes, decompressed when its name ends in .gz (any case)."""
+    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
+
+
+def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
+    """The decoding decode_bytes_noted gives the whole file at `path` (see above), found reading it in chunks.
+    Raises ValueError with scan's error for a file that is not text, OSError or EOFError for one that cannot be
+    read (a damaged .gz)."""
+    with open_binary(path) as handle:
+        head = handle.read(SNIFF_BYTES)
+        _, encoding, error, _ = decode_bytes_noted(head)
+        if error is not None:
+            raise ValueError(error)
+        if encoding in _UNICODE_FORMS:
+            error, cut_short = _decode_check(_chunks(handle, head), encoding)
+            if error is not None:
+                raise ValueError(f"invalid {encoding}: {error}")
+            return StreamDecoding(encoding, "ignore", (_cut_short_note(encoding),)) if cut_short else StreamDecoding(encoding)
+        bad = good = 0
+        undefined = False   # a byte cp1252 cannot decode
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        tail = b""
+        for chunk in _chunks(handle, head):
+            # (tail: a U+FFFD written in the file may straddle two chunks)
+            chunk_bad, chunk_good = _utf8_damage(decoder.decode(chunk), tail + chunk)
+            bad, good = bad + chunk_bad, good + chunk_good
+            undefined = undefined or len(chunk.translate(None, _CP1252_UNDEFINED)) < len(chunk)
+            tail = chunk[-2:]
+        cut_short = decoder.decode(b"", final=True) != ""   # an incomplete character at the very end
+    if bad == 0:
+        return StreamDecoding("utf-8", "ignore", (_cut_short_note("UTF-8"),)) if cut_short else StreamDecoding("utf-8")
+    bad += cut_short
+    if _mostly_utf8(bad, good):
+        return StreamDecoding("utf-8", "replace", (_damaged_utf8_note(bad),))
+    # (cut after a line: a character cut in two rules its code page out; b"\n" is never part of one in these)
+    other = _decode_other_script(head[: head.rfind(b"\n") + 1] or head)
+    if other is not None:
+        with open_binary(path) as handle:
+            error, cut_short = _decode_check(_chunks(handle), other[1])
+        if error is None:
+            notes = (_legacy_note(other[1]),) + ((_cut_short_note(other[1]),) if cut_short else ())
+            return StreamDecoding(other[1], "ignore" if cut_short else "strict", notes)
+    encoding = "latin-1" if undefined else "cp1252"
+    if _control_share(head.decode(encoding)) > CONTROL_SHARE:
+        raise ValueError(CONTROL_BYTES_ERROR)
+    return StreamDecoding(encoding, notes=(_legacy_note(encoding),))
+
+
+def _chunks(handle: IO[bytes], first: bytes = b"") -> Iterator[bytes]:
+    """`first` (bytes already read from `handle`), then the rest of `handle`, STREAM_CHUNK bytes at a time."""
+    if first:
+        yield first
+    yield from iter(lambda: handle.read(STREAM_CHUNK), b"")
+
+
+def _decode_check(chunks: Iterable[bytes], encoding: str) -> tuple[str | None, bool]:
+    """Whether the bytes decode in `encoding`: (None, whether the last character is incomplete, which scan
+    forgives) or (what is wrong and at which byte, False)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = pending = 0   # bytes before this chunk; of them, those the decoder holds back for it
+    for chunk in chunks:
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            return f"{exc.reason} at byte {offset - pending + exc.start}", False
+        offset += len(chunk)
+        pending = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None, True
+    return None, False
+
+
+def _cut_short_note(encoding: str) -> str:
+    return f"incomplete {encoding} character at the end dropped"
+
+
+def iter_decoded_lines(path: str | Path, decoding: StreamDecoding) -> Iterator[str]:
+    """The lines of the file at `path` decoded as `decoding` says (universal newlines), one at a time."""
+    with open_binary(path) as raw, io.TextIOWrapper(raw, encoding=decoding.encoding, errors=decoding.errors) as text:
+        yield from text
 
 
 def finish_raw(raw: RawDocument, config: Config) -> RawDocument:

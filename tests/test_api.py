@@ -226,6 +226,16 @@ def test_bad_options_are_refused(options, message):
         qualitycheck.check(ARTICLE, **options)
 
 
+def test_type_errors_name_the_whole_type():
+    # the annotation "dict[str, float]" was cut at its first space: "must be dict[str,"
+    with pytest.raises(ValueError) as info:
+        Config().updated(label_weights=[1])
+    assert str(info.value) == "label_weights must be dict[str, float], got list [1]"
+    with pytest.raises(ValueError) as info:
+        Config(main_language=5)
+    assert str(info.value) == "main_language must be str or None, got int 5"
+
+
 def test_good_options_still_pass():
     Config(main_language="zh-cn", spun_verdict="review", keep_threshold=1, max_chars=10_000)
 

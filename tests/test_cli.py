@@ -439,6 +439,43 @@ def test_evaluate_refuses_a_set_it_cannot_read(tmp_path):
     assert result.exit_code == 2 and "not a qualitycheck run folder" in result.output
 
 
+def test_evaluate_refuses_an_id_labelled_twice(tmp_path):
+    labelled = _labelled_set(tmp_path / "set")
+    run("scan", str(labelled / "docs"), "-o", str(tmp_path / "run"), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    lines = (labelled / "labels.jsonl").read_text().splitlines()
+    again = json.loads(lines[0])
+    again["doc_label"] = "spun"   # conflicting with line 1; counted twice before
+    (labelled / "labels.jsonl").write_text("\n".join([*lines, json.dumps(again)]) + "\n")
+    result = _evaluate(tmp_path / "run", labelled)
+    assert result.exit_code == 2, result.output
+    assert "line 3: id 'a' is labelled twice (first on line 1)" in result.output
+
+
+def test_evaluate_notes_unmatched_documents_and_labels_without_instances(tmp_path):
+    labelled = _labelled_set(tmp_path / "set")
+    run("scan", str(labelled / "docs"), "-o", str(tmp_path / "run"), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    lines = (labelled / "labels.jsonl").read_text().splitlines()
+    absent = {"id": "c", "doc_label": "clean", "paragraphs": []}   # labelled, not in the run
+    (labelled / "labels.jsonl").write_text("\n".join([lines[0], json.dumps(absent)]) + "\n")   # b: unlabelled
+    result = _evaluate(tmp_path / "run", labelled)
+    assert result.exit_code == 0, result.output
+    assert "note: labelled documents missing from the run, not scored: 1 of 2 (c)" in result.stderr
+    assert "note: run documents without labels, not scored: 1 of 2 (b)" in result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["documents_missing_from_run"] == 1 and figures["run_documents_unlabelled"] == 1
+    # spin is off and a has no off_language paragraph: nothing to measure, so no figure (not 0.0)
+    for label in ("spun", "off_language"):
+        row = figures["paragraphs"][label]
+        assert (row["tp"], row["fp"], row["fn"]) == (0, 0, 0)
+        assert row["precision"] is None and row["recall"] is None and row["f1"] is None, label
+    assert figures["paragraphs"]["ad_marker"]["f1"] == 1.0
+    table = CliRunner().invoke(main, ["evaluate", str(tmp_path / "run"), "--labels", str(labelled)])
+    assert table.exit_code == 0, table.output
+    row = next(line for line in table.stdout.splitlines() if line.startswith("off_language"))
+    assert row.split() == ["off_language", "n/a", "n/a", "n/a", "0", "0", "0"]
+    assert "documents spun: precision n/a recall n/a F1 n/a" in table.stdout
+
+
 def test_check_on_a_folder_named_jsonl_and_an_empty_jsonl(tmp_path):
     (tmp_path / "d.jsonl").mkdir()
     result = CliRunner().invoke(main, ["check", str(tmp_path / "d.jsonl"), "--no-spin"])
@@ -482,6 +519,44 @@ def test_label_weights_override_one_label_and_reject_unknown_ones(tmp_path):
     mixed.write_text("keep_threshold = 0.95\n[qualitycheck]\ndrop_threshold = 0.4\n")
     with pytest.raises(ValueError, match="outside the"):
         Config.from_file(mixed)
+
+
+def test_config_file_holds_only_options_and_errors_name_it(tmp_path):
+    from qualitycheck.config import Config
+    nested = tmp_path / "nested.toml"
+    nested.write_text("[qualitycheck]\nkeep_threshold = 0.95\n[qualitycheck.label_weights]\nspun = 0.2\n")
+    config = Config.from_file(nested)
+    assert config.keep_threshold == 0.95 and config.label_weights["spun"] == 0.2
+    # A table beside [qualitycheck] was ignored, while the same table alone was refused: both are refused now
+    # (a misspelt table must not be dropped in silence).
+    beside = tmp_path / "beside.toml"
+    beside.write_text("[qualitycheck]\nkeep_threshold = 0.95\n[other]\nx = 1\n")
+    alone = tmp_path / "alone.toml"
+    alone.write_text("[other]\nkeep_threshold = 0.95\n")
+    for path in (beside, alone):
+        with pytest.raises(ValueError, match=r"unknown config option\(s\): other") as info:
+            Config.from_file(path)
+        assert str(path) in str(info.value)
+        result = CliRunner().invoke(main, ["check", str(nested), "--config", str(path), "--no-spin"])
+        assert result.exit_code == 2 and "unknown config option(s): other" in result.output, result.output
+    # A file not named .toml is read as JSON, and the error says which file and which format.
+    no_suffix = tmp_path / "settings"
+    no_suffix.write_text("keep_threshold = 0.9\n")
+    with pytest.raises(ValueError) as info:
+        Config.from_file(no_suffix)
+    message = str(info.value)
+    assert message.startswith(f"{no_suffix}: not valid JSON") and "read as JSON" in message
+    assert "name it .toml" in message   # it parses as TOML
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(ValueError, match="broken.json: not valid JSON") as info:
+        Config.from_file(tmp_path / "broken.json")
+    assert "name it .toml" not in str(info.value)   # "{" is no TOML either
+    (tmp_path / "broken.toml").write_text("keep_threshold = \n")
+    with pytest.raises(ValueError, match="broken.toml: not valid TOML"):
+        Config.from_file(tmp_path / "broken.toml")
+    (tmp_path / "range.json").write_text(json.dumps({"keep_threshold": 2}))
+    with pytest.raises(ValueError, match="range.json: keep_threshold must be from 0 to 1"):
+        Config.from_file(tmp_path / "range.json")
 
 
 def test_negative_jobs_is_a_usage_error(tmp_path):

@@ -280,3 +280,50 @@ def test_train_lm_on_damaged_and_upper_case_gzip(tiny, tmp_path):
     stats = train_arpa([str(upper)], str(out), order=3, language="en")
     assert stats.vocabulary == 3 + 3   # a, b, c plus <s>, </s>, <unk>: the text, not compressed bytes
     assert out.read_bytes()[:2] == b"\x1f\x8b"
+
+
+# --- corpus encodings ---------------------------------------------------------------------------------------------
+
+FRENCH = "Le caf\u00e9 sert une cr\u00e8me br\u00fbl\u00e9e chaque jour.\nLe caf\u00e9 ouvre \u00e0 midi.\n"
+
+
+def test_a_corpus_in_another_encoding_is_decoded_as_scan_decodes_it(tmp_path):
+    """A cp1252 corpus was read as UTF-8 with bad bytes replaced, in silence: 'café' became the tokens 'caf' and
+    U+FFFD. Each file is now decoded as scan decodes a text file, and a file not in UTF-8 is named in a note."""
+    reference = tmp_path / "utf8.txt"
+    reference.write_text(FRENCH, encoding="utf-8")
+    train_arpa([str(reference)], str(tmp_path / "ref.arpa"), order=2, language="fr")
+    expected = read_arpa(tmp_path / "ref.arpa")
+    assert "caf\u00e9" in expected
+    for name, data, note in (
+        ("cp1252.txt", FRENCH.encode("cp1252"), "decoded as cp1252 (not valid UTF-8)"),
+        ("utf16.txt", FRENCH.encode("utf-16"), None),
+        ("late.txt.gz", gzip.compress(("plain line\n" * 10_000 + FRENCH).encode("cp1252")),
+         "decoded as cp1252 (not valid UTF-8)"),   # (the accents come after the first 64 KiB)
+    ):
+        corpus = tmp_path / name
+        corpus.write_bytes(data)
+        out = tmp_path / f"{name}.arpa"
+        stats = train_arpa([str(corpus)], str(out), order=2, language="fr")
+        grams = read_arpa(out)
+        assert "caf\u00e9" in grams and "cr\u00e8me" in grams and not any("\ufffd" in g for g in grams), name
+        if name != "late.txt.gz":
+            assert grams == expected, name
+        assert stats.notes == ([f"{corpus}: {note}"] if note else []), name
+    result = _train_cli(str(tmp_path / "cp1252.txt"), "-o", str(tmp_path / "cli.arpa"), "--order", "2", "--language", "fr")
+    assert result.exit_code == 0, result.output
+    assert f"note: {tmp_path / 'cp1252.txt'}: decoded as cp1252 (not valid UTF-8)" in result.stderr
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(FRENCH.encode() * 3 + b"a stray \x92 byte\n")
+    assert train_arpa([str(damaged)], str(tmp_path / "d.arpa"), order=2, language="fr").notes == [
+        f"{damaged}: invalid UTF-8: 1 bad byte sequence(s) replaced with U+FFFD"]
+
+
+def test_a_corpus_file_that_is_not_text_is_refused(tiny, tmp_path):
+    pdf = tmp_path / "paper.txt"
+    pdf.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    with pytest.raises(ValueError, match=re.escape(f"corpus file {pdf}: binary file (PDF), not text")):
+        train_arpa([str(tiny), str(pdf)], str(tmp_path / "m.arpa"), order=2, language="en")
+    result = _train_cli(str(tiny), str(pdf), "-o", str(tmp_path / "m.arpa"), "--language", "en")
+    assert result.exit_code == 1 and "binary file (PDF), not text" in result.output
+    assert not (tmp_path / "m.arpa").exists()

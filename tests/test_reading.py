@@ -131,3 +131,69 @@ def test_a_jsonl_file_without_records_gets_one_row(tmp_path):
         (tmp_path / name).write_bytes(body)
         raws = list(iter_raw_documents([tmp_path / name]))
         assert len(raws) == 1 and raws[0].error.startswith("no JSONL records"), name
+
+
+# --- a whole file decoded as a stream (train-lm's corpora) ------------------------------------------------------
+
+def _streamed(path):
+    from qualitycheck.reading import iter_decoded_lines, sniff_stream_decoding
+    decoding = sniff_stream_decoding(path)
+    return "".join(iter_decoded_lines(path, decoding)), decoding
+
+
+def test_a_file_streamed_is_decoded_as_scan_decodes_it(tmp_path, monkeypatch):
+    """sniff_stream_decoding makes decode_bytes_noted's choice without holding the file: same text, same notes,
+    for every kind of text scan reads, also when the telling bytes come after the first chunks."""
+    import qualitycheck.reading as reading
+
+    long_ascii = b"plain words on a line\n" * 4000   # longer than SNIFF_BYTES: the head alone says UTF-8
+    samples = {
+        "utf8": "Caf\u00e9 cr\u00e8me \u2013 na\u00efve\n".encode() * 50,
+        "utf8-bom": codecs.BOM_UTF8 + "Caf\u00e9\n".encode() * 50,
+        "utf16": "Hello \u2013 world\n".encode("utf-16") * 1,
+        "utf16-nobom": ("Hello world, caf\u00e9\n" * 50).encode("utf-16-le"),
+        "cp1252": "It\u2019s \u00a3100 at the caf\u00e9\n".encode("cp1252") * 50,
+        "cp1252-late": long_ascii + "caf\u00e9 cr\u00e8me\n".encode("cp1252"),
+        "latin1": b"caf\xe9 \x81 undefined in cp1252\n",
+        "damaged-utf8": "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e\n".encode() * 20 + b"a \x92 quote\n",
+        "damaged-late": "caf\u00e9\n".encode() * 3 + long_ascii + b"\xff\n",
+        "written-fffd": ("caf\u00e9 \ufffd ok\n" * 10).encode() + b"a \x92 quote\n",   # 1 bad byte, not 11
+        "cut-short": "caf\u00e9\n".encode() * 3 + "\u00e9".encode()[:1],
+        **{f"legacy-{encoding}": (text + "\n").encode(encoding) * 30 for text, encoding in LEGACY_SCRIPT_TEXTS},
+        "legacy-long": ("\u5317\u4eac\u5e02\u653f\u5e9c\u5468\u4e8c\u8868\u793a\u3002\n" * 3000).encode("gb18030"),
+    }
+    for chunk in (reading.STREAM_CHUNK, 5):   # 5: characters and U+FFFD written in the file straddle chunks
+        monkeypatch.setattr(reading, "STREAM_CHUNK", chunk)
+        for name, data in samples.items():
+            path = tmp_path / f"{name}.txt"
+            path.write_bytes(data)
+            text, encoding, error, notes = reading.decode_bytes_noted(data)
+            assert error is None, name
+            streamed, decoding = _streamed(path)
+            assert streamed == text.replace("\r\n", "\n"), (name, decoding)
+            assert list(decoding.notes) == notes or name == "cut-short", (name, decoding, notes)
+            assert codecs.lookup(decoding.encoding).name == codecs.lookup(encoding).name, (name, decoding)
+    monkeypatch.setattr(reading, "SNIFF_BYTES", 16)   # and with the bytes of UTF-8 text judged chunk by chunk
+    monkeypatch.setattr(reading, "STREAM_CHUNK", 2)
+    for name in ("utf8", "cp1252", "latin1", "damaged-utf8", "written-fffd", "cut-short"):
+        text, encoding, _, notes = reading.decode_bytes_noted(samples[name])
+        streamed, decoding = _streamed(tmp_path / f"{name}.txt")
+        assert (streamed, decoding.encoding) == (text, encoding) and (list(decoding.notes) == notes or name == "cut-short"), name
+    # an incomplete last character is dropped, as scan drops it, and said
+    assert _streamed(tmp_path / "cut-short.txt")[1].notes == ("incomplete UTF-8 character at the end dropped",)
+
+
+def test_a_file_that_is_not_text_is_refused_when_streamed(tmp_path):
+    import pytest
+
+    from qualitycheck.reading import sniff_stream_decoding
+    cases = {
+        "pdf.txt": (b"%PDF-1.4\n" + bytes(range(256)), "binary file (PDF), not text"),
+        "controls.txt": (b"\x01\x02\x03\xe9" * 100, "binary file (control bytes), not text"),
+        "bad-after-bom.txt": (codecs.BOM_UTF8 + b"abc\n" * 30000 + b"\xff\n", "invalid utf-8-sig: invalid start byte at byte 120003"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ValueError) as info:
+            sniff_stream_decoding(tmp_path / name)
+        assert str(info.value) == message

@@ -25,9 +25,11 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
              as_json: bool) -> None:
     """Train a modified Kneser-Ney n-gram model on your own clean text.
 
-    CORPUS: UTF-8 text files (.gz accepted), one sentence or paragraph per line, raw text (it is
-    tokenised with the same tokenizer used for scoring). Use the result with --model. Pure Python and
-    numpy; about 15 s and 400 MB for a million words at order 5.
+    CORPUS: text files (.gz accepted), one sentence or paragraph per line, raw text (it is
+    tokenised with the same tokenizer used for scoring), decoded as scan decodes a .txt file: UTF-8,
+    UTF-16 with a byte-order mark, else a legacy code page such as cp1252, with a note naming it; a
+    file that is not text is refused. Use the result with --model. Pure Python and numpy; about 15 s
+    and 400 MB for a million words at order 5.
 
     \b
     Examples:
@@ -42,6 +44,8 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
         raise click.ClickException(str(exc)) from exc
     except (OSError, EOFError) as exc:   # a damaged or truncated .gz corpus, an unwritable output
         raise click.ClickException(f"cannot train: {exc.__class__.__name__}: {exc}") from exc
+    for note in stats.notes:   # a corpus read in another encoding than UTF-8, or with bad bytes replaced
+        click.echo(f"note: {note}", err=True)
     if as_json:
         click.echo(json.dumps(asdict(stats), indent=1))
         return

@@ -45,9 +45,10 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from ..reading import StreamDecoding, iter_decoded_lines, sniff_stream_decoding
 from .tokenize import TOKENIZER_VERSION, tokenize
 
-__all__ = ["TrainStats", "train_arpa", "estimate", "FALLBACK_DISCOUNTS", "read_lines"]
+__all__ = ["TrainStats", "train_arpa", "estimate", "FALLBACK_DISCOUNTS", "read_lines", "corpus_decodings"]
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 _UNK_ID, _BOS_ID, _EOS_ID = 0, 1, 2
@@ -72,16 +73,29 @@ class TrainStats:
     counts_of_counts: list[list[int]] = field(default_factory=list)  # n1..n4 per order
     seconds: float = 0.0
     peak_bytes_estimate: int = 0
+    notes: list[str] = field(default_factory=list)   # per corpus file: how it was decoded, when not plain UTF-8
 
 
-def read_lines(paths: Iterable[str | os.PathLike]) -> Iterator[str]:
-    """Lines of plain or gzip text files (UTF-8, undecodable bytes replaced)."""
+def corpus_decodings(paths: Iterable[str | os.PathLike]) -> list[StreamDecoding]:
+    """How each corpus file is decoded: as scan decodes a text file (UTF-8, UTF-16/32 with a byte-order mark, a
+    legacy code page such as cp1252, with notes), found in a pass over it in chunks. Raises ValueError naming a
+    file that is not text."""
+    decodings = []
     for path in paths:
-        p = Path(path)
-        opener = gzip.open if p.suffix.lower() == ".gz" else open
-        with opener(p, "rb") as raw:
-            for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
-                yield line
+        try:
+            decodings.append(sniff_stream_decoding(path))
+        except ValueError as exc:
+            raise ValueError(f"corpus file {path}: {exc}") from exc
+    return decodings
+
+
+def read_lines(paths: Iterable[str | os.PathLike],
+               decodings: Iterable[StreamDecoding] | None = None) -> Iterator[str]:
+    """Lines of plain or gzip text files, one at a time, each file decoded as `decodings` says (default: as
+    corpus_decodings finds). Reading a latin-1 file as UTF-8 would split words at every accented letter."""
+    paths = list(paths)
+    for path, decoding in zip(paths, corpus_decodings(paths) if decodings is None else decodings):
+        yield from iter_decoded_lines(path, decoding)
 
 
 def _corpus_ids(lines: Iterable[str]) -> tuple[np.ndarray, np.ndarray, list[str], int, int]:
@@ -335,11 +349,12 @@ def train_arpa(corpus_paths: list[str], out_path: str, order: int = 3,
                language: str | None = None) -> TrainStats:
     """Train a modified Kneser-Ney model on text files and write it as ARPA.
 
-    ``corpus_paths``: UTF-8 text (``.gz`` accepted), one sentence or paragraph per line, raw text --
-    it is tokenised here with the shared tokenizer. ``out_path``: ARPA file, gzip-compressed when it
-    ends in ``.gz``; ``LanguageModel.load(out_path)`` reads it. ``language``: ISO code the model is
-    for; detected from the text with langdetect when None. A sidecar ``<out_path>.json`` records the
-    language, order, tokenizer version and these statistics.
+    ``corpus_paths``: text files (``.gz`` accepted), one sentence or paragraph per line, raw text -- it is
+    tokenised here with the shared tokenizer. Each is decoded as scan decodes a text file (corpus_decodings);
+    ``TrainStats.notes`` says which were not plain UTF-8, and a file that is not text is a ValueError.
+    ``out_path``: ARPA file, gzip-compressed when it ends in ``.gz``; ``LanguageModel.load(out_path)`` reads
+    it. ``language``: ISO code the model is for; detected from the text with langdetect when None. A sidecar
+    ``<out_path>.json`` records the language, order, tokenizer version and these statistics.
     """
     t0 = time.perf_counter()
     out = Path(out_path)
@@ -354,15 +369,17 @@ def train_arpa(corpus_paths: list[str], out_path: str, order: int = 3,
         from ..config import language_codes
         if language_codes() and language not in language_codes():
             raise ValueError(f"language {language!r} is not a code langdetect knows (lower case, e.g. 'en', 'de')")
+    decodings = corpus_decodings(corpus_paths)
+    notes = [f"{path}: {note}" for path, decoding in zip(corpus_paths, decodings) for note in decoding.notes]
     if language is None:
-        language = detect_language(read_lines(corpus_paths))
-    orders, words, st = estimate(read_lines(corpus_paths), order=order)
+        language = detect_language(read_lines(corpus_paths, decodings))
+    orders, words, st = estimate(read_lines(corpus_paths, decodings), order=order)
     counts = write_arpa(orders, words, st["unk_prob"], out_path)
     stats = TrainStats(
         out_path=str(out_path), order=order, language=language, sentences=st["sentences"],
         tokens=st["tokens"], vocabulary=st["vocabulary"], ngrams=counts, discounts=st["discounts"],
         fallback_orders=st["fallback_orders"], counts_of_counts=st["counts_of_counts"],
-        seconds=round(time.perf_counter() - t0, 3), peak_bytes_estimate=st["peak_bytes_estimate"],
+        seconds=round(time.perf_counter() - t0, 3), peak_bytes_estimate=st["peak_bytes_estimate"], notes=notes,
     )
     meta = {"language": language, "order": order, "tokenizer_version": TOKENIZER_VERSION,
             "trainer": "qualitycheck.lm.train (modified Kneser-Ney)", "training": asdict(stats)}
