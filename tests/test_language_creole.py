@@ -126,3 +126,16 @@ def test_a_line_other_rules_flagged_is_not_taken_as_a_pidgin_headline(checker):
     share, body = report.paragraphs[len(ARTICLE):]
     assert share["labels"] == ["boilerplate"]
     assert "off_language" in body["labels"]
+
+
+def test_languages_that_share_pidgin_markers_are_not_pidgin(checker):
+    # "na", "sabi", "una" are Tagalog words too: a Tagalog article came back Nigerian Pidgin
+    tagalog = [
+        "Sabi ng alkalde na bubuksan na ang bagong tulay sa susunod na buwan.",
+        "Ayon sa mga opisyal, mahigit sampung libong sasakyan ang dadaan dito araw-araw.",
+        "Natuwa ang mga residente na matagal na nilang hinihintay ang proyekto, sabi ng isang tindera.",
+    ]
+    assert all(measure(p).creole is None and measure(p).creole_near is None for p in tagalog)
+    report = _report(checker, tagalog)
+    assert report.language == "tl"
+    assert not any(p["language"] == "pcm" for p in report.paragraphs)

@@ -91,6 +91,12 @@ CREOLE_MARKERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
             frozenset("ol em bai long nau tok stori".split())),
 }
 CREOLE_NAMES = {"pcm": "Nigerian Pidgin", "tpi": "Tok Pisin"}
+# Share of a paragraph's other lowercase words (not markers) that must be English for the creole: Nigerian
+# Pidgin writes its other words as English does (0.9-1.0 in our own Pidgin sentences), while languages that
+# share some of its markers do not ("na", "sabi", "una" are Tagalog words, "dem" German, "wahala" Hausa: a
+# Tagalog article came back Nigerian Pidgin). Tok Pisin respells its words ("nupela", "wokim"; 0.2-0.33) and
+# its markers are its own, so it has no floor.
+CREOLE_MIN_ENGLISH = {"pcm": 0.5}
 _CREOLE_WORDS = frozenset().union(*(core | support for core, support in CREOLE_MARKERS.values()))
 _CREOLE_CORE = frozenset().union(*(core for core, _ in CREOLE_MARKERS.values()))
 # ...as the first word of a sentence or headline writes them ("Wetin we know about ..."), except the ones that
@@ -339,8 +345,15 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
     words = lower + [w.lower() for w in _SENTENCE_START.findall(text) if w not in _CREOLE_TITLE_NAMES]
     hits = [w for w in words if w in _CREOLE_WORDS]
     near, near_key, near_share, near_core = None, (0, 0.0), 0.0, ()
+    english: float | None = None   # the English share of the words that are no marker, computed once if needed
     for code, (core, support) in CREOLE_MARKERS.items():
         found_core = tuple(sorted({w for w in hits if w in core}))
+        if found_core and CREOLE_MIN_ENGLISH.get(code):
+            if english is None:
+                others = [w for w in lower if w not in _CREOLE_WORDS]
+                english = sum(map(_known, others)) / len(others) if others else 1.0
+            if english < CREOLE_MIN_ENGLISH[code]:
+                continue
         share = sum(1 for w in hits if w in core or w in support) / len(words)
         if found_core and (len(found_core), share) > near_key:
             near, near_key, near_share, near_core = code, (len(found_core), share), share, found_core
