@@ -105,6 +105,29 @@ def _swap_pairs(left: list[str], right: list[str], thes: thesaurus.Thesaurus) ->
     return out
 
 
+def _without_compounds(left: list[str], right: list[str]) -> tuple[list[str], list[str]]:
+    """The two sides of a change without a word one side writes open or hyphenated and the other closed
+    ("north-east" vs "northeast", "e-mail" vs "email"): house style, not a swap. (It counted as two swaps,
+    north -> northeast and east -> northeast, and with one real change flagged an original story spun.)"""
+    left, right = list(left), list(right)
+    found = True
+    while found:
+        found = False
+        for side, other in ((left, right), (right, left)):
+            for k in range(len(side) - 1):
+                joined = next((j for j in ("".join(side[k:k + 3]), "".join(side[k:k + 2]))
+                               if j in other and k + 1 < len(side)), None)
+                if joined is not None:
+                    n = 3 if k + 3 <= len(side) and "".join(side[k:k + 3]) == joined else 2
+                    del side[k:k + n]
+                    other.remove(joined)
+                    found = True
+                    break
+            if found:
+                break
+    return left, right
+
+
 def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list[tuple[str, str]]:
     """(a-side, b-side) word swaps between two aligned word lists that look like thesaurus substitutions."""
     out = []
@@ -113,8 +136,8 @@ def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list
         if op != "replace":
             i1, j1 = max(i1 - 1, 0), max(j1 - 1, 0)
             i2, j2 = min(i2 + 1, len(a)), min(j2 + 1, len(b))
-        left, right = a[i1:i2], b[j1:j2]
-        if len(left) > MAX_SWAP_WORDS + 1 or len(right) > MAX_SWAP_WORDS + 1:
+        left, right = _without_compounds(a[i1:i2], b[j1:j2])
+        if not left or not right or len(left) > MAX_SWAP_WORDS + 1 or len(right) > MAX_SWAP_WORDS + 1:
             continue
         if all(w in STOPWORDS for w in left) and all(w in STOPWORDS for w in right):
             continue
