@@ -119,8 +119,33 @@ def test_control_characters_are_damage_but_tabs_and_page_breaks_are_not(fast_che
     paragraph = next(p for p in report.paragraphs if "timetable\x02" in p["text"])
     assert paragraph["labels"] == ["mojibake"] and paragraph["evidence"][0]["rule"] == "c0_controls"
     assert "mojibake" not in labels_of(report, "Friday")
-    # one stray control character is not enough evidence (MIN_HITS)
+    # one stray control character is not enough evidence (the rule's min_hits)
     assert fast_checker.check("\n\n".join([*ARTICLE[:3], ARTICLE[3] + "\x01"])).labels.get("mojibake") is None
+
+
+@pytest.mark.parametrize("original", [
+    "The mayor said the plan was \u2018unreal\u2019.",          # one quote pair: "â€˜" ... "â€™"
+    "Iga \u015awi\u0105tek won the final in Warsaw.",           # Polish: "Å" and "Ä" leads
+    "Bar\u0131\u015f Y\u0131lmaz scored twice for the visitors.",  # Turkish
+    "The ticket now costs \u00a312 for adults.",                  # one "Â£"
+    "Nguy\u1ec5n said the talks would resume.",                   # Vietnamese: "á»…"
+    "\ufeffThe council met on Monday.",                          # a byte-order mark: "ï»¿"
+])
+def test_one_unambiguous_broken_sequence_is_mojibake(fast_checker, original):
+    # UTF-8 read as cp1252 once: a single such sequence is damage on its own (two were needed, so a paragraph
+    # with one curly apostrophe or one Polish name went unflagged)
+    broken = original.encode("utf-8").decode("cp1252", errors="replace")
+    report = fast_checker.check("\n\n".join([*ARTICLE, broken]))
+    assert labels_of(report, broken[:12]) == ["mojibake"], broken
+    for line in ARTICLE:
+        assert labels_of(report, line[:30]) == []
+
+
+def test_portuguese_capitals_before_guillemets_are_not_mojibake(fast_checker):
+    # "Ã»" is "û" broken, but an uppercase Portuguese word may end in "Ã" before a closing guillemet
+    line = "The exhibition, titled \u00abAT\u00c9 AMANH\u00c3\u00bb (\u00abSEE YOU TOMORROW\u00bb), opens in Lisbon; \u00abAT\u00c9 AMANH\u00c3\u00bb runs until May."
+    report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+    assert labels_of(report, "The exhibition") == []
 
 
 def test_foreign_trailer_flagged_and_english_headlines_kept(fast_checker):
