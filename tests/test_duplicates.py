@@ -58,6 +58,18 @@ def test_a_caption_repeated_with_or_without_its_credit(fast_checker, credit):
     assert duplicates(fast_checker, [CAPTION + credit, BODY[0], CAPTION, BODY[1]]) == {2: "repeat_without_suffix"}
 
 
+@pytest.mark.parametrize("first, again", [(" Photo: Jane Smith/AP", " Photo: AP"),
+                                          (" (Getty Images)", " (Reuters)"),
+                                          (" Picture: PA", " Credit: Island Times")])
+def test_a_caption_repeated_with_another_credit(fast_checker, first, again):
+    # the alt text and the caption of one photo, credited differently: neither credit holds the other
+    assert duplicates(fast_checker, [CAPTION + first, BODY[0], CAPTION + again, BODY[1]]) == {
+        2: "repeat_with_other_credit"}
+    # two different captions with one agency are two captions
+    other = "Passengers queue for the first winter sailing on Friday evening."
+    assert duplicates(fast_checker, [CAPTION + first, BODY[0], other + first, BODY[1]]) == {}
+
+
 def test_a_short_caption_with_a_long_credit(fast_checker):
     """The credit is longer than the caption: still a repeat (a credit, not the 40% share rule)."""
     caption = "Divers at the wreck site."

@@ -49,6 +49,13 @@ def _tail_starts(key: str) -> list[tuple[int, bool]]:
     return out
 
 
+def _credit_tails(key: str, tails: list[tuple[int, bool]]) -> list[int]:
+    """The boundaries among `tails` where a credit begins ('photo jane smith ap', 'reuters'), with the part
+    before them at least PREFIX_COVER of the key: two captions that differ only there are one caption."""
+    return [n for n, credit in tails
+            if credit and n >= PREFIX_COVER * len(key) and _CREDIT_START.match(key, n + 1) is not None]
+
+
 def _continues(key: str, prefix_length: int, tails: list[tuple[int, bool]]) -> bool:
     """Whether `key` goes on from its first `prefix_length` characters with words of its own: at least
     CONTINUATION_MIN_WORDS of them, and not a photo credit."""
@@ -83,6 +90,10 @@ class DuplicateSignal:
         # it is found by lookups in `seen` (comparing with every earlier key of the same head was quadratic
         # on a page of thousands of comments that all start alike).
         lengths_by_head: dict[str, list[int]] = {}
+        # Earlier keys less a tail that opens with a credit ('photo ...', 'reuters', 'getty images'), by hash: a
+        # later paragraph that is one of them plus another credit repeats that caption ('... Photo: AP' after
+        # '... Photo: Jane Smith/AP', '... (Reuters)' after '... (Getty Images)').
+        credit_stems: dict[int, int] = {}
         by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
@@ -110,7 +121,13 @@ class DuplicateSignal:
                 prior_index, prior_length = stem
                 paragraph.add("duplicate", "repeat_without_suffix",
                               f"repeats paragraph {prior_index} less {prior_length - len(key)} characters")
+            elif (other := min((credit_stems[h] for n in _credit_tails(key, tails)
+                                if (h := hash(key[:n])) in credit_stems), default=None)) is not None:
+                paragraph.add("duplicate", "repeat_with_other_credit",
+                              f"repeats paragraph {other} with another credit")
             seen[key] = paragraph.index
+            for n in _credit_tails(key, tails):
+                credit_stems.setdefault(hash(key[:n]), paragraph.index)
             for length, credit in tails:
                 if credit or length >= PREFIX_COVER * len(key):
                     stems.setdefault(hash(key[:length]), (paragraph.index, len(key)))
