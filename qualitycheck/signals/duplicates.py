@@ -105,6 +105,7 @@ class DuplicateSignal:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
             tails = _tail_starts(key)
+            credit_tails = _credit_tails(key, tails) if any(credit for _, credit in tails) else []
             prior = self._with_suffix(key, tails, seen, lengths_by_head)
             if prior is not None:
                 prior_index, prior_length = prior
@@ -121,12 +122,12 @@ class DuplicateSignal:
                 prior_index, prior_length = stem
                 paragraph.add("duplicate", "repeat_without_suffix",
                               f"repeats paragraph {prior_index} less {prior_length - len(key)} characters")
-            elif (other := min((credit_stems[h] for n in _credit_tails(key, tails)
+            elif (other := min((credit_stems[h] for n in credit_tails
                                 if (h := hash(key[:n])) in credit_stems), default=None)) is not None:
                 paragraph.add("duplicate", "repeat_with_other_credit",
                               f"repeats paragraph {other} with another credit")
             seen[key] = paragraph.index
-            for n in _credit_tails(key, tails):
+            for n in credit_tails:
                 credit_stems.setdefault(hash(key[:n]), paragraph.index)
             for length, credit in tails:
                 if credit or length >= PREFIX_COVER * len(key):
