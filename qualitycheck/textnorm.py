@@ -9,6 +9,10 @@ import unicodedata
 # words without them ("op\u00adened" is "opened"); the text itself, and so every offset, keeps them.
 INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARS))
+# Scripts written without spaces between words, as a character class body: Hiragana, Katakana (also
+# half-width), CJK and compatibility ideographs. The LM tokenizer cuts them one character a token, and the
+# language signal counts their runs by characters.
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 
 
 def drop_invisible(text: str) -> str:

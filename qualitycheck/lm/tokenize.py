@@ -31,7 +31,7 @@ import re
 import unicodedata
 
 from ..memo import RecentCache, fill_misses
-from ..textnorm import INVISIBLE_CHARS
+from ..textnorm import CJK_LETTERS, INVISIBLE_CHARS, drop_invisible
 
 __all__ = ["normalize", "normalize_token", "tokenize", "tokenize_columns", "tokenize_with_spans",
            "TOKENIZER_VERSION"]
@@ -43,7 +43,7 @@ TOKENIZER_VERSION = 4
 _APOS = "'\u2019\u02bc"
 # Scripts written without spaces between words: each character is a token (a run of them would
 # otherwise be one giant "word"). Hiragana, Katakana (also half-width), CJK and compatibility ideographs.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_CJK = CJK_LETTERS
 _TOKEN_RE = re.compile(
     rf"[{_CJK}]"                        # one CJK character
     r"|\d+(?:[.,]\d+)+"                 # number with separators: 3,000,000 or 2.5
@@ -63,7 +63,6 @@ _CHAR_MAP = str.maketrans({
     "\u2212": "-",
 })
 _DIGIT_RE = re.compile(r"\d")
-_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARS))
 # Raw token -> its normalised token(s). Tokens repeat heavily (Zipf), so this halves tokenising time. Bounded
 # (qualitycheck.memo): a corpus's vocabulary keeps growing with its size (names, numbers), and an unbounded or
 # 500,000-entry memo took tens of MiB of a scan worker's 300 MB budget over 20,000 documents.
@@ -83,7 +82,7 @@ def normalize_token(token: str) -> str:
     else:
         t = unicodedata.normalize("NFKC", token).translate(_CHAR_MAP).lower()
         if len(t) > 1:   # a word holding invisible characters (alone, one is a token: see the docstring)
-            t = t.translate(_DROP_INVISIBLE)
+            t = drop_invisible(t)
     if not t.isalpha() and any(c.isdigit() for c in t):
         t = _DIGIT_RE.sub("0", t)
     return t

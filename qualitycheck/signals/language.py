@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..document import Document, Paragraph
-from ..textnorm import drop_invisible
+from ..textnorm import CJK_LETTERS, drop_invisible
 
 # Closed-class English words (articles, pronouns, auxiliaries, prepositions, conjunctions).
 # Written for this project; the usual core of English stopword lists.
@@ -374,7 +374,7 @@ ENGLISH_MIN_SHARE_BESIDE_UNCASED = 0.25
 # letters (at least one). Chinese and Japanese words are one to three characters; Thai, Lao, Khmer and
 # Burmese ones a few letters with their vowel signs.
 _SPACELESS_LETTERS_PER_WORD = (
-    (re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]"), 2),
+    (re.compile(f"[{CJK_LETTERS}]"), 2),
     (re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"), 4),
 )
 

@@ -110,22 +110,21 @@ def _without_compounds(left: list[str], right: list[str]) -> tuple[list[str], li
     ("north-east" vs "northeast", "e-mail" vs "email"): house style, not a swap. (It counted as two swaps,
     north -> northeast and east -> northeast, and with one real change flagged an original story spun.)"""
     left, right = list(left), list(right)
-    found = True
-    while found:
-        found = False
-        for side, other in ((left, right), (right, left)):
-            for k in range(len(side) - 1):
-                joined = next((j for j in ("".join(side[k:k + 3]), "".join(side[k:k + 2]))
-                               if j in other and k + 1 < len(side)), None)
-                if joined is not None:
-                    n = 3 if k + 3 <= len(side) and "".join(side[k:k + 3]) == joined else 2
-                    del side[k:k + n]
-                    other.remove(joined)
-                    found = True
-                    break
-            if found:
-                break
+    while (found := _compound(left, right) or _compound(right, left)) is not None:
+        side, k, n, other, joined = found
+        del side[k:k + n]
+        other.remove(joined)
     return left, right
+
+
+def _compound(side: list[str], other: list[str]) -> tuple[list[str], int, int, list[str], str] | None:
+    """The first run of 3 (else 2) words of `side` that `other` writes as one word, as (side, start, length,
+    other, that word), or None."""
+    for k in range(len(side) - 1):
+        for n in (3, 2):
+            if k + n <= len(side) and (joined := "".join(side[k:k + n])) in other:
+                return side, k, n, other, joined
+    return None
 
 
 def swaps_between(a: list[str], b: list[str], thes: thesaurus.Thesaurus) -> list[tuple[str, str]]:

@@ -415,25 +415,28 @@ def load_weights(path: Path = WEIGHTS_PATH) -> dict:
 def weights_for_model(model_path: str | None) -> Path:
     """The weights trained for a model: the file its sidecar (<model>.json) names under "spin_weights"
     (relative to the sidecar), else the shipped models/spin/weights.json. Weights are fitted to one LM's
-    scores, so a model that brings its own must not run with another's. The spin signal asks once per
-    document: the answer is kept until the sidecar's size or modification time changes (reading and
-    parsing it and resolving the path took ~0.13 ms a document)."""
-    if model_path:
-        from ..lm.model import _file_stamp, read_sidecar, sidecar_path
-
-        sidecar = sidecar_path(model_path)
-        stamp = _file_stamp(sidecar)
-        hit = _WEIGHTS_FOR.get(model_path)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
-        named = read_sidecar(model_path).get("spin_weights")
-        path = (sidecar.parent / named).resolve() if named else WEIGHTS_PATH
-        _WEIGHTS_FOR[model_path] = (stamp, path)
-        return path
-    return WEIGHTS_PATH
+    scores, so a model that brings its own must not run with another's."""
+    return (_named_weights(model_path) if model_path else None) or WEIGHTS_PATH
 
 
-_WEIGHTS_FOR: dict = {}   # model path -> (its sidecar's stamp, the weights path it names)
+def _named_weights(model_path: str) -> Path | None:
+    """The weights file a model's sidecar names, or None. The spin signal asks once per document: the answer is
+    kept until the sidecar's size or modification time changes (reading and parsing it and resolving the path
+    took ~0.13 ms a document)."""
+    from ..lm.model import _file_stamp, read_sidecar, sidecar_path
+
+    sidecar = sidecar_path(model_path)
+    stamp = _file_stamp(sidecar)
+    hit = _WEIGHTS_FOR.get(model_path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    named = read_sidecar(model_path).get("spin_weights")
+    path = (sidecar.parent / named).resolve() if named else None
+    _WEIGHTS_FOR[model_path] = (stamp, path)
+    return path
+
+
+_WEIGHTS_FOR: dict = {}   # model path -> (its sidecar's stamp, the weights path it names or None)
 
 
 # The detector's own default LM: CMU Sphinx's US-English trigram (models/README.md), built from far more (and
@@ -465,12 +468,17 @@ def spin_lm_path(spin_model_path: str | None, model_path: str | None, weights_pa
 
 
 def _has_own_weights(model_path: str) -> bool:
-    from ..lm.model import DEFAULT_MODEL_NAME, MODELS_DIR, read_sidecar
+    return _named_weights(model_path) is not None or _is_shipped_model(model_path)
+
+
+@functools.lru_cache(maxsize=8)
+def _is_shipped_model(model_path: str) -> bool:
+    """Whether `model_path` is the shipped en.kenlm, which models/spin/weights.json was fitted to (resolved once
+    per path: the spin signal asks once per document)."""
+    from ..lm.model import DEFAULT_MODEL_NAME, MODELS_DIR
 
     shipped = MODELS_DIR / DEFAULT_MODEL_NAME
-    if shipped.is_file() and Path(model_path).resolve() == shipped.resolve():
-        return True
-    return bool(read_sidecar(model_path).get("spin_weights"))
+    return shipped.is_file() and Path(model_path).resolve() == shipped.resolve()
 
 
 def detector_files(model_path: str | None = None, weights_path: str | None = None) -> tuple[str | None, Path]:
