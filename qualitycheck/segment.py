@@ -27,6 +27,11 @@ _WRAP_WIDTH = 100
 # lines (logs, word lists, dumps) are not articles, and some signals compare paragraphs pairwise,
 # so beyond this many only the first ones are checked (with a "truncated" note).
 MAX_PARAGRAPHS = 5_000
+# An auto-blog's ad placeholder ([ad_1], the boilerplate rule autoblog_ad_tag) marks where an ad went
+# between two paragraphs; when a page lost the line break around it ("[ad_1]The judges ruled ...") it is
+# still a paragraph boundary, so the placeholder becomes a paragraph of its own and the text beside it
+# stays article text.
+_GLUED_AD_PLACEHOLDER = re.compile(r"\[ad_?\d{1,4}\]")
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -77,18 +82,35 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
         if not lines:
             continue
         line_texts = [text[s:e] for s, e in lines]
-        if _is_hard_wrapped(line_texts):
+        # a placeholder line between wrapped lines is cut out below, so it does not break the wrap
+        wrap_test = line_texts
+        if text.find("[ad", b_start, b_end) >= 0:
+            wrap_test = [t for t in line_texts if not _GLUED_AD_PLACEHOLDER.fullmatch(t.strip())]
+        if _is_hard_wrapped(wrap_test):
             groups = [(lines[0][0], lines[-1][1])]
         else:
             groups = lines
         for g_start, g_end in groups:
-            span = _spans(text, g_start, g_end)
-            if span:
-                paragraphs.append(Paragraph(index=len(paragraphs), start=span[0], end=span[1],
-                                            text=text[span[0]:span[1]]))
-                if limit is not None and len(paragraphs) > limit:
-                    return paragraphs
+            for p_start, p_end in _split_at_ad_placeholders(text, g_start, g_end):
+                span = _spans(text, p_start, p_end)
+                if span:
+                    paragraphs.append(Paragraph(index=len(paragraphs), start=span[0], end=span[1],
+                                                text=text[span[0]:span[1]]))
+                    if limit is not None and len(paragraphs) > limit:
+                        return paragraphs
     return paragraphs
+
+
+def _split_at_ad_placeholders(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] cut before and after each ad placeholder in it ([ad_1] glued to a sentence)."""
+    if text.find("[ad", start, end) < 0:   # a C scan; the regex runs only on the rare paragraph with one
+        return [(start, end)]
+    pieces = []
+    for m in _GLUED_AD_PLACEHOLDER.finditer(text, start, end):
+        pieces += [(start, m.start()), (m.start(), m.end())]
+        start = m.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def segment(raw: RawDocument, max_paragraphs: int = MAX_PARAGRAPHS) -> Document:

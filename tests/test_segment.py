@@ -47,3 +47,31 @@ def test_old_mac_and_unicode_line_ends():
 def test_empty_text_has_no_paragraphs():
     assert split_paragraphs("") == []
     assert split_paragraphs(" \n\n \t\n") == []
+
+
+def test_ad_placeholder_glued_to_text_is_its_own_paragraph():
+    text = "Opening line of the story.\n\n[ad_1]The judges ruled that the case could go on.\n\nLast words here.[ad_2]"
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == [
+        "Opening line of the story.", "[ad_1]", "The judges ruled that the case could go on.",
+        "Last words here.", "[ad_2]"]
+    for p in paragraphs:
+        assert text[p.start:p.end] == p.text
+
+
+def test_ad_placeholder_line_does_not_break_hard_wrapped_prose():
+    text = ("The council met on Tuesday evening to discuss the budget for the next\n"
+            "financial year, which has been cut by ten percent after a long debate\n"
+            "[ad_1]\n"
+            "among members of the finance committee and a number of local residents\n"
+            "who had come to the town hall to hear the outcome of the vote.\n")
+    paragraphs = split_paragraphs(text)
+    assert len(paragraphs) == 3
+    assert paragraphs[0].text.startswith("The council") and paragraphs[0].text.endswith("long debate")
+    assert paragraphs[1].text == "[ad_1]"
+    assert paragraphs[2].text.startswith("among members") and "\n" in paragraphs[2].text
+
+
+def test_bracketed_text_that_is_not_a_placeholder_stays_whole():
+    text = "He said [ad hoc] talks [adds quote from spokesman] would follow."
+    assert [p.text for p in split_paragraphs(text)] == [text]

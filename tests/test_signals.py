@@ -78,6 +78,16 @@ def test_autoblog_trailer_after_ad_tag_whatever_its_wording(fast_checker):
     assert labels_of(report, "Resource url") == []
 
 
+def test_ad_placeholders_glued_to_article_text(fast_checker):
+    # the line breaks around the placeholders were lost: the ads are flagged, the article text is kept
+    text = "\n\n".join([ARTICLE[0], "[ad_1]" + ARTICLE[1], ARTICLE[2] + "[ad_2]", ARTICLE[3]])
+    report = fast_checker.check(text)
+    assert [p["labels"] for p in report.paragraphs if p["text"].startswith("[ad_")] == [["ad_marker"], ["ad_marker"]]
+    assert labels_of(report, ARTICLE[1][:30]) == []
+    assert "[ad_" not in report.clean_text
+    assert all(a[:40] in report.clean_text for a in ARTICLE)
+
+
 def test_in_text_source_line_is_not_boilerplate(fast_checker):
     report = fast_checker.check("\n\n".join([*ARTICLE, "Source: county council figures"]))
     assert labels_of(report, "Source: county") == []
