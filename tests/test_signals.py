@@ -103,6 +103,39 @@ def test_duplicates_after_normalisation(fast_checker):
     assert "duplicate" not in labels_of(report, "Ferry operator adds")
 
 
+def test_pull_quote_repeats_a_passage_from_inside_a_paragraph(fast_checker):
+    body = ("The harbour master said the pier would reopen in spring. \u201cWe will not let the island be cut off "
+            "again this winter,\u201d she told the council, adding that repairs would cost about two million pounds.")
+    pull = "\u201cWe will not let the island be cut off again this winter\u201d \u2014 Harbour master Ann Reid"
+    for order in ([ARTICLE[0], pull, ARTICLE[1], body, ARTICLE[2]], [ARTICLE[0], ARTICLE[1], body, pull, ARTICLE[2]]):
+        report = fast_checker.check("\n\n".join(order))
+        paragraph = next(p for p in report.paragraphs if p["text"] == pull)
+        assert paragraph["labels"] == ["duplicate"]
+        assert paragraph["evidence"][0]["rule"] == "pull_quote"
+        assert labels_of(report, "The harbour master") == []   # the sentence stays in the cleaned text
+        assert "cut off again" in report.clean_text and "Ann Reid" not in report.clean_text
+
+
+def test_passage_repeated_without_quotes_needs_a_full_sentence_of_words(fast_checker):
+    body = ("Councillors met on Monday. The new timetable will add three crossings a week from the first "
+            "Friday of December onwards, the operator confirmed. Tickets go on sale next week.")
+    long_repeat = "The new timetable will add three crossings a week from the first Friday of December onwards"
+    short_repeat = "Tickets go on sale next week."
+    report = fast_checker.check("\n\n".join([ARTICLE[0], ARTICLE[1], body, long_repeat, short_repeat]))
+    labels = {p["text"]: p["labels"] for p in report.paragraphs}
+    assert labels[long_repeat] == ["duplicate"] and labels[body] == []
+    assert labels[short_repeat] == []
+
+
+def test_headline_or_quote_inside_the_lead_is_not_a_pull_quote(fast_checker):
+    headline = "Ferry operator adds three winter sailings for island residents"
+    lead = ("Ferry operator adds three winter sailings for island residents from December, after complaints "
+            "that the winter timetable left them stranded at weekends.")
+    other_quote = "\u201cWe have waited years for a proper winter timetable here\u201d"   # quoted, but said nowhere else
+    report = fast_checker.check("\n\n".join([headline, lead, ARTICLE[2], other_quote, ARTICLE[3]]))
+    assert all(p["labels"] == [] for p in report.paragraphs)
+
+
 def test_mojibake_flagged(fast_checker):
     broken = "The cafÃ© owner said itâ€™s the best season â€“ since 2019."
     report = fast_checker.check("\n\n".join([*ARTICLE, broken]))
@@ -587,8 +620,8 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
     from qualitycheck.config import Config
     from qualitycheck.document import Document, Paragraph
     from qualitycheck.signals.duplicates import (
-        _AGENCY_END, _CREDIT_START, CONTINUATION_MIN_WORDS, MIN_DUPLICATE_CHARS, PREFIX_COVER, TAIL_MAX_CHARS,
-        DuplicateSignal)
+        _AGENCY_END, _CREDIT_START, CONTAINED_MIN_WORDS, CONTINUATION_MIN_WORDS, MIN_DUPLICATE_CHARS, PREFIX_COVER,
+        PULL_QUOTE_MIN_WORDS, TAIL_MAX_CHARS, DuplicateSignal, _quotation)
     from qualitycheck.textnorm import compare_key
 
     def repeats(short, long):
@@ -633,6 +666,22 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
                 paragraph.add("duplicate", "repeat_with_other_credit", f"repeats paragraph {min(other)} with another credit")
             seen[key] = paragraph.index
             earlier.append((key, paragraph.index))
+        # then passages found inside another paragraph (pull quotes), compared with every other paragraph
+        kept = [(p, compare_key(p.text)) for p in doc.paragraphs
+                if len(compare_key(p.text)) >= MIN_DUPLICATE_CHARS and not p.labels]
+        for paragraph, key in kept:
+            quoted = _quotation(paragraph.text)
+            if quoted is not None and len(compare_key(quoted).split()) >= PULL_QUOTE_MIN_WORDS \
+                    and len(compare_key(quoted)) >= MIN_DUPLICATE_CHARS:
+                key, rule = compare_key(quoted), "pull_quote"
+            elif len(key.split()) >= CONTAINED_MIN_WORDS and paragraph.index != 0:
+                rule = "repeated_passage"
+            else:
+                continue
+            inside = [p.index for p, k in kept
+                      if p is not paragraph and len(k) > len(key) and f" {key} " in f" {k} "]
+            if inside:
+                paragraph.add("duplicate", rule, f"repeats a passage of paragraph {inside[0]}")
 
     def credit_stems(key):
         """`key` less each tail that opens with a credit, the part before it at least PREFIX_COVER."""
@@ -642,6 +691,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
 
     rng = random.Random(3)
     bases = ["The photo shows the harbour wall after the storm on Monday",
+             "\u201cThe photo shows the harbour wall after the storm\u201d, she said on Monday",
              "Ferry operator adds winter sailings to the island route from December after complaints by residents "
              "who said the timetable left them stranded"]
     suffixes = ["", " Photo: Reuters", " x", "  ", ". AP", " credit line here", " | Island Times",

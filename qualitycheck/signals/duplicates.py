@@ -30,6 +30,19 @@ _AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
 # the cleaned text keeps the added sentences. Title suffixes and bylines ('Island Times', 'Gavriil
 # Grigorov/Sputnik', 'The New York Times') are names of a few words and keep the later copy the duplicate.
 CONTINUATION_MIN_WORDS = 6
+# A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix: a
+# paragraph that is one quotation (an attribution of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least
+# PULL_QUOTE_MIN_WORDS words, found at word boundaries inside another paragraph, is its duplicate, whichever comes
+# first. An unquoted paragraph needs CONTAINED_MIN_WORDS words (a highlighted sentence repeated from the body);
+# the first paragraph (the title) is never one, as a headline's words may open the lead.
+PULL_QUOTE_MIN_WORDS = 5
+CONTAINED_MIN_WORDS = 12
+QUOTE_ATTRIBUTION_CHARS = 60
+# Pull quotes are looked for with one substring search per candidate over all paragraphs; on a page of
+# thousands of quoted comments that is quadratic, so only the first candidates are tried.
+MAX_CONTAINED_CANDIDATES = 200
+_OPENING_QUOTES = "\"“‘'«„‚"
+_CLOSING_QUOTES = "\"”’'»“‘"
 # Paragraphs already called site chrome or an ad slot (CHROME_LABELS) are not duplicates as well: 'Story continues
 # below advertisement' three times on a page is three ad markers, and two labels would count its characters twice
 # in the document score.
@@ -64,6 +77,19 @@ def _continues(key: str, prefix_length: int, tails: list[tuple[int, bool]]) -> b
     return key.count(" ", prefix_length) >= CONTINUATION_MIN_WORDS
 
 
+def _quotation(text: str) -> str | None:
+    """The quoted words of a paragraph that is one quotation, perhaps followed by a short attribution
+    ('"We cannot keep the libraries open," - Jane Smith'); None for any other paragraph."""
+    text = text.strip()
+    if len(text) < 2 or text[0] not in _OPENING_QUOTES:
+        return None
+    end = max(text.rfind(q) for q in _CLOSING_QUOTES)
+    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS:
+        return None
+    inner = text[1:end]
+    return inner if not any(q in inner for q in "\"“”") else None   # two quotations, or a quote in a sentence
+
+
 class DuplicateSignal:
     """Flags paragraphs that repeat an earlier paragraph of the same document.
 
@@ -95,12 +121,14 @@ class DuplicateSignal:
         # '... Photo: Jane Smith/AP', '... (Reuters)' after '... (Getty Images)').
         credit_stems: dict[int, int] = {}
         by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
+        keys: dict[int, str] = {}   # the compare keys of the paragraphs checked, for _contained_passages
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
                 continue
             key = compare_key(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
                 continue
+            keys[paragraph.index] = key
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
@@ -136,6 +164,44 @@ class DuplicateSignal:
             here = bisect.bisect_left(lengths, len(key))
             if here == len(lengths) or lengths[here] != len(key):
                 lengths.insert(here, len(key))
+
+        self._contained_passages(doc, by_index, keys)
+
+    @staticmethod
+    def _contained_passages(doc: Document, by_index: dict, keys: dict[int, str]) -> None:
+        """Flag pull quotes and other passages repeated from inside a longer paragraph (see PULL_QUOTE_MIN_WORDS).
+        `keys`: the compare keys of the paragraphs long enough to compare."""
+        kept = [(index, key) for index, key in keys.items() if not by_index[index].labels]
+        candidates = []
+        for index, key in kept:
+            if len(candidates) == MAX_CONTAINED_CANDIDATES:
+                break
+            paragraph = by_index[index]
+            quoted = _quotation(paragraph.text)
+            if quoted is not None:
+                quoted_key = compare_key(quoted)
+                if len(quoted_key) >= MIN_DUPLICATE_CHARS and quoted_key.count(" ") + 1 >= PULL_QUOTE_MIN_WORDS:
+                    candidates.append((paragraph, quoted_key, "pull_quote"))
+                    continue
+            if key.count(" ") + 1 >= CONTAINED_MIN_WORDS and index != doc.paragraphs[0].index:
+                candidates.append((paragraph, key, "repeated_passage"))
+        if not candidates:
+            return
+        # one string of all keys, each between spaces, so a find is a word-boundary match; \n keeps keys apart
+        joined = "\n".join(f" {key} " for _, key in kept)
+        starts, position = [], 0
+        for _, key in kept:
+            starts.append(position)
+            position += len(key) + 3
+        for paragraph, key, rule in candidates:
+            needle = f" {key} "
+            at = joined.find(needle)
+            while at != -1:
+                other, other_key = kept[bisect.bisect_right(starts, at) - 1]
+                if other != paragraph.index and len(other_key) > len(key):
+                    paragraph.add("duplicate", rule, f"repeats a passage of paragraph {other}")
+                    break
+                at = joined.find(needle, at + 1)
 
     @staticmethod
     def _with_suffix(key: str, tails: list[tuple[int, bool]], seen: dict[str, int],
