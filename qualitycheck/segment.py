@@ -32,6 +32,7 @@ MAX_PARAGRAPHS = 5_000
 # still a paragraph boundary, so the placeholder becomes a paragraph of its own and the text beside it
 # stays article text.
 _GLUED_AD_PLACEHOLDER = re.compile(r"\[ad_?\d{1,4}\]")
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -102,15 +103,22 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
 
 
 def _split_at_ad_placeholders(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """text[start:end] cut before and after each ad placeholder in it ([ad_1] glued to a sentence)."""
+    """text[start:end] cut before and after each ad placeholder glued to words ([ad_1]The judges ...).
+    Brackets, spaces or punctuation around a placeholder ('[[ad_1]]') stay with it."""
     if text.find("[ad", start, end) < 0:   # a C scan; the regex runs only on the rare paragraph with one
         return [(start, end)]
-    pieces = []
+    bounds = [start]
     for m in _GLUED_AD_PLACEHOLDER.finditer(text, start, end):
-        pieces += [(start, m.start()), (m.start(), m.end())]
-        start = m.end()
-    pieces.append((start, end))
-    return pieces
+        bounds += [m.start(), m.end()]
+    bounds.append(end)
+    pieces: list[list] = []   # [start, end, holds words]
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        words = i % 2 == 0 and _WORD_CHAR.search(text, a, b) is not None
+        if pieces and not words and not pieces[-1][2]:
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b, words])
+    return [(a, b) for a, b, _ in pieces]
 
 
 def segment(raw: RawDocument, max_paragraphs: int = MAX_PARAGRAPHS) -> Document:
