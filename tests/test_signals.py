@@ -215,6 +215,23 @@ def test_names_and_numbers_are_never_off_language(fast_checker):
         assert "off_language" not in labels_of(report, line[:10]), line
 
 
+def test_english_sentence_quoting_another_language_stays_english(fast_checker):
+    quoting = ["The ferry company's French partner told reporters in Calais: \u201cNous ne laisserons pas tomber les "
+               "habitants de l'\u00eele, et nous continuerons \u00e0 assurer la travers\u00e9e tout l'hiver\u201d, "
+               "before the talks ended.",
+               'At the harbour, a banner read "\u0417\u0430\u043a\u0440\u044b\u0442\u043e \u0434\u043e '
+               '\u0432\u0435\u0441\u043d\u044b \u0438 \u0431\u0435\u0437 \u043f\u0440\u0438\u0447\u0438\u043d" '
+               'while the crews waited for the storm to pass over the island.']
+    # the same words with the frame in French too: a French paragraph
+    french = ("\u00ab Nous ne laisserons pas tomber les habitants de l'\u00eele \u00bb, a d\u00e9clar\u00e9 le "
+              "partenaire fran\u00e7ais de la compagnie, avant la fin des discussions \u00e0 Calais.")
+    report = fast_checker.check("\n\n".join([*ARTICLE, *quoting, french]))
+    for line in quoting:
+        paragraph = next(p for p in report.paragraphs if p["text"] == line)
+        assert paragraph["labels"] == [] and paragraph["language"] == "en", line
+    assert labels_of(report, french[:20]) == ["off_language"]
+
+
 def test_non_latin_script_paragraph(fast_checker):
     greek = "Ο διαχειριστής του πορθμείου θα προσθέσει τρία επιπλέον δρομολόγια την εβδομάδα."
     report = fast_checker.check("\n\n".join([*ARTICLE, greek]))

@@ -364,6 +364,13 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
 # Text this repetitive is no language ("aaaa aaaa ...", "p0 p1 p2 ...", a column of "ab/cd/ef"): of the first
 # 5,000 characters' words, fewer than this share are different ones. Prose in any language, even a chant
 # or a list, is several times above it (a page of English has ~40 % different words).
+# A quotation in another language inside an English sentence ('The minister said: "Nous ne laisserons pas
+# tomber nos partenaires", before leaving.') leaves the paragraph English when the words outside the quotation
+# marks are English prose on their own: at least this many lowercase words that pass the cheap English test.
+ENGLISH_FRAME_MIN_WORDS = 6
+_QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|‘.*?’(?!\w)')
+_QUOTE_MARKS = frozenset('"“«„‘')
+
 REPETITIVE_MIN_WORDS = 20
 REPETITIVE_DISTINCT_SHARE = 0.1
 
@@ -671,6 +678,11 @@ class LanguageSignal:
 
     def _judge_english_doc_paragraph(self, paragraph: Paragraph, ev: LanguageEvidence, config: Config) -> bool:
         """Label one paragraph of an English document. Returns False when it is too short to judge."""
+        if not self._looks_english(ev) and not _QUOTE_MARKS.isdisjoint(paragraph.text):
+            frame = measure(_QUOTATION.sub(" ", paragraph.text))
+            if frame.lower_words >= ENGLISH_FRAME_MIN_WORDS and self._looks_english(frame):
+                paragraph.language, paragraph.language_confidence = "en", round(frame.vocab_share, 3)
+                return True
         if ev.latin_share < NON_LATIN_SHARE:
             top, prob = top_language(paragraph.text, config.langdetect_seed)
             paragraph.language, paragraph.language_confidence = top, round(prob, 3)
