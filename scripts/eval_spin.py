@@ -5,9 +5,12 @@ Prints, for each set: document AUC (spun vs clean documents, and vs all non-spun
 level at the threshold that keeps clean false positives at or below 1% (strictly above the highest allowed
 clean score), recall and false positives at the shipped threshold (Config.spun_document_threshold),
 hard_clean false positives, and paragraph precision / recall / F1 for the `spun` label at
-Config.spun_paragraph_threshold. The devset is only read, never trained on.
+Config.spun_paragraph_threshold (with OWN_EVIDENCE_FLOOR). The devset is only read, never trained on.
 --clean FILE[:SPLIT] measures false positives on a set of clean documents (scripts/build_modern.py's
 clean.jsonl), per source: documents and paragraphs flagged at the Config thresholds, score quantiles.
+--evidence-floor F (repeatable; "none" = no own-evidence requirement) adds paragraph figures with labels at
+that own-evidence floor instead of the shipped OWN_EVIDENCE_FLOOR (qualitycheck.spin.detector); scores are
+the same, so one run measures every floor.
 """
 from __future__ import annotations
 
@@ -24,10 +27,23 @@ sys.path.insert(0, str(ROOT))
 
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.evaluate import auc, threshold_at_fp  # noqa: E402
-from qualitycheck.spin.detector import SpinDetector, detector_files, load_weights  # noqa: E402
+from qualitycheck.spin.detector import (  # noqa: E402
+    OWN_EVIDENCE_FLOOR, DocumentResult, SpinDetector, detector_files, load_weights)
 from qualitycheck.spin.lmview import load as load_lm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+FLOORS: list[float | None] = []   # extra own-evidence floors to report (--evidence-floor)
+
+
+def labels(result: DocumentResult, config: Config) -> dict:
+    """para_pred (the product's labels) and, per extra floor, para_pred@<floor>."""
+    def at(floor):
+        return result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
+                                       config.spun_paragraph_threshold_in_spun_document, floor)
+    out = {"para_pred": at(OWN_EVIDENCE_FLOOR)}
+    for floor in FLOORS:
+        out[f"para_pred@{floor}"] = at(floor)
+    return out
 
 
 def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
@@ -61,13 +77,16 @@ def report(name: str, docs: list[dict], config: Config) -> dict:
         out["hard_clean_fp@1%fp"] = sum(s >= t for s in hard)
         out["hard_clean_fp@config"] = sum(s > config.spun_document_threshold for s in hard)
         out["hard_clean_n"] = len(hard)
-    pred, gold = [], []
-    for d in docs:
-        pred.extend(d["para_pred"])
-        gold.extend(d["para_gold"])
-    p, r, f = prf(pred, gold)
-    out.update({"paragraph_precision": p, "paragraph_recall": r, "paragraph_f1": f,
-                "paragraphs": len(gold), "spun_paragraphs": int(sum(gold))})
+    gold = [g for d in docs for g in d["para_gold"]]
+    for key in ["para_pred"] + [f"para_pred@{floor}" for floor in FLOORS]:
+        pred = [p for d in docs for p in d[key]]
+        p, r, f = prf(pred, gold)
+        tag = key[len("para_pred"):]
+        out.update({f"paragraph_precision{tag}": p, f"paragraph_recall{tag}": r, f"paragraph_f1{tag}": f})
+        if tag:   # clean documents' paragraphs flagged at this floor
+            out[f"clean_paragraphs_flagged{tag}"] = sum(p for d in docs if d["clean"] for p in d[key])
+    out["clean_paragraphs_flagged"] = sum(p for d in docs if d["clean"] for p in d["para_pred"])
+    out.update({"paragraphs": len(gold), "spun_paragraphs": int(sum(gold))})
     return out
 
 
@@ -96,8 +115,7 @@ def run_devset(detector: SpinDetector, limit: int | None, config: Config) -> lis
             "spinner": rec.get("spinner"), "hard": rec.get("subset") == "hard_clean",
             "para_scores": [r.score if r else None for r in result.paragraphs],
             "para_max_span": _max_spans(result),
-            "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
-                                                 config.spun_paragraph_threshold_in_spun_document),
+            **labels(result, config),
             "para_gold": [gold.get(i, False) for i in range(len(paragraphs))],
         })
     return docs
@@ -115,8 +133,7 @@ def run_synthetic(detector: SpinDetector, path: Path, limit: int | None, config:
             "clean": rec["spinner"] == "clean", "level": rec.get("level"), "spinner": rec["spinner"],
             "para_scores": [r.score if r else None for r in result.paragraphs],
             "para_max_span": _max_spans(result),
-            "para_pred": result.paragraph_labels(config.spun_paragraph_threshold, config.spun_document_threshold,
-                                                 config.spun_paragraph_threshold_in_spun_document),
+            **labels(result, config),
             "para_gold": [bool(p["spans"]) for p in rec["paragraphs"]],
         })
     return docs
@@ -134,9 +151,7 @@ def run_clean(detector: SpinDetector, spec: str, config: Config) -> list[dict]:
                      "score": result.score, "spun": False, "clean": True,
                      "para_scores": [r.score if r else None for r in result.paragraphs],
                      "para_max_span": _max_spans(result),
-                     "para_pred": result.paragraph_labels(config.spun_paragraph_threshold,
-                                                          config.spun_document_threshold,
-                                                          config.spun_paragraph_threshold_in_spun_document)})
+                     **labels(result, config)})
     return docs
 
 
@@ -151,7 +166,9 @@ def clean_report(name: str, docs: list[dict], config: Config) -> dict:
             "score_p99": float(np.quantile(scores, 0.99)), "score_max": float(scores.max()),
             "paragraphs": len(paras), "paragraphs_flagged": int(sum(flagged)),
             "paragraph_flag_share": float(np.mean(flagged)) if flagged else 0.0,
-            "paragraph_score_above_0.5": float(np.mean(np.array(paras) > 0.5)) if paras else 0.0}
+            "paragraph_score_above_0.5": float(np.mean(np.array(paras) > 0.5)) if paras else 0.0,
+            **{f"paragraphs_flagged@{floor}": int(sum(p for d in docs for p in d[f"para_pred@{floor}"]))
+               for floor in FLOORS}}
 
 
 def main() -> None:
@@ -170,7 +187,10 @@ def main() -> None:
     parser.add_argument("--clean", action="append", default=[], metavar="FILE[:SPLIT]",
                         help="clean-document JSONL to measure false positives on (repeatable)")
     parser.add_argument("--no-devset", action="store_true")
+    parser.add_argument("--evidence-floor", action="append", default=[], metavar="F",
+                        help="also report paragraph labels at this own-evidence floor ('none': no requirement)")
     args = parser.parse_args()
+    FLOORS.extend(None if f == "none" else float(f) for f in args.evidence_floor)
     config = Config()
     # what the spin signal runs with by default (before the fifth session this was the perplexity signal's model)
     model, default_weights = detector_files(args.model or config.spin_model_path or config.model_path)

@@ -292,3 +292,34 @@ def test_web_counts_read_like_the_dict_they_replace(monkeypatch):
     crowded = features.WebCounts(counts.items())
     assert crowded._exact is not None
     assert all(crowded.get(word, -1.0) == value for word, value in counts.items()) and crowded.get("w9999", -1.0) == -1.0
+
+
+def test_spun_label_needs_evidence_of_its_own():
+    """The paragraph model reads the whole document, so an untouched headline inside a spun document can
+    score high with no candidate word of its own; it is not labelled spun without a span at or above
+    OWN_EVIDENCE_FLOOR or a fingerprint. Scores are left as they are."""
+    from qualitycheck.spin.detector import OWN_EVIDENCE_FLOOR, DocumentResult, ParagraphResult
+    from qualitycheck.spin.features import Span
+    from qualitycheck.spin.fingerprints import Fingerprint
+
+    def span(probability, fingerprint=None):
+        return Span(0, 1, 0, 4, "word", None, fingerprint=fingerprint, probability=probability)
+
+    def paragraph(*spans):
+        return ParagraphResult(0.9, list(spans), np.zeros(1), 5)
+
+    fingerprint = Fingerprint(("counterfeit", "consciousness"), "artificial intelligence", "test")
+    weak = OWN_EVIDENCE_FLOOR / 2
+    result = DocumentResult(0.95, [paragraph(), paragraph(span(weak)), paragraph(span(OWN_EVIDENCE_FLOOR)),
+                                   paragraph(span(weak, fingerprint)), None])
+    assert result.paragraph_labels(0.5, 0.5, 0.5) == [False, False, True, True, False]
+    assert [r.score for r in result.paragraphs if r] == [0.9] * 4
+    # without the requirement (None) the score alone decides, as before
+    assert result.paragraph_labels(0.5, 0.5, 0.5, None) == [True, True, True, True, False]
+
+
+def test_own_evidence_floor_is_the_weak_span_floor():
+    """Every labelled paragraph has a word to show: the report lists spans down to WEAK_SPAN_FLOOR."""
+    from qualitycheck.signals.spin import WEAK_SPAN_FLOOR
+    from qualitycheck.spin.detector import OWN_EVIDENCE_FLOOR
+    assert OWN_EVIDENCE_FLOOR == WEAK_SPAN_FLOOR

@@ -24,9 +24,11 @@ _FUNCTION_WORDS = frozenset("the of and to in a is that for on was with as by at
                             "he said were an which this not but their its they had who after also".split())
 _WORD = re.compile(r"[A-Za-z]+")
 MAX_EVIDENCE = 12     # top suspicious phrases kept on the document
-# A paragraph can be labelled spun on accumulated evidence alone (many mildly suspicious words, or a low bar
+# A paragraph can be labelled spun on accumulated evidence (many mildly suspicious words, or a low bar
 # inside a spun document) with no single word above the span threshold: then its strongest words down to
-# this probability are shown, marked weak, so a reviewer has words to check. Labels do not change.
+# this probability are shown, marked weak, so a reviewer has words to check. Labels do not change. The label
+# itself needs a span at or above spin.detector.OWN_EVIDENCE_FLOOR (or a fingerprint), the same value, so a
+# labelled paragraph always has a word to show (kept equal by tests/test_spin_units.py).
 WEAK_SPAN_FLOOR = 0.2
 MAX_WEAK_SPANS = 3
 # The detector holds ~4.7 KB per word of a paragraph (LM states, candidate features), so a 2,000,000-character
@@ -182,7 +184,7 @@ class SpinSignal:
                     detail = f"{strong} likely substitution(s): {shown}"
                 elif spans:
                     detail = f"accumulated substitution evidence; strongest words, each below the span threshold: {shown}"
-                else:
+                else:   # only if the label's own-evidence floor were below WEAK_SPAN_FLOOR
                     detail = "accumulated substitution evidence"
                 paragraph.add("spun", "spin.evidence", detail, scored.score)
             paragraph.spun_spans = spans

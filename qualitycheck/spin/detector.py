@@ -36,6 +36,12 @@ FINGERPRINT_LLR = 4.0    # natural-log odds added per fingerprint hit: strong, b
 FINGERPRINT_DOC_LLR = 1.5
 FINGERPRINT_DOC_MAX = 5
 EVIDENCE_FLOOR = 0.5     # spans below this probability are not reported as evidence
+# A paragraph is labelled spun only with evidence of its own: a span at or above this probability, or a
+# fingerprint. The paragraph model reads the other paragraphs too (with_context), so inside a heavily spun
+# document an untouched headline with no candidate word could otherwise be labelled on its neighbours'
+# evidence alone, with no word to show. Equal to the report's weak-span floor (signals.spin), so every
+# labelled paragraph has a word to show. None: no such requirement (scores are never changed by it).
+OWN_EVIDENCE_FLOOR: float | None = 0.2
 BATCH_CHARS = 20_000     # paragraphs analysed together (see SpinDetector.document): ~3,300 words, ~15 MiB
 
 # Spin rates at which the mixture log-likelihood ratio is accumulated (see mixture_llr).
@@ -106,6 +112,10 @@ class ParagraphResult:
             out.append(item)
         return out
 
+    def has_own_evidence(self, floor: float | None = OWN_EVIDENCE_FLOOR) -> bool:
+        """A span of this paragraph at or above `floor`, or a fingerprint (always, when floor is None)."""
+        return floor is None or any(s.fingerprint is not None or s.probability >= floor for s in self.spans)
+
 
 @dataclass
 class DocumentResult:
@@ -114,13 +124,15 @@ class DocumentResult:
     features: np.ndarray = field(default_factory=lambda: np.zeros(len(DOCUMENT_FEATURES)))
 
     def paragraph_labels(self, paragraph_threshold: float, document_threshold: float,
-                         in_spun_document_threshold: float) -> list[bool]:
-        """Which paragraphs to label spun. Inside a document judged spun the bar is lower: spinners
-        rewrite whole documents, so a paragraph with some evidence there is more likely spun."""
+                         in_spun_document_threshold: float,
+                         evidence_floor: float | None = OWN_EVIDENCE_FLOOR) -> list[bool]:
+        """Which paragraphs to label spun: score above the bar and evidence of its own (OWN_EVIDENCE_FLOOR).
+        Inside a document judged spun the bar is lower: spinners rewrite whole documents, so a paragraph
+        with some evidence there is more likely spun."""
         bar = paragraph_threshold
         if self.score > document_threshold:
             bar = min(paragraph_threshold, in_spun_document_threshold)
-        return [r is not None and r.score > bar for r in self.paragraphs]
+        return [r is not None and r.score > bar and r.has_own_evidence(evidence_floor) for r in self.paragraphs]
 
 
 def quadratic(x: np.ndarray) -> np.ndarray:
