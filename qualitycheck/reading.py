@@ -57,6 +57,11 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# What reading a damaged .gz raises: OSError (gzip.BadGzipFile: a bad header or checksum), EOFError (cut short)
+# and zlib.error (a bad compressed block, about one flipped bit in thirty), which is neither.
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -280,7 +285,7 @@ def open_binary(path: str | Path) -> IO[bytes]:
 
 def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     """The decoding decode_bytes_noted gives the whole file at `path` (see above), found reading it in chunks.
-    Raises ValueError with scan's error for a file that is not text, OSError or EOFError for one that cannot be
+    Raises ValueError with scan's error for a file that is not text, one of GZIP_ERRORS for one that cannot be
     read (a damaged .gz)."""
     with open_binary(path) as handle:
         head = handle.read(SNIFF_BYTES)
@@ -392,11 +397,8 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
                 return _read_capped(raw, handle, config, None, "decompressed file")
         with open(path, "rb") as handle:
             return _read_capped(raw, handle, config, os.fstat(handle.fileno()).st_size)
-    except (EOFError, zlib.error) as exc:
-        raw.error = f"unreadable: damaged or truncated gzip data ({exc})"
-        return raw
-    except OSError as exc:
-        raw.error = f"unreadable: {exc.strerror or str(exc) or exc.__class__.__name__}"
+    except (OSError, EOFError, zlib.error) as exc:
+        raw.error = _unreadable(exc)
         return raw
 
 
@@ -406,9 +408,16 @@ def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None 
     raw = RawDocument(id=name, path=None, text="")
     try:
         return _read_capped(raw, handle, config or Config(), None)
-    except OSError as exc:
-        raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
+    except GZIP_ERRORS as exc:   # (gzip on standard input, damaged or cut short)
+        raw.error = _unreadable(exc)
         return raw
+
+
+def _unreadable(exc: BaseException) -> str:
+    """A read error as a document's error: a damaged .gz says so (its errors have no strerror)."""
+    if isinstance(exc, (EOFError, zlib.error)):
+        return f"unreadable: damaged or truncated gzip data ({exc})"
+    return f"unreadable: {exc.strerror or str(exc) or exc.__class__.__name__}"
 
 
 def _read_capped(raw: RawDocument, handle: IO[bytes], config: Config, size: int | None,
@@ -588,7 +597,7 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
     binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
         head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-    except (OSError, EOFError):
+    except GZIP_ERRORS:
         head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
     encoding, errors = "utf-8", "surrogateescape"
     for bom, name in BOMS:
@@ -730,7 +739,7 @@ def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterat
         # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a
         # file's are: a UTF-16 byte-order mark is then recorded as utf-16, not as the utf-8 of a re-encoding.
         stream, records = open_records_or_text(STDIN)
-    except (OSError, EOFError, ValueError) as exc:   # (ValueError: standard input already closed)
+    except (*GZIP_ERRORS, ValueError) as exc:   # (ValueError: standard input already closed)
         yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc or exc.__class__.__name__}")
         return
     if records:
@@ -765,7 +774,7 @@ def _jsonl_documents(handle: io.TextIOBase, shown: str, config: Config, text_fie
                 if non_finite:
                     raw.notes.append(f"{non_finite} non-finite number(s) (NaN, Infinity) in the record read as null")
                 yield raw
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except GZIP_ERRORS as exc:
             yield RawDocument(id=f"{shown}:{lineno + 1}", path=shown, text="",
                               error=f"read failed after line {lineno}: {exc}")
 

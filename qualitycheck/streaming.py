@@ -22,7 +22,7 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
+from .reading import (BOMS, GZIP_ERRORS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
                       parquet_rows, parquet_where, parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -355,7 +355,7 @@ def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
             gz = gzip.GzipFile(fileobj=stream, mode="rb")
             head = _read_head(gz, 4)
             stream = io.BufferedReader(_Prefixed(head, gz, also=(stream,)))  # type: ignore[arg-type]
-    except (OSError, EOFError):
+    except GZIP_ERRORS:
         if path not in (None, "-"):
             raw.close()
         raise
@@ -449,7 +449,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             continue
         try:
             handle = open_input(path)
-        except (OSError, EOFError) as exc:   # missing, unreadable, or gzip damaged at its head
+        except GZIP_ERRORS as exc:   # missing, unreadable, or gzip damaged at its head
             yield _unreadable_input(source, f"unreadable: {getattr(exc, 'strerror', None) or exc}")
             continue
         number = 0
@@ -467,7 +467,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
                 line = OverlongLine(data) if too_long else InputLine(data)
                 line.source, line.number = source, number
                 yield line
-        except (OSError, EOFError) as exc:
+        except GZIP_ERRORS as exc:
             if source is None:
                 raise   # standard input: nothing follows it, the command reports the stop
             # a gzip cut short: what was read stands, the file is reported, the next file is read
@@ -508,7 +508,7 @@ def count_input_documents(inputs: Iterable[str]) -> int:
                         total += block.count(b"\n")
                         last = block[-1:]
                     total += last != b"\n"  # a last line without a newline
-            except (OSError, EOFError):
+            except GZIP_ERRORS:
                 total += 1
     return total
 

@@ -1,6 +1,7 @@
 import codecs
 import gzip
 import json
+import zlib
 
 from qualitycheck.config import Config
 from qualitycheck.reading import decode_bytes, iter_jsonl, iter_raw_documents, read_text_file
@@ -197,3 +198,57 @@ def test_a_file_that_is_not_text_is_refused_when_streamed(tmp_path):
         with pytest.raises(ValueError) as info:
             sniff_stream_decoding(tmp_path / name)
         assert str(info.value) == message
+
+
+# --- damaged .gz data -------------------------------------------------------------------------------------------
+
+def damaged_deflate(data: bytes) -> bytes:
+    """gzip of `data` with one bit flipped where zlib itself stops ("Error -3 while decompressing data"), in the second
+    half when it can be: zlib.error, which is neither an OSError nor an EOFError. About one flipped bit in thirty
+    does this; the others give a bad CRC (gzip.BadGzipFile, an OSError) at the end."""
+    whole = gzip.compress(data)
+    middle = len(whole) // 2
+    for pos in [*range(middle, len(whole) - 8), *range(10, middle)]:
+        for bit in range(8):
+            damaged = bytearray(whole)
+            damaged[pos] ^= 1 << bit
+            try:
+                gzip.decompress(bytes(damaged))
+            except zlib.error:
+                return bytes(damaged)
+            except (OSError, EOFError):
+                pass
+    raise AssertionError("no bit flip that zlib refuses")
+
+
+def numbered_records(count: int) -> bytes:
+    return "".join(json.dumps({"id": f"r{i}", "text": f"Record {i} of the file, {i * 7919 % 1000} words."}) + "\n"
+                   for i in range(count)).encode()
+
+
+def test_damaged_gzip_data_is_an_error_record_not_a_crash(tmp_path, monkeypatch):
+    """A bad compressed block in a .jsonl.gz (zlib.error) stopped `scan` with a traceback, losing every document
+    after it; so did such a .gz, or one cut short (EOFError: click printed only "Aborted!"), as one text document
+    on standard input. Each is now the error record a damaged .txt.gz gets, after the records read before it."""
+    import io
+    import sys
+
+    damaged = damaged_deflate(numbered_records(3000))
+    (tmp_path / "d.jsonl.gz").write_bytes(damaged)
+    (tmp_path / "next.jsonl").write_bytes(numbered_records(1))
+    raws = list(iter_raw_documents([tmp_path / "d.jsonl.gz", tmp_path / "next.jsonl"]))
+    assert raws[-1].id == "r0" and raws[-1].error is None   # the file after it is read
+    assert raws[-2].error.startswith("read failed after line ") and "while decompressing data" in raws[-2].error
+    assert [raw.id for raw in raws[:-2]] == [f"r{i}" for i in range(len(raws) - 2)]   # the records before it stay
+
+    (tmp_path / "d.txt.gz").write_bytes(damaged)
+    assert read_text_file(tmp_path / "d.txt.gz").error.startswith("unreadable: damaged or truncated gzip data")
+    for data in (damaged, gzip.compress(numbered_records(3000))[:3000]):   # JSONL records on standard input
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        raws = list(iter_raw_documents(["-"]))
+        assert raws[0].id == "r0" and raws[-1].error.startswith("read failed after line "), raws[-1]
+    text = b"Plain words of a text document.\n" * 3000
+    for data in (damaged_deflate(text), gzip.compress(text)[:300]):   # one text document on standard input
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        (raw,) = iter_raw_documents(["-"])
+        assert raw.error.startswith("unreadable: damaged or truncated gzip data"), raw.error
