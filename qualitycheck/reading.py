@@ -580,8 +580,8 @@ def line_cap(config: Config) -> int:
 
 # Control bytes tolerated at the head of a JSONL file before it is called binary.
 JSONL_STRAY_CONTROLS = 8
-# How much of a JSONL input not_jsonl looks at.
-SNIFF_BYTES = 4096
+# How much of a JSONL input not_jsonl looks at (its own name: as SNIFF_BYTES it replaced the stream decoder's).
+JSONL_SNIFF_BYTES = 4096
 
 
 def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
@@ -596,7 +596,7 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
         return None, f"not a regular file ({_file_kind(mode)})"
     binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
-        head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        head = binary.peek(JSONL_SNIFF_BYTES)[:JSONL_SNIFF_BYTES]
     except GZIP_ERRORS:
         head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
     encoding, errors = "utf-8", "surrogateescape"

@@ -22,8 +22,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, GZIP_ERRORS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
-                      parquet_rows, parquet_where, parse_json_line, record_to_raw)
+from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap,
+                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -457,7 +457,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             # An image or archive is one rejection, as `scan` makes it one error record, not a "malformed
             # JSON" line per newline byte. Only the first bytes are looked at (up to the first line end: a
             # pipe's first line is not held back), and given again to the line reader.
-            head = _read_head(handle, SNIFF_BYTES)
+            head = _read_head(handle, JSONL_SNIFF_BYTES)
             why = not_jsonl(head)
             if why is not None:
                 yield _unreadable_input(source, why)

@@ -200,6 +200,24 @@ def test_a_file_that_is_not_text_is_refused_when_streamed(tmp_path):
         assert str(info.value) == message
 
 
+def test_a_file_streamed_is_judged_on_as_many_bytes_as_scan_judges(tmp_path):
+    """reading.py defined SNIFF_BYTES twice: the JSONL sniff's 4,096, further down, replaced the stream's 65,536,
+    so sniff_stream_decoding judged NUL and control bytes on the first 4 KiB where scan looks at 8 KiB, and
+    read as text a file scan refuses."""
+    import pytest
+
+    from qualitycheck.reading import decode_bytes_noted, sniff_stream_decoding
+    cases = {"nul-at-5000.txt": b"a" * 5000 + b"\x00" + b"more words\n" * 10,
+             "controls-after-4k.txt": b"caf\xe9 " * 1000 + b"\x01\x02\x03\x04" * 1000}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        error = decode_bytes_noted(data)[2]
+        assert error is not None, name
+        with pytest.raises(ValueError) as info:
+            sniff_stream_decoding(tmp_path / name)
+        assert str(info.value) == error, name
+
+
 # --- damaged .gz data -------------------------------------------------------------------------------------------
 
 def damaged_deflate(data: bytes) -> bytes:
