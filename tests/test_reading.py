@@ -162,6 +162,13 @@ def test_a_file_streamed_is_decoded_as_scan_decodes_it(tmp_path, monkeypatch):
         "cut-short": "caf\u00e9\n".encode() * 3 + "\u00e9".encode()[:1],
         **{f"legacy-{encoding}": (text + "\n").encode(encoding) * 30 for text, encoding in LEGACY_SCRIPT_TEXTS},
         "legacy-long": ("\u5317\u4eac\u5e02\u653f\u5e9c\u5468\u4e8c\u8868\u793a\u3002\n" * 3000).encode("gb18030"),
+        # a half-written or preallocated file: text, then zero bytes, which scan drops (and says so); the stream
+        # kept them as NUL characters, without the note
+        "nul-padded": "caf\u00e9\n".encode() * 10 + b"\x00" * 100,
+        "nul-padded-long": long_ascii + b"\x00" * 100,
+        "cp1252-nul-padded": "It\u2019s \u00a3100 at the caf\u00e9\n".encode("cp1252") * 5 + b"\x00" * 700,
+        "utf16-nobom-nul-padded": ("Hello world, caf\u00e9\n" * 50).encode("utf-16-le") + b"\x00" * 20,
+        "utf16be-nobom-nul-padded": ("Hello world, caf\u00e9\n" * 50).encode("utf-16-be") + b"\x00" * 20,
     }
     for chunk in (reading.STREAM_CHUNK, 5):   # 5: characters and U+FFFD written in the file straddle chunks
         monkeypatch.setattr(reading, "STREAM_CHUNK", chunk)
@@ -176,7 +183,7 @@ def test_a_file_streamed_is_decoded_as_scan_decodes_it(tmp_path, monkeypatch):
             assert codecs.lookup(decoding.encoding).name == codecs.lookup(encoding).name, (name, decoding)
     monkeypatch.setattr(reading, "SNIFF_BYTES", 16)   # and with the bytes of UTF-8 text judged chunk by chunk
     monkeypatch.setattr(reading, "STREAM_CHUNK", 2)
-    for name in ("utf8", "cp1252", "latin1", "damaged-utf8", "written-fffd", "cut-short"):
+    for name in ("utf8", "cp1252", "latin1", "damaged-utf8", "written-fffd", "cut-short", "nul-padded"):
         text, encoding, _, notes = reading.decode_bytes_noted(samples[name])
         streamed, decoding = _streamed(tmp_path / f"{name}.txt")
         assert (streamed, decoding.encoding) == (text, encoding) and (list(decoding.notes) == notes or name == "cut-short"), name
