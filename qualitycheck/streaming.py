@@ -262,16 +262,19 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
 
 # --- file handling shared by the CLI and library users --------------------------------------
 
-class _Prefixed(io.RawIOBase):
-    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest. Closing it
-    closes `rest` and `also` (the layers below a GzipFile given a file object, which it leaves open)."""
+class _Pieces(io.RawIOBase):
+    """A raw stream handing out, as asked, `pending` and then what `more(n)` gives (b"" at the end). Closing it
+    closes the streams in `below`."""
 
-    def __init__(self, head: bytes, rest: IO[bytes], also: tuple[IO[bytes], ...] = ()) -> None:
-        self.head, self.rest, self.also = head, rest, also
+    def __init__(self, pending: bytes, below: tuple[IO[Any], ...]) -> None:
+        self.pending, self.below = pending, below
+
+    def more(self, n: int) -> bytes:
+        raise NotImplementedError
 
     def close(self) -> None:
         if not self.closed:
-            for stream in (self.rest, *self.also):
+            for stream in self.below:
                 stream.close()
         super().close()
 
@@ -279,14 +282,24 @@ class _Prefixed(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if self.head:
-            n = min(len(buffer), len(self.head))
-            buffer[:n] = self.head[:n]
-            self.head = self.head[n:]
-            return n
-        data = _read_some(self.rest, len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
+        if not self.pending:
+            self.pending = self.more(len(buffer))
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+
+class _Prefixed(_Pieces):
+    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest. Closing it
+    closes `rest` and `also` (the layers below a GzipFile given a file object, which it leaves open)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes], also: tuple[IO[bytes], ...] = ()) -> None:
+        super().__init__(head, (rest, *also))
+        self.rest = rest
+
+    def more(self, n: int) -> bytes:
+        return _read_some(self.rest, n)
 
 
 def _read_some(stream: IO[bytes], n: int) -> bytes:
@@ -375,30 +388,15 @@ def _as_utf8(stream: IO[bytes], head: bytes) -> IO[bytes]:
     return stream
 
 
-class _Reencoded(io.RawIOBase):
+class _Reencoded(_Pieces):
     """UTF-8 bytes of a text stream (a UTF-16/32 input read line by line); closing it closes the text stream."""
 
     def __init__(self, text: IO[str]) -> None:
-        self.text, self.pending = text, b""
+        super().__init__(b"", (text,))
+        self.text = text
 
-    def close(self) -> None:
-        if not self.closed:
-            self.text.close()
-        super().close()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            line = self.text.readline(1 << 16)
-            if not line:
-                return 0
-            self.pending = line.encode("utf-8", "surrogatepass")
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
+    def more(self, n: int) -> bytes:
+        return self.text.readline(1 << 16).encode("utf-8", "surrogatepass")
 
 
 def open_output(path: str | None) -> IO[str]:
