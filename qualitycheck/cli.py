@@ -329,7 +329,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     """
     from .checker import Checker
     from .run import Progress
-    from .reading import line_cap
+    from .reading import GZIP_ERRORS, line_cap
     from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
     _check_outputs(inputs, out_path, rejected_path)
@@ -355,7 +355,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
                               on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
         closed_pipe = True
-    except (OSError, EOFError) as exc:  # unreadable file or truncated gzip: keep what was written
+    except GZIP_ERRORS as exc:  # unreadable file or damaged gzip on standard input: keep what was written
         failed = exc
     finally:
         bar.finish()

@@ -57,6 +57,11 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# What reading a damaged .gz raises: OSError (gzip.BadGzipFile: a bad header or checksum), EOFError (cut short)
+# and zlib.error (a bad compressed block, about one flipped bit in thirty), which is neither.
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -173,7 +178,7 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
         if not stripped:
             return None, None, "binary file (only NUL bytes), not text", []
         if b"\x00" not in stripped[:8192]:
-            notes.append(f"{len(data) - len(stripped)} trailing NUL byte(s) dropped")
+            notes.append(_nul_note(len(data) - len(stripped), "byte"))
             data = stripped
     head = data[:8192]
     if b"\x00" in head:
@@ -187,7 +192,7 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
             kept = text.rstrip("\x00")   # zero padding after wide text
             if "\x00" not in kept and _control_share(kept) <= CONTROL_SHARE:
                 if len(kept) < len(text):
-                    notes.append(f"{len(text) - len(kept)} trailing NUL character(s) dropped")
+                    notes.append(_nul_note(len(text) - len(kept), "character"))
                 return kept, encoding, None, notes
         return None, None, "binary file (contains NUL bytes), not text", []
     try:
@@ -215,6 +220,10 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
 
 
 CONTROL_BYTES_ERROR = "binary file (control bytes), not text"
+
+
+def _nul_note(count: int, unit: str) -> str:
+    return f"{count} trailing NUL {unit}(s) dropped"
 
 
 def _damaged_utf8_note(bad: int) -> str:
@@ -258,8 +267,12 @@ def _wide_encodings(head: bytes) -> list[str]:
 # in a pass over the file.
 SNIFF_BYTES = 65_536
 STREAM_CHUNK = 1 << 20
-_UNICODE_FORMS = frozenset(encoding for _, encoding in BOMS) | {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}
+_WIDE_UNITS = {"utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}   # bytes a character of wide text
+_UNICODE_FORMS = frozenset(encoding for _, encoding in BOMS) | _WIDE_UNITS.keys()
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"   # bytes cp1252 leaves undefined: such a file is read as latin-1
+# Longest line given whole: a longer one (a corpus without line ends) comes in pieces, so memory is bounded by this,
+# not by the file (one 50 MB line took train-lm 2.5 GB to tokenise).
+STREAM_LINE_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -271,6 +284,7 @@ class StreamDecoding:
     # which scan drops too (both noted)
     errors: str = "strict"
     notes: tuple[str, ...] = ()
+    length: int | None = None   # bytes to decode, when the file ends in zero bytes scan drops; None: all
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -280,46 +294,82 @@ def open_binary(path: str | Path) -> IO[bytes]:
 
 def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     """The decoding decode_bytes_noted gives the whole file at `path` (see above), found reading it in chunks.
-    Raises ValueError with scan's error for a file that is not text, OSError or EOFError for one that cannot be
+    Raises ValueError with scan's error for a file that is not text, one of GZIP_ERRORS for one that cannot be
     read (a damaged .gz)."""
     with open_binary(path) as handle:
         head = handle.read(SNIFF_BYTES)
         _, encoding, error, _ = decode_bytes_noted(head)
         if error is not None:
             raise ValueError(error)
+        tally = _Tally(_chunks(handle, head))
         if encoding in _UNICODE_FORMS:
-            error, cut_short = _decode_check(_chunks(handle, head), encoding)
+            error, cut_short = _decode_check(tally, encoding)
             if error is not None:
                 raise ValueError(f"invalid {encoding}: {error}")
-            return StreamDecoding(encoding, "ignore", (_cut_short_note(encoding),)) if cut_short else StreamDecoding(encoding)
+            length, padded = _nul_padding(tally, head, encoding)
+            notes = padded + ((_cut_short_note(encoding),) if cut_short else ())
+            return StreamDecoding(encoding, "ignore" if cut_short else "strict", notes, length)
         bad = good = 0
         undefined = False   # a byte cp1252 cannot decode
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         tail = b""
-        for chunk in _chunks(handle, head):
+        for chunk in tally:
             # (tail: a U+FFFD written in the file may straddle two chunks)
             chunk_bad, chunk_good = _utf8_damage(decoder.decode(chunk), tail + chunk)
             bad, good = bad + chunk_bad, good + chunk_good
             undefined = undefined or len(chunk.translate(None, _CP1252_UNDEFINED)) < len(chunk)
             tail = chunk[-2:]
         cut_short = decoder.decode(b"", final=True) != ""   # an incomplete character at the very end
+    length, padded = _nul_padding(tally, head, "utf-8")   # (the same in every code page read below)
     if bad == 0:
-        return StreamDecoding("utf-8", "ignore", (_cut_short_note("UTF-8"),)) if cut_short else StreamDecoding("utf-8")
+        notes = padded + ((_cut_short_note("UTF-8"),) if cut_short else ())
+        return StreamDecoding("utf-8", "ignore" if cut_short else "strict", notes, length)
     bad += cut_short
     if _mostly_utf8(bad, good):
-        return StreamDecoding("utf-8", "replace", (_damaged_utf8_note(bad),))
+        return StreamDecoding("utf-8", "replace", padded + (_damaged_utf8_note(bad),), length)
     # (cut after a line: a character cut in two rules its code page out; b"\n" is never part of one in these)
     other = _decode_other_script(head[: head.rfind(b"\n") + 1] or head)
     if other is not None:
         with open_binary(path) as handle:
             error, cut_short = _decode_check(_chunks(handle), other[1])
         if error is None:
-            notes = (_legacy_note(other[1]),) + ((_cut_short_note(other[1]),) if cut_short else ())
-            return StreamDecoding(other[1], "ignore" if cut_short else "strict", notes)
+            notes = padded + (_legacy_note(other[1]),) + ((_cut_short_note(other[1]),) if cut_short else ())
+            return StreamDecoding(other[1], "ignore" if cut_short else "strict", notes, length)
     encoding = "latin-1" if undefined else "cp1252"
-    if _control_share(head.decode(encoding)) > CONTROL_SHARE:
+    if _control_share(head[:length].decode(encoding)) > CONTROL_SHARE:
         raise ValueError(CONTROL_BYTES_ERROR)
-    return StreamDecoding(encoding, notes=(_legacy_note(encoding),))
+    return StreamDecoding(encoding, notes=padded + (_legacy_note(encoding),), length=length)
+
+
+class _Tally:
+    """The chunks of a pass over a file, counting its bytes and the zero bytes it ends with (NUL padding)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks, self.size, self.nuls = chunks, 0, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            kept = len(chunk.rstrip(b"\x00"))
+            self.nuls = self.nuls + len(chunk) if kept == 0 else len(chunk) - kept
+            self.size += len(chunk)
+            yield chunk
+
+
+def _nul_padding(tally: _Tally, head: bytes, encoding: str) -> tuple[int | None, tuple[str, ...]]:
+    """(bytes to decode, notes) that drop the zero bytes a file ends with (a preallocated or half-written file) as
+    decode_bytes_noted drops them: wide text without a byte-order mark loses its trailing NUL characters, other
+    text its trailing NUL bytes unless NULs come in its first 8 KiB; (None, ()) when nothing is dropped."""
+    if not tally.nuls or encoding in ("utf-8-sig", "utf-16", "utf-32"):   # text after a byte-order mark is taken whole
+        return None, ()
+    unit = _WIDE_UNITS.get(encoding)
+    if unit is not None:
+        whole = tally.size - tally.size % unit   # (an incomplete last character is dropped as well)
+        dropped = max(0, tally.nuls - tally.size % unit) // unit
+        return (whole - dropped * unit, (_nul_note(dropped, "character"),)) if dropped else (None, ())
+    length = tally.size - tally.nuls
+    if b"\x00" in head[:length][:8192]:
+        return None, ()
+    return length, (_nul_note(tally.nuls, "byte"),)
 
 
 def _chunks(handle: IO[bytes], first: bytes = b"") -> Iterator[bytes]:
@@ -353,9 +403,39 @@ def _cut_short_note(encoding: str) -> str:
 
 
 def iter_decoded_lines(path: str | Path, decoding: StreamDecoding) -> Iterator[str]:
-    """The lines of the file at `path` decoded as `decoding` says (universal newlines), one at a time."""
-    with open_binary(path) as raw, io.TextIOWrapper(raw, encoding=decoding.encoding, errors=decoding.errors) as text:
-        yield from text
+    """The lines of the file at `path` decoded as `decoding` says (universal newlines), one at a time; a line
+    longer than STREAM_LINE_CHARS comes in pieces of at most that, each cut after its last space or tab (if any)
+    so that no word is split."""
+    with open_binary(path) as raw:
+        stream = raw if decoding.length is None else io.BufferedReader(_FirstBytes(raw, decoding.length))
+        with io.TextIOWrapper(stream, encoding=decoding.encoding, errors=decoding.errors) as text:
+            cap, carried = STREAM_LINE_CHARS, ""   # carried: the part of a piece after its last space
+            while True:
+                line = carried + text.readline(cap - len(carried))
+                if not line:
+                    return
+                carried = ""
+                if len(line) >= cap and not line.endswith("\n"):
+                    cut = max(line.rfind(" "), line.rfind("\t")) + 1
+                    if cut:
+                        line, carried = line[:cut], line[cut:]
+                yield line
+
+
+class _FirstBytes(io.RawIOBase):
+    """The first `size` bytes of a binary stream (a file without the zero bytes it ends with)."""
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self.stream, self.left = stream, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(min(len(buffer), self.left))
+        buffer[:len(data)] = data
+        self.left -= len(data)
+        return len(data)
 
 
 def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
@@ -392,11 +472,8 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
                 return _read_capped(raw, handle, config, None, "decompressed file")
         with open(path, "rb") as handle:
             return _read_capped(raw, handle, config, os.fstat(handle.fileno()).st_size)
-    except (EOFError, zlib.error) as exc:
-        raw.error = f"unreadable: damaged or truncated gzip data ({exc})"
-        return raw
-    except OSError as exc:
-        raw.error = f"unreadable: {exc.strerror or str(exc) or exc.__class__.__name__}"
+    except (OSError, EOFError, zlib.error) as exc:
+        raw.error = _unreadable(exc)
         return raw
 
 
@@ -406,9 +483,16 @@ def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None 
     raw = RawDocument(id=name, path=None, text="")
     try:
         return _read_capped(raw, handle, config or Config(), None)
-    except OSError as exc:
-        raw.error = f"unreadable: {exc.strerror or exc.__class__.__name__}"
+    except GZIP_ERRORS as exc:   # (gzip on standard input, damaged or cut short)
+        raw.error = _unreadable(exc)
         return raw
+
+
+def _unreadable(exc: BaseException) -> str:
+    """A read error as a document's error: a damaged .gz says so (its errors have no strerror)."""
+    if isinstance(exc, (EOFError, zlib.error)):
+        return f"unreadable: damaged or truncated gzip data ({exc})"
+    return f"unreadable: {exc.strerror or str(exc) or exc.__class__.__name__}"
 
 
 def _read_capped(raw: RawDocument, handle: IO[bytes], config: Config, size: int | None,
@@ -571,8 +655,8 @@ def line_cap(config: Config) -> int:
 
 # Control bytes tolerated at the head of a JSONL file before it is called binary.
 JSONL_STRAY_CONTROLS = 8
-# How much of a JSONL input not_jsonl looks at.
-SNIFF_BYTES = 4096
+# How much of a JSONL input not_jsonl looks at (its own name: as SNIFF_BYTES it replaced the stream decoder's).
+JSONL_SNIFF_BYTES = 4096
 
 
 def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
@@ -587,8 +671,8 @@ def _open_lines(path: Path) -> tuple[io.TextIOBase | None, str | None]:
         return None, f"not a regular file ({_file_kind(mode)})"
     binary = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     try:
-        head = binary.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-    except (OSError, EOFError):
+        head = binary.peek(JSONL_SNIFF_BYTES)[:JSONL_SNIFF_BYTES]
+    except GZIP_ERRORS:
         head = b""   # a damaged gzip stream: reported by the reading loop, after what it can read
     encoding, errors = "utf-8", "surrogateescape"
     for bom, name in BOMS:
@@ -730,7 +814,7 @@ def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterat
         # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a
         # file's are: a UTF-16 byte-order mark is then recorded as utf-16, not as the utf-8 of a re-encoding.
         stream, records = open_records_or_text(STDIN)
-    except (OSError, EOFError, ValueError) as exc:   # (ValueError: standard input already closed)
+    except (*GZIP_ERRORS, ValueError) as exc:   # (ValueError: standard input already closed)
         yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc or exc.__class__.__name__}")
         return
     if records:
@@ -765,7 +849,7 @@ def _jsonl_documents(handle: io.TextIOBase, shown: str, config: Config, text_fie
                 if non_finite:
                     raw.notes.append(f"{non_finite} non-finite number(s) (NaN, Infinity) in the record read as null")
                 yield raw
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except GZIP_ERRORS as exc:
             yield RawDocument(id=f"{shown}:{lineno + 1}", path=shown, text="",
                               error=f"read failed after line {lineno}: {exc}")
 

@@ -22,8 +22,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, PARQUET_NEEDS, PARQUET_SUFFIXES, SNIFF_BYTES, capped_lines, line_cap, not_jsonl,
-                      parquet_rows, parquet_where, parse_json_line, record_to_raw)
+from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap,
+                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -262,16 +262,19 @@ def filter_stream(lines_in: Iterable[str | bytes], kept_out: IO[str], rejected_o
 
 # --- file handling shared by the CLI and library users --------------------------------------
 
-class _Prefixed(io.RawIOBase):
-    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest. Closing it
-    closes `rest` and `also` (the layers below a GzipFile given a file object, which it leaves open)."""
+class _Pieces(io.RawIOBase):
+    """A raw stream handing out, as asked, `pending` and then what `more(n)` gives (b"" at the end). Closing it
+    closes the streams in `below`."""
 
-    def __init__(self, head: bytes, rest: IO[bytes], also: tuple[IO[bytes], ...] = ()) -> None:
-        self.head, self.rest, self.also = head, rest, also
+    def __init__(self, pending: bytes, below: tuple[IO[Any], ...]) -> None:
+        self.pending, self.below = pending, below
+
+    def more(self, n: int) -> bytes:
+        raise NotImplementedError
 
     def close(self) -> None:
         if not self.closed:
-            for stream in (self.rest, *self.also):
+            for stream in self.below:
                 stream.close()
         super().close()
 
@@ -279,14 +282,24 @@ class _Prefixed(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if self.head:
-            n = min(len(buffer), len(self.head))
-            buffer[:n] = self.head[:n]
-            self.head = self.head[n:]
-            return n
-        data = _read_some(self.rest, len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
+        if not self.pending:
+            self.pending = self.more(len(buffer))
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+
+class _Prefixed(_Pieces):
+    """A raw stream that first returns `head` (bytes already read from `rest`), then the rest. Closing it
+    closes `rest` and `also` (the layers below a GzipFile given a file object, which it leaves open)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes], also: tuple[IO[bytes], ...] = ()) -> None:
+        super().__init__(head, (rest, *also))
+        self.rest = rest
+
+    def more(self, n: int) -> bytes:
+        return _read_some(self.rest, n)
 
 
 def _read_some(stream: IO[bytes], n: int) -> bytes:
@@ -355,7 +368,7 @@ def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
             gz = gzip.GzipFile(fileobj=stream, mode="rb")
             head = _read_head(gz, 4)
             stream = io.BufferedReader(_Prefixed(head, gz, also=(stream,)))  # type: ignore[arg-type]
-    except (OSError, EOFError):
+    except GZIP_ERRORS:
         if path not in (None, "-"):
             raw.close()
         raise
@@ -375,30 +388,15 @@ def _as_utf8(stream: IO[bytes], head: bytes) -> IO[bytes]:
     return stream
 
 
-class _Reencoded(io.RawIOBase):
+class _Reencoded(_Pieces):
     """UTF-8 bytes of a text stream (a UTF-16/32 input read line by line); closing it closes the text stream."""
 
     def __init__(self, text: IO[str]) -> None:
-        self.text, self.pending = text, b""
+        super().__init__(b"", (text,))
+        self.text = text
 
-    def close(self) -> None:
-        if not self.closed:
-            self.text.close()
-        super().close()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            line = self.text.readline(1 << 16)
-            if not line:
-                return 0
-            self.pending = line.encode("utf-8", "surrogatepass")
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
+    def more(self, n: int) -> bytes:
+        return self.text.readline(1 << 16).encode("utf-8", "surrogatepass")
 
 
 def open_output(path: str | None) -> IO[str]:
@@ -449,7 +447,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             continue
         try:
             handle = open_input(path)
-        except (OSError, EOFError) as exc:   # missing, unreadable, or gzip damaged at its head
+        except GZIP_ERRORS as exc:   # missing, unreadable, or gzip damaged at its head
             yield _unreadable_input(source, f"unreadable: {getattr(exc, 'strerror', None) or exc}")
             continue
         number = 0
@@ -457,7 +455,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
             # An image or archive is one rejection, as `scan` makes it one error record, not a "malformed
             # JSON" line per newline byte. Only the first bytes are looked at (up to the first line end: a
             # pipe's first line is not held back), and given again to the line reader.
-            head = _read_head(handle, SNIFF_BYTES)
+            head = _read_head(handle, JSONL_SNIFF_BYTES)
             why = not_jsonl(head)
             if why is not None:
                 yield _unreadable_input(source, why)
@@ -467,7 +465,7 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
                 line = OverlongLine(data) if too_long else InputLine(data)
                 line.source, line.number = source, number
                 yield line
-        except (OSError, EOFError) as exc:
+        except GZIP_ERRORS as exc:
             if source is None:
                 raise   # standard input: nothing follows it, the command reports the stop
             # a gzip cut short: what was read stands, the file is reported, the next file is read
@@ -508,7 +506,7 @@ def count_input_documents(inputs: Iterable[str]) -> int:
                         total += block.count(b"\n")
                         last = block[-1:]
                     total += last != b"\n"  # a last line without a newline
-            except (OSError, EOFError):
+            except GZIP_ERRORS:
                 total += 1
     return total
 

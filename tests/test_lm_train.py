@@ -327,3 +327,13 @@ def test_a_corpus_file_that_is_not_text_is_refused(tiny, tmp_path):
     result = _train_cli(str(tiny), str(pdf), "-o", str(tmp_path / "m.arpa"), "--language", "en")
     assert result.exit_code == 1 and "binary file (PDF), not text" in result.output
     assert not (tmp_path / "m.arpa").exists()
+
+
+def test_train_lm_reports_a_damaged_gzip_corpus(tmp_path):
+    """A bad compressed block (zlib.error, no OSError) ended train-lm with a traceback; now it is its error."""
+    from tests.test_reading import damaged_deflate
+
+    corpus = tmp_path / "c.txt.gz"
+    corpus.write_bytes(damaged_deflate(b"".join(b"Der Stadtrat hat am Montag %d neue Posten beschlossen.\n" % i for i in range(3000))))
+    result = _train_cli(str(corpus), "-o", str(tmp_path / "m.arpa"), "--language", "de")
+    assert result.exit_code == 1 and "cannot train: error: Error -3 while decompressing data" in result.output

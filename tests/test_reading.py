@@ -1,6 +1,7 @@
 import codecs
 import gzip
 import json
+import zlib
 
 from qualitycheck.config import Config
 from qualitycheck.reading import decode_bytes, iter_jsonl, iter_raw_documents, read_text_file
@@ -161,6 +162,13 @@ def test_a_file_streamed_is_decoded_as_scan_decodes_it(tmp_path, monkeypatch):
         "cut-short": "caf\u00e9\n".encode() * 3 + "\u00e9".encode()[:1],
         **{f"legacy-{encoding}": (text + "\n").encode(encoding) * 30 for text, encoding in LEGACY_SCRIPT_TEXTS},
         "legacy-long": ("\u5317\u4eac\u5e02\u653f\u5e9c\u5468\u4e8c\u8868\u793a\u3002\n" * 3000).encode("gb18030"),
+        # a half-written or preallocated file: text, then zero bytes, which scan drops (and says so); the stream
+        # kept them as NUL characters, without the note
+        "nul-padded": "caf\u00e9\n".encode() * 10 + b"\x00" * 100,
+        "nul-padded-long": long_ascii + b"\x00" * 100,
+        "cp1252-nul-padded": "It\u2019s \u00a3100 at the caf\u00e9\n".encode("cp1252") * 5 + b"\x00" * 700,
+        "utf16-nobom-nul-padded": ("Hello world, caf\u00e9\n" * 50).encode("utf-16-le") + b"\x00" * 20,
+        "utf16be-nobom-nul-padded": ("Hello world, caf\u00e9\n" * 50).encode("utf-16-be") + b"\x00" * 20,
     }
     for chunk in (reading.STREAM_CHUNK, 5):   # 5: characters and U+FFFD written in the file straddle chunks
         monkeypatch.setattr(reading, "STREAM_CHUNK", chunk)
@@ -175,7 +183,7 @@ def test_a_file_streamed_is_decoded_as_scan_decodes_it(tmp_path, monkeypatch):
             assert codecs.lookup(decoding.encoding).name == codecs.lookup(encoding).name, (name, decoding)
     monkeypatch.setattr(reading, "SNIFF_BYTES", 16)   # and with the bytes of UTF-8 text judged chunk by chunk
     monkeypatch.setattr(reading, "STREAM_CHUNK", 2)
-    for name in ("utf8", "cp1252", "latin1", "damaged-utf8", "written-fffd", "cut-short"):
+    for name in ("utf8", "cp1252", "latin1", "damaged-utf8", "written-fffd", "cut-short", "nul-padded"):
         text, encoding, _, notes = reading.decode_bytes_noted(samples[name])
         streamed, decoding = _streamed(tmp_path / f"{name}.txt")
         assert (streamed, decoding.encoding) == (text, encoding) and (list(decoding.notes) == notes or name == "cut-short"), name
@@ -197,3 +205,95 @@ def test_a_file_that_is_not_text_is_refused_when_streamed(tmp_path):
         with pytest.raises(ValueError) as info:
             sniff_stream_decoding(tmp_path / name)
         assert str(info.value) == message
+
+
+def test_a_file_streamed_is_judged_on_as_many_bytes_as_scan_judges(tmp_path):
+    """reading.py defined SNIFF_BYTES twice: the JSONL sniff's 4,096, further down, replaced the stream's 65,536,
+    so sniff_stream_decoding judged NUL and control bytes on the first 4 KiB where scan looks at 8 KiB, and
+    read as text a file scan refuses."""
+    import pytest
+
+    from qualitycheck.reading import decode_bytes_noted, sniff_stream_decoding
+    cases = {"nul-at-5000.txt": b"a" * 5000 + b"\x00" + b"more words\n" * 10,
+             "controls-after-4k.txt": b"caf\xe9 " * 1000 + b"\x01\x02\x03\x04" * 1000}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        error = decode_bytes_noted(data)[2]
+        assert error is not None, name
+        with pytest.raises(ValueError) as info:
+            sniff_stream_decoding(tmp_path / name)
+        assert str(info.value) == error, name
+
+
+def test_a_line_without_end_is_streamed_in_pieces_cut_after_a_space(tmp_path, monkeypatch):
+    """iter_decoded_lines gave a line whole, however long: a 50 MB corpus without line ends took 2.5 GB to
+    tokenise for train-lm (365 MB as 200-character lines). A line longer than STREAM_LINE_CHARS now comes in
+    pieces of at most that, each cut after a space so no word is split; shorter lines are untouched."""
+    import qualitycheck.reading as reading
+
+    monkeypatch.setattr(reading, "STREAM_LINE_CHARS", 100)
+    long_line = " ".join(f"word{i}" for i in range(2000))
+    for name, data in (("long.txt", f"short\n{long_line}\nend\n".encode()),
+                       ("long-utf16.txt.gz", gzip.compress(f"short\r\n{long_line}\r\nend".encode("utf-16"))),
+                       ("unspaced.txt", b"x" * 250)):
+        (tmp_path / name).write_bytes(data)
+        pieces = list(reading.iter_decoded_lines(tmp_path / name, reading.sniff_stream_decoding(tmp_path / name)))
+        assert max(len(piece) for piece in pieces) <= 100, name
+        if name != "unspaced.txt":
+            assert pieces[0] == "short\n" and pieces[-1].startswith("end"), name
+            assert "".join(pieces[1:-1]) == long_line + "\n" and all(p.endswith(" ") for p in pieces[1:-2]), name
+    assert "".join(pieces) == "x" * 250   # no space to cut after: cut where the piece is full
+
+
+# --- damaged .gz data -------------------------------------------------------------------------------------------
+
+def damaged_deflate(data: bytes) -> bytes:
+    """gzip of `data` with one bit flipped where zlib itself stops ("Error -3 while decompressing data"), in the second
+    half when it can be: zlib.error, which is neither an OSError nor an EOFError. About one flipped bit in thirty
+    does this; the others give a bad CRC (gzip.BadGzipFile, an OSError) at the end."""
+    whole = gzip.compress(data)
+    middle = len(whole) // 2
+    for pos in [*range(middle, len(whole) - 8), *range(10, middle)]:
+        for bit in range(8):
+            damaged = bytearray(whole)
+            damaged[pos] ^= 1 << bit
+            try:
+                gzip.decompress(bytes(damaged))
+            except zlib.error:
+                return bytes(damaged)
+            except (OSError, EOFError):
+                pass
+    raise AssertionError("no bit flip that zlib refuses")
+
+
+def numbered_records(count: int) -> bytes:
+    return "".join(json.dumps({"id": f"r{i}", "text": f"Record {i} of the file, {i * 7919 % 1000} words."}) + "\n"
+                   for i in range(count)).encode()
+
+
+def test_damaged_gzip_data_is_an_error_record_not_a_crash(tmp_path, monkeypatch):
+    """A bad compressed block in a .jsonl.gz (zlib.error) stopped `scan` with a traceback, losing every document
+    after it; so did such a .gz, or one cut short (EOFError: click printed only "Aborted!"), as one text document
+    on standard input. Each is now the error record a damaged .txt.gz gets, after the records read before it."""
+    import io
+    import sys
+
+    damaged = damaged_deflate(numbered_records(3000))
+    (tmp_path / "d.jsonl.gz").write_bytes(damaged)
+    (tmp_path / "next.jsonl").write_bytes(numbered_records(1))
+    raws = list(iter_raw_documents([tmp_path / "d.jsonl.gz", tmp_path / "next.jsonl"]))
+    assert raws[-1].id == "r0" and raws[-1].error is None   # the file after it is read
+    assert raws[-2].error.startswith("read failed after line ") and "while decompressing data" in raws[-2].error
+    assert [raw.id for raw in raws[:-2]] == [f"r{i}" for i in range(len(raws) - 2)]   # the records before it stay
+
+    (tmp_path / "d.txt.gz").write_bytes(damaged)
+    assert read_text_file(tmp_path / "d.txt.gz").error.startswith("unreadable: damaged or truncated gzip data")
+    for data in (damaged, gzip.compress(numbered_records(3000))[:3000]):   # JSONL records on standard input
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        raws = list(iter_raw_documents(["-"]))
+        assert raws[0].id == "r0" and raws[-1].error.startswith("read failed after line "), raws[-1]
+    text = b"Plain words of a text document.\n" * 3000
+    for data in (damaged_deflate(text), gzip.compress(text)[:300]):   # one text document on standard input
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        (raw,) = iter_raw_documents(["-"])
+        assert raw.error.startswith("unreadable: damaged or truncated gzip data"), raw.error

@@ -517,3 +517,21 @@ def test_filter_cli_keep_language(tmp_path):
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["en"]
     rejected = [json.loads(x) for x in (tmp_path / "rejected.jsonl").read_text().splitlines()]
     assert [r["reject_reason"] for r in rejected] == ["language_de"]
+
+
+def test_damaged_gzip_data_is_one_rejection_not_a_crash(tmp_path):
+    """A bad compressed block in a .jsonl.gz raises zlib.error, which is no OSError: `filter` stopped with a
+    traceback (the files after it unread, standard input's "filter stopped" never said), and so did the count
+    of documents behind scan's progress bar. Now it is reported as a .gz cut short is."""
+    from qualitycheck.streaming import UnreadableInput, count_input_documents, iter_input_lines
+    from tests.test_reading import damaged_deflate, numbered_records
+
+    damaged = damaged_deflate(numbered_records(300))
+    (tmp_path / "d.jsonl.gz").write_bytes(damaged)
+    (tmp_path / "next.jsonl").write_text(json.dumps({"id": "next", "text": GOOD}) + "\n")
+    lines = list(iter_input_lines([str(tmp_path / "d.jsonl.gz"), str(tmp_path / "next.jsonl")]))
+    assert isinstance(lines[-2], UnreadableInput) and "while decompressing data" in lines[-2].error
+    assert json.loads(lines[-1])["id"] == "next" and json.loads(lines[0])["id"] == "r0"
+    assert count_input_documents([str(tmp_path / "d.jsonl.gz")]) >= 1
+    result = CliRunner().invoke(main, ["filter", "--no-spin", "-q"], input=damaged)
+    assert result.exit_code == 1 and "filter stopped: Error -3 while decompressing data" in result.stderr

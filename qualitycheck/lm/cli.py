@@ -36,13 +36,14 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
       qualitycheck train-lm my_news/*.txt -o models/mine.arpa --order 5 --language en
       qualitycheck scan crawl/ --model models/mine.arpa
     """
+    from ..reading import GZIP_ERRORS
     from .train import train_arpa
 
     try:
         stats = train_arpa(list(corpus), out_path, order=order, language=language)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    except (OSError, EOFError) as exc:   # a damaged or truncated .gz corpus, an unwritable output
+    except GZIP_ERRORS as exc:   # a damaged or truncated .gz corpus, an unwritable output
         raise click.ClickException(f"cannot train: {exc.__class__.__name__}: {exc}") from exc
     for note in stats.notes:   # a corpus read in another encoding than UTF-8, or with bad bytes replaced
         click.echo(f"note: {note}", err=True)
