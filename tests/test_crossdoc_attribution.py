@@ -124,3 +124,31 @@ def test_flag_details_name_the_source_paragraph_in_its_own_document():
         assert all(e["source"] == "wire" for e in spun.spun_evidence if e.get("rule") == "crossdoc")
         details.add(tuple(flagged))
     assert len(details) == 1
+
+
+def test_scan_names_the_same_source_whatever_the_file_names(tmp_path):
+    """End to end (scan, the folder pass over documents.jsonl): the three versions under two sets of file
+    names that list them in different orders; the same version is flagged, naming the wire story's file."""
+    import json
+    from qualitycheck.run import scan
+    spun = _scored()["spun"].text
+    texts = {"wire": "\n\n".join(WIRE), "spun": spun, "edited": "\n\n".join(EDITED)}
+    outcomes = []
+    for names in ({"wire": "a_wire.txt", "spun": "b_copy.txt", "edited": "c_other.txt"},
+                  {"wire": "c_wire.txt", "spun": "a_copy.txt", "edited": "b_other.txt"}):
+        folder = tmp_path / names["wire"].split(".")[0] / "in"
+        folder.mkdir(parents=True)
+        for role, name in names.items():
+            (folder / name).write_text(texts[role] + "\n", encoding="utf-8")
+        scan([str(folder)], folder.parent / "run", jobs=1, html=False)
+        role_of = {name: role for role, name in names.items()}
+        outcome = {}
+        for line in (folder.parent / "run" / "documents.jsonl").read_text("utf-8").splitlines():
+            record = json.loads(line)
+            role = role_of[record["path"].rsplit("/", 1)[-1]]
+            sources = {role_of[e["source"].rsplit("/", 1)[-1]] for e in record["spun"]["evidence"]
+                       if e.get("rule") == "crossdoc"}
+            if sources:
+                outcome[role] = sorted(sources)
+        outcomes.append(outcome)
+    assert outcomes[0] == outcomes[1] == {"spun": ["wire"]}
