@@ -200,10 +200,15 @@ def _unique_anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     return run[::-1]
 
 
-def _swap_lemmas(swap: tuple[str, str]) -> tuple[str, str]:
-    """A swap with each side reduced to one lemma ("sisters" is "sister"; "northern" and "north" stay apart)."""
-    left, right = (min(_lemma_set(side.split(" ")), default=side) for side in swap)
-    return left, right
+def _swap_lemmas(swap: tuple[str, str], thes: thesaurus.Thesaurus) -> tuple[str, str]:
+    """A swap with each side reduced to one lemma ("sisters" is "sister"; "northern" and "north" stay apart):
+    the first one the thesaurus holds, else the first. (The first alone made "shares" "shar" and "share"
+    another word, so an edit of "share" throughout counted as two distinct swaps.)"""
+    def lemma(side: str) -> str:
+        lemmas = sorted(_lemma_set(side.split(" ")))
+        return next((w for w in lemmas if w in thes), lemmas[0] if lemmas else side)
+
+    return lemma(swap[0]), lemma(swap[1])
 
 
 def _fit(text: str) -> float | None:
@@ -358,7 +363,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
             u, v, swaps = v, u, [(b, a) for a, b in swaps]
         # distinct word pairs, either way round: a spinner varies its swaps, while an edit of one word
         # throughout ("north" -> "south" five times, "brother" <-> "sister") is one change
-        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap)) for swap in swaps)))
+        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps)))
     by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
     for a in aligned:
         for d in {d for d, _ in holders.holders(a.spun)}:
