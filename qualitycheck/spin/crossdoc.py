@@ -3,9 +3,11 @@
 What it catches: a scraped folder often holds the original article and a spun copy. Paragraphs of the two
 share most words; where they differ, a spun copy shows swaps of single words or short phrases for thesaurus
 neighbours ("month" -> "thirty day period" is a 1 -> 3 word swap). Aligning paragraphs and diffing them
-turns that into direct evidence and names the source document. Which side is the spin: the one whose
-swapped words fit the language model worse (lower mean log-probability); ordinary editing (updated
-numbers, reworded clauses) rarely swaps several words for their synonyms.
+turns that into direct evidence and names the source document. Which side is the spin: the one the spin
+detector scored higher, else the one whose words fit the language model worse (lower mean log-probability);
+ordinary editing (updated numbers, reworded clauses) rarely swaps several words for their synonyms. A
+paragraph several documents hold word for word is compared once, for all of them, and which of them a
+spun copy is named after is chosen by what they hold, not by folder order (attribution.py).
 """
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from ..config import Config
-from ..document import Document, Paragraph
+from ..document import Document
 from ..folder import SPUN_VERSION_NOTE
 from . import morph, thesaurus
+from .attribution import Aligned, Holders, choose_sources
 from .words import STOPWORDS, spelling_variant
 
 SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"})
@@ -197,10 +200,15 @@ def _unique_anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     return run[::-1]
 
 
-def _swap_lemmas(swap: tuple[str, str]) -> tuple[str, str]:
-    """A swap with each side reduced to one lemma ("sisters" is "sister"; "northern" and "north" stay apart)."""
-    left, right = (min(_lemma_set(side.split(" ")), default=side) for side in swap)
-    return left, right
+def _swap_lemmas(swap: tuple[str, str], thes: thesaurus.Thesaurus) -> tuple[str, str]:
+    """A swap with each side reduced to one lemma ("sisters" is "sister"; "northern" and "north" stay apart):
+    the first one the thesaurus holds, else the first. (The first alone made "shares" "shar" and "share"
+    another word, so an edit of "share" throughout counted as two distinct swaps.)"""
+    def lemma(side: str) -> str:
+        lemmas = sorted(_lemma_set(side.split(" ")))
+        return next((w for w in lemmas if w in thes), lemmas[0] if lemmas else side)
+
+    return lemma(swap[0]), lemma(swap[1])
 
 
 def _fit(text: str) -> float | None:
@@ -217,17 +225,19 @@ def _fit(text: str) -> float | None:
     return sum(scores) / len(scores)
 
 
-def _spun_side_is_first(a: Paragraph, b: Paragraph) -> bool | None:
+def _spun_side_is_first(text_a: str, score_a: float | None, text_b: str, score_b: float | None) -> bool | None:
     """Which of two aligned versions is the spun one: the paragraph the spin detector scored higher (its
-    per-word evidence); when either is unscored or they tie, the one that fits the language model worse
+    per-word evidence; for a paragraph several documents hold, the lowest of their scores, see
+    Holders.finish); when either is unscored or they tie, the one that fits the language model worse
     (mean log-probability, a weaker signal: on the dev set it once picked an untouched paragraph whose
-    partner's spinner had shortened "marriage proposal" to "proposal"). None: no evidence either way."""
-    if a.spun_score is not None and b.spun_score is not None and a.spun_score != b.spun_score:
-        return a.spun_score > b.spun_score
-    fit_a, fit_b = _fit(a.text), _fit(b.text)
-    if fit_a is None or fit_b is None:
+    partner's spinner had shortened "marriage proposal" to "proposal"). None: no evidence either way
+    (an exact tie too, which would otherwise fall to the order the two were compared in)."""
+    if score_a is not None and score_b is not None and score_a != score_b:
+        return score_a > score_b
+    fit_a, fit_b = _fit(text_a), _fit(text_b)
+    if fit_a is None or fit_b is None or fit_a == fit_b:
         return None
-    return fit_a <= fit_b
+    return fit_a < fit_b
 
 
 def _candidate_pairs(keys: array, owners: array, unit_doc: array, min_shared: int = MIN_SHARED_KEYS) -> list[tuple[int, int]]:
@@ -295,15 +305,14 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     """find_spun_versions for folders too large to hold: one pass over `stream` (documents in folder order)
     indexes the words of every eligible paragraph; then `load` returns the few documents (by position) whose
     paragraphs share enough words with another document's, and those are aligned and annotated in place.
-    Returns the positions of the documents it flagged."""
-    unit_doc, unit_par = array("i"), array("i")     # per eligible paragraph: its document and paragraph slot
+    Returns the positions of the documents it flagged. Neither the flags nor the sources named depend on
+    the order of `stream` (spin/attribution.py)."""
+    holders = Holders()
     keys, owners = array("q"), array("i")
-    # a paragraph repeated word for word (syndicated copies, captions) is indexed once: its copies are no
-    # one's spin, and a dozen of them would put every key past MAX_POSTINGS and hide a spun version
-    indexed_texts: set[int] = set()
     documents = 0
     for d, doc in enumerate(stream):
         documents += 1
+        holders.start_document(str(doc.id), doc.spun_score)
         if doc.language not in (None, "en") or doc.error:
             continue
         for slot, paragraph in enumerate(doc.paragraphs):
@@ -312,27 +321,34 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
             words = _words(paragraph.text)
             if len(words) < MIN_PARAGRAPH_WORDS:
                 continue
-            text_key = hash(tuple(words))
-            if text_key in indexed_texts:
+            # a paragraph repeated word for word (syndicated copies, captions) is indexed once, and every
+            # document holding it is recorded: a dozen copies would put every key past MAX_POSTINGS and hide
+            # a spun version, and the first copy in folder order is not its owner
+            uid = holders.add(slot, words, paragraph.spun_score)
+            if uid is None:
                 continue
-            indexed_texts.add(text_key)
-            uid = len(unit_doc)
-            unit_doc.append(d)
-            unit_par.append(slot)
             indexed = paragraph_keys(words)
             keys.extend(indexed)
             owners.extend([uid] * len(indexed))
     if documents < 2:
         return set()
-    pairs = _candidate_pairs(keys, owners, unit_doc)
-    del keys, owners
-    docs = load(sorted({unit_doc[u] for pair in pairs for u in pair}))
+    holders.finish()
+    # a paragraph several documents hold is compared with every other, even one of its first holder's
+    groups = np.frombuffer(holders.unit_doc, dtype=np.int32).copy()
+    shared = holders.shared()
+    groups[shared] = -1 - np.flatnonzero(shared)
+    pairs = _candidate_pairs(keys, owners, array("i", groups.tolist()))
+    del keys, owners, groups, shared
+    # a unit's text is read from its first holder (its copies have the same words)
+    docs = load(sorted({holders.unit_doc[u] for pair in pairs for u in pair}))
     thes = thesaurus.load()
-    per_doc_pair: dict[tuple[int, int], list] = defaultdict(list)
+    aligned: list[Aligned] = []
     for u, v in pairs:
-        du, dv = unit_doc[u], unit_doc[v]
-        pu, pv = docs[du].paragraphs[unit_par[u]], docs[dv].paragraphs[unit_par[v]]
+        pu = docs[holders.unit_doc[u]].paragraphs[holders.unit_slot[u]]
+        pv = docs[holders.unit_doc[v]].paragraphs[holders.unit_slot[v]]
         wu, wv = _words(pu.text), _words(pv.text)
+        if wv < wu:   # diff in an order of the words themselves, not of the folder: the same swaps either way
+            u, v, pu, pv, wu, wv = v, u, pv, pu, wv, wu
         su, sv = set(wu), set(wv)
         jaccard = len(su & sv) / len(su | sv)
         if jaccard < config.crossdoc_min_overlap or wu == wv or not _same_names(pu.text, pv.text, thes):
@@ -340,43 +356,60 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         swaps = swaps_between(wu, wv, thes)
         if len(swaps) < 1:
             continue
-        first_is_spun = _spun_side_is_first(pu, pv)
+        first_is_spun = _spun_side_is_first(pu.text, holders.score(u), pv.text, holders.score(v))
         if first_is_spun is None:
             continue
-        if first_is_spun:
-            per_doc_pair[(du, dv)].append((pu, pv, swaps))
-        else:
-            per_doc_pair[(dv, du)].append((pv, pu, [(b, a) for a, b in swaps]))
-    flagged = set()
-    for (spun_d, source_d), pairs in per_doc_pair.items():
-        total = sum(len(s) for _, _, s in pairs)
+        if not first_is_spun:
+            u, v, swaps = v, u, [(b, a) for a, b in swaps]
         # distinct word pairs, either way round: a spinner varies its swaps, while an edit of one word
         # throughout ("north" -> "south" five times, "brother" <-> "sister") is one change
-        if len({frozenset(_swap_lemmas(swap)) for _, _, s in pairs for swap in s}) < config.crossdoc_min_swaps:
-            continue
-        spun_doc, source_doc = docs[spun_d], docs[source_d]
-        note = f"{SPUN_VERSION_NOTE}{source_doc.id}: {total} thesaurus swaps in {len(pairs)} aligned paragraph(s)"
-        for spun_p, source_p, swaps in pairs:
-            shown = ", ".join(f"'{orig}' -> '{new}'" for new, orig in swaps[:6])
-            spun_p.add("spun", "spin.crossdoc",
-                       f"{len(swaps)} word swap(s) against {source_doc.id} paragraph {source_p.index}: {shown}",
-                       1.0)
-            spun_p.spun_score = max(spun_p.spun_score or 0.0, 1.0)
-        flagged.add(spun_d)
-        spun_doc.spun_flag = True
-        spun_doc.spun_score = max(spun_doc.spun_score or 0.0, 0.99)
-        spun_doc.notes.append(note)
-        for spun_p, source_p, swaps in pairs:
-            spans = _swap_spans(spun_p.text, swaps, source_doc.id)
-            spun_p.spun_spans = merge_spans(spans, spun_p.spun_spans)   # the page marks these words
-            for new, orig in swaps[:3]:
-                entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
-                         "rule": "crossdoc", "source": source_doc.id}
-                found = next((s for s in spans if " ".join(_words(s["word"])) == new), None)
-                if found:
-                    entry.update(start=found["start"], end=found["end"])
-                spun_doc.spun_evidence.append(entry)
-    return flagged
+        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps)))
+    by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
+    for a in aligned:
+        for d in {d for d, _ in holders.holders(a.spun)}:
+            by_spun_doc[d].append(a)
+    found = {d: sources for d, pairs in by_spun_doc.items()
+             if (sources := choose_sources(d, pairs, holders, config.crossdoc_min_swaps))}
+    missing = sorted(set(found) - set(docs))
+    if missing:   # a spun paragraph's other holders (a spun copy republished): loaded only now
+        docs = {**docs, **load(missing)}
+    for spun_d in sorted(found):
+        for source_d, pairs in found[spun_d]:
+            _annotate(docs[spun_d], spun_d, holders.doc_ids[source_d], source_d, pairs, holders)
+    return set(found)
+
+
+def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pairs: list[Aligned],
+              holders: Holders) -> None:
+    """Flag `spun_doc`'s paragraphs in `pairs` as thesaurus swaps of `source_id`'s, in paragraph order."""
+    rows = sorted(((_slot(holders, a.spun, spun_d), _slot(holders, a.source, source_d), a) for a in pairs),
+                  key=lambda row: row[:2])
+    total = sum(len(a.swaps) for *_, a in rows)
+    spun_doc.notes.append(f"{SPUN_VERSION_NOTE}{source_id}: {total} thesaurus swaps in {len(rows)} aligned paragraph(s)")
+    spun_doc.spun_flag = True
+    spun_doc.spun_score = max(spun_doc.spun_score or 0.0, 0.99)
+    for spun_slot, source_slot, a in rows:
+        spun_p = spun_doc.paragraphs[spun_slot]
+        shown = ", ".join(f"'{orig}' -> '{new}'" for new, orig in a.swaps[:6])
+        spun_p.add("spun", "spin.crossdoc",
+                   f"{len(a.swaps)} word swap(s) against {source_id} paragraph {source_slot}: {shown}", 1.0)
+        spun_p.spun_score = max(spun_p.spun_score or 0.0, 1.0)
+    for spun_slot, _, a in rows:
+        spun_p = spun_doc.paragraphs[spun_slot]
+        spans = _swap_spans(spun_p.text, a.swaps, source_id)
+        spun_p.spun_spans = merge_spans(spans, spun_p.spun_spans)   # the page marks these words
+        for new, orig in a.swaps[:3]:
+            entry = {"paragraph": spun_p.index, "word": new, "original": orig, "score": 1.0,
+                     "rule": "crossdoc", "source": source_id}
+            hit = next((s for s in spans if " ".join(_words(s["word"])) == new), None)
+            if hit:
+                entry.update(start=hit["start"], end=hit["end"])
+            spun_doc.spun_evidence.append(entry)
+
+
+def _slot(holders: Holders, unit: int, doc: int) -> int:
+    """Where `doc` holds `unit` (its first copy)."""
+    return min(slot for d, slot in holders.holders(unit) if d == doc)
 
 
 def _swap_spans(text: str, swaps: list[tuple[str, str]], source_id: str) -> list[dict]:

@@ -1,0 +1,169 @@
+"""Who holds each paragraph of the folder pass, and which version a spun copy was made from.
+
+The folder pass indexes a paragraph repeated word for word once (spin/crossdoc.py). Its copies are not
+owned by the first document in folder order: every document holding it is a holder, so a swap found
+against the paragraph is evidence against (or for) all of them, and the source a spun copy is named
+after is chosen by what the documents hold, not by which came first. Nothing here depends on the order
+the documents are listed in, nor on their names except as a last tie-break between identical texts.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Aligned:
+    """One compared pair of paragraphs: unit `spun` was judged the thesaurus spin of unit `source`;
+    `swaps` are (spun-side, source-side) word pairs; `distinct` their direction-free lemma pairs."""
+
+    spun: int
+    source: int
+    swaps: list[tuple[str, str]]
+    distinct: frozenset
+
+
+class Holders:
+    """The holders of every indexed paragraph (unit) and a few numbers per document, in arrays: per unit
+    its first holder, slot, text key and spin score (20 bytes), per further holder 20 bytes, per document
+    its spin score and a content digest (12 bytes) and its id. After finish(), a unit's holders are
+    read through numpy (CSR: further holders sorted by unit)."""
+
+    def __init__(self) -> None:
+        self.unit_doc, self.unit_slot = array("i"), array("i")
+        self.unit_key, self.unit_score = array("q"), array("f")
+        self.rep_key, self.rep_doc, self.rep_slot, self.rep_score = array("q"), array("i"), array("i"), array("f")
+        self._seen: set[int] = set()
+        self.doc_ids: list[str] = []
+        self.doc_score, self.doc_digest = array("f"), array("q")
+        self._digest: Any = None   # the current document's hashlib.blake2b
+
+    def start_document(self, doc_id: str, spun_score: float | None) -> None:
+        self._end_document()
+        self.doc_ids.append(doc_id)
+        self.doc_score.append(math.nan if spun_score is None else spun_score)
+        self._digest = hashlib.blake2b(digest_size=8)
+
+    def _end_document(self) -> None:
+        if self._digest is not None:
+            self.doc_digest.append(int.from_bytes(self._digest.digest(), "little", signed=True))
+            self._digest = None
+
+    def add(self, slot: int, words: list[str], score: float | None) -> int | None:
+        """Record that the current document holds this paragraph at `slot`; its unit id if the paragraph
+        is new (to be indexed), None if another document's copy is indexed already."""
+        d = len(self.doc_ids) - 1
+        joined = " ".join(words)
+        assert self._digest is not None
+        self._digest.update(joined.encode("utf-8") + b"\n")
+        # Python's hash is fixed within the process, which is all the grouping needs (as paragraph_keys)
+        text_key = hash(joined)
+        value = math.nan if score is None else score
+        if text_key in self._seen:
+            self.rep_key.append(text_key)
+            self.rep_doc.append(d)
+            self.rep_slot.append(slot)
+            self.rep_score.append(value)
+            return None
+        self._seen.add(text_key)
+        self.unit_doc.append(d)
+        self.unit_slot.append(slot)
+        self.unit_key.append(text_key)
+        self.unit_score.append(value)
+        return len(self.unit_doc) - 1
+
+    def finish(self) -> None:
+        """Resolve each repeat to its unit; group repeats by unit; a unit's score becomes the lowest of its
+        holders' (the same words score higher among a spun copy's other paragraphs: the document's counts
+        feed each paragraph's score, so the copy's context must not decide the direction)."""
+        self._end_document()
+        self._seen = set()
+        keys = np.frombuffer(self.unit_key, dtype=np.int64)
+        by_key = np.argsort(keys, kind="stable")
+        rep_keys = np.frombuffer(self.rep_key, dtype=np.int64)
+        rep_unit = by_key[np.searchsorted(keys[by_key], rep_keys)] if len(rep_keys) else np.zeros(0, np.int64)
+        order = np.argsort(rep_unit, kind="stable")
+        self._rep_unit = rep_unit[order]
+        self._rep_doc = np.frombuffer(self.rep_doc, dtype=np.int32)[order]
+        self._rep_slot = np.frombuffer(self.rep_slot, dtype=np.int32)[order]
+        self._score = np.frombuffer(self.unit_score, dtype=np.float32).astype(np.float64)
+        np.fmin.at(self._score, self._rep_unit, np.frombuffer(self.rep_score, dtype=np.float32)[order])
+        self.rep_key, self.rep_score = array("q"), array("f")   # resolved into the sorted copies above
+        self.rep_doc, self.rep_slot = array("i"), array("i")
+
+    def shared(self) -> np.ndarray:
+        """Per unit, whether more than one document holds it."""
+        out = np.zeros(len(self.unit_doc), dtype=bool)
+        first = np.frombuffer(self.unit_doc, dtype=np.int32)
+        out[self._rep_unit[self._rep_doc != first[self._rep_unit]]] = True
+        return out
+
+    def holders(self, unit: int) -> list[tuple[int, int]]:
+        """(document, slot) of every document holding `unit`, first holder first."""
+        lo, hi = np.searchsorted(self._rep_unit, [unit, unit + 1])
+        return [(self.unit_doc[unit], self.unit_slot[unit])] + \
+            list(zip(self._rep_doc[lo:hi].tolist(), self._rep_slot[lo:hi].tolist()))
+
+    def score(self, unit: int) -> float | None:
+        value = float(self._score[unit])
+        return None if math.isnan(value) else value
+
+    def units_of(self, doc: int) -> list[int]:
+        """The units `doc` holds (as first holder or as a repeat)."""
+        first = np.flatnonzero(np.frombuffer(self.unit_doc, dtype=np.int32) == doc)
+        return first.tolist() + self._rep_unit[self._rep_doc == doc].tolist()
+
+    def tie_break(self, doc: int) -> tuple:
+        """The last keys between equally good sources: the lower document spin score (the detector's reading
+        of the whole text), then a digest of its words (two different texts never tie), then its id (two
+        documents with the same words are the same source either way)."""
+        score = float(self.doc_score[doc])
+        return (math.inf if math.isnan(score) else score, self.doc_digest[doc], self.doc_ids[doc])
+
+
+def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
+                   min_swaps: int) -> list[tuple[int, list[Aligned]]]:
+    """The documents `doc` (a holder of each aligned pair's spun side) is named a spun version of, each with
+    the pairs it explains, best first. A pair's source side may be held by several documents: the source
+    named is the one holding the most of `doc`'s text, paragraphs aligned with swaps plus paragraphs
+    held word for word (the version a copy was made from keeps what the spinner left alone, which another
+    outlet's edit of the story does not), then the most distinct swaps, then Holders.tie_break. A second
+    source is named only for pairs the first does not explain and only on `min_swaps` distinct swaps of
+    its own (a copy mixing two stories). A pair whose spun side a named source also holds is that
+    source's own text, not this document's swap."""
+    open_pairs = [a for a in aligned if doc not in {d for d, _ in holders.holders(a.source)}]
+    if len(frozenset().union(*(a.distinct for a in open_pairs))) < min_swaps:
+        return []
+    verbatim: Counter | None = None
+    chosen: list[tuple[int, list[Aligned]]] = []
+    while open_pairs:
+        by_source: dict[int, list[Aligned]] = {}
+        for a in open_pairs:
+            spun_holders = {d for d, _ in holders.holders(a.spun)}
+            for d in {d for d, _ in holders.holders(a.source)} - spun_holders:
+                by_source.setdefault(d, []).append(a)
+        strong = {d: pairs for d, pairs in by_source.items()
+                  if len(frozenset().union(*(a.distinct for a in pairs))) >= min_swaps}
+        if not strong:
+            break
+        if verbatim is None:
+            verbatim = Counter(d for unit in holders.units_of(doc) for d, _ in holders.holders(unit) if d != doc)
+
+        def rank(d: int) -> tuple:
+            pairs = strong[d]
+            aligned_units = len({a.spun for a in pairs})
+            return (-(aligned_units + verbatim[d]), -len(frozenset().union(*(a.distinct for a in pairs))),
+                    *holders.tie_break(d))
+
+        best = min(strong, key=rank)
+        chosen.append((best, strong[best]))
+        source_units = set(holders.units_of(best))
+        open_pairs = [a for a in open_pairs if a.source not in source_units and a.spun not in source_units]
+    return chosen
