@@ -232,6 +232,18 @@ def test_english_sentence_quoting_another_language_stays_english(fast_checker):
     assert labels_of(report, french[:20]) == ["off_language"]
 
 
+def test_teaser_with_english_loanwords_joins_its_foreign_block(fast_checker):
+    teasers = ["Presyo ng bigas, tataas ngayong linggo", "Bagyong Egay, nag-landfall sa Cagayan",
+               "Metro Manila, isinailalim sa state of calamity"]   # English enough alone, but 'sa' is Tagalog
+    english_headline = "Sunak mulls snap poll"   # langdetect may call it Tagalog; no Tagalog word in it
+    report = fast_checker.check("\n\n".join([*ARTICLE, *teasers, english_headline]))
+    for teaser in teasers:
+        assert labels_of(report, teaser) == ["off_language"], teaser
+    assert next(p for p in report.paragraphs if "Metro Manila" in p["text"])["evidence"][0]["rule"] == \
+        "beside_same_language_paragraph"
+    assert labels_of(report, english_headline) == []
+
+
 def test_non_latin_script_paragraph(fast_checker):
     greek = "Ο διαχειριστής του πορθμείου θα προσθέσει τρία επιπλέον δρομολόγια την εβδομάδα."
     report = fast_checker.check("\n\n".join([*ARTICLE, greek]))

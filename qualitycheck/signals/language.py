@@ -565,6 +565,7 @@ class LanguageSignal:
             undecided = [p.index for p, ev in zip(doc.paragraphs, evidence)
                          if not self._judge_english_doc_paragraph(p, ev, config)]
             self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
+            self._join_same_language_blocks(doc.paragraphs, evidence)
             if any(ev.creole for ev in evidence):
                 self._join_creole_blocks(doc.paragraphs, evidence)
         elif doc.language is not None:
@@ -779,6 +780,31 @@ class LanguageSignal:
                 if i - 1 in eligible:
                     later.add(i - 1)
             frontier = {i for i in later if not paragraphs[i].has("off_language")}
+
+    @staticmethod
+    def _join_same_language_blocks(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> None:
+        """A paragraph langdetect put in another language but the English evidence kept (its lowercase words
+        just English enough: 'Metro Manila, isinailalim sa state of calamity'), beside an off-language
+        paragraph of that same language, is part of that block: a teaser list mixes in English loanwords.
+        It needs a function word of another language ('sa') as well: an English headline beside a foreign
+        teaser ('Sunak mulls snap poll', which langdetect may call Tagalog) has none. Spreads line by line."""
+        leaning = {i for i, p in enumerate(paragraphs)
+                   if p.language not in (None, "en", "und") and not p.flags
+                   and evidence[i].foreign_function_share > 0}
+        if not leaning:
+            return
+        found = [i for i in range(len(paragraphs)) if paragraphs[i].has("off_language")
+                 and (i - 1 in leaning or i + 1 in leaning)]
+        while found:
+            i = found.pop()
+            for j in (i - 1, i + 1):
+                if j in leaning and paragraphs[j].language == paragraphs[i].language \
+                        and not paragraphs[j].has("off_language"):
+                    paragraphs[j].add("off_language", "beside_same_language_paragraph",
+                                      f"langdetect {paragraphs[j].language} p={paragraphs[j].language_confidence}, "
+                                      f"as paragraph {paragraphs[i].index} beside it; English words kept it English "
+                                      f"on its own")
+                    found.append(j)
 
     @staticmethod
     def _join_creole_blocks(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> None:
