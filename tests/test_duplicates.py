@@ -123,6 +123,39 @@ def test_a_pasted_paragraph_and_a_pull_quote(fast_checker):
                                      'this," said one islander.']) == {3: "exact_repeat", 5: "exact_repeat"}
 
 
+QUOTE_WORDS = "We will not let the island be cut off again this winter"
+
+
+@pytest.mark.parametrize("first, second", [
+    # the same quotation twice, as a pull quote and as a body paragraph: each is inside the other's words
+    (f"\u201c{QUOTE_WORDS}\u201d \u2014 Harbour master Ann Reid", f"\u201c{QUOTE_WORDS},\u201d Reid told the council."),
+    (f"\u201c{QUOTE_WORDS},\u201d Reid told the council.", f"\u201c{QUOTE_WORDS}\u201d \u2014 Harbour master Ann Reid"),
+])
+def test_a_quotation_given_twice_with_two_attributions_is_kept_once(fast_checker, first, second):
+    report = fast_checker.check("\n\n".join([BODY[0], first, BODY[1], second, BODY[2]]))
+    assert [p["labels"] for p in report.paragraphs].count(["duplicate"]) == 1
+    assert report.clean_text.count("cut off again") == 1
+
+
+def test_an_apostrophe_is_not_the_end_of_a_quotation(fast_checker):
+    """\u2018Tis ... council\u2019s: the mark inside 'council\u2019s' is an apostrophe, so the paragraph is not
+    one quotation with an attribution, and its own words ('wrote one resident on the island forum') stay."""
+    body = ("Locals joked that \u2018Tis the season to be jolly and the council\u2019s budget is tight this winter, "
+            "but the ferry will run.")
+    line = "\u2018Tis the season to be jolly and the council\u2019s budget is tight, wrote one resident on the forum."
+    assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {}
+
+
+def test_an_attribution_that_goes_on_with_a_sentence_is_not_an_attribution(fast_checker):
+    body = f"The harbour master told the council: \u201c{QUOTE_WORDS}.\u201d She did not give a date."
+    line = f"\u201c{QUOTE_WORDS},\u201d she said. The mayor agreed."
+    report = fast_checker.check("\n\n".join([BODY[0], body, BODY[1], line]))
+    assert "The mayor agreed." in report.clean_text
+    # an attribution of one clause is still one
+    line = f"\u201c{QUOTE_WORDS},\u201d she said."
+    assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {3: "pull_quote"}
+
+
 @pytest.mark.parametrize("paragraphs", [
     # a prefix that ends inside a word is not a repeat ('Monday' / 'Mondays')
     ["The council will meet on Monday", BODY[0], "The council will meet on Mondays and Fridays"],

@@ -686,6 +686,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         # then passages found inside another paragraph (pull quotes), compared with every other paragraph
         kept = [(p, compare_key(p.text)) for p in doc.paragraphs
                 if len(compare_key(p.text)) >= MIN_DUPLICATE_CHARS and not p.labels]
+        flagged = set()   # a paragraph flagged as a passage of another holds none itself
         for paragraph, key in kept:
             quoted = _quotation(paragraph.text)
             if quoted is not None and len(compare_key(quoted).split()) >= PULL_QUOTE_MIN_WORDS \
@@ -695,10 +696,11 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
                 rule = "repeated_passage"
             else:
                 continue
-            inside = [p.index for p, k in kept
-                      if p is not paragraph and len(k) > len(key) and f" {key} " in f" {k} "]
+            inside = [p.index for p, k in kept if p is not paragraph and len(k) > len(key)
+                      and f" {key} " in f" {k} " and p.index not in flagged]
             if inside:
                 paragraph.add("duplicate", rule, f"repeats a passage of paragraph {inside[0]}")
+                flagged.add(paragraph.index)
 
     def credit_stems(key):
         """`key` less each tail that opens with a credit, the part before it at least PREFIX_COVER."""

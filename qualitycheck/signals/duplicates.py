@@ -43,6 +43,13 @@ QUOTE_ATTRIBUTION_CHARS = 60
 MAX_CONTAINED_CANDIDATES = 200
 _OPENING_QUOTES = "\"“‘'«„‚"
 _CLOSING_QUOTES = "\"”’'»“‘"
+# A closing mark with a letter or digit right after it is an apostrophe inside a word ('council’s', 'rock ’n’
+# roll'), not the end of the quotation: '‘Tis the season ... the council’s budget is tight, wrote one resident' is
+# not a quotation with an attribution.
+_CLOSING_QUOTE = re.compile(f"[{re.escape(_CLOSING_QUOTES)}](?![^\\W_])")
+# An attribution is one clause ('she said.', '- Jane Smith'); one that goes on after a sentence end ('she said.
+# The mayor agreed.') holds words of its own, which the paragraph would lose as a pull quote.
+_SENTENCE_GOES_ON = re.compile(r"[.!?…][\"”’')\]]*\s+\w")
 # Paragraphs already called site chrome or an ad slot (CHROME_LABELS) are not duplicates as well: 'Story continues
 # below advertisement' three times on a page is three ad markers, and two labels would count its characters twice
 # in the document score.
@@ -83,8 +90,8 @@ def _quotation(text: str) -> str | None:
     text = text.strip()
     if len(text) < 2 or text[0] not in _OPENING_QUOTES:
         return None
-    end = max(text.rfind(q) for q in _CLOSING_QUOTES)
-    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS:
+    end = max((m.start() for m in _CLOSING_QUOTE.finditer(text, 1)), default=-1)
+    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS or _SENTENCE_GOES_ON.search(text, end + 1):
         return None
     inner = text[1:end]
     return inner if not any(q in inner for q in "\"“”") else None   # two quotations, or a quote in a sentence
@@ -193,13 +200,17 @@ class DuplicateSignal:
         for _, key in kept:
             starts.append(position)
             position += len(key) + 3
+        # A paragraph flagged here holds its passage no more: the same quotation given twice with two
+        # attributions ('"..." - Ann Reid', '"...," Reid said.') has each inside the other, and is kept once.
+        flagged: set[int] = set()
         for paragraph, key, rule in candidates:
             needle = f" {key} "
             at = joined.find(needle)
             while at != -1:
                 other, other_key = kept[bisect.bisect_right(starts, at) - 1]
-                if other != paragraph.index and len(other_key) > len(key):
+                if other != paragraph.index and len(other_key) > len(key) and other not in flagged:
                     paragraph.add("duplicate", rule, f"repeats a passage of paragraph {other}")
+                    flagged.add(paragraph.index)
                     break
                 at = joined.find(needle, at + 1)
 
