@@ -232,6 +232,19 @@ def test_english_sentence_quoting_another_language_stays_english(fast_checker):
     assert labels_of(report, french[:20]) == ["off_language"]
 
 
+@pytest.mark.parametrize("opening, closing", [("\u00bb", "\u00ab"), ("\u201d", "\u201d"), ("\u201a", "\u2018")],
+                         ids=["German guillemets", "Swedish (or converted) right quotes", "German single quotes"])
+def test_english_sentence_quoting_german_in_other_quote_styles_stays_english(fast_checker, opening, closing):
+    line = (f"The partner said: {opening}Wir werden die Menschen auf der Insel nicht im Stich lassen, weder heute "
+            f"noch morgen{closing}, before leaving the building.")
+    german = (f"{opening}Wir werden die Menschen auf der Insel nicht im Stich lassen{closing}, sagte der deutsche "
+              f"Partner der Reederei vor dem Ende der Gespr\u00e4che in Kiel.")
+    report = fast_checker.check("\n\n".join([*ARTICLE, line, german]))
+    paragraph = next(p for p in report.paragraphs if p["text"] == line)
+    assert paragraph["labels"] == [] and paragraph["language"] == "en"
+    assert labels_of(report, "sagte der") == ["off_language"]
+
+
 def test_non_latin_script_paragraph(fast_checker):
     greek = "Ο διαχειριστής του πορθμείου θα προσθέσει τρία επιπλέον δρομολόγια την εβδομάδα."
     report = fast_checker.check("\n\n".join([*ARTICLE, greek]))

@@ -368,8 +368,10 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
 # tomber nos partenaires", before leaving.') leaves the paragraph English when the words outside the quotation
 # marks are English prose on their own: at least this many lowercase words that pass the cheap English test.
 ENGLISH_FRAME_MIN_WORDS = 6
-_QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|‘.*?’(?!\w)')
-_QUOTE_MARKS = frozenset('"“«„‘')
+# Quotation marks of English, French, German („…“, »…«, ‚…‘) and Swedish or Finnish (”…”, the same mark at both ends,
+# also what some converters make of every curly quote).
+_QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|»[^«»]*«|”[^“”]*”|‚[^‘’]*[‘’](?!\w)|‘.*?’(?!\w)')
+_QUOTE_MARKS = frozenset('"“«„‘»”‚')
 
 REPETITIVE_MIN_WORDS = 20
 REPETITIVE_DISTINCT_SHARE = 0.1
