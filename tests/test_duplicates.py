@@ -137,6 +137,15 @@ def test_a_quotation_given_twice_with_two_attributions_is_kept_once(fast_checker
     assert report.clean_text.count("cut off again") == 1
 
 
+def test_a_quoted_headline_is_not_a_pull_quote_of_its_lead(fast_checker):
+    """A headline that is a quotation ('\u2018We will not ...,\u2019 says harbour master') is repeated by the lead, as
+    an unquoted headline's words may open the lead: the title stays, as the first paragraph always does."""
+    title = "\u2018We will not let the island be cut off,\u2019 says harbour master"
+    lead = ("The harbour master told the council on Monday: \u201cWe will not let the island be cut off,\u201d as "
+            "storms closed the pier.")
+    assert duplicates(fast_checker, [title, lead, BODY[1], BODY[2]]) == {}
+
+
 def test_an_apostrophe_is_not_the_end_of_a_quotation(fast_checker):
     """\u2018Tis ... council\u2019s: the mark inside 'council\u2019s' is an apostrophe, so the paragraph is not
     one quotation with an attribution, and its own words ('wrote one resident on the island forum') stay."""

@@ -702,10 +702,12 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         flagged = set()   # a paragraph flagged as a passage of another holds none itself
         for paragraph, key in kept:
             quoted = _quotation(paragraph.text)
+            if paragraph.index == 0:   # the title
+                continue
             if quoted is not None and len(compare_key(quoted).split()) >= PULL_QUOTE_MIN_WORDS \
                     and len(compare_key(quoted)) >= MIN_DUPLICATE_CHARS:
                 key, rule = compare_key(quoted), "pull_quote"
-            elif len(key.split()) >= CONTAINED_MIN_WORDS and paragraph.index != 0:
+            elif len(key.split()) >= CONTAINED_MIN_WORDS:
                 rule = "repeated_passage"
             else:
                 continue

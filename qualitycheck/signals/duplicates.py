@@ -33,8 +33,9 @@ CONTINUATION_MIN_WORDS = 6
 # A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix: a
 # paragraph that is one quotation (an attribution of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least
 # PULL_QUOTE_MIN_WORDS words, found at word boundaries inside another paragraph, is its duplicate, whichever comes
-# first. An unquoted paragraph needs CONTAINED_MIN_WORDS words (a highlighted sentence repeated from the body);
-# the first paragraph (the title) is never one, as a headline's words may open the lead.
+# first. An unquoted paragraph needs CONTAINED_MIN_WORDS words (a highlighted sentence repeated from the body).
+# The first paragraph (the title) is never one, quoted or not, as a headline's words may open the lead
+# ('‘We will not let the island be cut off,’ says harbour master' above a lead that quotes her).
 PULL_QUOTE_MIN_WORDS = 5
 CONTAINED_MIN_WORDS = 12
 QUOTE_ATTRIBUTION_CHARS = 60
@@ -183,6 +184,8 @@ class DuplicateSignal:
         for index, key in kept:
             if len(candidates) == MAX_CONTAINED_CANDIDATES:
                 break
+            if index == doc.paragraphs[0].index:
+                continue
             paragraph = by_index[index]
             quoted = _quotation(paragraph.text)
             if quoted is not None:
@@ -190,7 +193,7 @@ class DuplicateSignal:
                 if len(quoted_key) >= MIN_DUPLICATE_CHARS and quoted_key.count(" ") + 1 >= PULL_QUOTE_MIN_WORDS:
                     candidates.append((paragraph, quoted_key, "pull_quote"))
                     continue
-            if key.count(" ") + 1 >= CONTAINED_MIN_WORDS and index != doc.paragraphs[0].index:
+            if key.count(" ") + 1 >= CONTAINED_MIN_WORDS:
                 candidates.append((paragraph, key, "repeated_passage"))
         if not candidates:
             return
