@@ -10,7 +10,7 @@ import pytest
 from qualitycheck import Checker
 from qualitycheck.config import Config
 from qualitycheck.document import Document, Paragraph
-from qualitycheck.signals.duplicates import DuplicateSignal
+from qualitycheck.signals.duplicates import ContainedPassageSignal, DuplicateSignal
 
 BODY = [
     "The island's ferry operator will add three extra sailings a week from December, after residents complained "
@@ -146,6 +146,19 @@ def test_a_quoted_headline_is_not_a_pull_quote_of_its_lead(fast_checker):
     assert duplicates(fast_checker, [title, lead, BODY[1], BODY[2]]) == {}
 
 
+def test_a_passage_is_not_a_duplicate_of_a_paragraph_the_cleaned_text_drops(fast_checker):
+    """The English quotation is inside a French paragraph that is off_language: were it a pull quote of that
+    paragraph, the cleaned text would hold it nowhere."""
+    quote = "\u201cWe will not let the island be cut off\u201d"
+    french = ("Le ministre des transports a d\u00e9clar\u00e9 mardi \u00e0 la presse locale, apr\u00e8s une longue "
+              "r\u00e9union avec les p\u00eacheurs du port et les \u00e9lus de la commune, que l'\u00c9tat ne "
+              "laisserait pas tomber les habitants de l'\u00eele : \u00ab We will not let the island be cut off "
+              "\u00bb, a-t-il r\u00e9p\u00e9t\u00e9 devant les cam\u00e9ras de la t\u00e9l\u00e9vision r\u00e9gionale.")
+    report = fast_checker.check("\n\n".join([BODY[0], quote, BODY[1], french, BODY[2]]))
+    assert [p["labels"] for p in report.paragraphs] == [[], [], [], ["off_language"], []]
+    assert "island be cut off" in report.clean_text
+
+
 def test_an_apostrophe_is_not_the_end_of_a_quotation(fast_checker):
     """\u2018Tis ... council\u2019s: the mark inside 'council\u2019s' is an apostrophe, so the paragraph is not
     one quotation with an attribution, and its own words ('wrote one resident on the island forum') stay."""
@@ -200,6 +213,7 @@ def _apply(texts):
                    paragraphs=[Paragraph(index=i, start=0, end=0, text=t) for i, t in enumerate(texts)])
     started = time.perf_counter()
     DuplicateSignal().apply(doc, Config(spin_enabled=False))
+    ContainedPassageSignal().apply(doc, Config(spin_enabled=False))
     return time.perf_counter() - started, doc
 
 

@@ -651,7 +651,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
     from qualitycheck.document import Document, Paragraph
     from qualitycheck.signals.duplicates import (
         _AGENCY_END, _CREDIT_START, CONTAINED_MIN_WORDS, CONTINUATION_MIN_WORDS, MIN_DUPLICATE_CHARS, PREFIX_COVER,
-        PULL_QUOTE_MIN_WORDS, TAIL_MAX_CHARS, DuplicateSignal, _quotation)
+        PULL_QUOTE_MIN_WORDS, TAIL_MAX_CHARS, ContainedPassageSignal, DuplicateSignal, _quotation)
     from qualitycheck.textnorm import compare_key
 
     def repeats(short, long):
@@ -743,6 +743,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         expected, got = doc(), doc()
         reference(expected)
         DuplicateSignal().apply(got, Config(spin_enabled=False))
+        ContainedPassageSignal().apply(got, Config(spin_enabled=False))
         assert [p.flags for p in got.paragraphs] == [p.flags for p in expected.paragraphs], texts
 
 

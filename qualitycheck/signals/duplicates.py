@@ -30,12 +30,13 @@ _AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
 # the cleaned text keeps the added sentences. Title suffixes and bylines ('Island Times', 'Gavriil
 # Grigorov/Sputnik', 'The New York Times') are names of a few words and keep the later copy the duplicate.
 CONTINUATION_MIN_WORDS = 6
-# A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix: a
-# paragraph that is one quotation (an attribution of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least
-# PULL_QUOTE_MIN_WORDS words, found at word boundaries inside another paragraph, is its duplicate, whichever comes
-# first. An unquoted paragraph needs CONTAINED_MIN_WORDS words (a highlighted sentence repeated from the body).
-# The first paragraph (the title) is never one, quoted or not, as a headline's words may open the lead
-# ('‘We will not let the island be cut off,’ says harbour master' above a lead that quotes her).
+# A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix (it is
+# ContainedPassageSignal's, which runs after the language signal): a paragraph that is one quotation (an attribution
+# of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least PULL_QUOTE_MIN_WORDS words, found at word boundaries
+# inside another paragraph, is its duplicate, whichever comes first. An unquoted paragraph needs CONTAINED_MIN_WORDS
+# words (a highlighted sentence repeated from the body). The first paragraph (the title) is never one, quoted or
+# not, as a headline's words may open the lead ('‘We will not let the island be cut off,’ says harbour master'
+# above a lead that quotes her).
 PULL_QUOTE_MIN_WORDS = 5
 CONTAINED_MIN_WORDS = 12
 QUOTE_ATTRIBUTION_CHARS = 60
@@ -129,14 +130,12 @@ class DuplicateSignal:
         # '... Photo: Jane Smith/AP', '... (Reuters)' after '... (Getty Images)').
         credit_stems: dict[int, int] = {}
         by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
-        keys: dict[int, str] = {}   # the compare keys of the paragraphs checked, for _contained_passages
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
                 continue
             key = compare_key(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
                 continue
-            keys[paragraph.index] = key
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
@@ -173,13 +172,38 @@ class DuplicateSignal:
             if here == len(lengths) or lengths[here] != len(key):
                 lengths.insert(here, len(key))
 
-        self._contained_passages(doc, by_index, keys)
-
     @staticmethod
-    def _contained_passages(doc: Document, by_index: dict, keys: dict[int, str]) -> None:
-        """Flag pull quotes and other passages repeated from inside a longer paragraph (see PULL_QUOTE_MIN_WORDS).
-        `keys`: the compare keys of the paragraphs long enough to compare."""
-        kept = [(index, key) for index, key in keys.items() if not by_index[index].labels]
+    def _with_suffix(key: str, tails: list[tuple[int, bool]], seen: dict[str, int],
+                     lengths_by_head: dict[str, list[int]]) -> tuple[int, int] | None:
+        """The earliest paragraph whose key is `key` less a tail at a word boundary that makes a repeat: one
+        covering PREFIX_COVER of it, or a credit. (index, key length), or None."""
+        priors = []
+        lengths = lengths_by_head.get(key[:MIN_DUPLICATE_CHARS], [])
+        lowest = bisect.bisect_left(lengths, math.ceil(PREFIX_COVER * len(key)))
+        here = bisect.bisect_left(lengths, len(key))
+        for n in lengths[lowest:here]:
+            if key[n] == " " and (index := seen.get(key[:n])) is not None:
+                priors.append((index, n))
+        for n, credit in tails:
+            if credit and (index := seen.get(key[:n])) is not None:
+                priors.append((index, n))
+        return min(priors) if priors else None   # the earliest, as a walk in paragraph order finds first
+
+
+class ContainedPassageSignal:
+    """Flags pull quotes and other passages repeated from inside a longer paragraph (see PULL_QUOTE_MIN_WORDS).
+
+    Runs after the language signal: a paragraph already labelled (chrome, a duplicate, off_language) neither
+    holds a passage nor is one, so a quotation is never a duplicate of a paragraph the cleaned text drops (an
+    English pull quote of a French paragraph quoting it) and a foreign pull quote is counted once, as off_language.
+    """
+
+    name = "duplicate"
+
+    def apply(self, doc: Document, config: Config) -> None:
+        kept = [(paragraph.index, key) for paragraph in doc.paragraphs
+                if not paragraph.labels and len(key := compare_key(paragraph.text)) >= MIN_DUPLICATE_CHARS]
+        by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
         candidates = []
         for index, key in kept:
             if len(candidates) == MAX_CONTAINED_CANDIDATES:
@@ -216,20 +240,3 @@ class DuplicateSignal:
                     flagged.add(paragraph.index)
                     break
                 at = joined.find(needle, at + 1)
-
-    @staticmethod
-    def _with_suffix(key: str, tails: list[tuple[int, bool]], seen: dict[str, int],
-                     lengths_by_head: dict[str, list[int]]) -> tuple[int, int] | None:
-        """The earliest paragraph whose key is `key` less a tail at a word boundary that makes a repeat: one
-        covering PREFIX_COVER of it, or a credit. (index, key length), or None."""
-        priors = []
-        lengths = lengths_by_head.get(key[:MIN_DUPLICATE_CHARS], [])
-        lowest = bisect.bisect_left(lengths, math.ceil(PREFIX_COVER * len(key)))
-        here = bisect.bisect_left(lengths, len(key))
-        for n in lengths[lowest:here]:
-            if key[n] == " " and (index := seen.get(key[:n])) is not None:
-                priors.append((index, n))
-        for n, credit in tails:
-            if credit and (index := seen.get(key[:n])) is not None:
-                priors.append((index, n))
-        return min(priors) if priors else None   # the earliest, as a walk in paragraph order finds first
