@@ -232,8 +232,9 @@ def test_english_sentence_quoting_another_language_stays_english(fast_checker):
     assert labels_of(report, french[:20]) == ["off_language"]
 
 
-@pytest.mark.parametrize("opening, closing", [("\u00bb", "\u00ab"), ("\u201d", "\u201d"), ("\u201a", "\u2018")],
-                         ids=["German guillemets", "Swedish (or converted) right quotes", "German single quotes"])
+@pytest.mark.parametrize("opening, closing", [("\u00bb", "\u00ab"), ("\u201d", "\u201d"), ("\u201a", "\u2018"), ("'", "'")],
+                         ids=["German guillemets", "Swedish (or converted) right quotes", "German single quotes",
+                              "straight single quotes"])
 def test_english_sentence_quoting_german_in_other_quote_styles_stays_english(fast_checker, opening, closing):
     line = (f"The partner said: {opening}Wir werden die Menschen auf der Insel nicht im Stich lassen, weder heute "
             f"noch morgen{closing}, before leaving the building.")
@@ -243,6 +244,35 @@ def test_english_sentence_quoting_german_in_other_quote_styles_stays_english(fas
     paragraph = next(p for p in report.paragraphs if p["text"] == line)
     assert paragraph["labels"] == [] and paragraph["language"] == "en"
     assert labels_of(report, "sagte der") == ["off_language"]
+
+
+def test_a_long_foreign_paragraph_full_of_unclosed_quotes_is_judged_in_linear_time(fast_checker, monkeypatch):
+    """Finding the quotations of a paragraph with many single quotes that never close ('el \u2018nuevo ...' a thousand
+    times) takes time quadratic in its length (a 244,000-character one: 3.3 s more per check), so the frame is looked
+    for only in paragraphs of a few sentences (FRAME_MAX_CHARS)."""
+    from qualitycheck.signals import language
+
+    searched = []
+
+    class Recording:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def sub(self, replacement, text):
+            searched.append(len(text))
+            return self.pattern.sub(replacement, text)
+
+    monkeypatch.setattr(language, "_QUOTATION", Recording(language._QUOTATION))
+    for mark in ("\u2018", "'"):
+        spanish = " ".join([f"Los vecinos de la isla dicen que el {mark}nuevo horario del ferry no sirve para nadie "
+                            f"en invierno."] * 2600)
+        report = fast_checker.check("\n\n".join([*ARTICLE * 1000, spanish]))
+        assert report.paragraphs[-1]["labels"] == ["off_language"]
+    assert searched == []
+    short = ("The partner said: \u2018Wir werden die Menschen auf der Insel nicht im Stich lassen, weder heute noch "
+             "morgen\u2019, before leaving the building.")
+    assert fast_checker.check("\n\n".join([*ARTICLE, short])).paragraphs[-1]["labels"] == []
+    assert searched == [len(short)]
 
 
 def test_non_latin_script_paragraph(fast_checker):
