@@ -13,7 +13,7 @@ from .reading import iter_raw_documents, record_to_raw
 from .scoring import build_report
 from .segment import segment
 from .signals.boilerplate import BoilerplateSignal
-from .signals.duplicates import DuplicateSignal
+from .signals.duplicates import ContainedPassageSignal, DuplicateSignal
 from .signals.encoding import MojibakeSignal
 from .signals.language import LanguageSignal
 
@@ -63,7 +63,10 @@ class Checker:
             if given is not None and not os.path.isfile(given):
                 # otherwise the signals needing it fail on every document, with only a note to show for it
                 raise ModelLoadError(f"{name}: no such file: {given}")
-        self.signals: list[Any] = [MojibakeSignal(), BoilerplateSignal(), DuplicateSignal(), LanguageSignal()]
+        # passages repeated inside another paragraph (pull quotes) after language: one inside a paragraph
+        # that is off_language is no repeat, since the cleaned text drops that paragraph
+        self.signals: list[Any] = [MojibakeSignal(), BoilerplateSignal(), DuplicateSignal(), LanguageSignal(),
+                                   ContainedPassageSignal()]
         self.signals += _optional_signals(self.config)
 
     def load_models(self) -> "Checker":

@@ -31,7 +31,14 @@ MAX_PARAGRAPHS = 5_000
 # between two paragraphs; when a page lost the line break around it ("[ad_1]The judges ruled ...") it is
 # still a paragraph boundary, so the placeholder becomes a paragraph of its own and the text beside it
 # stays article text.
-_GLUED_AD_PLACEHOLDER = re.compile(r"\[ad_?\d{1,4}\]")
+# In any case, as the line rule matches it ('[AD_1]'), and with the doubled brackets of '[[ad_1]]'.
+_GLUED_AD_PLACEHOLDER = re.compile(r"\[?\[ad_?\d{1,4}\]\]?", re.IGNORECASE)
+_AD_PREFIXES = ("[ad", "[AD", "[Ad", "[aD")
+# A placeholder between an opening and a closing mark ('replaces “[ad_1]” with', '`[ad_2]`') is written about,
+# not left by a plugin, so it stays in its sentence; '... he said."[ad_1]"The ruling ...' (a letter right after
+# the closing-side mark) is still a boundary.
+_MENTION_OPENERS = "\"'“‘«`"
+_MENTION_CLOSERS = "\"'”’»`"
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 
@@ -85,7 +92,7 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
         line_texts = [text[s:e] for s, e in lines]
         # a placeholder line between wrapped lines is cut out below, so it does not break the wrap
         wrap_test = line_texts
-        if text.find("[ad", b_start, b_end) >= 0:
+        if _holds_ad_prefix(text, b_start, b_end):
             wrap_test = [t for t in line_texts if not _GLUED_AD_PLACEHOLDER.fullmatch(t.strip())]
         if _is_hard_wrapped(wrap_test):
             groups = [(lines[0][0], lines[-1][1])]
@@ -102,14 +109,22 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
     return paragraphs
 
 
+def _holds_ad_prefix(text: str, start: int, end: int) -> bool:
+    return any(text.find(prefix, start, end) >= 0 for prefix in _AD_PREFIXES)
+
+
 def _split_at_ad_placeholders(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """text[start:end] cut before and after each ad placeholder glued to words ([ad_1]The judges ...).
     Brackets, spaces or punctuation around a placeholder ('[[ad_1]]') stay with it."""
-    if text.find("[ad", start, end) < 0:   # a C scan; the regex runs only on the rare paragraph with one
+    if not _holds_ad_prefix(text, start, end):   # C scans; the regex runs only on the rare paragraph with one
         return [(start, end)]
     bounds = [start]
     for m in _GLUED_AD_PLACEHOLDER.finditer(text, start, end):
-        bounds += [m.start(), m.end()]
+        a, b = m.start(), m.end()
+        if (a > start and b < end and text[a - 1] in _MENTION_OPENERS and text[b] in _MENTION_CLOSERS
+                and not (b + 1 < end and text[b + 1].isalnum())):
+            continue
+        bounds += [a, b]
     bounds.append(end)
     pieces: list[list] = []   # [start, end, holds words]
     for i, (a, b) in enumerate(zip(bounds, bounds[1:])):

@@ -10,7 +10,7 @@ import pytest
 from qualitycheck import Checker
 from qualitycheck.config import Config
 from qualitycheck.document import Document, Paragraph
-from qualitycheck.signals.duplicates import DuplicateSignal
+from qualitycheck.signals.duplicates import ContainedPassageSignal, DuplicateSignal
 
 BODY = [
     "The island's ferry operator will add three extra sailings a week from December, after residents complained "
@@ -123,6 +123,61 @@ def test_a_pasted_paragraph_and_a_pull_quote(fast_checker):
                                      'this," said one islander.']) == {3: "exact_repeat", 5: "exact_repeat"}
 
 
+QUOTE_WORDS = "We will not let the island be cut off again this winter"
+
+
+@pytest.mark.parametrize("first, second", [
+    # the same quotation twice, as a pull quote and as a body paragraph: each is inside the other's words
+    (f"\u201c{QUOTE_WORDS}\u201d \u2014 Harbour master Ann Reid", f"\u201c{QUOTE_WORDS},\u201d Reid told the council."),
+    (f"\u201c{QUOTE_WORDS},\u201d Reid told the council.", f"\u201c{QUOTE_WORDS}\u201d \u2014 Harbour master Ann Reid"),
+])
+def test_a_quotation_given_twice_with_two_attributions_is_kept_once(fast_checker, first, second):
+    report = fast_checker.check("\n\n".join([BODY[0], first, BODY[1], second, BODY[2]]))
+    assert [p["labels"] for p in report.paragraphs].count(["duplicate"]) == 1
+    assert report.clean_text.count("cut off again") == 1
+
+
+def test_a_quoted_headline_is_not_a_pull_quote_of_its_lead(fast_checker):
+    """A headline that is a quotation ('\u2018We will not ...,\u2019 says harbour master') is repeated by the lead, as
+    an unquoted headline's words may open the lead: the title stays, as the first paragraph always does."""
+    title = "\u2018We will not let the island be cut off,\u2019 says harbour master"
+    lead = ("The harbour master told the council on Monday: \u201cWe will not let the island be cut off,\u201d as "
+            "storms closed the pier.")
+    assert duplicates(fast_checker, [title, lead, BODY[1], BODY[2]]) == {}
+
+
+def test_a_passage_is_not_a_duplicate_of_a_paragraph_the_cleaned_text_drops(fast_checker):
+    """The English quotation is inside a French paragraph that is off_language: were it a pull quote of that
+    paragraph, the cleaned text would hold it nowhere."""
+    quote = "\u201cWe will not let the island be cut off\u201d"
+    french = ("Le ministre des transports a d\u00e9clar\u00e9 mardi \u00e0 la presse locale, apr\u00e8s une longue "
+              "r\u00e9union avec les p\u00eacheurs du port et les \u00e9lus de la commune, que l'\u00c9tat ne "
+              "laisserait pas tomber les habitants de l'\u00eele : \u00ab We will not let the island be cut off "
+              "\u00bb, a-t-il r\u00e9p\u00e9t\u00e9 devant les cam\u00e9ras de la t\u00e9l\u00e9vision r\u00e9gionale.")
+    report = fast_checker.check("\n\n".join([BODY[0], quote, BODY[1], french, BODY[2]]))
+    assert [p["labels"] for p in report.paragraphs] == [[], [], [], ["off_language"], []]
+    assert "island be cut off" in report.clean_text
+
+
+def test_an_apostrophe_is_not_the_end_of_a_quotation(fast_checker):
+    """\u2018Tis ... council\u2019s: the mark inside 'council\u2019s' is an apostrophe, so the paragraph is not
+    one quotation with an attribution, and its own words ('wrote one resident on the island forum') stay."""
+    body = ("Locals joked that \u2018Tis the season to be jolly and the council\u2019s budget is tight this winter, "
+            "but the ferry will run.")
+    line = "\u2018Tis the season to be jolly and the council\u2019s budget is tight, wrote one resident on the forum."
+    assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {}
+
+
+def test_an_attribution_that_goes_on_with_a_sentence_is_not_an_attribution(fast_checker):
+    body = f"The harbour master told the council: \u201c{QUOTE_WORDS}.\u201d She did not give a date."
+    line = f"\u201c{QUOTE_WORDS},\u201d she said. The mayor agreed."
+    report = fast_checker.check("\n\n".join([BODY[0], body, BODY[1], line]))
+    assert "The mayor agreed." in report.clean_text
+    # an attribution of one clause is still one
+    line = f"\u201c{QUOTE_WORDS},\u201d she said."
+    assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {3: "pull_quote"}
+
+
 @pytest.mark.parametrize("paragraphs", [
     # a prefix that ends inside a word is not a repeat ('Monday' / 'Mondays')
     ["The council will meet on Monday", BODY[0], "The council will meet on Mondays and Fridays"],
@@ -158,6 +213,7 @@ def _apply(texts):
                    paragraphs=[Paragraph(index=i, start=0, end=0, text=t) for i, t in enumerate(texts)])
     started = time.perf_counter()
     DuplicateSignal().apply(doc, Config(spin_enabled=False))
+    ContainedPassageSignal().apply(doc, Config(spin_enabled=False))
     return time.perf_counter() - started, doc
 
 

@@ -75,3 +75,23 @@ def test_ad_placeholder_line_does_not_break_hard_wrapped_prose():
 def test_bracketed_text_that_is_not_a_placeholder_stays_whole():
     text = "He said [ad hoc] talks [adds quote from spokesman] would follow."
     assert [p.text for p in split_paragraphs(text)] == [text]
+
+
+def test_glued_placeholders_in_any_case_or_double_brackets_are_cut_out_whole():
+    """'[AD_1]' is an ad marker as a line of its own (autoblog_ad_tag ignores case), so glued it is a boundary too;
+    '[[ad_1]]' keeps both its brackets instead of leaving ']' at the start of the next paragraph."""
+    text = "The judges ruled on Monday.[AD_1]The appeal was dismissed.\r\n[[ad_2]]Costs were awarded to the council."
+    paragraphs = split_paragraphs(text)
+    assert [p.text for p in paragraphs] == ["The judges ruled on Monday.", "[AD_1]", "The appeal was dismissed.",
+                                            "[[ad_2]]", "Costs were awarded to the council."]
+    for p in paragraphs:
+        assert text[p.start:p.end] == p.text
+
+
+def test_a_placeholder_written_about_in_quotation_marks_stays_in_its_sentence():
+    for text in ["The plugin replaces \u201c[ad_1]\u201d with the first ad block you define, the developer said.",
+                 'The plugin replaces "[ad_1]" with the first ad block, and `[ad_2]` with the second.']:
+        assert [p.text for p in split_paragraphs(text)] == [text]
+    # between two quoted paragraphs it is still a boundary
+    text = '"We will appeal," he said."[ad_1]"The ruling was wrong," his lawyer added.'
+    assert [p.text for p in split_paragraphs(text)][1] == "[ad_1]"

@@ -244,6 +244,49 @@ def test_teaser_with_english_loanwords_joins_its_foreign_block(fast_checker):
     assert labels_of(report, english_headline) == []
 
 
+@pytest.mark.parametrize("opening, closing", [("\u00bb", "\u00ab"), ("\u201d", "\u201d"), ("\u201a", "\u2018"), ("'", "'")],
+                         ids=["German guillemets", "Swedish (or converted) right quotes", "German single quotes",
+                              "straight single quotes"])
+def test_english_sentence_quoting_german_in_other_quote_styles_stays_english(fast_checker, opening, closing):
+    line = (f"The partner said: {opening}Wir werden die Menschen auf der Insel nicht im Stich lassen, weder heute "
+            f"noch morgen{closing}, before leaving the building.")
+    german = (f"{opening}Wir werden die Menschen auf der Insel nicht im Stich lassen{closing}, sagte der deutsche "
+              f"Partner der Reederei vor dem Ende der Gespr\u00e4che in Kiel.")
+    report = fast_checker.check("\n\n".join([*ARTICLE, line, german]))
+    paragraph = next(p for p in report.paragraphs if p["text"] == line)
+    assert paragraph["labels"] == [] and paragraph["language"] == "en"
+    assert labels_of(report, "sagte der") == ["off_language"]
+
+
+def test_a_long_foreign_paragraph_full_of_unclosed_quotes_is_judged_in_linear_time(fast_checker, monkeypatch):
+    """Finding the quotations of a paragraph with many single quotes that never close ('el \u2018nuevo ...' a thousand
+    times) takes time quadratic in its length (a 244,000-character one: 3.3 s more per check), so the frame is looked
+    for only in paragraphs of a few sentences (FRAME_MAX_CHARS)."""
+    from qualitycheck.signals import language
+
+    searched = []
+
+    class Recording:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def sub(self, replacement, text):
+            searched.append(len(text))
+            return self.pattern.sub(replacement, text)
+
+    monkeypatch.setattr(language, "_QUOTATION", Recording(language._QUOTATION))
+    for mark in ("\u2018", "'"):
+        spanish = " ".join([f"Los vecinos de la isla dicen que el {mark}nuevo horario del ferry no sirve para nadie "
+                            f"en invierno."] * 2600)
+        report = fast_checker.check("\n\n".join([*ARTICLE * 1000, spanish]))
+        assert report.paragraphs[-1]["labels"] == ["off_language"]
+    assert searched == []
+    short = ("The partner said: \u2018Wir werden die Menschen auf der Insel nicht im Stich lassen, weder heute noch "
+             "morgen\u2019, before leaving the building.")
+    assert fast_checker.check("\n\n".join([*ARTICLE, short])).paragraphs[-1]["labels"] == []
+    assert searched == [len(short)]
+
+
 def test_non_latin_script_paragraph(fast_checker):
     greek = "Ο διαχειριστής του πορθμείου θα προσθέσει τρία επιπλέον δρομολόγια την εβδομάδα."
     report = fast_checker.check("\n\n".join([*ARTICLE, greek]))
@@ -650,7 +693,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
     from qualitycheck.document import Document, Paragraph
     from qualitycheck.signals.duplicates import (
         _AGENCY_END, _CREDIT_START, CONTAINED_MIN_WORDS, CONTINUATION_MIN_WORDS, MIN_DUPLICATE_CHARS, PREFIX_COVER,
-        PULL_QUOTE_MIN_WORDS, TAIL_MAX_CHARS, DuplicateSignal, _quotation)
+        PULL_QUOTE_MIN_WORDS, TAIL_MAX_CHARS, ContainedPassageSignal, DuplicateSignal, _quotation)
     from qualitycheck.textnorm import compare_key
 
     def repeats(short, long):
@@ -698,19 +741,23 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         # then passages found inside another paragraph (pull quotes), compared with every other paragraph
         kept = [(p, compare_key(p.text)) for p in doc.paragraphs
                 if len(compare_key(p.text)) >= MIN_DUPLICATE_CHARS and not p.labels]
+        flagged = set()   # a paragraph flagged as a passage of another holds none itself
         for paragraph, key in kept:
             quoted = _quotation(paragraph.text)
+            if paragraph.index == 0:   # the title
+                continue
             if quoted is not None and len(compare_key(quoted).split()) >= PULL_QUOTE_MIN_WORDS \
                     and len(compare_key(quoted)) >= MIN_DUPLICATE_CHARS:
                 key, rule = compare_key(quoted), "pull_quote"
-            elif len(key.split()) >= CONTAINED_MIN_WORDS and paragraph.index != 0:
+            elif len(key.split()) >= CONTAINED_MIN_WORDS:
                 rule = "repeated_passage"
             else:
                 continue
-            inside = [p.index for p, k in kept
-                      if p is not paragraph and len(k) > len(key) and f" {key} " in f" {k} "]
+            inside = [p.index for p, k in kept if p is not paragraph and len(k) > len(key)
+                      and f" {key} " in f" {k} " and p.index not in flagged]
             if inside:
                 paragraph.add("duplicate", rule, f"repeats a passage of paragraph {inside[0]}")
+                flagged.add(paragraph.index)
 
     def credit_stems(key):
         """`key` less each tail that opens with a credit, the part before it at least PREFIX_COVER."""
@@ -738,6 +785,7 @@ def test_duplicate_signal_equals_the_compare_every_earlier_key_rule():
         expected, got = doc(), doc()
         reference(expected)
         DuplicateSignal().apply(got, Config(spin_enabled=False))
+        ContainedPassageSignal().apply(got, Config(spin_enabled=False))
         assert [p.flags for p in got.paragraphs] == [p.flags for p in expected.paragraphs], texts
 
 

@@ -30,11 +30,13 @@ _AGENCY_END = re.compile(rf"\s(?:{_AGENCIES})\Z")
 # the cleaned text keeps the added sentences. Title suffixes and bylines ('Island Times', 'Gavriil
 # Grigorov/Sputnik', 'The New York Times') are names of a few words and keep the later copy the duplicate.
 CONTINUATION_MIN_WORDS = 6
-# A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix: a
-# paragraph that is one quotation (an attribution of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least
-# PULL_QUOTE_MIN_WORDS words, found at word boundaries inside another paragraph, is its duplicate, whichever comes
-# first. An unquoted paragraph needs CONTAINED_MIN_WORDS words (a highlighted sentence repeated from the body);
-# the first paragraph (the title) is never one, as a headline's words may open the lead.
+# A pull quote repeats a passage from inside a longer paragraph, so it is not found as a prefix or a suffix (it is
+# ContainedPassageSignal's, which runs after the language signal): a paragraph that is one quotation (an attribution
+# of at most QUOTE_ATTRIBUTION_CHARS may follow it) of at least PULL_QUOTE_MIN_WORDS words, found at word boundaries
+# inside another paragraph, is its duplicate, whichever comes first. An unquoted paragraph needs CONTAINED_MIN_WORDS
+# words (a highlighted sentence repeated from the body). The first paragraph (the title) is never one, quoted or
+# not, as a headline's words may open the lead ('‘We will not let the island be cut off,’ says harbour master'
+# above a lead that quotes her).
 PULL_QUOTE_MIN_WORDS = 5
 CONTAINED_MIN_WORDS = 12
 QUOTE_ATTRIBUTION_CHARS = 60
@@ -43,6 +45,13 @@ QUOTE_ATTRIBUTION_CHARS = 60
 MAX_CONTAINED_CANDIDATES = 200
 _OPENING_QUOTES = "\"“‘'«„‚"
 _CLOSING_QUOTES = "\"”’'»“‘"
+# A closing mark with a letter or digit right after it is an apostrophe inside a word ('council’s', 'rock ’n’
+# roll'), not the end of the quotation: '‘Tis the season ... the council’s budget is tight, wrote one resident' is
+# not a quotation with an attribution.
+_CLOSING_QUOTE = re.compile(f"[{re.escape(_CLOSING_QUOTES)}](?![^\\W_])")
+# An attribution is one clause ('she said.', '- Jane Smith'); one that goes on after a sentence end ('she said.
+# The mayor agreed.') holds words of its own, which the paragraph would lose as a pull quote.
+_SENTENCE_GOES_ON = re.compile(r"[.!?…][\"”’')\]]*\s+\w")
 # Paragraphs already called site chrome or an ad slot (CHROME_LABELS) are not duplicates as well: 'Story continues
 # below advertisement' three times on a page is three ad markers, and two labels would count its characters twice
 # in the document score.
@@ -83,8 +92,8 @@ def _quotation(text: str) -> str | None:
     text = text.strip()
     if len(text) < 2 or text[0] not in _OPENING_QUOTES:
         return None
-    end = max(text.rfind(q) for q in _CLOSING_QUOTES)
-    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS:
+    end = max((m.start() for m in _CLOSING_QUOTE.finditer(text, 1)), default=-1)
+    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS or _SENTENCE_GOES_ON.search(text, end + 1):
         return None
     inner = text[1:end]
     return inner if not any(q in inner for q in "\"“”") else None   # two quotations, or a quote in a sentence
@@ -121,14 +130,12 @@ class DuplicateSignal:
         # '... Photo: Jane Smith/AP', '... (Reuters)' after '... (Getty Images)').
         credit_stems: dict[int, int] = {}
         by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
-        keys: dict[int, str] = {}   # the compare keys of the paragraphs checked, for _contained_passages
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
                 continue
             key = compare_key(paragraph.text)
             if len(key) < MIN_DUPLICATE_CHARS:
                 continue
-            keys[paragraph.index] = key
             if key in seen:
                 paragraph.add("duplicate", "exact_repeat", f"repeats paragraph {seen[key]}")
                 continue
@@ -165,44 +172,6 @@ class DuplicateSignal:
             if here == len(lengths) or lengths[here] != len(key):
                 lengths.insert(here, len(key))
 
-        self._contained_passages(doc, by_index, keys)
-
-    @staticmethod
-    def _contained_passages(doc: Document, by_index: dict, keys: dict[int, str]) -> None:
-        """Flag pull quotes and other passages repeated from inside a longer paragraph (see PULL_QUOTE_MIN_WORDS).
-        `keys`: the compare keys of the paragraphs long enough to compare."""
-        kept = [(index, key) for index, key in keys.items() if not by_index[index].labels]
-        candidates = []
-        for index, key in kept:
-            if len(candidates) == MAX_CONTAINED_CANDIDATES:
-                break
-            paragraph = by_index[index]
-            quoted = _quotation(paragraph.text)
-            if quoted is not None:
-                quoted_key = compare_key(quoted)
-                if len(quoted_key) >= MIN_DUPLICATE_CHARS and quoted_key.count(" ") + 1 >= PULL_QUOTE_MIN_WORDS:
-                    candidates.append((paragraph, quoted_key, "pull_quote"))
-                    continue
-            if key.count(" ") + 1 >= CONTAINED_MIN_WORDS and index != doc.paragraphs[0].index:
-                candidates.append((paragraph, key, "repeated_passage"))
-        if not candidates:
-            return
-        # one string of all keys, each between spaces, so a find is a word-boundary match; \n keeps keys apart
-        joined = "\n".join(f" {key} " for _, key in kept)
-        starts, position = [], 0
-        for _, key in kept:
-            starts.append(position)
-            position += len(key) + 3
-        for paragraph, key, rule in candidates:
-            needle = f" {key} "
-            at = joined.find(needle)
-            while at != -1:
-                other, other_key = kept[bisect.bisect_right(starts, at) - 1]
-                if other != paragraph.index and len(other_key) > len(key):
-                    paragraph.add("duplicate", rule, f"repeats a passage of paragraph {other}")
-                    break
-                at = joined.find(needle, at + 1)
-
     @staticmethod
     def _with_suffix(key: str, tails: list[tuple[int, bool]], seen: dict[str, int],
                      lengths_by_head: dict[str, list[int]]) -> tuple[int, int] | None:
@@ -219,3 +188,55 @@ class DuplicateSignal:
             if credit and (index := seen.get(key[:n])) is not None:
                 priors.append((index, n))
         return min(priors) if priors else None   # the earliest, as a walk in paragraph order finds first
+
+
+class ContainedPassageSignal:
+    """Flags pull quotes and other passages repeated from inside a longer paragraph (see PULL_QUOTE_MIN_WORDS).
+
+    Runs after the language signal: a paragraph already labelled (chrome, a duplicate, off_language) neither
+    holds a passage nor is one, so a quotation is never a duplicate of a paragraph the cleaned text drops (an
+    English pull quote of a French paragraph quoting it) and a foreign pull quote is counted once, as off_language.
+    """
+
+    name = "duplicate"
+
+    def apply(self, doc: Document, config: Config) -> None:
+        kept = [(paragraph.index, key) for paragraph in doc.paragraphs
+                if not paragraph.labels and len(key := compare_key(paragraph.text)) >= MIN_DUPLICATE_CHARS]
+        by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
+        candidates = []
+        for index, key in kept:
+            if len(candidates) == MAX_CONTAINED_CANDIDATES:
+                break
+            if index == doc.paragraphs[0].index:
+                continue
+            paragraph = by_index[index]
+            quoted = _quotation(paragraph.text)
+            if quoted is not None:
+                quoted_key = compare_key(quoted)
+                if len(quoted_key) >= MIN_DUPLICATE_CHARS and quoted_key.count(" ") + 1 >= PULL_QUOTE_MIN_WORDS:
+                    candidates.append((paragraph, quoted_key, "pull_quote"))
+                    continue
+            if key.count(" ") + 1 >= CONTAINED_MIN_WORDS:
+                candidates.append((paragraph, key, "repeated_passage"))
+        if not candidates:
+            return
+        # one string of all keys, each between spaces, so a find is a word-boundary match; \n keeps keys apart
+        joined = "\n".join(f" {key} " for _, key in kept)
+        starts, position = [], 0
+        for _, key in kept:
+            starts.append(position)
+            position += len(key) + 3
+        # A paragraph flagged here holds its passage no more: the same quotation given twice with two
+        # attributions ('"..." - Ann Reid', '"...," Reid said.') has each inside the other, and is kept once.
+        flagged: set[int] = set()
+        for paragraph, key, rule in candidates:
+            needle = f" {key} "
+            at = joined.find(needle)
+            while at != -1:
+                other, other_key = kept[bisect.bisect_right(starts, at) - 1]
+                if other != paragraph.index and len(other_key) > len(key) and other not in flagged:
+                    paragraph.add("duplicate", rule, f"repeats a passage of paragraph {other}")
+                    flagged.add(paragraph.index)
+                    break
+                at = joined.find(needle, at + 1)

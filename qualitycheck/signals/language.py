@@ -368,8 +368,15 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
 # tomber nos partenaires", before leaving.') leaves the paragraph English when the words outside the quotation
 # marks are English prose on their own: at least this many lowercase words that pass the cheap English test.
 ENGLISH_FRAME_MIN_WORDS = 6
-_QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|‘.*?’(?!\w)')
-_QUOTE_MARKS = frozenset('"“«„‘')
+# Such a paragraph is a few sentences; finding the quotations of a long one with many quotes that never close
+# ('el ‘nuevo ...' a thousand times) takes time quadratic in its length, so longer paragraphs are not looked at.
+FRAME_MAX_CHARS = 2_000
+# Quotation marks of English, French, German („…“, »…«, ‚…‘) and Swedish or Finnish (”…”, the same mark at both ends,
+# also what some converters make of every curly quote). A single quote closes before no letter, and a straight one
+# also opens after none, so an apostrophe ('l'île', 'geht's', 'the partner's') neither opens nor closes one.
+_QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|»[^«»]*«|”[^“”]*”|‚[^‘’]*[‘’](?!\w)|‘.*?’(?!\w)'
+                        r"|(?<!\w)'.*?'(?!\w)")
+_QUOTE_MARKS = frozenset('"“«„‘»”‚\'')
 
 REPETITIVE_MIN_WORDS = 20
 REPETITIVE_DISTINCT_SHARE = 0.1
@@ -679,7 +686,8 @@ class LanguageSignal:
 
     def _judge_english_doc_paragraph(self, paragraph: Paragraph, ev: LanguageEvidence, config: Config) -> bool:
         """Label one paragraph of an English document. Returns False when it is too short to judge."""
-        if not self._looks_english(ev) and not _QUOTE_MARKS.isdisjoint(paragraph.text):
+        if (not self._looks_english(ev) and len(paragraph.text) <= FRAME_MAX_CHARS
+                and not _QUOTE_MARKS.isdisjoint(paragraph.text)):
             frame = measure(_QUOTATION.sub(" ", paragraph.text))
             if frame.lower_words >= ENGLISH_FRAME_MIN_WORDS and self._looks_english(frame):
                 paragraph.language, paragraph.language_confidence = "en", round(frame.vocab_share, 3)
