@@ -9,10 +9,11 @@ import functools
 import itertools
 import random
 
+from tests.conftest import english_document as _doc
 from tests.conftest import spin_detector as _detector
 
 from qualitycheck.config import Config
-from qualitycheck.document import Document, Paragraph
+from qualitycheck.document import Document
 
 WIRE = [
     "Firefighters worked through the night to contain a large blaze that broke out in a timber yard near the "
@@ -37,14 +38,6 @@ EDITED = WIRE[:4] + [
     WIRE[5].replace("caused", "started").replace("suggest", "indicate").replace("deliberately", "intentionally")
     .replace("full", "complete"),
 ]
-
-
-def _doc(doc_id: str, paragraphs: list[str]) -> Document:
-    out, pos = [], 0
-    for k, p in enumerate(paragraphs):
-        out.append(Paragraph(index=k, start=pos, end=pos + len(p), text=p))
-        pos += len(p) + 2
-    return Document(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language="en")
 
 
 @functools.lru_cache(maxsize=1)

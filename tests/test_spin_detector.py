@@ -8,10 +8,10 @@ import random
 
 import pytest
 
+from tests.conftest import english_document as _doc
 from tests.conftest import spin_detector as _detector
 
 from qualitycheck.config import Config
-from qualitycheck.document import Document, Paragraph
 
 
 STORY = [
@@ -38,14 +38,6 @@ def _spin(paragraphs, rate=0.5, seed=1):
     spinner = spinners.ThesaurusSpinner(load(("wordnet",)), "wordnet")
     rng = random.Random(seed)
     return [spinner.spin(p, rate, rng).text for p in paragraphs]
-
-
-def _doc(doc_id: str, paragraphs: list[str]) -> Document:
-    out, pos = [], 0
-    for k, p in enumerate(paragraphs):
-        out.append(Paragraph(index=k, start=pos, end=pos + len(p), text=p))
-        pos += len(p) + 2
-    return Document(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language="en")
 
 
 def test_spun_copy_scores_above_original():
