@@ -345,14 +345,22 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         if out_path not in (None, "-"):
             kept.close()
         raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
-    failed, stats, closed_pipe = None, None, False
+    failed, stats, closed_pipe, interrupted = None, None, False, False
+    so_far: list[Any] = [None]   # the running counts, for a Ctrl-C message
+
+    def progress(running: Any) -> None:
+        so_far[0] = running
+        if bar.enabled:
+            bar.update(running.kept + running.rejected)
+
     try:
         stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config), text_field), kept, rejected,
                               checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, keep_languages=keep_languages or None,
                               output=output, text_field=text_field,
-                              jobs=jobs or os.cpu_count() or 1,
-                              on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)
+                              jobs=jobs or os.cpu_count() or 1, on_progress=progress)
+    except KeyboardInterrupt:   # Ctrl-C: close the outputs below (a .gz gets its trailer), then say how far it got
+        interrupted = True
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
         closed_pipe = True
     except GZIP_ERRORS as exc:  # unreadable file or damaged gzip on standard input: keep what was written
@@ -378,6 +386,12 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     if failed is not None:
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
+    if interrupted:
+        done = so_far[0]
+        kept_n, rejected_n = (done.kept, done.rejected) if done is not None else (0, 0)
+        click.echo(f"interrupted after {kept_n + rejected_n} records: kept {kept_n}, rejected {rejected_n}; "
+                   "the outputs hold those records", err=True)
+        sys.exit(130)
     if not quiet:
         click.echo(stats.summary(), err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):
