@@ -92,7 +92,7 @@ def main() -> None:
 def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume: bool, overwrite: bool,
          no_html: bool, text_field: str, quiet: bool, config_file: str | None, no_spin: bool,
          **overrides: Any) -> None:
-    """Scan files and folders (recursively: .txt, .txt.gz, .jsonl, .jsonl.gz, .ndjson) and write a run folder.
+    """Scan files and folders (recursively: .txt, .txt.gz, .jsonl, .jsonl.gz, .ndjson, .parquet) and write a run folder.
 
     The run folder holds documents.jsonl (one report per document), summary.csv,
     run.json (settings and counts) and report.html. Exit code 1 if some inputs could
@@ -102,7 +102,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
 
     \b
     Examples:
-      qualitycheck scan ../shared/seeds -o reports/seeds
+      qualitycheck scan examples/news/ -o reports/news
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
       zcat crawl.jsonl.gz | qualitycheck scan - -o reports/crawl
     """
@@ -171,8 +171,8 @@ def _describe(record: dict[str, Any]) -> str:
 @config_options
 def check(file: str, as_json: bool, text_field: str, config_file: str | None, no_spin: bool,
           **overrides: Any) -> None:
-    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz file
-    gets one report per record.
+    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz /
+    .ndjson / .parquet file gets one report per record.
 
     \b
     Examples:
