@@ -330,7 +330,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .checker import Checker
     from .run import Progress
     from .reading import GZIP_ERRORS, line_cap
-    from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
+    from .streaming import REASON_NO_TEXT, REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
     _check_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
@@ -394,6 +394,9 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         sys.exit(130)
     if not quiet:
         click.echo(stats.summary(), err=True)
+    if stats is not None and stats.lines and stats.reasons.get(REASON_NO_TEXT) == stats.lines:
+        click.echo(f"filter: no record has a non-empty string in its '{text_field}' field; "
+                   "--text-field names the field that holds the text", err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):
         unread = stats.reasons[REASON_UNREADABLE]
         click.echo(f"filter: {unread} input file(s) could not be read"
