@@ -127,7 +127,8 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
         click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")
         if result.resumed:
             click.echo(f"  ({result.resumed} carried over from the interrupted run)")
-        click.echo("  verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str)))
+        click.echo("  verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str))
+                                     or "none"))
         click.echo("  labels:   " + (", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"))
         click.echo(f"  errors:   {result.errors}")
         for example in result.error_examples:
