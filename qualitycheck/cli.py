@@ -92,7 +92,7 @@ def main() -> None:
 def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume: bool, overwrite: bool,
          no_html: bool, text_field: str, quiet: bool, config_file: str | None, no_spin: bool,
          **overrides: Any) -> None:
-    """Scan files and folders (recursively: .txt, .txt.gz, .jsonl, .jsonl.gz, .ndjson) and write a run folder.
+    """Scan files and folders (recursively: .txt, .txt.gz, .jsonl, .jsonl.gz, .ndjson, .parquet) and write a run folder.
 
     The run folder holds documents.jsonl (one report per document), summary.csv,
     run.json (settings and counts) and report.html. Exit code 1 if some inputs could
@@ -102,7 +102,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
 
     \b
     Examples:
-      qualitycheck scan ../shared/seeds -o reports/seeds
+      qualitycheck scan examples/news/ -o reports/news
       qualitycheck scan dump.jsonl --text-field content --keep-threshold 0.9
       zcat crawl.jsonl.gz | qualitycheck scan - -o reports/crawl
     """
@@ -127,7 +127,8 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
         click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")
         if result.resumed:
             click.echo(f"  ({result.resumed} carried over from the interrupted run)")
-        click.echo("  verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str)))
+        click.echo("  verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str))
+                                     or "none"))
         click.echo("  labels:   " + (", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"))
         click.echo(f"  errors:   {result.errors}")
         for example in result.error_examples:
@@ -171,8 +172,8 @@ def _describe(record: dict[str, Any]) -> str:
 @config_options
 def check(file: str, as_json: bool, text_field: str, config_file: str | None, no_spin: bool,
           **overrides: Any) -> None:
-    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz file
-    gets one report per record.
+    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz /
+    .ndjson / .parquet file gets one report per record.
 
     \b
     Examples:
@@ -330,7 +331,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .checker import Checker
     from .run import Progress
     from .reading import GZIP_ERRORS, line_cap
-    from .streaming import REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
+    from .streaming import REASON_NO_TEXT, REASON_UNREADABLE, filter_stream, iter_input_lines, open_output
 
     _check_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
@@ -345,14 +346,22 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         if out_path not in (None, "-"):
             kept.close()
         raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
-    failed, stats, closed_pipe = None, None, False
+    failed, stats, closed_pipe, interrupted = None, None, False, False
+    so_far: list[Any] = [None]   # the running counts, for a Ctrl-C message
+
+    def progress(running: Any) -> None:
+        so_far[0] = running
+        if bar.enabled:
+            bar.update(running.kept + running.rejected)
+
     try:
         stats = filter_stream(iter_input_lines(inputs, line_cap(checker.config), text_field), kept, rejected,
                               checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, keep_languages=keep_languages or None,
                               output=output, text_field=text_field,
-                              jobs=jobs or os.cpu_count() or 1,
-                              on_progress=(lambda s: bar.update(s.kept + s.rejected)) if bar.enabled else None)
+                              jobs=jobs or os.cpu_count() or 1, on_progress=progress)
+    except KeyboardInterrupt:   # Ctrl-C: close the outputs below (a .gz gets its trailer), then say how far it got
+        interrupted = True
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools
         closed_pipe = True
     except GZIP_ERRORS as exc:  # unreadable file or damaged gzip on standard input: keep what was written
@@ -378,8 +387,17 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     if failed is not None:
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
+    if interrupted:
+        done = so_far[0]
+        kept_n, rejected_n = (done.kept, done.rejected) if done is not None else (0, 0)
+        click.echo(f"interrupted after {kept_n + rejected_n} records: kept {kept_n}, rejected {rejected_n}; "
+                   "the outputs hold those records", err=True)
+        sys.exit(130)
     if not quiet:
         click.echo(stats.summary(), err=True)
+    if stats is not None and stats.lines and stats.reasons.get(REASON_NO_TEXT) == stats.lines:
+        click.echo(f"filter: no record has a non-empty string in its '{text_field}' field; "
+                   "--text-field names the field that holds the text", err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):
         unread = stats.reasons[REASON_UNREADABLE]
         click.echo(f"filter: {unread} input file(s) could not be read"

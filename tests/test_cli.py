@@ -323,6 +323,7 @@ def test_scan_says_which_files_it_skipped_and_when_it_found_nothing(tmp_path):
     result = run("scan", str(folder), "-o", str(out), "-j", "1", "--no-html", "--no-spin")
     assert "skipped 2 file(s) that are not inputs" in result.output and ".html 1" in result.output
     assert "(none) 1" in result.output
+    assert "  verdicts: none\n" in result.output   # was "verdicts: " and nothing after it
     assert "warning: no documents found" in result.output + (result.stderr if result.stderr_bytes else "")
     assert any("skipped 2 file(s)" in n for n in json.loads((out / "run.json").read_text())["notes"])
     (folder / "story.txt").write_text(" ".join(["The ferry timetable changes on Monday."] * 20), encoding="utf-8")

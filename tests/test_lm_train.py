@@ -337,3 +337,26 @@ def test_train_lm_reports_a_damaged_gzip_corpus(tmp_path):
     corpus.write_bytes(damaged_deflate(b"".join(b"Der Stadtrat hat am Montag %d neue Posten beschlossen.\n" % i for i in range(3000))))
     result = _train_cli(str(corpus), "-o", str(tmp_path / "m.arpa"), "--language", "de")
     assert result.exit_code == 1 and "cannot train: error: Error -3 while decompressing data" in result.output
+
+
+def test_a_model_moved_without_its_sidecar_is_named_in_the_note(tmp_path):
+    """A model trained with `train-lm` and copied without `<model>.json` names no language, so it scores
+    nothing (no guessing). The note said "no language model for 'en'", which reads as if --model had been
+    ignored; it now names the model file and the missing sidecar."""
+    from qualitycheck import Checker, Config
+
+    corpus = tmp_path / "mine.txt"
+    corpus.write_text("The council approved the new budget on Monday after a long debate.\n"
+                      "Police said two men were arrested near the station on Friday night.\n" * 20)
+    assert _train_cli(str(corpus), "-o", str(tmp_path / "en.arpa"), "--order", "2", "--language", "en").exit_code == 0
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(tmp_path / "en.arpa", moved / "en.arpa")
+    text = "The council approved the new budget on Monday after a long debate about the libraries."
+    with_sidecar = Checker(Config(model_path=str(tmp_path / "en.arpa"), spin_enabled=False)).check(text)
+    assert with_sidecar.paragraphs[0]["perplexity"] is not None
+    assert not [n for n in with_sidecar.notes if "perplexity" in n]
+    report = Checker(Config(model_path=str(moved / "en.arpa"), spin_enabled=False)).check(text)
+    assert report.paragraphs[0]["perplexity"] is None
+    (note,) = [n for n in report.notes if "perplexity" in n]
+    assert str(moved / "en.arpa") in note and "en.arpa.json" in note and "names no language" in note

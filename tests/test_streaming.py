@@ -535,3 +535,45 @@ def test_damaged_gzip_data_is_one_rejection_not_a_crash(tmp_path):
     assert count_input_documents([str(tmp_path / "d.jsonl.gz")]) >= 1
     result = CliRunner().invoke(main, ["filter", "--no-spin", "-q"], input=damaged)
     assert result.exit_code == 1 and "filter stopped: Error -3 while decompressing data" in result.stderr
+
+
+def test_filter_cli_ctrl_c_says_how_far_it_got(tmp_path, monkeypatch):
+    """Ctrl-C during `filter` printed click's bare "Aborted!" and exited 1, as if the filter had failed, with
+    no word of what the output holds. Now it says how many records were written (kept and rejected), exits
+    130 as shells expect after SIGINT, and a gzip output is closed so what was written can be read."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(4)))
+    checked = [0]
+    original = Checker.check_raw
+
+    def interrupt_third(self, raw):
+        checked[0] += 1
+        if checked[0] == 3:
+            raise KeyboardInterrupt
+        return original(self, raw)
+
+    monkeypatch.setattr(Checker, "check_raw", interrupt_third)
+    out = tmp_path / "kept.jsonl.gz"
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    assert "Aborted" not in result.output
+    assert "interrupted after 2 records: kept 2, rejected 0" in result.stderr
+    assert [json.loads(x)["id"] for x in gzip.decompress(out.read_bytes()).decode().splitlines()] == ["r0", "r1"]
+
+
+def test_filter_cli_hints_at_text_field_when_no_record_has_it(tmp_path):
+    """`filter --text-field content` on records holding their text in "text" kept nothing and said only
+    "rejected 5 (no_text 5)" (scan names the missing field in each error). When every record lacks a text,
+    standard error now says which field was read and points at --text-field; also with -q, since the
+    output is then empty for a reason the user can fix."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(3)))
+    for quiet in ([], ["-q"]):
+        result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "--text-field", "content", *quiet])
+        assert result.exit_code == 0 and result.stdout == ""
+        assert "no record has a non-empty string in its 'content' field" in result.stderr
+        assert "--text-field" in result.stderr
+    # some records without text: the reason counts say so, no hint
+    source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "b"}) + "\n")
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin"])
+    assert result.exit_code == 0 and "no_text 1" in result.stderr and "--text-field" not in result.stderr

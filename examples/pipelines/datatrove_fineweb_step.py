@@ -1,7 +1,11 @@
 """qualitycheck as one step of a FineWeb-style datatrove pipeline.
 
-    pip install 'qualitycheck[datatrove]'
+    pip install 'qualitycheck[datatrove]' spacy
     python examples/pipelines/datatrove_fineweb_step.py input_folder/ output_folder/
+
+spaCy is for datatrove's GopherQualityFilter (its word tokenizer; without spaCy every task stops
+with "Please install `spacy` to use en word tokenizer"), not for QualityCheckFilter: a pipeline
+without datatrove's word-level filters needs only the extra.
 
 Kept documents carry doc.metadata["qualitycheck"] (score, verdict, labels, spun, language,
 clean_text); dropped ones are written by the exclusion writer with metadata["filter_reason"]

@@ -17,6 +17,6 @@ frame = pd.DataFrame({
 })
 checker = Checker()                      # models load once; reuse it for every frame
 scored = checker.score_frame(frame, text_col="text", id_col="url")
-print(scored[["url", "score", "verdict", "n_boilerplate", "n_ad_marker", "spun", "language", "error"]])
+print(scored[["url", "score", "verdict", "n_boilerplate", "n_ad_marker", "spun", "language", "error"]].to_string())
 kept = scored[scored["verdict"] == "keep"]
 print(f"kept {len(kept)} of {len(scored)}")

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..config import Config
 from ..document import Document
-from ..lm.model import ParagraphLM
+from ..lm.model import ParagraphLM, sidecar_path
 from ..lm.tokenize import tokenize_columns
 
 # Labels whose paragraphs are not article prose; scoring them would only waste time.
@@ -32,6 +32,10 @@ class PerplexitySignal:
         model = get_model(config.model_path)
         if doc.language is None:
             doc.notes.append("document language undetermined: perplexity not computed")
+            return
+        if model.language is None:   # its sidecar is missing or names no language: never applied (no guessing)
+            doc.notes.append(f"the language model {model.path} names no language (no \"language\" in "
+                             f"{sidecar_path(model.path)}, which train-lm writes beside it): perplexity not computed")
             return
         if not model.covers(doc.language):
             doc.notes.append(f"no language model for '{doc.language}': perplexity not computed")
