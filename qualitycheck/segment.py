@@ -83,6 +83,8 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
         bounds.append((block_start, sep.start()))
         block_start = sep.end()
     bounds.append((block_start, text_len))
+    # the placeholder checks run per block and per paragraph only in the rare text holding one
+    has_ads = _holds_ad_prefix(text, 0, text_len)
 
     for b_start, b_end in bounds:
         # finditer with pos/endpos gives offsets into the whole text
@@ -92,14 +94,15 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
         line_texts = [text[s:e] for s, e in lines]
         # a placeholder line between wrapped lines is cut out below, so it does not break the wrap
         wrap_test = line_texts
-        if _holds_ad_prefix(text, b_start, b_end):
+        if has_ads and _holds_ad_prefix(text, b_start, b_end):
             wrap_test = [t for t in line_texts if not _GLUED_AD_PLACEHOLDER.fullmatch(t.strip())]
         if _is_hard_wrapped(wrap_test):
             groups = [(lines[0][0], lines[-1][1])]
         else:
             groups = lines
         for g_start, g_end in groups:
-            for p_start, p_end in _split_at_ad_placeholders(text, g_start, g_end):
+            pieces = _split_at_ad_placeholders(text, g_start, g_end) if has_ads else ((g_start, g_end),)
+            for p_start, p_end in pieces:
                 span = _spans(text, p_start, p_end)
                 if span:
                     paragraphs.append(Paragraph(index=len(paragraphs), start=span[0], end=span[1],
