@@ -51,7 +51,8 @@ MAX_CONTAINED_CANDIDATES = 200
 _DOUBLE_CLOSERS, _SINGLE_CLOSERS = "\"”»“", "’'‘"
 _DOUBLE_CLOSING = re.compile(f"[{re.escape(_DOUBLE_CLOSERS)}](?![^\\W_])")
 _SINGLE_CLOSING = re.compile(f"[{re.escape(_SINGLE_CLOSERS)}](?![^\\W_])")
-_CLOSING_QUOTE = {**dict.fromkeys("\"“«„", _DOUBLE_CLOSING), **dict.fromkeys("‘'‚", _SINGLE_CLOSING)}   # by opening mark
+# a quotation's closing marks, by its opening mark
+_CLOSING_QUOTE = {**dict.fromkeys("\"“«„", _DOUBLE_CLOSING), **dict.fromkeys("‘'‚", _SINGLE_CLOSING)}
 # An attribution is one clause ('she said.', '- Jane Smith'); one that goes on after a sentence end ('she said.
 # The mayor agreed.') holds words of its own, which the paragraph would lose as a pull quote.
 _SENTENCE_GOES_ON = re.compile(r"[.!?…][\"”’')\]]*\s+\w")
