@@ -347,10 +347,11 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
             kept.close()
         raise click.UsageError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
     failed, stats, closed_pipe, interrupted = None, None, False, False
-    so_far: list[Any] = [None]   # the running counts, for a Ctrl-C message
+    counts: Any = None   # filter_stream's running counts, for a Ctrl-C message
 
     def progress(running: Any) -> None:
-        so_far[0] = running
+        nonlocal counts
+        counts = running
         if bar.enabled:
             bar.update(running.kept + running.rejected)
 
@@ -388,8 +389,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
     if interrupted:
-        done = so_far[0]
-        kept_n, rejected_n = (done.kept, done.rejected) if done is not None else (0, 0)
+        kept_n, rejected_n = (counts.kept, counts.rejected) if counts is not None else (0, 0)
         click.echo(f"interrupted after {kept_n + rejected_n} records: kept {kept_n}, rejected {rejected_n}; "
                    "the outputs hold those records", err=True)
         sys.exit(130)

@@ -472,7 +472,7 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
                 return _read_capped(raw, handle, config, None, "decompressed file")
         with open(path, "rb") as handle:
             return _read_capped(raw, handle, config, os.fstat(handle.fileno()).st_size)
-    except (OSError, EOFError, zlib.error) as exc:
+    except GZIP_ERRORS as exc:
         raw.error = _unreadable(exc)
         return raw
 

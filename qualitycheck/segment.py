@@ -33,10 +33,11 @@ MAX_PARAGRAPHS = 5_000
 # stays article text.
 # In any case, as the line rule matches it ('[AD_1]'), and with the doubled brackets of '[[ad_1]]'.
 _GLUED_AD_PLACEHOLDER = re.compile(r"\[?\[ad_?\d{1,4}\]\]?", re.IGNORECASE)
+# how every placeholder starts, in each case: str.find is a C scan, so the regex runs only on a block holding one
 _AD_PREFIXES = ("[ad", "[AD", "[Ad", "[aD")
 # A placeholder between an opening and a closing mark ('replaces “[ad_1]” with', '`[ad_2]`') is written about,
-# not left by a plugin, so it stays in its sentence; '... he said."[ad_1]"The ruling ...' (a letter right after
-# the closing-side mark) is still a boundary.
+# not left by a plugin, so it stays in its sentence; '... he said."[ad_1]"The ruling ...' (a letter or digit
+# right after the closing-side mark) is still a boundary.
 _MENTION_OPENERS = "\"'“‘«`"
 _MENTION_CLOSERS = "\"'”’»`"
 _WORD_CHAR = re.compile(r"[^\W_]")
@@ -113,13 +114,15 @@ def split_paragraphs(text: str, limit: int | None = None) -> list[Paragraph]:
 
 
 def _holds_ad_prefix(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may hold an ad placeholder (see _AD_PREFIXES)."""
     return any(text.find(prefix, start, end) >= 0 for prefix in _AD_PREFIXES)
 
 
 def _split_at_ad_placeholders(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """text[start:end] cut before and after each ad placeholder glued to words ([ad_1]The judges ...).
-    Brackets, spaces or punctuation around a placeholder ('[[ad_1]]') stay with it."""
-    if not _holds_ad_prefix(text, start, end):   # C scans; the regex runs only on the rare paragraph with one
+    """text[start:end] cut before and after each ad placeholder glued to words ([ad_1]The judges ...), but not
+    one written about between quotation marks (_MENTION_OPENERS). Brackets, spaces or punctuation around a
+    placeholder ('[[ad_1]]') stay with it."""
+    if not _holds_ad_prefix(text, start, end):
         return [(start, end)]
     bounds = [start]
     for m in _GLUED_AD_PLACEHOLDER.finditer(text, start, end):

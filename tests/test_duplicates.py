@@ -168,6 +168,15 @@ def test_an_apostrophe_is_not_the_end_of_a_quotation(fast_checker):
     assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {}
 
 
+@pytest.mark.parametrize("closing", ["\u2019", "'"])
+def test_an_apostrophe_in_the_attribution_does_not_end_the_quotation(fast_checker, closing):
+    """'\u201c...,\u201d said the ferry workers\u2019 union': the quotation ends at the closing mark of its own
+    (double) kind, not at the plural possessive's apostrophe after it."""
+    body = f"The harbour master told the council: \u201c{QUOTE_WORDS}.\u201d She did not give a date."
+    line = f"\u201c{QUOTE_WORDS},\u201d said the ferry workers{closing} union."
+    assert duplicates(fast_checker, [BODY[0], body, BODY[1], line]) == {3: "pull_quote"}
+
+
 def test_an_attribution_that_goes_on_with_a_sentence_is_not_an_attribution(fast_checker):
     body = f"The harbour master told the council: \u201c{QUOTE_WORDS}.\u201d She did not give a date."
     line = f"\u201c{QUOTE_WORDS},\u201d she said. The mayor agreed."

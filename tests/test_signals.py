@@ -258,6 +258,18 @@ def test_english_sentence_quoting_german_in_other_quote_styles_stays_english(fas
     assert labels_of(report, "sagte der") == ["off_language"]
 
 
+@pytest.mark.parametrize("opening, closing", [("\u2018", "\u2019"), ("'", "'")], ids=["curly", "straight"])
+def test_a_quotation_in_single_quotes_across_a_hard_wrapped_line_stays_in_the_frame(fast_checker, opening, closing):
+    """A hard-wrapped paragraph keeps its line break inside the quotation: single quotes are matched across it,
+    as double quotes are."""
+    line = (f"The partner said: {opening}Wir werden die Menschen auf der Insel nicht\n"
+            f"im Stich lassen, weder heute noch morgen{closing}, before leaving the building.")
+    report = fast_checker.check("\n\n".join([*ARTICLE, line]))
+    paragraph = report.paragraphs[-1]
+    assert paragraph["text"] == line   # one paragraph (hard-wrapped)
+    assert paragraph["labels"] == [] and paragraph["language"] == "en"
+
+
 def test_a_long_foreign_paragraph_full_of_unclosed_quotes_is_judged_in_linear_time(fast_checker, monkeypatch):
     """Finding the quotations of a paragraph with many single quotes that never close ('el \u2018nuevo ...' a thousand
     times) takes time quadratic in its length (a 244,000-character one: 3.3 s more per check), so the frame is looked

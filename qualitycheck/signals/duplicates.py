@@ -43,12 +43,16 @@ QUOTE_ATTRIBUTION_CHARS = 60
 # Pull quotes are looked for with one substring search per candidate over all paragraphs; on a page of
 # thousands of quoted comments that is quadratic, so only the first candidates are tried.
 MAX_CONTAINED_CANDIDATES = 200
-_OPENING_QUOTES = "\"“‘'«„‚"
-_CLOSING_QUOTES = "\"”’'»“‘"
-# A closing mark with a letter or digit right after it is an apostrophe inside a word ('council’s', 'rock ’n’
-# roll'), not the end of the quotation: '‘Tis the season ... the council’s budget is tight, wrote one resident' is
-# not a quotation with an attribution.
-_CLOSING_QUOTE = re.compile(f"[{re.escape(_CLOSING_QUOTES)}](?![^\\W_])")
+# A quotation in double marks ends at a double mark, one in single marks at a single mark, so the apostrophe of a
+# plural possessive in its attribution ('said the ferry workers’ union') does not end it. A closing mark with a
+# letter or digit right after it is an apostrophe inside a word ('council’s', 'rock ’n’ roll'), not the end of the
+# quotation: '‘Tis the season ... the council’s budget is tight, wrote one resident' is not a quotation with an
+# attribution.
+_DOUBLE_CLOSERS, _SINGLE_CLOSERS = "\"”»“", "’'‘"
+_DOUBLE_CLOSING = re.compile(f"[{re.escape(_DOUBLE_CLOSERS)}](?![^\\W_])")
+_SINGLE_CLOSING = re.compile(f"[{re.escape(_SINGLE_CLOSERS)}](?![^\\W_])")
+# a quotation's closing marks, by its opening mark
+_CLOSING_QUOTE = {**dict.fromkeys("\"“«„", _DOUBLE_CLOSING), **dict.fromkeys("‘'‚", _SINGLE_CLOSING)}
 # An attribution is one clause ('she said.', '- Jane Smith'); one that goes on after a sentence end ('she said.
 # The mayor agreed.') holds words of its own, which the paragraph would lose as a pull quote.
 _SENTENCE_GOES_ON = re.compile(r"[.!?…][\"”’')\]]*\s+\w")
@@ -90,10 +94,11 @@ def _quotation(text: str) -> str | None:
     """The quoted words of a paragraph that is one quotation, perhaps followed by a short attribution
     ('"We cannot keep the libraries open," - Jane Smith'); None for any other paragraph."""
     text = text.strip()
-    if len(text) < 2 or text[0] not in _OPENING_QUOTES:
+    closing = _CLOSING_QUOTE.get(text[:1])
+    if closing is None:
         return None
-    end = max((m.start() for m in _CLOSING_QUOTE.finditer(text, 1)), default=-1)
-    if end <= 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS or _SENTENCE_GOES_ON.search(text, end + 1):
+    end = max((m.start() for m in closing.finditer(text, 1)), default=-1)
+    if end < 0 or len(text) - end - 1 > QUOTE_ATTRIBUTION_CHARS or _SENTENCE_GOES_ON.search(text, end + 1):
         return None
     inner = text[1:end]
     return inner if not any(q in inner for q in "\"“”") else None   # two quotations, or a quote in a sentence

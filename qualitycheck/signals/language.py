@@ -361,9 +361,6 @@ def _creole_evidence(text: str, lower: list[str]) -> tuple[int, str | None, str 
     return sum(1 for w in hits if w in _CREOLE_CORE), established, near, near_share, near_core
 
 
-# Text this repetitive is no language ("aaaa aaaa ...", "p0 p1 p2 ...", a column of "ab/cd/ef"): of the first
-# 5,000 characters' words, fewer than this share are different ones. Prose in any language, even a chant
-# or a list, is several times above it (a page of English has ~40 % different words).
 # A quotation in another language inside an English sentence ('The minister said: "Nous ne laisserons pas
 # tomber nos partenaires", before leaving.') leaves the paragraph English when the words outside the quotation
 # marks are English prose on their own: at least this many lowercase words that pass the cheap English test.
@@ -374,10 +371,14 @@ FRAME_MAX_CHARS = 2_000
 # Quotation marks of English, French, German („…“, »…«, ‚…‘) and Swedish or Finnish (”…”, the same mark at both ends,
 # also what some converters make of every curly quote). A single quote closes before no letter, and a straight one
 # also opens after none, so an apostrophe ('l'île', 'geht's', 'the partner's') neither opens nor closes one.
+# A quotation may cross the line break a hard-wrapped paragraph keeps (DOTALL, as [^”]* does).
 _QUOTATION = re.compile(r'“[^”]*”|"[^"]*"|«[^»]*»|„[^“”]*[“”]|»[^«»]*«|”[^“”]*”|‚[^‘’]*[‘’](?!\w)|‘.*?’(?!\w)'
-                        r"|(?<!\w)'.*?'(?!\w)")
+                        r"|(?<!\w)'.*?'(?!\w)", re.DOTALL)
 _QUOTE_MARKS = frozenset('"“«„‘»”‚\'')
 
+# Text this repetitive is no language ("aaaa aaaa ...", "p0 p1 p2 ...", a column of "ab/cd/ef"): of the first
+# 5,000 characters' words, fewer than this share are different ones. Prose in any language, even a chant
+# or a list, is several times above it (a page of English has ~40 % different words).
 REPETITIVE_MIN_WORDS = 20
 REPETITIVE_DISTINCT_SHARE = 0.1
 

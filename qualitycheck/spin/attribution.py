@@ -111,6 +111,10 @@ class Holders:
         return [(self.unit_doc[unit], self.unit_slot[unit])] + \
             list(zip(self._rep_doc[lo:hi].tolist(), self._rep_slot[lo:hi].tolist()))
 
+    def documents(self, unit: int) -> set[int]:
+        """The documents holding `unit`."""
+        return {d for d, _ in self.holders(unit)}
+
     def score(self, unit: int) -> float | None:
         value = float(self._score[unit])
         return None if math.isnan(value) else value
@@ -138,7 +142,7 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
     source is named only for pairs the first does not explain and only on `min_swaps` distinct swaps of
     its own (a copy mixing two stories). A pair whose spun side a named source also holds is that
     source's own text, not this document's swap."""
-    open_pairs = [a for a in aligned if doc not in {d for d, _ in holders.holders(a.source)}]
+    open_pairs = [a for a in aligned if doc not in holders.documents(a.source)]
     if len(frozenset().union(*(a.distinct for a in open_pairs))) < min_swaps:
         return []
     verbatim: Counter | None = None
@@ -146,8 +150,7 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
     while open_pairs:
         by_source: dict[int, list[Aligned]] = {}
         for a in open_pairs:
-            spun_holders = {d for d, _ in holders.holders(a.spun)}
-            for d in {d for d, _ in holders.holders(a.source)} - spun_holders:
+            for d in holders.documents(a.source) - holders.documents(a.spun):
                 by_source.setdefault(d, []).append(a)
         strong = {d: pairs for d, pairs in by_source.items()
                   if len(frozenset().union(*(a.distinct for a in pairs))) >= min_swaps}

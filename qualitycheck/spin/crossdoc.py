@@ -366,7 +366,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps)))
     by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
     for a in aligned:
-        for d in {d for d, _ in holders.holders(a.spun)}:
+        for d in holders.documents(a.spun):
             by_spun_doc[d].append(a)
     found = {d: sources for d, pairs in by_spun_doc.items()
              if (sources := choose_sources(d, pairs, holders, config.crossdoc_min_swaps))}
