@@ -80,6 +80,8 @@ def _related(left: list[str], right: list[str], thes: thesaurus.Thesaurus) -> bo
     """True if the two sides are thesaurus neighbours (after undoing inflection), not just re-inflections."""
     if len(left) == len(right) == 1 and spelling_variant(left[0], right[0]):
         return False  # "stabilise" vs "stabilize": an editor's house style, not a thesaurus swap
+    if any(w.isdigit() for w in left + right):
+        return False  # "14" vs "fourteen", "seven" vs "7": house style too (WordNet lists numerals as synonyms)
     lemmas_a, near_a = _neighbours_of(left, thes)
     lemmas_b = _lemma_set(right)
     if lemmas_a & lemmas_b:
@@ -363,7 +365,8 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
             u, v, swaps = v, u, [(b, a) for a, b in swaps]
         # distinct word pairs, either way round: a spinner varies its swaps, while an edit of one word
         # throughout ("north" -> "south" five times, "brother" <-> "sister") is one change
-        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps)))
+        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps),
+                               len(su & sv)))
     by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
     for a in aligned:
         for d in {d for d, _ in holders.holders(a.spun)}:
