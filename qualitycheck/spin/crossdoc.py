@@ -397,6 +397,10 @@ def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pa
         spun_p.add("spun", "spin.crossdoc",
                    f"{len(a.swaps)} word swap(s) against {source_id} paragraph {source_slot}: {shown}", 1.0)
         spun_p.spun_score = max(spun_p.spun_score or 0.0, 1.0)
+    # swaps against a source lead the document's evidence, after those against an earlier-named source: where
+    # a scan puts them (folder.apply_folder_change), so the in-memory pass gives the same records
+    at = next((k for k, e in enumerate(spun_doc.spun_evidence) if e.get("rule") != "crossdoc"),
+              len(spun_doc.spun_evidence))
     for spun_slot, _, a in rows:
         spun_p = spun_doc.paragraphs[spun_slot]
         spans = _swap_spans(spun_p.text, a.swaps, source_id)
@@ -407,7 +411,8 @@ def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pa
             hit = next((s for s in spans if " ".join(_words(s["word"])) == new), None)
             if hit:
                 entry.update(start=hit["start"], end=hit["end"])
-            spun_doc.spun_evidence.append(entry)
+            spun_doc.spun_evidence.insert(at, entry)
+            at += 1
 
 
 def _slot(holders: Holders, unit: int, doc: int) -> int:
