@@ -22,12 +22,14 @@ import numpy as np
 @dataclass
 class Aligned:
     """One compared pair of paragraphs: unit `spun` was judged the thesaurus spin of unit `source`;
-    `swaps` are (spun-side, source-side) word pairs; `distinct` their direction-free lemma pairs."""
+    `swaps` are (spun-side, source-side) word pairs; `distinct` their direction-free lemma pairs; `shared`
+    how many distinct words the two paragraphs have in common."""
 
     spun: int
     source: int
     swaps: list[tuple[str, str]]
     distinct: frozenset
+    shared: int = 0
 
 
 class Holders:
@@ -138,10 +140,12 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
     the pairs it explains, best first. A pair's source side may be held by several documents: the source
     named is the one holding the most of `doc`'s text, paragraphs aligned with swaps plus paragraphs
     held word for word (the version a copy was made from keeps what the spinner left alone, which another
-    outlet's edit of the story does not), then the most distinct swaps, then Holders.tie_break. A second
-    source is named only for pairs the first does not explain and only on `min_swaps` distinct swaps of
-    its own (a copy mixing two stories). A pair whose spun side a named source also holds is that
-    source's own text, not this document's swap."""
+    outlet's edit of the story does not), then the most words in common over the aligned paragraphs (the
+    same count of paragraphs, but another outlet's edit, a second spun copy or the original of a copy that
+    was spun again differs in more words), then the most distinct swaps, then Holders.tie_break. A second
+    source is named only for pairs whose paragraphs the first does not explain (neither their source nor
+    their spun side) and only on `min_swaps` distinct swaps of its own (a copy mixing two stories). A
+    pair whose spun side a named source also holds is that source's own text, not this document's swap."""
     open_pairs = [a for a in aligned if doc not in holders.documents(a.source)]
     if len(frozenset().union(*(a.distinct for a in open_pairs))) < min_swaps:
         return []
@@ -162,11 +166,14 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
         def rank(d: int) -> tuple:
             pairs = strong[d]
             aligned_units = len({a.spun for a in pairs})
-            return (-(aligned_units + verbatim[d]), -len(frozenset().union(*(a.distinct for a in pairs))),
+            shared = sum(max(a.shared for a in pairs if a.spun == unit) for unit in {a.spun for a in pairs})
+            return (-(aligned_units + verbatim[d]), -shared, -len(frozenset().union(*(a.distinct for a in pairs))),
                     *holders.tie_break(d))
 
         best = min(strong, key=rank)
         chosen.append((best, strong[best]))
-        source_units = set(holders.units_of(best))
-        open_pairs = [a for a in open_pairs if a.source not in source_units and a.spun not in source_units]
+        # the paragraphs the named source explains: its own, and the spun paragraphs aligned with it (another
+        # version's pairs for those are the same swaps seen against a farther text)
+        explained = set(holders.units_of(best)) | {a.spun for a in strong[best]}
+        open_pairs = [a for a in open_pairs if a.source not in explained and a.spun not in explained]
     return chosen

@@ -80,6 +80,8 @@ def _related(left: list[str], right: list[str], thes: thesaurus.Thesaurus) -> bo
     """True if the two sides are thesaurus neighbours (after undoing inflection), not just re-inflections."""
     if len(left) == len(right) == 1 and spelling_variant(left[0], right[0]):
         return False  # "stabilise" vs "stabilize": an editor's house style, not a thesaurus swap
+    if any(w.isdigit() for w in left + right):
+        return False  # "14" vs "fourteen", "seven" vs "7": house style too (WordNet lists numerals as synonyms)
     lemmas_a, near_a = _neighbours_of(left, thes)
     lemmas_b = _lemma_set(right)
     if lemmas_a & lemmas_b:
@@ -363,7 +365,8 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
             u, v, swaps = v, u, [(b, a) for a, b in swaps]
         # distinct word pairs, either way round: a spinner varies its swaps, while an edit of one word
         # throughout ("north" -> "south" five times, "brother" <-> "sister") is one change
-        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps)))
+        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps),
+                               len(su & sv)))
     by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
     for a in aligned:
         for d in holders.documents(a.spun):
@@ -394,6 +397,10 @@ def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pa
         spun_p.add("spun", "spin.crossdoc",
                    f"{len(a.swaps)} word swap(s) against {source_id} paragraph {source_slot}: {shown}", 1.0)
         spun_p.spun_score = max(spun_p.spun_score or 0.0, 1.0)
+    # swaps against a source lead the document's evidence, after those against an earlier-named source: where
+    # a scan puts them (folder.apply_folder_change), so the in-memory pass gives the same records
+    at = next((k for k, e in enumerate(spun_doc.spun_evidence) if e.get("rule") != "crossdoc"),
+              len(spun_doc.spun_evidence))
     for spun_slot, _, a in rows:
         spun_p = spun_doc.paragraphs[spun_slot]
         spans = _swap_spans(spun_p.text, a.swaps, source_id)
@@ -404,7 +411,8 @@ def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pa
             hit = next((s for s in spans if " ".join(_words(s["word"])) == new), None)
             if hit:
                 entry.update(start=hit["start"], end=hit["end"])
-            spun_doc.spun_evidence.append(entry)
+            spun_doc.spun_evidence.insert(at, entry)
+            at += 1
 
 
 def _slot(holders: Holders, unit: int, doc: int) -> int:
