@@ -105,3 +105,26 @@ def test_two_spun_copies_of_one_story_are_not_named_after_each_other():
     copy as well (before, each named the other as a second source)."""
     for order in itertools.permutations(("wire", "spun", "other")):
         assert _sources(order) == {"spun": ["wire"], "other": ["wire"]}, order
+
+
+def test_an_editors_synonyms_one_or_two_a_paragraph_are_not_a_spin():
+    """An honest edit changes a word here and there ('Rail' -> 'Train', 'continue' -> 'last'); a spinner swaps
+    several in every paragraph it touches. Before the dense-paragraph condition (attribution.DENSE_PARAGRAPHS),
+    three or four such synonyms over the story flagged the edit as a spun version of the wire."""
+    from qualitycheck.signals.spin import SpinSignal
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    edits = [
+        [RAIL[0].replace("Rail", "Train"), RAIL[1].replace("continue", "last"), RAIL[2],
+         RAIL[3].replace("queues", "lines"), RAIL[4].replace("causing", "creating"), RAIL[5]],
+        [RAIL[0].replace("Rail", "Train").replace("fault", "failure"), RAIL[1].replace("continue", "last"),
+         RAIL[2], RAIL[3], RAIL[4].replace("causing", "creating"), RAIL[5]],
+    ]
+    _detector()
+    for edit in edits:
+        docs = [_doc("wire", RAIL), _doc("edited", edit)]
+        for doc in docs:
+            SpinSignal().apply(doc, Config())
+        find_spun_versions(docs, Config())
+        assert not any(doc.spun_flag for doc in docs), [doc.notes for doc in docs]
+    # the spun copies of the same story are still found (see the tests above): at least one is flagged here too
+    assert _sources(("wire", "spun"))["spun"] == ["wire"]

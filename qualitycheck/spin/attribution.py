@@ -134,6 +134,21 @@ class Holders:
         return (math.inf if math.isnan(score) else score, self.doc_digest[doc], self.doc_ids[doc])
 
 
+# A spinner swaps several words in each paragraph it touches; an editor changes a word here and there ('rail'
+# -> 'train' in one paragraph, 'continue' -> 'last' in another). So besides `min_swaps` distinct swaps in all,
+# a spun version needs DENSE_PARAGRAPHS aligned paragraphs with DENSE_SWAPS distinct swaps each.
+DENSE_SWAPS = 2
+DENSE_PARAGRAPHS = 2
+
+
+def _spin_evidence(pairs: Sequence[Aligned], min_swaps: int) -> bool:
+    """Whether `pairs` (one document's paragraphs aligned with one source's) show a spin, not an edit."""
+    if len(frozenset().union(*(a.distinct for a in pairs))) < min_swaps:
+        return False
+    dense = {a.spun for a in pairs if len(a.distinct) >= DENSE_SWAPS}
+    return len(dense) >= DENSE_PARAGRAPHS
+
+
 def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
                    min_swaps: int) -> list[tuple[int, list[Aligned]]]:
     """The documents `doc` (a holder of each aligned pair's spun side) is named a spun version of, each with
@@ -156,8 +171,7 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
         for a in open_pairs:
             for d in holders.documents(a.source) - holders.documents(a.spun):
                 by_source.setdefault(d, []).append(a)
-        strong = {d: pairs for d, pairs in by_source.items()
-                  if len(frozenset().union(*(a.distinct for a in pairs))) >= min_swaps}
+        strong = {d: pairs for d, pairs in by_source.items() if _spin_evidence(pairs, min_swaps)}
         if not strong:
             break
         if verbatim is None:
