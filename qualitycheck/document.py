@@ -64,6 +64,9 @@ class Paragraph:
     # Language-model scores of this paragraph (qualitycheck.lm ParagraphLM), kept so the spin
     # signal reuses what the perplexity signal computed. Not written to reports.
     lm: Any = field(default=None, repr=False, compare=False)
+    # The paragraph's duplicate-comparison key (textnorm.compare_key), kept so the pull-quote pass reuses
+    # what the duplicate signal computed. Not written to reports.
+    duplicate_key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:

@@ -6,7 +6,7 @@ import math
 import re
 
 from ..config import Config
-from ..document import Document
+from ..document import Document, Paragraph
 from ..textnorm import compare_key
 from .boilerplate import CHROME_LABELS
 
@@ -90,6 +90,13 @@ def _continues(key: str, prefix_length: int, tails: list[tuple[int, bool]]) -> b
     return key.count(" ", prefix_length) >= CONTINUATION_MIN_WORDS
 
 
+def _key(paragraph: Paragraph) -> str:
+    """The paragraph's compare_key, computed once for both passes."""
+    if paragraph.duplicate_key is None:
+        paragraph.duplicate_key = compare_key(paragraph.text)
+    return paragraph.duplicate_key
+
+
 def _quotation(text: str) -> str | None:
     """The quoted words of a paragraph that is one quotation, perhaps followed by a short attribution
     ('"We cannot keep the libraries open," - Jane Smith'); None for any other paragraph."""
@@ -138,7 +145,7 @@ class DuplicateSignal:
         for paragraph in doc.paragraphs:
             if any(paragraph.has(label) for label in CHROME_LABELS):
                 continue
-            key = compare_key(paragraph.text)
+            key = _key(paragraph)
             if len(key) < MIN_DUPLICATE_CHARS:
                 continue
             if key in seen:
@@ -207,7 +214,7 @@ class ContainedPassageSignal:
 
     def apply(self, doc: Document, config: Config) -> None:
         kept = [(paragraph.index, key) for paragraph in doc.paragraphs
-                if not paragraph.labels and len(key := compare_key(paragraph.text)) >= MIN_DUPLICATE_CHARS]
+                if not paragraph.labels and len(key := _key(paragraph)) >= MIN_DUPLICATE_CHARS]
         by_index = {paragraph.index: paragraph for paragraph in doc.paragraphs}
         candidates = []
         for index, key in kept:
