@@ -184,7 +184,7 @@ class SpinSignal:
                     detail = f"{strong} likely substitution(s): {shown}"
                 elif spans:
                     detail = f"accumulated substitution evidence; strongest words, each below the span threshold: {shown}"
-                else:   # only if the label's own-evidence floor were below WEAK_SPAN_FLOOR
+                else:   # labelled on a fingerprint span scoring below WEAK_SPAN_FLOOR (never seen)
                     detail = "accumulated substitution evidence"
                 paragraph.add("spun", "spin.evidence", detail, scored.score)
             paragraph.spun_spans = spans
