@@ -17,7 +17,6 @@ import argparse
 import gzip
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -25,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from peak_memory import peak_rss_mib  # noqa: E402
 
 
 def read_records(path: Path, limit: int) -> list[dict]:
@@ -55,19 +57,6 @@ def plant(records: list[dict], planted: int, seed: int) -> tuple[list[dict], dic
     return out, truth
 
 
-def _peak_rss_mib() -> float:
-    """This process's peak RSS. Read from /proc (VmHWM, reset when the process execs) where it exists:
-    getrusage's ru_maxrss keeps the high-water mark of the process before exec, so a child started right
-    after the parent checked 20,000 documents reported the parent's 338 MiB instead of its own ~204 MiB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def folder_pass_only(documents: str) -> None:
     """Child process: run the folder pass over documents.jsonl and print what it changed."""
     from qualitycheck.config import Config
@@ -77,7 +66,7 @@ def folder_pass_only(documents: str) -> None:
     cpu = time.process_time()
     changed = cross_document_pass(lambda: iter_documents(Path(documents)), Config()).changes
     print(json.dumps({"cpu_s": round(time.process_time() - cpu, 2),
-                      "peak_rss_mib": _peak_rss_mib(),
+                      "peak_rss_mib": peak_rss_mib(),
                       "changed": {change.doc.id: change.doc.notes for change in changed.values()}}))
 
 

@@ -147,10 +147,11 @@ def train_figures(paragraphs_path: Path | None, words: int, order: int) -> dict:
                 n += len(line.split())
                 if n >= words:
                     break
-        code = ("import json,resource,sys; from qualitycheck.lm.train import train_arpa; "
+        code = ("import json,sys; sys.path.insert(0, 'bench'); from peak_memory import peak_rss_mib; "
+                "from qualitycheck.lm.train import train_arpa; "
                 f"s=train_arpa([{str(part)!r}], {str(Path(tmp) / 'm.arpa.gz')!r}, order={order}, language='en'); "
                 "print(json.dumps({'seconds': s.seconds, 'tokens': s.tokens, 'ngrams': s.ngrams, "
-                "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, 1)}))")
+                "'peak_rss_mib': peak_rss_mib()}))")
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
         res = json.loads(out.stdout.strip().splitlines()[-1])
         res["arpa_gz_mb"] = round((Path(tmp) / "m.arpa.gz").stat().st_size / 2**20, 1)

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from peak_memory import peak_rss_mib  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -66,7 +68,7 @@ def main() -> None:
             det.document(d)
         print(json.dumps({"setup": args.memory, "rss_before_detector_mib": round(before, 1),
                           "rss_after_load_mib": round(loaded, 1), "rss_after_docs_mib": round(rss_mib(), 1),
-                          "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+                          "peak_rss_mib": peak_rss_mib()}))
         return
     setups = {"a": args.a, "b": args.b}
     if args.checker:
