@@ -71,15 +71,23 @@ def _display_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _decode_strict(data: bytes, encoding: str) -> str:
-    """Strict decoding that forgives one incomplete character at the very end: the size cap
-    (or a scraper that stopped mid-write) can cut a multi-byte character in two, and that
-    must not turn a whole UTF-8 file into cp1252 mojibake."""
+# What the codecs say of an incomplete last character: UTF-8 and UTF-16, UTF-32, the multi-byte legacy code pages
+# (GB18030, Big5, Shift_JIS, EUC-KR); the stream decoder finds the same as bytes its decoder holds back at the end.
+_CUT_SHORT_REASONS = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
+
+
+def _decode_strict(data: bytes, encoding: str) -> tuple[str, bool]:
+    """(text, whether an incomplete last character was dropped): strict decoding that forgives one incomplete
+    character at the very end: the size cap (or a scraper that stopped mid-write) can cut a multi-byte character
+    in two, and that must not turn a whole UTF-8 file into cp1252 mojibake. The caller notes the drop
+    (_cut_short_note), as the stream decoder does."""
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), False
     except UnicodeDecodeError as exc:
-        if exc.end == len(data) and len(data) - exc.start < 4 and exc.reason in ("unexpected end of data", "truncated data"):
-            return data[: exc.start].decode(encoding)
+        # (exc.object: the bytes after the mark for utf-8-sig, which counts from there; all of them for the others)
+        left = len(exc.object) - exc.start
+        if exc.end == len(exc.object) and left < 4 and exc.reason in _CUT_SHORT_REASONS:
+            return data[: len(data) - left].decode(encoding), True
         raise
 
 
@@ -117,36 +125,64 @@ def _decode_damaged_utf8(data: bytes) -> tuple[str, int] | None:
 # confuses the Western code pages with one another (German cp1252 text came back as cp775), and cp1252
 # stays the reading of Latin-script text.
 NON_LATIN_LETTERS = 0.5
-# Only asked when this share of the bytes (first 64 KiB) is above 0x7F: every letter of those scripts is one
-# or two such bytes, while Western text (French, German, Polish) has a few percent; it takes milliseconds.
+# Only asked when this share of the sample's bytes is above 0x7F: every letter of those scripts is one or two
+# such bytes, while Western text (French, German, Polish) has a few percent; it takes milliseconds.
 HIGH_BYTE_SHARE = 0.25
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+# How charset-normalizer samples the bytes it is given: 10 pieces of 1 KiB, where its default is 5 of 512 bytes.
+# With the default, KOI8-R Russian came back as cp932 (Japanese half-width katakana, which decodes the same bytes
+# and is "letters outside the Latin script") for 25 of 41 sample sizes from 3 to 64 KiB, depending on where its
+# pieces cut words; with these, 0 of 205 wrong over KOI8-R, cp1251, cp1253, cp1256 and GB18030 at those sizes
+# (measured for the decode-parity work; about 6 ms a 64 KiB sample instead of 2 ms, only for such files).
+DETECT_STEPS, DETECT_CHUNK = 10, 1024
 
 
 def _is_latin_letter(ch: str) -> bool:
     return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"   # Basic Latin to Latin Extended-B; Latin Extended Additional
 
 
-def _decode_other_script(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when `data` is text of a non-Latin script in a legacy code page, else None."""
-    head = data[:65_536]
-    if len(head) - len(head.translate(None, _HIGH_BYTES)) < HIGH_BYTE_SHARE * len(head):
+def _script_sample(data: bytes) -> bytes:
+    """The bytes the code page of a legacy script is judged on, by both readers alike (the stream decoder holds no
+    more): the first SNIFF_BYTES of `data`, cut after their last line end, so that no character is cut in two
+    (b"\\n" is never part of a multi-byte character in these code pages); all of them when they have none."""
+    head = data[:SNIFF_BYTES]
+    return head[: head.rfind(b"\n") + 1] or head
+
+
+def _other_script_encoding(sample: bytes) -> str | None:
+    """The legacy code page of a non-Latin script that `sample` (_script_sample) is in, else None. The caller
+    checks that the whole file decodes in it."""
+    if len(sample) - len(sample.translate(None, _HIGH_BYTES)) < HIGH_BYTE_SHARE * len(sample):
         return None
     try:
         from charset_normalizer import from_bytes
     except ImportError:   # a core dependency; without it such files are read as cp1252, as before
         return None
-    best = from_bytes(data).best()
+    best = from_bytes(sample, steps=DETECT_STEPS, chunk_size=DETECT_CHUNK).best()
     if best is None:
         return None
     try:
-        text = _decode_strict(data, best.encoding)
+        text, _ = _decode_strict(sample, best.encoding)
     except (UnicodeDecodeError, LookupError):
         return None
     letters = [ch for ch in text[:20_000] if ch.isalpha()]
     if not letters or sum(1 for ch in letters if not _is_latin_letter(ch)) < NON_LATIN_LETTERS * len(letters):
         return None
-    return text, best.encoding
+    return best.encoding
+
+
+def _decode_other_script(data: bytes) -> tuple[str, str, bool] | None:
+    """(text, encoding, whether an incomplete last character was dropped) when `data` is text of a non-Latin
+    script in a legacy code page, else None. The code page is named on _script_sample(data), as the stream
+    decoder names it, and must decode all of `data`."""
+    encoding = _other_script_encoding(_script_sample(data))
+    if encoding is None:
+        return None
+    try:
+        text, cut_short = _decode_strict(data, encoding)
+    except UnicodeDecodeError:
+        return None
+    return text, encoding, cut_short
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
@@ -165,9 +201,12 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return _decode_strict(data, encoding), encoding, None, []
+                text, cut_short = _decode_strict(data, encoding)
             except UnicodeDecodeError as exc:
-                return None, None, f"invalid {encoding} after byte-order mark: {exc.reason} at byte {exc.start}", []
+                # (the utf-8-sig codec counts from after the mark, the UTF-16/32 codecs from the first byte)
+                start = exc.start + (len(bom) if encoding == "utf-8-sig" else 0)
+                return None, None, _bom_error(encoding, exc.reason, start), []
+            return text, encoding, None, _cut_short_notes(encoding, cut_short)
     for magic, kind in BINARY_MAGIC.items():
         if data.startswith(magic):
             return None, None, f"binary file ({kind}), not text", []
@@ -176,7 +215,7 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
         # Text followed by zero bytes: a preallocated or half-written file. The text is kept.
         stripped = data.rstrip(b"\x00")
         if not stripped:
-            return None, None, "binary file (only NUL bytes), not text", []
+            return None, None, ONLY_NULS_ERROR, []
         if b"\x00" not in stripped[:8192]:
             notes.append(_nul_note(len(data) - len(stripped), "byte"))
             data = stripped
@@ -186,17 +225,18 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
         # anything else with NULs is binary.
         for encoding in _wide_encodings(head):
             try:
-                text = _decode_strict(data, encoding)
+                text, cut_short = _decode_strict(data, encoding)
             except UnicodeDecodeError:
                 continue
             kept = text.rstrip("\x00")   # zero padding after wide text
             if "\x00" not in kept and _control_share(kept) <= CONTROL_SHARE:
                 if len(kept) < len(text):
                     notes.append(_nul_note(len(text) - len(kept), "character"))
-                return kept, encoding, None, notes
-        return None, None, "binary file (contains NUL bytes), not text", []
+                return kept, encoding, None, notes + _cut_short_notes(encoding, cut_short)
+        return None, None, WIDE_NUL_ERROR, []
     try:
-        return _decode_strict(data, "utf-8"), "utf-8", None, notes
+        text, cut_short = _decode_strict(data, "utf-8")
+        return text, "utf-8", None, notes + _cut_short_notes("UTF-8", cut_short)
     except UnicodeDecodeError:
         pass
     damaged = _decode_damaged_utf8(data)
@@ -204,8 +244,9 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
         text, bad = damaged
         return text, "utf-8", None, notes + [_damaged_utf8_note(bad)]
     other = _decode_other_script(data)
+    cut_short = False
     if other is not None:
-        text, encoding = other
+        text, encoding, cut_short = other
     else:
         try:
             text = data.decode("cp1252")
@@ -216,10 +257,21 @@ def decode_bytes_noted(data: bytes) -> tuple[str | None, str | None, str | None,
     # Many control characters mean we are decoding something that is not text at all.
     if _control_share(text) > CONTROL_SHARE:
         return None, None, CONTROL_BYTES_ERROR, []
-    return text, encoding, None, notes + [_legacy_note(encoding)]
+    return text, encoding, None, notes + [_legacy_note(encoding)] + _cut_short_notes(encoding, cut_short)
 
 
 CONTROL_BYTES_ERROR = "binary file (control bytes), not text"
+ONLY_NULS_ERROR = "binary file (only NUL bytes), not text"
+WIDE_NUL_ERROR = "binary file (contains NUL bytes), not text"   # (NULs, and no UTF-16/32 reading of them holds)
+
+
+def _bom_error(encoding: str, reason: str, offset: int) -> str:
+    """The error of text that does not decode after its byte-order mark; `offset`: of the bad byte in the file."""
+    return f"invalid {encoding} after byte-order mark: {reason} at byte {offset}"
+
+
+def _cut_short_notes(encoding: str, cut_short: bool) -> list[str]:
+    return [_cut_short_note(encoding)] if cut_short else []
 
 
 def _nul_note(count: int, unit: str) -> str:
@@ -260,15 +312,26 @@ def _wide_encodings(head: bytes) -> list[str]:
 
 
 # --- a whole text file decoded as a stream (train-lm's corpora) ------------------------------------------------
-# decode_bytes_noted needs the file in memory; a training corpus may be gigabytes. These make the same choice for a
-# whole file while holding at most STREAM_CHUNK bytes: what only the start can show (byte-order mark, binary
-# signatures, NULs of UTF-16/32, control bytes, the script of a legacy code page) is judged by decode_bytes_noted
-# on the first SNIFF_BYTES; what needs every byte (valid UTF-8, how damaged, cp1252's undefined bytes) is counted
-# in a pass over the file.
+# decode_bytes_noted needs the file in memory; a training corpus may be gigabytes. sniff_stream_decoding makes the
+# same choice, on the same rules, while holding at most SNIFF_BYTES + STREAM_CHUNK bytes, in passes over the file:
+#  - the first SNIFF_BYTES show a byte-order mark or a binary signature, which decide at once (then one pass to
+#    check that the rest decodes); they hold the first 8 KiB where decode_bytes_noted looks for NULs, and the
+#    sample a legacy code page is named on (_script_sample, the same bytes in both readers);
+#  - one pass counts what needs every byte: the size, the zero bytes the file ends with (NUL padding), and how
+#    the bytes before them read as UTF-8 (bad byte runs, correct characters, an incomplete last character) and as
+#    cp1252 (its undefined bytes);
+#  - a second pass, only for a file NULs show to be UTF-16/32 without a byte-order mark (one for each byte order
+#    its NULs fit, as decode_bytes_noted tries each) or one read in a legacy code page, decodes it in that code to
+#    find a byte that does not decode, or a NUL character before the end (which makes a wide file binary).
+# The control-character share is taken on the first 8,192 characters of the text in both readers. Deliberate
+# differences: the stream reads the whole file where scan reads at most max_chars * 4 bytes, and gives lines with
+# universal newlines ("\r\n" and "\r" read as "\n"). tests/test_decode_parity.py checks the rest on a family of
+# generated files.
+# (at least 4 x 8,192: the stream decoder judges NULs on the first 8 KiB of it and control characters on the first
+# 8,192 characters, of up to 4 bytes each, decoded from it)
 SNIFF_BYTES = 65_536
 STREAM_CHUNK = 1 << 20
 _WIDE_UNITS = {"utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}   # bytes a character of wide text
-_UNICODE_FORMS = frozenset(encoding for _, encoding in BOMS) | _WIDE_UNITS.keys()
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"   # bytes cp1252 leaves undefined: such a file is read as latin-1
 # Longest line given whole: a longer one (a corpus without line ends) comes in pieces, so memory is bounded by this,
 # not by the file (one 50 MB line took train-lm 2.5 GB to tokenise).
@@ -280,11 +343,11 @@ class StreamDecoding:
     """How to decode a whole file as a stream: the codec and error handler, and the notes scan gives such a file."""
 
     encoding: str
-    # "replace" for UTF-8 with a few bad bytes; "ignore" when the only bad bytes are an incomplete last character,
-    # which scan drops too (both noted)
-    errors: str = "strict"
+    errors: str = "strict"   # "replace" for UTF-8 with a few bad bytes
     notes: tuple[str, ...] = ()
-    length: int | None = None   # bytes to decode, when the file ends in zero bytes scan drops; None: all
+    # bytes to decode when scan drops the file's end (the zero bytes it ends with, an incomplete last character);
+    # None: all
+    length: int | None = None
 
 
 def open_binary(path: str | Path) -> IO[bytes]:
@@ -298,78 +361,126 @@ def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     read (a damaged .gz)."""
     with open_binary(path) as handle:
         head = handle.read(SNIFF_BYTES)
-        _, encoding, error, _ = decode_bytes_noted(head)
-        if error is not None:
-            raise ValueError(error)
-        tally = _Tally(_chunks(handle, head))
-        if encoding in _UNICODE_FORMS:
-            error, cut_short = _decode_check(tally, encoding)
-            if error is not None:
-                raise ValueError(f"invalid {encoding}: {error}")
-            length, padded = _nul_padding(tally, head, encoding)
-            notes = padded + ((_cut_short_note(encoding),) if cut_short else ())
-            return StreamDecoding(encoding, "ignore" if cut_short else "strict", notes, length)
-        bad = good = 0
-        undefined = False   # a byte cp1252 cannot decode
-        decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        tail = b""
-        for chunk in tally:
-            # (tail: a U+FFFD written in the file may straddle two chunks)
-            chunk_bad, chunk_good = _utf8_damage(decoder.decode(chunk), tail + chunk)
-            bad, good = bad + chunk_bad, good + chunk_good
-            undefined = undefined or len(chunk.translate(None, _CP1252_UNDEFINED)) < len(chunk)
-            tail = chunk[-2:]
-        cut_short = decoder.decode(b"", final=True) != ""   # an incomplete character at the very end
-    length, padded = _nul_padding(tally, head, "utf-8")   # (the same in every code page read below)
-    if bad == 0:
-        notes = padded + ((_cut_short_note("UTF-8"),) if cut_short else ())
-        return StreamDecoding("utf-8", "ignore" if cut_short else "strict", notes, length)
-    bad += cut_short
-    if _mostly_utf8(bad, good):
-        return StreamDecoding("utf-8", "replace", padded + (_damaged_utf8_note(bad),), length)
-    # (cut after a line: a character cut in two rules its code page out; b"\n" is never part of one in these)
-    other = _decode_other_script(head[: head.rfind(b"\n") + 1] or head)
+        for bom, encoding in BOMS:
+            if head.startswith(bom):
+                if encoding == "utf-8-sig":   # checked as UTF-8 after the mark: the utf-8-sig codec counts
+                    # offsets in its first chunk from after the mark, in the others from the chunk's start
+                    check = _decode_check(_chunks(handle, head[len(bom):]), "utf-8", start=len(bom))
+                else:
+                    check = _decode_check(_chunks(handle, head), encoding)
+                if check.error is not None:
+                    raise ValueError(_bom_error(encoding, *check.error))
+                return StreamDecoding(encoding, notes=tuple(_cut_short_notes(encoding, check.cut > 0)),
+                                      length=check.size - check.cut if check.cut else None)
+        for magic, kind in BINARY_MAGIC.items():
+            if head.startswith(magic):
+                raise ValueError(f"binary file ({kind}), not text")
+        tally = _Tally()
+        for chunk in _chunks(handle, head):
+            tally.feed(chunk)
+        tally.finish()
+    if tally.nuls and tally.nuls == tally.size:
+        raise ValueError(ONLY_NULS_ERROR)
+    length = tally.size - tally.nuls
+    # decode_bytes_noted drops the zero bytes a file ends with unless NULs come in its first 8 KiB as well
+    stripped = tally.nuls > 0 and b"\x00" not in head[:length][:8192]
+    if b"\x00" in (head[:length] if stripped else head)[:8192]:
+        return _sniff_wide(path, head)
+    padded = (_nul_note(tally.nuls, "byte"),) if stripped else ()
+    if tally.bad == 0:
+        return StreamDecoding("utf-8", notes=padded + tuple(_cut_short_notes("UTF-8", tally.cut > 0)),
+                              length=length - tally.cut if stripped or tally.cut else None)
+    bad = tally.bad + (tally.cut > 0)   # (the incomplete last character is replaced too, as a bad byte run)
+    if _mostly_utf8(bad, tally.good):
+        return StreamDecoding("utf-8", "replace", padded + (_damaged_utf8_note(bad),), length if stripped else None)
+    other = _other_script_encoding(_script_sample(head[:length]))
     if other is not None:
         with open_binary(path) as handle:
-            error, cut_short = _decode_check(_chunks(handle), other[1])
-        if error is None:
-            notes = padded + (_legacy_note(other[1]),) + ((_cut_short_note(other[1]),) if cut_short else ())
-            return StreamDecoding(other[1], "ignore" if cut_short else "strict", notes, length)
-    encoding = "latin-1" if undefined else "cp1252"
-    if _control_share(head[:length].decode(encoding)) > CONTROL_SHARE:
+            check = _decode_check(_chunks(handle), other, length)
+        if check.error is None:
+            _refuse_control_bytes(head[:length], other)
+            notes = padded + (_legacy_note(other),) + tuple(_cut_short_notes(other, check.cut > 0))
+            return StreamDecoding(other, notes=notes, length=length - check.cut if stripped or check.cut else None)
+    encoding = "latin-1" if tally.undefined else "cp1252"
+    _refuse_control_bytes(head[:length], encoding)
+    return StreamDecoding(encoding, notes=padded + (_legacy_note(encoding),), length=length if stripped else None)
+
+
+def _refuse_control_bytes(head: bytes, encoding: str) -> None:
+    """Raise scan's error when the text decoded from `head`, the file's first SNIFF_BYTES (its first 8,192
+    characters or more, and an incomplete last character held back), has more control characters than
+    CONTROL_SHARE: _control_share judges scan's text on those 8,192."""
+    if _control_share(codecs.getincrementaldecoder(encoding)("strict").decode(head)) > CONTROL_SHARE:
         raise ValueError(CONTROL_BYTES_ERROR)
-    return StreamDecoding(encoding, notes=padded + (_legacy_note(encoding),), length=length)
+
+
+def _sniff_wide(path: str | Path, head: bytes) -> StreamDecoding:
+    """The decoding of a file whose first 8 KiB hold NULs: UTF-16/32 without a byte-order mark in the first byte
+    order that decodes all of it with no NUL character before its end (zero padding) and few control characters,
+    as decode_bytes_noted tries them; one pass over the file for each byte order tried."""
+    for encoding in _wide_encodings(head[:8192]):
+        with open_binary(path) as handle:
+            check = _decode_check(_chunks(handle), encoding, wide=True)
+        if check.error is not None or check.inner_nul:
+            continue
+        if _control_share(check.first_chars.rstrip("\x00")) > CONTROL_SHARE:
+            continue
+        padded = (_nul_note(check.nul_chars, "character"),) if check.nul_chars else ()
+        dropped = check.cut + check.nul_chars * _WIDE_UNITS[encoding]
+        return StreamDecoding(encoding, notes=padded + tuple(_cut_short_notes(encoding, check.cut > 0)),
+                              length=check.size - dropped if dropped else None)
+    raise ValueError(WIDE_NUL_ERROR)
 
 
 class _Tally:
-    """The chunks of a pass over a file, counting its bytes and the zero bytes it ends with (NUL padding)."""
+    """One pass over a file that is not wide text: its size, the zero bytes it ends with (NUL padding), and how the
+    bytes before them read as UTF-8 and cp1252. A run of zero bytes is held back (counted, not kept) until a
+    later byte shows that it is not the padding: a character cut in two before the padding is then an incomplete
+    last character, as decode_bytes_noted sees it after dropping the padding, not a bad byte run."""
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self.chunks, self.size, self.nuls = chunks, 0, 0
+    def __init__(self) -> None:
+        self.size = self.nuls = 0   # bytes; zero bytes at the end of those read so far
+        self.bad = self.good = 0   # bad byte runs, correct non-ASCII characters (_utf8_damage)
+        self.cut = 0   # bytes of an incomplete UTF-8 character at the end (before the padding)
+        self.undefined = False   # a byte cp1252 cannot decode
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._tail = b""   # the last two bytes counted: a U+FFFD written in the file may straddle two chunks
 
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self.chunks:
-            kept = len(chunk.rstrip(b"\x00"))
-            self.nuls = self.nuls + len(chunk) if kept == 0 else len(chunk) - kept
-            self.size += len(chunk)
-            yield chunk
+    def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        kept = chunk.rstrip(b"\x00")
+        if not kept:
+            self.nuls += len(chunk)
+            return
+        while self.nuls:   # the zero bytes held back are inside the text after all (in bounded pieces)
+            piece = min(self.nuls, STREAM_CHUNK)
+            self._count(bytes(piece))
+            self.nuls -= piece
+        self._count(kept)
+        self.nuls = len(chunk) - len(kept)
+
+    def _count(self, data: bytes) -> None:
+        bad, good = _utf8_damage(self._decoder.decode(data), self._tail + data)
+        self.bad, self.good = self.bad + bad, self.good + good
+        self.undefined = self.undefined or len(data.translate(None, _CP1252_UNDEFINED)) < len(data)
+        self._tail = (self._tail + data)[-2:]
+
+    def finish(self) -> None:
+        self.cut = len(self._decoder.getstate()[0])
 
 
-def _nul_padding(tally: _Tally, head: bytes, encoding: str) -> tuple[int | None, tuple[str, ...]]:
-    """(bytes to decode, notes) that drop the zero bytes a file ends with (a preallocated or half-written file) as
-    decode_bytes_noted drops them: wide text without a byte-order mark loses its trailing NUL characters, other
-    text its trailing NUL bytes unless NULs come in its first 8 KiB; (None, ()) when nothing is dropped."""
-    if not tally.nuls or encoding in ("utf-8-sig", "utf-16", "utf-32"):   # text after a byte-order mark is taken whole
-        return None, ()
-    unit = _WIDE_UNITS.get(encoding)
-    if unit is not None:
-        whole = tally.size - tally.size % unit   # (an incomplete last character is dropped as well)
-        dropped = max(0, tally.nuls - tally.size % unit) // unit
-        return (whole - dropped * unit, (_nul_note(dropped, "character"),)) if dropped else (None, ())
-    length = tally.size - tally.nuls
-    if b"\x00" in head[:length][:8192]:
-        return None, ()
-    return length, (_nul_note(tally.nuls, "byte"),)
+@dataclass
+class _Check:
+    """What _decode_check found: `error` (reason, byte offset) or None; the bytes it read and the bytes of an
+    incomplete last character (0: none), which scan forgives; for wide text, the first 8,192 characters, the
+    NUL characters it ends with and whether a NUL character comes before other text."""
+
+    error: tuple[str, int] | None = None
+    size: int = 0
+    cut: int = 0
+    first_chars: str = ""
+    nul_chars: int = 0
+    inner_nul: bool = False
 
 
 def _chunks(handle: IO[bytes], first: bytes = b"") -> Iterator[bytes]:
@@ -379,23 +490,36 @@ def _chunks(handle: IO[bytes], first: bytes = b"") -> Iterator[bytes]:
     yield from iter(lambda: handle.read(STREAM_CHUNK), b"")
 
 
-def _decode_check(chunks: Iterable[bytes], encoding: str) -> tuple[str | None, bool]:
-    """Whether the bytes decode in `encoding`: (None, whether the last character is incomplete, which scan
-    forgives) or (what is wrong and at which byte, False)."""
+def _decode_check(chunks: Iterable[bytes], encoding: str, length: int | None = None, wide: bool = False,
+                  start: int = 0) -> _Check:
+    """Whether the bytes (the first `length` of them, when given) decode in `encoding`, strictly but for an
+    incomplete last character; with `wide`, also where NUL characters come (decode_bytes_noted drops those the
+    text ends with and refuses wide text with any other). `start`: bytes of the file before `chunks`."""
+    check = _Check(size=start)
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = pending = 0   # bytes before this chunk; of them, those the decoder holds back for it
+    pending = 0   # bytes the decoder holds back for the next chunk
     for chunk in chunks:
+        if length is not None:
+            chunk = chunk[: length - check.size]
+            if not chunk:
+                break
         try:
-            decoder.decode(chunk)
+            text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
-            return f"{exc.reason} at byte {offset - pending + exc.start}", False
-        offset += len(chunk)
+            check.error = (exc.reason, check.size - pending + exc.start)
+            return check
+        check.size += len(chunk)
         pending = len(decoder.getstate()[0])
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None, True
-    return None, False
+        if wide:
+            if len(check.first_chars) < 8192:
+                check.first_chars += text[: 8192 - len(check.first_chars)]
+            kept = text.rstrip("\x00")
+            if kept and (check.nul_chars or "\x00" in kept):
+                check.inner_nul = True
+                return check
+            check.nul_chars = check.nul_chars + len(text) if not kept else len(text) - len(kept)
+    check.cut = pending
+    return check
 
 
 def _cut_short_note(encoding: str) -> str:
