@@ -6,8 +6,9 @@ Takes the first --docs records of a bench corpus (bench/corpus.py), spins --plan
 own WordNet and Aiksaurus spinners (rates 0.1 / 0.2 / 0.35, seeded) and inserts each copy at a random place,
 then checks the folder with the spin detector off (fast; the pass falls back to the language-model fit to
 tell which side is the spin) and runs the folder pass alone in a fresh process, reporting its CPU seconds,
-peak RSS, planted copies found (flagged, naming their source or a document that shares a paragraph with it)
-and other documents it flagged.
+peak RSS, planted copies found (flagged, naming their source or a document that shares a paragraph with it),
+other documents it flagged, and documents it sent to review as swapped against another version in a
+direction it could not tell (planted copies among them).
 
     python bench/bench_crossdoc.py --corpus /tmp/qc-bench/corpus.jsonl.gz --docs 2000 --planted 40
 """
@@ -124,9 +125,12 @@ def main() -> None:
     others = sorted(doc for doc, notes in changed.items()
                     if doc not in truth and any(n.startswith("spun version of ") for n in notes))
     repeats = sum(1 for notes in changed.values() if any(n.startswith("same text as ") for n in notes))
+    # sent to review: swapped against another version in a direction the pass could not tell
+    unclear = sorted(doc for doc, notes in changed.items() if any(n.startswith("spin direction unclear") for n in notes))
     print(json.dumps({"documents": len(records), "planted": len(truth), "found": found, "source_exact": exact,
                       "other_documents_flagged": len(others), "examples": others[:5],
-                      "repeated_documents_noted": repeats, **result}))
+                      "repeated_documents_noted": repeats, "direction_unclear": len(unclear),
+                      "direction_unclear_planted": sum(1 for doc in unclear if doc in truth), **result}))
 
 
 if __name__ == "__main__":
