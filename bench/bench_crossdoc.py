@@ -4,8 +4,8 @@ spun copies.
 
 Takes the first --docs records of a bench corpus (bench/corpus.py), spins --planted of them with the project's
 own WordNet and Aiksaurus spinners (rates 0.1 / 0.2 / 0.35, seeded) and inserts each copy at a random place,
-then checks the folder with the spin detector off (fast; the pass falls back to the language-model fit to
-tell which side is the spin) and runs the folder pass alone in a fresh process, reporting its CPU seconds,
+then checks the folder with the spin detector off (fast; the pass tells which side is the spin by the
+language-model fit alone; --spin: on, so the paragraph scores can veto it) and runs the folder pass alone in a fresh process, reporting its CPU seconds,
 peak RSS, planted copies found (flagged, naming their source or a document that shares a paragraph with it),
 other documents it flagged, and documents it sent to review as swapped against another version in a
 direction it could not tell (planted copies among them).
@@ -92,6 +92,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save", type=Path, help="also write the flagged documents and their notes here (JSON)")
     parser.add_argument("--reuse", action="store_true", help="keep the checked folder from an earlier run in --work")
+    parser.add_argument("--spin", action="store_true",
+                        help="check with the spin detector on (slower; the pass then also reads paragraph spin scores)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -106,7 +108,10 @@ def main() -> None:
         args.work.mkdir(parents=True, exist_ok=True)
         inputs = args.work / "input.jsonl"
         inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-        scan([str(inputs)], args.work / "run", Config(spin_enabled=False), jobs=args.jobs, overwrite=True,
+        if args.spin:   # the scan's own folder pass would leave its flags and raised scores in the records
+            import qualitycheck.run
+            qualitycheck.run._apply_folder_passes = lambda *_: ("skipped: bench_crossdoc runs it", 0)
+        scan([str(inputs)], args.work / "run", Config(spin_enabled=args.spin), jobs=args.jobs, overwrite=True,
              html=False)
     child = subprocess.run([sys.executable, __file__, "--child", str(args.work / "run" / "documents.jsonl")],
                            check=True, capture_output=True, text=True)

@@ -155,3 +155,24 @@ def test_a_paragraph_left_alone_is_not_flagged_for_the_other_copys_swaps(roles):
                for role, doc in docs.items()}
     assert set(flagged["front1"]) <= {0, 1, 2}, flagged
     assert set(flagged["back1"]) <= {3, 4, 5}, flagged
+
+
+def test_scan_sends_both_versions_to_review_with_the_note(tmp_path):
+    """End to end (scan, the folder pass over documents.jsonl, records re-scored): the story and the dense
+    edit are both `review` with the note naming the other; neither has a spun label."""
+    import json
+    from qualitycheck.run import scan
+    from qualitycheck.scoring import UNDETERMINED_SPIN_NOTE
+    _detector()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("\n\n".join(LIBRARY) + "\n", encoding="utf-8")
+    (folder / "edit.txt").write_text("\n\n".join(EDITED) + "\n", encoding="utf-8")
+    scan([str(folder)], tmp_path / "run", jobs=1, html=False)
+    records = {r["path"].rsplit("/", 1)[-1]: r
+               for r in map(json.loads, (tmp_path / "run" / "documents.jsonl").read_text("utf-8").splitlines())}
+    for name, other in (("story.txt", "edit.txt"), ("edit.txt", "story.txt")):
+        record = records[name]
+        assert record["verdict"] == "review" and "spun" not in record["labels"], record["notes"]
+        assert [n.split(":", 1)[0].rsplit("/", 1)[-1] for n in record["notes"] if n.startswith(UNDETERMINED_SPIN_NOTE)] \
+            == [other], record["notes"]
