@@ -176,3 +176,10 @@ def test_scan_sends_both_versions_to_review_with_the_note(tmp_path):
         assert record["verdict"] == "review" and "spun" not in record["labels"], record["notes"]
         assert [n.split(":", 1)[0].rsplit("/", 1)[-1] for n in record["notes"] if n.startswith(UNDETERMINED_SPIN_NOTE)] \
             == [other], record["notes"]
+    # resumed after the edit was removed: the story's record, which the note made a folder addition, is
+    # checked again, and is a fresh scan's (keep, no note), not the stale review
+    (folder / "edit.txt").unlink()
+    scan([str(folder)], tmp_path / "run", jobs=1, html=False, resume=True)
+    scan([str(folder)], tmp_path / "fresh", jobs=1, html=False)
+    resumed, fresh = ((tmp_path / run / "documents.jsonl").read_text("utf-8") for run in ("run", "fresh"))
+    assert resumed == fresh and json.loads(resumed)["verdict"] == "keep"
