@@ -4,10 +4,11 @@ spun copies.
 
 Takes the first --docs records of a bench corpus (bench/corpus.py), spins --planted of them with the project's
 own WordNet and Aiksaurus spinners (rates 0.1 / 0.2 / 0.35, seeded) and inserts each copy at a random place,
-then checks the folder with the spin detector off (fast; the pass falls back to the language-model fit to
-tell which side is the spin) and runs the folder pass alone in a fresh process, reporting its CPU seconds,
-peak RSS, planted copies found (flagged, naming their source or a document that shares a paragraph with it)
-and other documents it flagged.
+then checks the folder with the spin detector off (fast; the pass tells which side is the spin by the
+language-model fit alone; --spin: on, so the paragraph scores can veto it) and runs the folder pass alone in a fresh process, reporting its CPU seconds,
+peak RSS, planted copies found (flagged, naming their source or a document that shares a paragraph with it),
+other documents it flagged, and documents it sent to review as swapped against another version in a
+direction it could not tell (planted copies among them).
 
     python bench/bench_crossdoc.py --corpus /tmp/qc-bench/corpus.jsonl.gz --docs 2000 --planted 40
 """
@@ -80,6 +81,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save", type=Path, help="also write the flagged documents and their notes here (JSON)")
     parser.add_argument("--reuse", action="store_true", help="keep the checked folder from an earlier run in --work")
+    parser.add_argument("--spin", action="store_true",
+                        help="check with the spin detector on (slower; the pass then also reads paragraph spin scores)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -94,7 +97,10 @@ def main() -> None:
         args.work.mkdir(parents=True, exist_ok=True)
         inputs = args.work / "input.jsonl"
         inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-        scan([str(inputs)], args.work / "run", Config(spin_enabled=False), jobs=args.jobs, overwrite=True,
+        if args.spin:   # the scan's own folder pass would leave its flags and raised scores in the records
+            import qualitycheck.run
+            qualitycheck.run._apply_folder_passes = lambda *_: ("skipped: bench_crossdoc runs it", 0)
+        scan([str(inputs)], args.work / "run", Config(spin_enabled=args.spin), jobs=args.jobs, overwrite=True,
              html=False)
     child = subprocess.run([sys.executable, __file__, "--child", str(args.work / "run" / "documents.jsonl")],
                            check=True, capture_output=True, text=True)
@@ -113,9 +119,12 @@ def main() -> None:
     others = sorted(doc for doc, notes in changed.items()
                     if doc not in truth and any(n.startswith("spun version of ") for n in notes))
     repeats = sum(1 for notes in changed.values() if any(n.startswith("same text as ") for n in notes))
+    # sent to review: swapped against another version in a direction the pass could not tell
+    unclear = sorted(doc for doc, notes in changed.items() if any(n.startswith("spin direction unclear") for n in notes))
     print(json.dumps({"documents": len(records), "planted": len(truth), "found": found, "source_exact": exact,
                       "other_documents_flagged": len(others), "examples": others[:5],
-                      "repeated_documents_noted": repeats, **result}))
+                      "repeated_documents_noted": repeats, "direction_unclear": len(unclear),
+                      "direction_unclear_planted": sum(1 for doc in unclear if doc in truth), **result}))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Any
 
 from .config import Config
 from .document import Document, Flag, Paragraph
-from .scoring import build_report
+from .scoring import UNDETERMINED_SPIN_NOTE, build_report
 from .signals.boilerplate import REPEATED_LINE_RULE, REPEATED_LINES_NOTE, RepeatedLines
 from .signals.spin import MAX_EVIDENCE
 
@@ -63,7 +63,7 @@ class FolderChange:
 # their additions (holds_folder_additions).
 REPEAT_NOTE = "same text as "
 NEAR_COPY_NOTE = "near copy of "
-SPUN_VERSION_NOTE = "spun version of "   # spin/crossdoc.py
+SPUN_VERSION_NOTE = "spun version of "   # spin/crossdoc.py; also scoring.UNDETERMINED_SPIN_NOTE
 # A document is a near copy of an earlier one when at least this share of its long paragraphs (and at least
 # NEAR_COPY_MIN_PARAGRAPHS) first appeared there word for word: syndicated copies with another header,
 # an added paragraph or a cut ending.
@@ -73,7 +73,8 @@ NEAR_COPY_MIN_PARAGRAPHS = 2
 
 def holds_folder_additions(record: dict[str, Any]) -> bool:
     """Whether the folder passes changed this documents.jsonl record."""
-    return any(str(note).startswith((REPEAT_NOTE, NEAR_COPY_NOTE, SPUN_VERSION_NOTE, REPEATED_LINES_NOTE))
+    return any(str(note).startswith((REPEAT_NOTE, NEAR_COPY_NOTE, SPUN_VERSION_NOTE, UNDETERMINED_SPIN_NOTE,
+                                     REPEATED_LINES_NOTE))
                for note in record.get("notes") or [])
 
 

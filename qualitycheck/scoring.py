@@ -5,8 +5,9 @@ carrying it), clipped to [0, 1]. A paragraph with several labels counts once per
 Verdict: spun documents get `config.spun_verdict`; otherwise keep when score >= keep_threshold,
 drop when score < drop_threshold, review in between; a document with less clean text than
 `min_clean_chars`, whose language could not be identified (too few words: a table, a blob, a run of
-one character), or with a document spun score above `spun_review_threshold` (possible light spinning,
-below the spun flag), is at best `review`; unreadable documents are `drop` with their error.
+one character), with a document spun score above `spun_review_threshold` (possible light spinning,
+below the spun flag), or that the folder pass found swapped against another version in a direction it
+could not tell (UNDETERMINED_SPIN_NOTE), is at best `review`; unreadable documents are `drop` with their error.
 """
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ SHORT_TEXT_NOTE = "review: too little clean text"
 NO_LANGUAGE_NOTE = "review: language undetermined"
 POSSIBLE_SPIN_NOTE = "possible spinning"
 DERIVED_NOTES = (SHORT_TEXT_NOTE, NO_LANGUAGE_NOTE, POSSIBLE_SPIN_NOTE)
+# The folder pass's note (spin/crossdoc.py) on two versions of a story that differ by a spin's thesaurus swaps
+# when the evidence does not tell which is the spun one: it holds both documents at review at best.
+UNDETERMINED_SPIN_NOTE = "spin direction unclear against "
 
 
 def possible_spin(spun_score: float | None, config: Config) -> bool:
@@ -106,6 +110,8 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
         text = clean_text(doc)
         language_known = doc.language is not None or not text
         verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score, language_known)
+        if verdict == "keep" and any(note.startswith(UNDETERMINED_SPIN_NOTE) for note in notes):
+            verdict = "review"
         if not doc.spun_flag:
             # say why a reviewer sees it: possible spinning always (a reader of the scores wants it even when
             # labels already cost the document its keep), too little text or no language when only that holds

@@ -123,22 +123,29 @@ def test_crossdoc_flags_spun_version_and_names_source():
     assert flagged and "original" in flagged[0].flags[-1].detail
 
 
-def test_crossdoc_direction_follows_the_detector_scores():
-    """Which of two aligned versions is the spin: the one the detector scored higher. The mean LM fit of
-    the paragraph is only the fallback for unscored paragraphs."""
+def test_crossdoc_direction_follows_the_fit_and_contradicting_scores_leave_it_open():
+    """Which of two aligned versions is the spin: the one whose words fit the language model worse (the
+    copy), whether the detector scored it higher or left both unscored. Scores saying the opposite by
+    SCORE_MARGIN or more contradict the fit: neither is flagged, both are noted for review (before, the
+    scores alone decided, and the original scored higher was flagged a spun version of its copy)."""
     _detector()
+    from qualitycheck.scoring import UNDETERMINED_SPIN_NOTE
     from qualitycheck.spin.crossdoc import find_spun_versions
     spun_text = _spin(STORY, rate=0.5, seed=2)
-    for original_score, spun_score in ((0.1, 0.8), (0.8, 0.1)):
+    for original_score, spun_score in ((0.1, 0.8), (None, None), (0.8, 0.1)):
         original, spun = _doc("original", STORY), _doc("copy", spun_text)
         for p in original.paragraphs:
             p.spun_score = original_score
         for p in spun.paragraphs:
             p.spun_score = spun_score
         find_spun_versions([original, spun], Config())
-        higher = spun if spun_score > original_score else original
-        lower = original if higher is spun else spun
-        assert higher.spun_flag and not lower.spun_flag
+        assert not original.spun_flag
+        if original_score is None or spun_score > original_score:
+            assert spun.spun_flag and any(n.startswith("spun version of original") for n in spun.notes)
+        else:
+            assert not spun.spun_flag
+            assert [n.split(":")[0] for n in original.notes + spun.notes] == \
+                [f"{UNDETERMINED_SPIN_NOTE}copy", f"{UNDETERMINED_SPIN_NOTE}original"]
 
 
 def test_crossdoc_ignores_ordinary_edits():

@@ -5,13 +5,15 @@ owned by the first document in folder order: every document holding it is a hold
 against the paragraph is evidence against (or for) all of them, and the source a spun copy is named
 after is chosen by what the documents hold, not by which came first. Nothing here depends on the order
 the documents are listed in, nor on their names except as a last tie-break between identical texts.
+Two documents are never named each other's spun version (drop_mutual); such pairs, and pairs differing by
+a spin's swaps in paragraphs whose direction was not told, are left to review (undetermined).
 """
 from __future__ import annotations
 
 import hashlib
 import math
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,9 +23,10 @@ import numpy as np
 
 @dataclass
 class Aligned:
-    """One compared pair of paragraphs: unit `spun` was judged the thesaurus spin of unit `source`;
-    `swaps` are (spun-side, source-side) word pairs; `distinct` their direction-free lemma pairs; `shared`
-    how many distinct words the two paragraphs have in common."""
+    """One compared pair of paragraphs: unit `spun` was judged the thesaurus spin of unit `source` (for a
+    pair whose direction was not told, either way round); `swaps` are (spun-side, source-side) word pairs;
+    `distinct` their direction-free lemma pairs; `shared` how many distinct words the two paragraphs have
+    in common."""
 
     spun: int
     source: int
@@ -191,3 +194,48 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
         explained = set(holders.units_of(best)) | {a.spun for a in strong[best]}
         open_pairs = [a for a in open_pairs if a.source not in explained and a.spun not in explained]
     return chosen
+
+
+Sources = dict[int, list[tuple[int, list[Aligned]]]]   # spun document -> choose_sources' answer
+
+
+def drop_mutual(found: Sources) -> tuple[Sources, set[tuple[int, int]]]:
+    """`found` without the documents named spun versions of each other, and those pairs (lower position first).
+    Each paragraph's direction is decided on its own (crossdoc._spun_side_is_first), so two versions that each
+    swapped words the other kept (two copies spinning different paragraphs of a story the folder lacks, or a
+    paraphrase and its wire copy) can each hold enough evidence against the other: neither reading is right,
+    and which weighs more is no test of which was copied. Such a pair is left to review (undetermined)."""
+    mutual = {(min(d, s), max(d, s)) for d, sources in found.items() for s, _ in sources
+              if any(back == d for back, _ in found.get(s, []))}
+    kept: Sources = {}
+    for d, sources in found.items():
+        rest = [(s, pairs) for s, pairs in sources if (min(d, s), max(d, s)) not in mutual]
+        if rest:
+            kept[d] = rest
+    return kept, mutual
+
+
+def undetermined(aligned: Sequence[Aligned], undecided: Sequence[Aligned], found: Sources,
+                 mutual: set[tuple[int, int]], holders: Holders, min_swaps: int) -> dict[tuple[int, int], list[Aligned]]:
+    """Pairs of documents (lower position first), neither flagged a spun version, whose aligned paragraphs
+    show a spin's swaps (the conditions of a flag, _spin_evidence) with no telling which of the two is the spun
+    one: pairs whose direction was undecided, plus the decided ones between the two, or a mutual pair
+    (drop_mutual). Each document's side of a pair is its `spun` side in the returned Aligned."""
+    flagged = set(found)
+    groups: dict[tuple[int, int], list[Aligned]] = defaultdict(list)
+
+    def add(a: Aligned, only: set[tuple[int, int]] | None) -> None:
+        spun_docs, source_docs = holders.documents(a.spun), holders.documents(a.source)
+        for x in spun_docs - source_docs - flagged:
+            for y in source_docs - spun_docs - flagged:
+                key = (min(x, y), max(x, y))
+                if only is None or key in only:
+                    groups[key].append(a if x < y else Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps],
+                                                               a.distinct, a.shared))
+
+    for a in undecided:
+        add(a, None)
+    wanted = set(groups) | {pair for pair in mutual if not set(pair) & flagged}
+    for a in aligned:
+        add(a, wanted)
+    return {pair: pairs for pair, pairs in sorted(groups.items()) if _spin_evidence(pairs, min_swaps)}

@@ -3,11 +3,14 @@
 What it catches: a scraped folder often holds the original article and a spun copy. Paragraphs of the two
 share most words; where they differ, a spun copy shows swaps of single words or short phrases for thesaurus
 neighbours ("month" -> "thirty day period" is a 1 -> 3 word swap). Aligning paragraphs and diffing them
-turns that into direct evidence and names the source document. Which side is the spin: the one the spin
-detector scored higher, else the one whose words fit the language model worse (lower mean log-probability);
-ordinary editing (updated numbers, reworded clauses) rarely swaps several words for their synonyms. A
-paragraph several documents hold word for word is compared once, for all of them, and which of them a
-spun copy is named after is chosen by what they hold, not by folder order (attribution.py).
+turns that into direct evidence and names the source document. Which side is the spin: the one whose words
+fit the language model worse (lower mean log-probability: a thesaurus picks words blind to their context), by
+FIT_MARGIN, unless the spin detector's scores say the opposite by SCORE_MARGIN; ordinary editing (updated
+numbers, reworded clauses) rarely swaps several words for their synonyms. When the evidence does not tell
+the direction, or two versions would each be the other's spun version, neither is flagged: both get a note
+naming the other with the swaps and go to review (scoring.UNDETERMINED_SPIN_NOTE). A paragraph several
+documents hold word for word is compared once, for all of them, and which of them a spun copy is named
+after is chosen by what they hold, not by folder order (attribution.py).
 """
 from __future__ import annotations
 
@@ -24,8 +27,9 @@ import numpy as np
 from ..config import Config
 from ..document import Document
 from ..folder import SPUN_VERSION_NOTE
+from ..scoring import UNDETERMINED_SPIN_NOTE
 from . import morph, thesaurus
-from .attribution import Aligned, Holders, choose_sources
+from .attribution import Aligned, Holders, choose_sources, drop_mutual, undetermined
 from .words import STOPWORDS, spelling_variant
 
 SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"})
@@ -227,19 +231,41 @@ def _fit(text: str) -> float | None:
     return sum(scores) / len(scores)
 
 
+# Which of two aligned paragraphs is the spun one, measured on synthetic pairs (bench/bench_crossdoc_direction.py,
+# 600 documents of a bench corpus built from held-out registry text alone, `bench/corpus.py --source heldout.txt
+# --docs 600 --seed 5`, spun by the WordNet and Aiksaurus spinners at 0.1 / 0.2 / 0.35; paragraph pairs with
+# DENSE_SWAPS swaps or more; three runs: whole copies against the source, copies spinning half the paragraphs,
+# and two copies each spinning the paragraphs the other left alone). The spin detector's paragraph score reads
+# the whole document's counts, so a paragraph left alone in a spun copy scores high: against the source the
+# higher score was the copy in all but 11 of 6,459 pairs, but between the two copies it picked the wrong side
+# in 466 of 4,316, 347 of them with scores 0.05 or more apart. The language model's fit (mean log10
+# probability per token; a thesaurus picks words blind to their context) reads the paragraph alone: wrong in
+# 166 of all 10,775 pairs, 111 of the 536 whose fits were less than FIT_MARGIN apart (21 %; 9-40 % in each
+# 0.01-wide bin below it) and 55 of the 10,239 from FIT_MARGIN up. So the fit decides, from FIT_MARGIN, and
+# spin scores SCORE_MARGIN or more apart the other way veto it (the two contradict each other; scores closer
+# than that were a coin flip with a bias even against the source, 5 of 92 wrong): 6 of the 9,877 pairs so
+# decided were wrong, 898 undecided (which still count as evidence that two versions differ by swaps).
+FIT_MARGIN = 0.03
+SCORE_MARGIN = 0.05
+
+
 def _spun_side_is_first(text_a: str, score_a: float | None, text_b: str, score_b: float | None) -> bool | None:
-    """Which of two aligned versions is the spun one: the paragraph the spin detector scored higher (its
-    per-word evidence; for a paragraph several documents hold, the lowest of their scores, see
-    Holders.finish); when either is unscored or they tie, the one that fits the language model worse
-    (mean log-probability, a weaker signal: on the dev set it once picked an untouched paragraph whose
-    partner's spinner had shortened "marriage proposal" to "proposal"). None: no evidence either way
-    (an exact tie too, which would otherwise fall to the order the two were compared in)."""
-    if score_a is not None and score_b is not None and score_a != score_b:
-        return score_a > score_b
+    """Which of two aligned versions is the spun one: the paragraph that fits the language model worse (mean
+    log-probability) by FIT_MARGIN or more, unless the spin detector scored the other one higher by
+    SCORE_MARGIN or more (per-word evidence; for a paragraph several documents hold, the lowest of their
+    scores, see Holders.finish): the two tests then contradict each other (on the dev set the fit once picked
+    an untouched paragraph whose partner's spinner had shortened "marriage proposal" to "proposal"). Without
+    a language model, scores SCORE_MARGIN apart decide. None: the evidence does not tell (closer fits, or
+    contradicting tests), whatever order the two are compared in."""
+    by_score = score_a > score_b if score_a is not None and score_b is not None and \
+        abs(score_a - score_b) >= SCORE_MARGIN else None
     fit_a, fit_b = _fit(text_a), _fit(text_b)
-    if fit_a is None or fit_b is None or fit_a == fit_b:
+    if fit_a is None or fit_b is None:
+        return by_score
+    if abs(fit_a - fit_b) < FIT_MARGIN:
         return None
-    return fit_a < fit_b
+    first = fit_a < fit_b
+    return None if by_score is not None and by_score != first else first
 
 
 def _candidate_pairs(keys: array, owners: array, unit_doc: array, min_shared: int = MIN_SHARED_KEYS) -> list[tuple[int, int]]:
@@ -298,7 +324,8 @@ def paragraph_keys(words: list[str]) -> list[int]:
 
 def find_spun_versions(docs: list[Document], config: Config) -> None:
     """Align paragraphs across `docs`; flag paragraphs (and documents) that are thesaurus spins of another
-    document's paragraph, naming the source. Annotates in place."""
+    document's paragraph, naming the source, and note pairs of documents that differ by a spin's swaps in a
+    direction the evidence does not tell (both to review). Annotates in place."""
     align_versions(docs, lambda wanted: {d: docs[d] for d in wanted}, config)
 
 
@@ -307,8 +334,8 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     """find_spun_versions for folders too large to hold: one pass over `stream` (documents in folder order)
     indexes the words of every eligible paragraph; then `load` returns the few documents (by position) whose
     paragraphs share enough words with another document's, and those are aligned and annotated in place.
-    Returns the positions of the documents it flagged. Neither the flags nor the sources named depend on
-    the order of `stream` (spin/attribution.py)."""
+    Returns the positions of the documents it flagged or noted. Neither the flags, the notes nor the sources
+    named depend on the order of `stream` (spin/attribution.py)."""
     holders = Holders()
     keys, owners = array("q"), array("i")
     documents = 0
@@ -345,6 +372,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     docs = load(sorted({holders.unit_doc[u] for pair in pairs for u in pair}))
     thes = thesaurus.load()
     aligned: list[Aligned] = []
+    undecided: list[Aligned] = []   # swaps found, direction not told: evidence for review
     for u, v in pairs:
         pu = docs[holders.unit_doc[u]].paragraphs[holders.unit_slot[u]]
         pv = docs[holders.unit_doc[v]].paragraphs[holders.unit_slot[v]]
@@ -359,27 +387,49 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         if len(swaps) < 1:
             continue
         first_is_spun = _spun_side_is_first(pu.text, holders.score(u), pv.text, holders.score(v))
-        if first_is_spun is None:
-            continue
-        if not first_is_spun:
+        if first_is_spun is False:
             u, v, swaps = v, u, [(b, a) for a, b in swaps]
         # distinct word pairs, either way round: a spinner varies its swaps, while an edit of one word
         # throughout ("north" -> "south" five times, "brother" <-> "sister") is one change
-        aligned.append(Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps),
-                               len(su & sv)))
+        pair = Aligned(u, v, swaps, frozenset(frozenset(_swap_lemmas(swap, thes)) for swap in swaps), len(su & sv))
+        (undecided if first_is_spun is None else aligned).append(pair)
     by_spun_doc: dict[int, list[Aligned]] = defaultdict(list)
     for a in aligned:
         for d in holders.documents(a.spun):
             by_spun_doc[d].append(a)
     found = {d: sources for d, pairs in by_spun_doc.items()
              if (sources := choose_sources(d, pairs, holders, config.crossdoc_min_swaps))}
-    missing = sorted(set(found) - set(docs))
+    # never two documents each named the other's spun version; such pairs, and pairs with a spin's swaps in
+    # paragraphs whose direction the evidence does not tell, go to review naming each other
+    found, mutual = drop_mutual(found)
+    unclear = undetermined(aligned, undecided, found, mutual, holders, config.crossdoc_min_swaps)
+    missing = sorted((set(found) | {d for pair in unclear for d in pair}) - set(docs))
     if missing:   # a spun paragraph's other holders (a spun copy republished): loaded only now
         docs = {**docs, **load(missing)}
     for spun_d in sorted(found):
         for source_d, pairs in found[spun_d]:
             _annotate(docs[spun_d], spun_d, holders.doc_ids[source_d], source_d, pairs, holders)
-    return set(found)
+    partners: dict[int, list[tuple[str, list[Aligned]]]] = defaultdict(list)
+    for (x, y), pairs in unclear.items():
+        partners[x].append((holders.doc_ids[y], pairs))
+        partners[y].append((holders.doc_ids[x], [Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps],
+                                                         a.distinct, a.shared) for a in pairs]))
+    for d in sorted(partners):
+        for other_id, pairs in sorted(partners[d], key=lambda partner: partner[0]):   # by id, not folder order
+            _note_undetermined(docs[d], d, other_id, pairs, holders)
+    return set(found) | set(partners)
+
+
+def _note_undetermined(doc: Document, d: int, other_id: str, pairs: list[Aligned], holders: Holders) -> None:
+    """Note on `doc` (position `d`) that it and `other_id` differ by a spin's swaps (`pairs`, its side as
+    `spun`) in a direction the evidence does not tell: no spun label, at best review (scoring.build_report),
+    with the swaps in paragraph order for a reviewer to judge. A curator would rather judge both than have
+    the original dropped half the time."""
+    swaps = [swap for a in sorted(pairs, key=lambda a: _slot(holders, a.spun, d)) for swap in a.swaps]
+    shown = ", ".join(f"'{mine}' / '{theirs}'" for mine, theirs in swaps[:6])
+    doc.notes.append(f"{UNDETERMINED_SPIN_NOTE}{other_id}: {len(swaps)} thesaurus swaps in "
+                     f"{len({a.spun for a in pairs})} aligned paragraph(s) ({shown}); which of the two is the "
+                     "spun version is not clear, so at best review")
 
 
 def _annotate(spun_doc: Document, spun_d: int, source_id: str, source_d: int, pairs: list[Aligned],
