@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .report.writers import read_documents
-from .scoring import POSSIBLE_SPIN_NOTE
+from .scoring import POSSIBLE_SPIN_NOTE, UNDETERMINED_SPIN_NOTE
 
 SCORED_LABELS = ("spun", "off_language", "boilerplate", "ad_marker")
 # Every paragraph label of the layout (the dev set's README): the scored ones, plus those read but not scored.
@@ -177,6 +177,9 @@ def threshold_at_fp(clean_scores: list[float], fp: float = 0.01) -> float:
     return math.nextafter(ordered[allowed], math.inf) if allowed < len(ordered) else 0.0
 
 
+HELD_FOR_SPIN_NOTES = (POSSIBLE_SPIN_NOTE, UNDETERMINED_SPIN_NOTE)
+
+
 def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     gold = read_labels(labelled_dir)
     if not (run_dir / "documents.jsonl").is_file():
@@ -190,7 +193,7 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
     spun_scores: dict[str, list[float]] = {"spun": [], "clean": []}
     doc_spun = {"tp": 0, "fp": 0, "fn": 0}
     by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    held_by_level: dict[str, int] = defaultdict(int)   # flagged spun, or sent to review for possible spinning
+    held_by_level: dict[str, int] = defaultdict(int)   # flagged spun, or sent to review for possible spinning (see held)
     nonspun_held = nonspun_total = 0
     level_scores: dict[str, list[float]] = defaultdict(list)
     hard_clean_fp = run_errors = 0
@@ -217,7 +220,9 @@ def evaluate_run(run_dir: Path, labelled_dir: Path) -> dict[str, Any]:
         spun = result.get("spun") or {}
         is_spun_doc = record["doc_label"] == "spun"
         flagged = bool(spun.get("flag"))
-        held = flagged or any(str(n).startswith(POSSIBLE_SPIN_NOTE) for n in result.get("notes") or [])
+        # held: flagged, or at review for possible spinning (its own score) or for swaps against another version
+        # whose direction the folder pass could not tell
+        held = flagged or any(str(n).startswith(HELD_FOR_SPIN_NOTES) for n in result.get("notes") or [])
         doc_spun["tp"] += is_spun_doc and flagged
         doc_spun["fp"] += flagged and not is_spun_doc
         doc_spun["fn"] += is_spun_doc and not flagged

@@ -664,3 +664,24 @@ def test_scan_of_a_missing_or_closed_standard_input_is_an_error_record(monkeypat
     monkeypatch.setattr(sys, "stdin", closed)
     (raw,) = iter_raw_documents(["-", "-"])   # named twice: still one stream
     assert raw.id == "<stdin>" and raw.error.startswith("unreadable:")
+
+
+def test_evaluate_counts_an_unclear_spin_direction_as_held_for_review(tmp_path):
+    """The folder pass's 'spin direction unclear against <id>' holds a document at review for possible
+    spinning, as the possible-spinning note does, so evaluate counts it among the held documents."""
+    from qualitycheck.scoring import UNDETERMINED_SPIN_NOTE
+
+    labelled = _labelled_set(tmp_path / "set", extra={"doc_label": "spun", "spin_level": "light"})
+    run("scan", str(labelled / "docs"), "-o", str(tmp_path / "run"), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    held = {}
+    for name, note in (("without", None), ("with", f"{UNDETERMINED_SPIN_NOTE}b: 4 thesaurus swaps")):
+        records = [json.loads(line) for line in (tmp_path / "run" / "documents.jsonl").read_text().splitlines()]
+        for record in records:
+            record["notes"] = [n for n in record.get("notes") or [] if not n.startswith(UNDETERMINED_SPIN_NOTE)]
+            if note and record["path"].endswith("a.txt"):
+                record["notes"].append(note)
+        (tmp_path / "run" / "documents.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        result = _evaluate(tmp_path / "run", labelled)
+        assert result.exit_code == 0, result.output
+        held[name] = json.loads(result.output)["spun_held_by_level"]
+    assert held == {"without": {"light": "0/2"}, "with": {"light": "1/2"}}
