@@ -65,8 +65,14 @@ def normalize_line(text: str) -> str:
     """A paragraph as a chrome rule sees it: casefolded, plain quotes, single spaces,
     leading bullets and trailing punctuation trimmed ("- Advertisement -" -> "advertisement"), arrows and
     icons at either end too ("Next Post »" -> "next post")."""
-    line = collapse_space(fold_quotes(strip_edge_symbols(text.strip(_EDGE_JUNK)))).casefold()
-    return line.strip(_EDGE_JUNK)
+    return normalize_line_cased(text).casefold()
+
+
+def normalize_line_cased(text: str) -> str:
+    """normalize_line without the casefolding, for the few rules that need a capital letter (a site's name
+    after 'Also on', where 'Also on the panel: ...' is prose). Casefolding only changes letters, so
+    normalize_line(text) == normalize_line_cased(text).casefold()."""
+    return collapse_space(fold_quotes(strip_edge_symbols(text.strip(_EDGE_JUNK)))).strip(_EDGE_JUNK)
 
 
 # What the duplicate key treats as spacing: Unicode punctuation (categories P*), '|', the backtick and acute

@@ -154,3 +154,17 @@ def test_heading_caught_by_another_rule_still_opens_a_section(checker):
 ])
 def test_prose_guard(text, prose):
     assert boilerplate._reads_as_prose(text, narrative=True) is prose
+
+
+@pytest.mark.parametrize("text", [
+    *(line for *_, line in ROWS), *ARTICLE, "  ÉDITION SPÉCIALE: Straße — ΣΊΣΥΦΟΣ »", "İstanbul · Next Post »", "ǅ ﬁnal ß",
+])
+def test_cased_line_folds_to_the_line(text):
+    """Cased line rules see normalize_line_cased; the others its casefolded form, which must be normalize_line."""
+    from qualitycheck.textnorm import normalize_line_cased
+    assert normalize_line_cased(text).casefold() == normalize_line(text)
+
+
+def test_only_line_rules_can_be_cased():
+    assert {rule.kind for rule in load_rules() if rule.cased} <= {"line"}
+    assert any(rule.cased for rule in load_rules())

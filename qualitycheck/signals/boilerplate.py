@@ -18,7 +18,7 @@ from importlib import resources
 
 from ..config import Config
 from ..document import Document, Paragraph
-from ..textnorm import normalize_line
+from ..textnorm import normalize_line_cased
 
 try:   # the regex parser, to read the literals a phrase rule needs (re._parser from Python 3.11, sre_parse before)
     from re import _parser as _sre_parse
@@ -42,6 +42,9 @@ class Rule:
     # Phrase rules: casefolded strings one of which every match contains (None: not known). A paragraph holding
     # none of them cannot match, so the regex is not run on it (a substring test is far cheaper than a search).
     needs: tuple[str, ...] | None = None
+    # Line rules: match the normalised line with its case kept (the pattern's case-sensitive parts are
+    # written (?-i:...)); the others see it casefolded.
+    cased: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -51,13 +54,16 @@ def load_rules() -> tuple[Rule, ...]:
     rules = []
     for entry in tomllib.loads(raw)["rule"]:
         kind = entry["kind"]
+        if entry.get("cased") and kind != "line":
+            raise ValueError(f"rule {entry['name']}: only line rules can be cased")
         body = entry["pattern"]
         # Line and section rules must cover the whole (normalised) paragraph.
         source = rf"(?:{body})" if kind == "phrase" else rf"(?:{body})\Z"
         rules.append(Rule(entry["name"], entry["label"], kind, re.compile(source, re.IGNORECASE),
                           int(entry.get("max_chars", 0)), entry.get("note", ""),
                           bool(entry.get("narrative_guard", False)),
-                          required_literals(source) if kind == "phrase" else None))
+                          required_literals(source) if kind == "phrase" else None,
+                          bool(entry.get("cased", False))))
     return tuple(rules)
 
 
@@ -204,7 +210,8 @@ class BoilerplateSignal:
         lines: list[str] = []   # normalised, kept for the beside rules
         for position, paragraph in enumerate(paragraphs):
             text = paragraph.text
-            line = normalize_line(text)
+            cased = normalize_line_cased(text)
+            line = cased.casefold()
             lines.append(line)
             folded = text.casefold()
             matched = None
@@ -217,7 +224,7 @@ class BoilerplateSignal:
                         paragraph.add(rule.label, rule.name, f"matched {match.group(0)!r}")
                         matched = rule
                         break
-                elif rule.regex.match(line):
+                elif rule.regex.match(cased if rule.cased else line):
                     paragraph.add(rule.label, rule.name, f"line {text.strip()[:80]!r}")
                     matched = rule
                     break
