@@ -35,12 +35,8 @@ FIT_BINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 10.0)
 
 
 def _document(doc_id: str, paragraphs: list[str]):
-    from qualitycheck.document import Document, Paragraph
-    out, pos = [], 0
-    for k, p in enumerate(paragraphs):
-        out.append(Paragraph(index=k, start=pos, end=pos + len(p), text=p))
-        pos += len(p) + 2
-    return Document(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language="en")
+    from qualitycheck.document import Document
+    return Document.of_paragraphs(doc_id, paragraphs, language="en")
 
 
 def measure(records: list[dict], seed: int, touched: float = 1.0, disjoint: bool = False) -> list[dict]:

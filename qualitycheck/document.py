@@ -102,6 +102,16 @@ class Document:
     spun_score: float | None = None
     spun_evidence: list[dict[str, Any]] = field(default_factory=list)
 
+    @classmethod
+    def of_paragraphs(cls, doc_id: str, paragraphs: list[str], language: str | None = None) -> "Document":
+        """A document of `paragraphs` joined by blank lines, each with its offsets, not segmented again: for
+        callers (tests, benchmarks) that already hold the paragraphs."""
+        out, pos = [], 0
+        for k, text in enumerate(paragraphs):
+            out.append(Paragraph(index=k, start=pos, end=pos + len(text), text=text))
+            pos += len(text) + 2
+        return cls(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language=language)
+
 
 @dataclass
 class DocumentReport:

@@ -566,11 +566,9 @@ def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
     """Apply the size cap and emptiness check shared by every source."""
     if raw.error is None:
         if "\x00" in raw.text:
-            # NUL characters past the decoders' 8 KiB binary check, or "\u0000" in a JSON string: no writer means
-            # them as text, and they break downstream tools that read C strings; the rest of the text is kept
-            count = raw.text.count("\x00")
-            raw.text = raw.text.replace("\x00", "")
-            raw.notes.append(f"{count} NUL character(s) inside the text removed")
+            # NUL characters past the decoders' 8 KiB binary check, or "\u0000" in a JSON string: said, since tools
+            # that read C strings stop at them; kept, since paragraph offsets index the text as given
+            raw.notes.append(f"{raw.text.count(chr(0))} NUL character(s) inside the text")
         if len(raw.text) > config.max_chars:
             raw.notes.append(f"truncated: {len(raw.text)} characters, kept the first {config.max_chars}")
             raw.text = raw.text[: config.max_chars]

@@ -53,9 +53,5 @@ def spin_detector(model_path: str | None = None):
 
 def english_document(doc_id: str, paragraphs: list[str]):
     """A Document of `paragraphs` joined by blank lines, with their offsets, its language already English."""
-    from qualitycheck.document import Document, Paragraph
-    out, pos = [], 0
-    for k, p in enumerate(paragraphs):
-        out.append(Paragraph(index=k, start=pos, end=pos + len(p), text=p))
-        pos += len(p) + 2
-    return Document(id=doc_id, path=None, text="\n\n".join(paragraphs), paragraphs=out, language="en")
+    from qualitycheck.document import Document
+    return Document.of_paragraphs(doc_id, paragraphs, language="en")
