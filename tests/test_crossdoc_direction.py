@@ -183,3 +183,26 @@ def test_scan_sends_both_versions_to_review_with_the_note(tmp_path):
     scan([str(folder)], tmp_path / "fresh", jobs=1, html=False)
     resumed, fresh = ((tmp_path / run / "documents.jsonl").read_text("utf-8") for run in ("run", "fresh"))
     assert resumed == fresh and json.loads(resumed)["verdict"] == "keep"
+
+
+def test_the_unclear_note_lists_the_swaps_in_the_same_order_whatever_the_folder_order(monkeypatch):
+    """One paragraph of the story aligned with two paragraphs of another version (a page holding two edits of
+    it), whose texts other versions hold too, so which unit comes first follows folder order. The note on the
+    story lists the swaps by its own paragraph, then the other's (as _annotate does); before, a tie on its own
+    paragraph fell to folder order, and the note's text changed with it. The fit is held equal, so every
+    direction is unclear (no language model needed)."""
+    from qualitycheck.spin import crossdoc
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    monkeypatch.setattr(crossdoc, "_fit", lambda text: -3.0)
+    second = [LIBRARY[0].replace("smaller", "little").replace("money", "cash"),
+              LIBRARY[1].replace("residents", "locals").replace("children", "kids"),
+              LIBRARY[2].replace("budget", "funds").replace("volunteers", "helpers"), *LIBRARY[3:]]
+    both = [EDITED[0], second[0], EDITED[1], second[2], *LIBRARY[3:]]
+    texts = {"wire": LIBRARY, "edited": EDITED, "second": second, "both": both}
+    notes = []
+    for order in (("wire", "edited", "second", "both"), ("wire", "second", "edited", "both")):
+        docs = {role: _doc(role, texts[role]) for role in order}
+        find_spun_versions(list(docs.values()), Config())
+        notes.append({role: doc.notes for role, doc in docs.items()})
+    assert any(note.startswith("spin direction unclear against both") for note in notes[0]["wire"]), notes[0]
+    assert notes[0] == notes[1]

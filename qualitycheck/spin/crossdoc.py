@@ -409,23 +409,27 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     for spun_d in sorted(found):
         for source_d, pairs in found[spun_d]:
             _annotate(docs[spun_d], spun_d, holders.doc_ids[source_d], source_d, pairs, holders)
-    partners: dict[int, list[tuple[str, list[Aligned]]]] = defaultdict(list)
+    partners: dict[int, list[tuple[int, list[Aligned]]]] = defaultdict(list)
     for (x, y), pairs in unclear.items():
-        partners[x].append((holders.doc_ids[y], pairs))
-        partners[y].append((holders.doc_ids[x], [Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps],
-                                                         a.distinct, a.shared) for a in pairs]))
+        partners[x].append((y, pairs))
+        partners[y].append((x, [Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps], a.distinct, a.shared)
+                                for a in pairs]))
     for d in sorted(partners):
-        for other_id, pairs in sorted(partners[d], key=lambda partner: partner[0]):   # by id, not folder order
-            _note_undetermined(docs[d], d, other_id, pairs, holders)
+        # by id, not folder order
+        for other_d, pairs in sorted(partners[d], key=lambda partner: holders.doc_ids[partner[0]]):
+            _note_undetermined(docs[d], d, other_d, pairs, holders)
     return set(found) | set(partners)
 
 
-def _note_undetermined(doc: Document, d: int, other_id: str, pairs: list[Aligned], holders: Holders) -> None:
-    """Note on `doc` (position `d`) that it and `other_id` differ by a spin's swaps (`pairs`, its side as
-    `spun`) in a direction the evidence does not tell: no spun label, at best review (scoring.build_report),
-    with the swaps in paragraph order for a reviewer to judge. A curator would rather judge both than have
-    the original dropped half the time."""
-    swaps = [swap for a in sorted(pairs, key=lambda a: _slot(holders, a.spun, d)) for swap in a.swaps]
+def _note_undetermined(doc: Document, d: int, other_d: int, pairs: list[Aligned], holders: Holders) -> None:
+    """Note on `doc` (position `d`) that it and the document at `other_d` differ by a spin's swaps (`pairs`,
+    its side as `spun`) in a direction the evidence does not tell: no spun label, at best review
+    (scoring.build_report), with the swaps in paragraph order (its own, then the other's, as _annotate orders
+    them: one paragraph may be aligned with two of the other's) for a reviewer to judge. A curator would
+    rather judge both than have the original dropped half the time."""
+    other_id = holders.doc_ids[other_d]
+    rows = sorted(pairs, key=lambda a: (_slot(holders, a.spun, d), _slot(holders, a.source, other_d)))
+    swaps = [swap for a in rows for swap in a.swaps]
     shown = ", ".join(f"'{mine}' / '{theirs}'" for mine, theirs in swaps[:6])
     doc.notes.append(f"{UNDETERMINED_SPIN_NOTE}{other_id}: {len(swaps)} thesaurus swaps in "
                      f"{len({a.spun for a in pairs})} aligned paragraph(s) ({shown}); which of the two is the "
