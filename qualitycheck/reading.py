@@ -141,12 +141,19 @@ def _is_latin_letter(ch: str) -> bool:
     return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"   # Basic Latin to Latin Extended-B; Latin Extended Additional
 
 
-def _script_sample(data: bytes) -> bytes:
+def _script_sample(data: bytes, size: int | None = None) -> bytes:
     """The bytes the code page of a legacy script is judged on, by both readers alike (the stream decoder holds no
-    more): the first SNIFF_BYTES of `data`, cut after their last line end, so that no character is cut in two
-    (b"\\n" is never part of a multi-byte character in these code pages); all of them when they have none."""
+    more): the first SNIFF_BYTES of `data` (the text's first bytes; `size`: the text's length in bytes, default
+    len(data)), cut after their last line end or space, so that no character is cut in two (b"\\n" and b" " are
+    never part of a multi-byte character in these code pages) and a run of control bytes after the text is left
+    out; all of them when they have none. When that cut would leave less than half of them and the text fits in
+    SNIFF_BYTES, all of it: a headline line and a body without line ends or spaces (Chinese, no final line end)
+    gave charset-normalizer the headline alone, and GB18030 came back as Big5, cp1253 Greek as cp1252."""
     head = data[:SNIFF_BYTES]
-    return head[: head.rfind(b"\n") + 1] or head
+    cut = max(head.rfind(b"\n"), head.rfind(b" ")) + 1
+    if cut < len(head) // 2 and (len(data) if size is None else size) <= SNIFF_BYTES:
+        return head   # the whole text: no character is cut but an incomplete last one, which scan forgives
+    return head[:cut] or head
 
 
 def _other_script_encoding(sample: bytes) -> str | None:
@@ -393,7 +400,7 @@ def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     bad = tally.bad + (tally.cut > 0)   # (the incomplete last character is replaced too, as a bad byte run)
     if _mostly_utf8(bad, tally.good):
         return StreamDecoding("utf-8", "replace", padded + (_damaged_utf8_note(bad),), length if stripped else None)
-    other = _other_script_encoding(_script_sample(head[:length]))
+    other = _other_script_encoding(_script_sample(head[:length], length))
     if other is not None:
         with open_binary(path) as handle:
             check = _decode_check(_chunks(handle), other, length)

@@ -222,6 +222,26 @@ def test_a_legacy_code_page_is_named_on_the_same_bytes_by_both(tmp_path):
     assert_same_reading(path, data)
 
 
+
+def test_a_headline_and_a_body_without_line_ends_are_read_in_their_code_page(tmp_path):
+    """A scraped story as one headline line and a body paragraph with no line end after it: the code page was
+    named on the bytes up to the last line end, the headline alone, and scan (and the stream) read cp1253 Greek
+    and KOI8-R Russian as cp1252 mojibake and GB18030 Chinese as Big5 (before the decode-parity work scan named
+    it on all the bytes and read them right). The sample is now cut after the last line end or space, and is the
+    whole text when that cut would leave less than half of a text that fits in it."""
+    path = tmp_path / "story.txt"
+    cases = {
+        "cp1253-small": (GR.split(" ")[0] + "\n" + GR.replace("\n", " ") * 12, "cp1253"),
+        "gb18030-small": (ZH[:2] + "\n" + ZH.replace("\n", "") * 40, "gb18030"),
+        "koi8-r-long": (RU.split(" ")[0] + "\n" + RU.replace("\n", " ") * 900, "koi8-r"),   # past SNIFF_BYTES
+    }
+    for label, (text, encoding) in cases.items():
+        data = text.rstrip().encode(encoding)
+        path.write_bytes(data)
+        decoded, found, error, _ = decode_bytes_noted(data)
+        assert error is None and codecs.lookup(found).name == encoding and decoded == text.rstrip(), (label, found)
+        assert_same_reading(path, data, label)
+
 def test_a_bad_byte_after_a_byte_order_mark_is_placed_alike(tmp_path):
     """scan counted the bad byte of UTF-8 after its mark from after the mark (the utf-8-sig codec's count), the
     stream decoder from the file's start, and their messages differed ('invalid utf-8-sig: ...'). Both now give the
