@@ -536,7 +536,9 @@ def _cut_short_note(encoding: str) -> str:
 def iter_decoded_lines(path: str | Path, decoding: StreamDecoding) -> Iterator[str]:
     """The lines of the file at `path` decoded as `decoding` says (universal newlines), one at a time; a line
     longer than STREAM_LINE_CHARS comes in pieces of at most that, each cut after its last space or tab (if any)
-    so that no word is split."""
+    so that no word is split. NUL characters inside the text (past the 8 KiB binary check) are left out: kept,
+    "coun\\x00cil" is tokenised as 'coun', '\\x00', 'cil'. (scan keeps them, with a note: its paragraph offsets
+    index the text as given; this is the one difference between the two readers' text.)"""
     with open_binary(path) as raw:
         stream = raw if decoding.length is None else io.BufferedReader(_FirstBytes(raw, decoding.length))
         with io.TextIOWrapper(stream, encoding=decoding.encoding, errors=decoding.errors) as text:
@@ -550,6 +552,10 @@ def iter_decoded_lines(path: str | Path, decoding: StreamDecoding) -> Iterator[s
                     cut = max(line.rfind(" "), line.rfind("\t")) + 1
                     if cut:
                         line, carried = line[:cut], line[cut:]
+                if "\x00" in line:
+                    line = line.replace("\x00", "")
+                    if not line:
+                        continue
                 yield line
 
 
