@@ -1,7 +1,7 @@
 """Peak resident memory of the current process, for the benchmark scripts' child processes."""
 from __future__ import annotations
 
-import resource
+import sys
 from pathlib import Path
 
 
@@ -16,4 +16,9 @@ def peak_rss_mib() -> float:
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    try:
+        import resource   # not on Windows
+    except ImportError:
+        return float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # KiB on Linux, bytes on macOS
+    return round(peak / (2**20 if sys.platform == "darwin" else 1024), 1)

@@ -204,7 +204,8 @@ def drop_mutual(found: Sources) -> tuple[Sources, set[tuple[int, int]]]:
     Each paragraph's direction is decided on its own (crossdoc._spun_side_is_first), so two versions that each
     swapped words the other kept (two copies spinning different paragraphs of a story the folder lacks, or a
     paraphrase and its wire copy) can each hold enough evidence against the other: neither reading is right,
-    and which weighs more is no test of which was copied. Such a pair is left to review (undetermined)."""
+    and which weighs more is no test of which was copied. Such a pair is left to review (undetermined), unless
+    one of the two is flagged against a third document: then neither a flag nor the note falls on the other."""
     mutual = {(min(d, s), max(d, s)) for d, sources in found.items() for s, _ in sources
               if any(back == d for back, _ in found.get(s, []))}
     kept: Sources = {}
