@@ -34,6 +34,10 @@ class Aligned:
     distinct: frozenset
     shared: int = 0
 
+    def reversed(self) -> "Aligned":
+        """The same pair seen from the other side (for pairs whose direction was not told)."""
+        return Aligned(self.source, self.spun, [(b, a) for a, b in self.swaps], self.distinct, self.shared)
+
 
 class Holders:
     """The holders of every indexed paragraph (unit) and a few numbers per document, in arrays: per unit
@@ -231,8 +235,7 @@ def undetermined(aligned: Sequence[Aligned], undecided: Sequence[Aligned], found
             for y in source_docs - spun_docs - flagged:
                 key = (min(x, y), max(x, y))
                 if only is None or key in only:
-                    groups[key].append(a if x < y else Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps],
-                                                               a.distinct, a.shared))
+                    groups[key].append(a if x < y else a.reversed())
 
     for a in undecided:
         add(a, None)

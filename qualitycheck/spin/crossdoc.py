@@ -412,8 +412,7 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     partners: dict[int, list[tuple[int, list[Aligned]]]] = defaultdict(list)
     for (x, y), pairs in unclear.items():
         partners[x].append((y, pairs))
-        partners[y].append((x, [Aligned(a.source, a.spun, [(b, c) for c, b in a.swaps], a.distinct, a.shared)
-                                for a in pairs]))
+        partners[y].append((x, [a.reversed() for a in pairs]))
     for d in sorted(partners):
         # by id, not folder order
         for other_d, pairs in sorted(partners[d], key=lambda partner: holders.doc_ids[partner[0]]):
