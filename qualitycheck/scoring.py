@@ -52,13 +52,13 @@ def clean_text(doc: Document) -> str:
 
 
 def verdict_for(score: float, spun: bool, clean_chars: int, config: Config, spun_score: float | None = None,
-                language_known: bool = True) -> str:
+                language_known: bool = True, spin_direction_unclear: bool = False) -> str:
     if spun:
         return config.spun_verdict
     if score < config.drop_threshold:
         return "drop"
     if (score < config.keep_threshold or clean_chars < config.min_clean_chars or possible_spin(spun_score, config)
-            or not language_known):
+            or not language_known or spin_direction_unclear):
         return "review"
     return "keep"
 
@@ -109,9 +109,8 @@ def build_report(doc: Document, config: Config) -> DocumentReport:
         score = document_score(doc, config)
         text = clean_text(doc)
         language_known = doc.language is not None or not text
-        verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score, language_known)
-        if verdict == "keep" and any(note.startswith(UNDETERMINED_SPIN_NOTE) for note in notes):
-            verdict = "review"
+        unclear = any(note.startswith(UNDETERMINED_SPIN_NOTE) for note in notes)
+        verdict = verdict_for(score, doc.spun_flag, len(text), config, doc.spun_score, language_known, unclear)
         if not doc.spun_flag:
             # say why a reviewer sees it: possible spinning always (a reader of the scores wants it even when
             # labels already cost the document its keep), too little text or no language when only that holds
