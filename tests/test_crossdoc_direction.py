@@ -1,5 +1,5 @@
 """Which of two aligned versions the folder pass calls the spun one (spin/crossdoc.py _spun_side_is_first,
-spin/attribution.py drop_mutual / undetermined): only on evidence that tells, never both of a pair as each
+spin/attribution.py name_sources / undetermined): only on evidence that tells, never both of a pair as each
 other's spun version, and otherwise both to review with the swaps. Text written for these tests (a library
 story; never devset or seed text); the end-to-end cases need the shipped language model and weights."""
 from __future__ import annotations
@@ -70,12 +70,20 @@ def test_the_fit_decides_and_a_contradicting_score_vetoes(monkeypatch):
     assert _direction(monkeypatch, none, ("a", 0.30), ("b", 0.30 + SCORE_MARGIN / 2)) is None
 
 
-def test_mutual_sources_are_dropped():
-    """Two documents each named the other's spun version keep neither naming; a third source stays."""
-    from qualitycheck.spin.attribution import drop_mutual
-    kept, mutual = drop_mutual({0: [(1, [])], 1: [(0, []), (2, [])], 3: [(2, [])]})
-    assert mutual == {(0, 1)}
-    assert kept == {1: [(2, [])], 3: [(2, [])]}
+def test_mutual_sources_are_dropped_and_each_side_chooses_again_without_the_other(monkeypatch):
+    """Two documents each named the other's spun version keep neither naming; each chooses its sources again
+    without the other (0 then has none, 1 keeps the third source); a pair the second round makes mutual (4 and
+    5, once 4 may not name 6) is dropped too. choose_sources is stubbed with fixed preferences."""
+    from qualitycheck.spin import attribution
+    prefer = {0: [1], 1: [0, 2], 3: [2], 4: [6, 5], 5: [4], 6: [4]}
+
+    def choose(d, _pairs, _holders, _min_swaps, exclude=frozenset()):
+        return [(s, []) for s in prefer[d] if s not in exclude][:1]
+
+    monkeypatch.setattr(attribution, "choose_sources", choose)
+    found, mutual = attribution.name_sources({d: [] for d in prefer}, None, 3)
+    assert mutual == {(0, 1), (4, 6), (4, 5)}
+    assert found == {1: [(2, [])], 3: [(2, [])]}
 
 
 @functools.lru_cache(maxsize=1)
@@ -206,3 +214,36 @@ def test_the_unclear_note_lists_the_swaps_in_the_same_order_whatever_the_folder_
         notes.append({role: doc.notes for role, doc in docs.items()})
     assert any(note.startswith("spin direction unclear against both") for note in notes[0]["wire"]), notes[0]
     assert notes[0] == notes[1]
+
+
+@pytest.mark.parametrize("order", [("wire", "front", "back"), ("back", "front", "wire"), ("front", "wire", "back")])
+def test_the_other_side_of_a_mutual_pair_is_noted_when_its_partner_is_flagged_against_a_third(monkeypatch, order):
+    """The wire holds the story's first two paragraphs; 'front' spun those two and kept the rest; 'back' kept
+    them and changed the other four. Between front and back the direction is read wrong in two paragraphs
+    (front's own words judged the spun side), so each is named the other's spun version on two paragraphs of
+    its own and the pair is dropped (name_sources); front, choosing again without back, is the wire's spun
+    version. Before, front was named against back only, the pair was dropped, and back
+    had neither a flag nor a note, though its four changed paragraphs are a spin's swaps: now it holds the
+    'spin direction unclear' note naming front, whatever the folder order. Directions are set by a stub, so
+    the case needs no language model."""
+    from qualitycheck.scoring import UNDETERMINED_SPIN_NOTE
+    from qualitycheck.spin import crossdoc
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    spun_front = [LIBRARY[0].replace("reversing", "overturning").replace("villages", "hamlets"),
+                  LIBRARY[1].replace("decision", "choice").replace("older", "elderly")]
+    changed_back = [LIBRARY[2].replace("cut", "reduce").replace("help", "assist"),
+                    LIBRARY[3].replace("attractive", "appealing").replace("warned", "cautioned"),
+                    LIBRARY[4].replace("relieved", "eased").replace("worried", "concerned"),
+                    LIBRARY[5].replace("expects", "anticipates").replace("talks", "negotiations")]
+    texts = {"wire": LIBRARY[:2], "front": [*spun_front, *LIBRARY[2:]], "back": [*LIBRARY[:2], *changed_back]}
+    # the side the stub calls spun: front's two spun paragraphs, front's own words in paragraphs 2-3 (wrong),
+    # back's changed paragraphs 4-5
+    judged_spun = {*spun_front, LIBRARY[2], LIBRARY[3], *changed_back[2:]}
+    monkeypatch.setattr(crossdoc, "_spun_side_is_first",
+                        lambda a, _sa, b, _sb: (a in judged_spun) if (a in judged_spun) != (b in judged_spun) else None)
+    docs = {role: _doc(role, texts[role]) for role in order}
+    find_spun_versions(list(docs.values()), Config())
+    assert _named(docs["front"], "spun version of ") == ["wire"], docs["front"].notes
+    assert _named(docs["back"], "spun version of ") == [], docs["back"].notes
+    assert _named(docs["back"], UNDETERMINED_SPIN_NOTE) == ["front"], docs["back"].notes
+    assert _named(docs["wire"], UNDETERMINED_SPIN_NOTE) == [] and not docs["wire"].spun_flag

@@ -5,7 +5,7 @@ owned by the first document in folder order: every document holding it is a hold
 against the paragraph is evidence against (or for) all of them, and the source a spun copy is named
 after is chosen by what the documents hold, not by which came first. Nothing here depends on the order
 the documents are listed in, nor on their names except as a last tie-break between identical texts.
-Two documents are never named each other's spun version (drop_mutual); such pairs, and pairs differing by
+Two documents are never named each other's spun version (name_sources); such pairs, and pairs differing by
 a spin's swaps in paragraphs whose direction was not told, are left to review (undetermined).
 """
 from __future__ import annotations
@@ -157,7 +157,7 @@ def _spin_evidence(pairs: Sequence[Aligned], min_swaps: int) -> bool:
 
 
 def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
-                   min_swaps: int) -> list[tuple[int, list[Aligned]]]:
+                   min_swaps: int, exclude: frozenset[int] = frozenset()) -> list[tuple[int, list[Aligned]]]:
     """The documents `doc` (a holder of each aligned pair's spun side) is named a spun version of, each with
     the pairs it explains, best first. A pair's source side may be held by several documents: the source
     named is the one holding the most of `doc`'s text, paragraphs aligned with swaps plus paragraphs
@@ -167,7 +167,8 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
     was spun again differs in more words), then the most distinct swaps, then Holders.tie_break. A second
     source is named only for pairs whose paragraphs the first does not explain (neither their source nor
     their spun side) and only on `min_swaps` distinct swaps of its own (a copy mixing two stories). A
-    pair whose spun side a named source also holds is that source's own text, not this document's swap."""
+    pair whose spun side a named source also holds is that source's own text, not this document's swap.
+    Documents in `exclude` are never named (a partner of a mutual pair, see name_sources)."""
     open_pairs = [a for a in aligned if doc not in holders.documents(a.source)]
     if len(frozenset().union(*(a.distinct for a in open_pairs))) < min_swaps:
         return []
@@ -176,7 +177,7 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
     while open_pairs:
         by_source: dict[int, list[Aligned]] = {}
         for a in open_pairs:
-            for d in holders.documents(a.source) - holders.documents(a.spun):
+            for d in holders.documents(a.source) - holders.documents(a.spun) - exclude:
                 by_source.setdefault(d, []).append(a)
         strong = {d: pairs for d, pairs in by_source.items() if _spin_evidence(pairs, min_swaps)}
         if not strong:
@@ -203,43 +204,58 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
 Sources = dict[int, list[tuple[int, list[Aligned]]]]   # spun document -> choose_sources' answer
 
 
-def drop_mutual(found: Sources) -> tuple[Sources, set[tuple[int, int]]]:
-    """`found` without the documents named spun versions of each other, and those pairs (lower position first).
-    Each paragraph's direction is decided on its own (crossdoc._spun_side_is_first), so two versions that each
-    swapped words the other kept (two copies spinning different paragraphs of a story the folder lacks, or a
-    paraphrase and its wire copy) can each hold enough evidence against the other: neither reading is right,
-    and which weighs more is no test of which was copied. Such a pair is left to review (undetermined), unless
-    one of the two is flagged against a third document: then neither a flag nor the note falls on the other."""
-    mutual = {(min(d, s), max(d, s)) for d, sources in found.items() for s, _ in sources
-              if any(back == d for back, _ in found.get(s, []))}
-    kept: Sources = {}
-    for d, sources in found.items():
-        rest = [(s, pairs) for s, pairs in sources if (min(d, s), max(d, s)) not in mutual]
-        if rest:
-            kept[d] = rest
-    return kept, mutual
+def name_sources(by_spun_doc: dict[int, list[Aligned]], holders: Holders,
+                 min_swaps: int) -> tuple[Sources, set[tuple[int, int]]]:
+    """Each document's sources (choose_sources) with no two documents named each other's spun version, and
+    the pairs that were (lower position first). Each paragraph's direction is decided on its own
+    (crossdoc._spun_side_is_first), so two versions that each swapped words the other kept (two copies spinning
+    different paragraphs of a story, or a paraphrase and its wire copy) can each hold enough evidence against
+    the other: neither reading is right, and which weighs more is no test of which was copied. Such a pair is
+    left to review (undetermined), and each of the two is chosen sources again without the other: a copy
+    whose spun paragraphs the wire also holds is the wire's spun version, though its partner held more of its
+    text and was preferred. Repeated until no new pair appears (the excluded sets only grow)."""
+    found: Sources = {d: sources for d, pairs in by_spun_doc.items()
+                      if (sources := choose_sources(d, pairs, holders, min_swaps))}
+    mutual: set[tuple[int, int]] = set()
+    while True:
+        new = {(min(d, s), max(d, s)) for d, sources in found.items() for s, _ in sources
+               if any(back == d for back, _ in found.get(s, []))} - mutual
+        if not new:
+            return found, mutual
+        mutual |= new
+        for d in sorted({d for pair in new for d in pair}):
+            partners = frozenset(x for pair in mutual if d in pair for x in pair if x != d)
+            sources = choose_sources(d, by_spun_doc[d], holders, min_swaps, exclude=partners)
+            if sources:
+                found[d] = sources
+            else:
+                found.pop(d, None)
 
 
 def undetermined(aligned: Sequence[Aligned], undecided: Sequence[Aligned], found: Sources,
                  mutual: set[tuple[int, int]], holders: Holders, min_swaps: int) -> dict[tuple[int, int], list[Aligned]]:
-    """Pairs of documents (lower position first), neither flagged a spun version, whose aligned paragraphs
-    show a spin's swaps (the conditions of a flag, _spin_evidence) with no telling which of the two is the spun
-    one: pairs whose direction was undecided, plus the decided ones between the two, or a mutual pair
-    (drop_mutual). Each document's side of a pair is its `spun` side in the returned Aligned."""
+    """Pairs of documents (lower position first) whose aligned paragraphs show a spin's swaps (the conditions
+    of a flag, _spin_evidence) with no telling which of the two is the spun one: pairs of documents neither
+    flagged a spun version whose direction was undecided (with the decided pairs between the two), and mutual
+    pairs (name_sources) unless both were flagged against others. The caller notes only the unflagged side
+    of a pair: a document flagged against a third carries that finding already. Each document's side of a
+    pair is its `spun` side in the returned Aligned."""
     flagged = set(found)
     groups: dict[tuple[int, int], list[Aligned]] = defaultdict(list)
 
     def add(a: Aligned, only: set[tuple[int, int]] | None) -> None:
         spun_docs, source_docs = holders.documents(a.spun), holders.documents(a.source)
-        for x in spun_docs - source_docs - flagged:
-            for y in source_docs - spun_docs - flagged:
+        for x in spun_docs - source_docs:
+            for y in source_docs - spun_docs:
                 key = (min(x, y), max(x, y))
+                if {x, y} & flagged and (key not in mutual or {x, y} <= flagged):
+                    continue
                 if only is None or key in only:
                     groups[key].append(a if x < y else a.reversed())
 
     for a in undecided:
         add(a, None)
-    wanted = set(groups) | {pair for pair in mutual if not set(pair) & flagged}
+    wanted = set(groups) | {pair for pair in mutual if not set(pair) <= flagged}
     for a in aligned:
         add(a, wanted)
     return {pair: pairs for pair, pairs in sorted(groups.items()) if _spin_evidence(pairs, min_swaps)}

@@ -29,7 +29,7 @@ from ..document import Document
 from ..folder import SPUN_VERSION_NOTE
 from ..scoring import UNDETERMINED_SPIN_NOTE
 from . import morph, thesaurus
-from .attribution import Aligned, Holders, choose_sources, drop_mutual, undetermined
+from .attribution import Aligned, Holders, name_sources, undetermined
 from .words import STOPWORDS, spelling_variant
 
 SKIP_LABELS = frozenset({"boilerplate", "ad_marker", "off_language", "duplicate"})
@@ -397,11 +397,9 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
     for a in aligned:
         for d in holders.documents(a.spun):
             by_spun_doc[d].append(a)
-    found = {d: sources for d, pairs in by_spun_doc.items()
-             if (sources := choose_sources(d, pairs, holders, config.crossdoc_min_swaps))}
     # never two documents each named the other's spun version; such pairs, and pairs with a spin's swaps in
     # paragraphs whose direction the evidence does not tell, go to review naming each other
-    found, mutual = drop_mutual(found)
+    found, mutual = name_sources(by_spun_doc, holders, config.crossdoc_min_swaps)
     unclear = undetermined(aligned, undecided, found, mutual, holders, config.crossdoc_min_swaps)
     missing = sorted((set(found) | {d for pair in unclear for d in pair}) - set(docs))
     if missing:   # a spun paragraph's other holders (a spun copy republished): loaded only now
@@ -410,9 +408,11 @@ def align_versions(stream: Iterable[Document], load: Callable[[list[int]], dict[
         for source_d, pairs in found[spun_d]:
             _annotate(docs[spun_d], spun_d, holders.doc_ids[source_d], source_d, pairs, holders)
     partners: dict[int, list[tuple[int, list[Aligned]]]] = defaultdict(list)
-    for (x, y), pairs in unclear.items():
-        partners[x].append((y, pairs))
-        partners[y].append((x, [a.reversed() for a in pairs]))
+    for (x, y), pairs in unclear.items():   # a side flagged against a third carries that finding instead
+        if x not in found:
+            partners[x].append((y, pairs))
+        if y not in found:
+            partners[y].append((x, [a.reversed() for a in pairs]))
     for d in sorted(partners):
         # by id, not folder order
         for other_d, pairs in sorted(partners[d], key=lambda partner: holders.doc_ids[partner[0]]):
