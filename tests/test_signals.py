@@ -244,6 +244,35 @@ def test_teaser_with_english_loanwords_joins_its_foreign_block(fast_checker):
     assert labels_of(report, english_headline) == []
 
 
+def test_code_mixed_headlines_join_their_foreign_block(fast_checker):
+    """Tagalog news headlines borrow English content words and keep Tagalog grammar words ('sa', 'ng'): alone
+    they read as English (or langdetect says Spanish), beside a Tagalog teaser they are part of it, and so is
+    a short line beside them. English headlines beside the block stay English, with English function words or
+    none, and with a word that is another language's function word but also English ('con', 'hat')."""
+    teasers = ["Presyo ng gasolina, bababa ngayong linggo",            # Tagalog on its own
+               "Health workers nag-protest sa hospital budget cuts",   # English to the vocabulary and langdetect
+               "Mayor nag-sorry sa flood control delays",
+               "Basahin pa"]                                           # short: joins the block beside it
+    english = ["Crypto con artist jailed", "Kane hat trick sinks Spurs", "Police arrest two in Lagos"]
+    report = fast_checker.check("\n\n".join([*ARTICLE, *teasers, *english]))
+    for teaser in teasers:
+        assert labels_of(report, teaser) == ["off_language"], teaser
+    assert next(p for p in report.paragraphs if p["text"] == teasers[1])["evidence"][0]["rule"] == \
+        "beside_foreign_paragraph_foreign_grammar"
+    for line in english:
+        assert labels_of(report, line) == [], line
+
+
+def test_foreign_grammar_words_leave_out_words_english_has_too():
+    from qualitycheck.signals.language import measure
+
+    assert measure("Mayor nag-sorry sa flood control delays").foreign_grammar_words == 1   # 'sa'
+    assert measure("Crypto con artist jailed").foreign_function_share > 0                  # Spanish 'con'...
+    assert measure("Crypto con artist jailed").foreign_grammar_words == 0                  # ...is an English word
+    # a word spelt with a letter English does not use counts; 'del' is Spanish grammar but an English word too
+    assert measure("El ministro visita la región del norte").foreign_grammar_words == 1   # 'región'
+
+
 @pytest.mark.parametrize("opening, closing", [("\u00bb", "\u00ab"), ("\u201d", "\u201d"), ("\u201a", "\u2018"), ("'", "'")],
                          ids=["German guillemets", "Swedish (or converted) right quotes", "German single quotes",
                               "straight single quotes"])

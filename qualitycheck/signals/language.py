@@ -188,6 +188,10 @@ class LanguageEvidence:
     creole_near: str | None = None   # the creole with the most core words here (one may be enough beside it)
     creole_share: float = 0.0     # creole_near's markers' share of the words counted for it
     creole_words: tuple[str, ...] = ()   # creole_near's distinct core words found, for the evidence
+    # lowercase words that are grammar of another language and no English word: other languages' function
+    # words the English vocabulary lacks ("ng", "sa", "pero"; not "con", "hat", "den"), or words spelt with
+    # letters English does not use
+    foreign_grammar_words: int = 0
 
     @property
     def weight(self) -> int:
@@ -285,14 +289,16 @@ def _known(word: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def _lowercase_word_evidence(word: str) -> tuple[bool, bool, bool]:
-    """(spelt with letters English does not use, evidence for another language, English) for one lowercase
-    word. Another language's function word, or a word spelt with letters English does not use, is evidence
-    for another language, even when the English vocabulary lists it (a name in the LM corpus: Tagalog "kay")."""
+def _lowercase_word_evidence(word: str) -> tuple[bool, bool, bool, bool]:
+    """(spelt with letters English does not use, evidence for another language, English, another language's
+    grammar and no English word) for one lowercase word. Another language's function word, or a word spelt
+    with letters English does not use, is evidence for another language, even when the English vocabulary
+    lists it (a name in the LM corpus: Tagalog "kay")."""
     folded = word.lower()
     odd = not folded.isascii() and any(c not in _ENGLISH_ACCENTS for c in _FOREIGN_LETTER.findall(folded))
     foreign = odd or word in OTHER_FUNCTION_WORDS
-    return odd, foreign, not foreign and _known(folded)
+    known = _known(folded)
+    return odd, foreign, not foreign and known, odd or (foreign and not known)
 
 
 def _lowercase_words(words: list[str]) -> list[str]:
@@ -423,11 +429,12 @@ def measure(text: str) -> LanguageEvidence:
     if not lower:
         return LanguageEvidence(0, 0.0, 0.0, latin, len(words), all_known, non_latin_letters=non_latin,
                                 non_latin_tokens=tokens, uncased_words=uncased)
-    odd = foreign = known = function = content = content_known = 0
+    odd = foreign = known = function = content = content_known = grammar = 0
     unknown_long = set()
     for word in lower:
-        is_odd, is_foreign, is_known = _lowercase_word_evidence(word)
+        is_odd, is_foreign, is_known, is_grammar = _lowercase_word_evidence(word)
         odd += is_odd
+        grammar += is_grammar
         foreign += is_foreign
         known += is_known
         if word in ENGLISH_FUNCTION_WORDS:
@@ -440,7 +447,7 @@ def measure(text: str) -> LanguageEvidence:
     n = len(lower)
     evidence = LanguageEvidence(n, function / n, known / n, latin, len(words), all_known, foreign / n, content,
                                 content_known / content if content else 1.0, non_latin, tokens, odd,
-                                len(unknown_long), uncased_words=uncased)
+                                len(unknown_long), uncased_words=uncased, foreign_grammar_words=grammar)
     # (gated on core words: English paragraphs have support words, "long", "e")
     if not _CREOLE_CORE.isdisjoint(lower) or not _CREOLE_CORE_TITLE.isdisjoint(words):
         (evidence.creole_hits, evidence.creole, evidence.creole_near, evidence.creole_share,
@@ -574,6 +581,9 @@ class LanguageSignal:
                          if not self._judge_english_doc_paragraph(p, ev, config)]
             self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
             self._join_same_language_blocks(doc.paragraphs, evidence)
+            if self._join_foreign_grammar_headlines(doc.paragraphs, evidence):
+                # a short line beside a headline it joined is part of the block too
+                self._judge_by_neighbours(doc.paragraphs, evidence, undecided)
             if any(ev.creole for ev in evidence):
                 self._join_creole_blocks(doc.paragraphs, evidence)
         elif doc.language is not None:
@@ -814,6 +824,36 @@ class LanguageSignal:
                                       f"as paragraph {paragraphs[i].index} beside it; English words kept it English "
                                       f"on its own")
                     found.append(j)
+
+    @staticmethod
+    def _join_foreign_grammar_headlines(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> bool:
+        """A headline beside an off-language paragraph whose grammar words are another language's is part of
+        that block. Code-mixed headlines ("Mayor nag-sorry sa flood control delays", as Tagalog news writes)
+        borrow English content words, so the vocabulary finds them mostly English and langdetect may answer
+        English or Spanish, but they keep their own function words. Such a line needs a function word of another
+        language that English does not have as a word ("ng", "sa", "pero", not "con" or "hat"), or a word spelt
+        with letters English does not use, and no English function word: an English headline beside a foreign
+        teaser has English function words ("Police arrest two in Lagos") or none at all ("Sunak mulls snap
+        poll"). Lines with fewer lowercase words are _judge_by_neighbours' work. Spreads line by line, as a
+        teaser list can be long. Returns whether it labelled a paragraph."""
+        found = [i for i, p in enumerate(paragraphs) if p.has("off_language")]
+        labelled = False
+        while found:
+            i = found.pop()
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(paragraphs) or paragraphs[j].has("off_language"):
+                    continue
+                ev = evidence[j]
+                if (ev.lower_words >= MIN_LOWER_WORDS and ev.function_share == 0 and ev.foreign_grammar_words
+                        and ev.latin_share >= NON_LATIN_SHARE and _is_headline(paragraphs[j].text)):
+                    paragraphs[j].language = paragraphs[i].language
+                    paragraphs[j].add("off_language", "beside_foreign_paragraph_foreign_grammar",
+                                      f"headline beside off-language paragraph {paragraphs[i].index}: no English "
+                                      f"function word, {ev.foreign_grammar_words} of its {ev.lower_words} lowercase "
+                                      f"words another language's grammar")
+                    found.append(j)
+                    labelled = True
+        return labelled
 
     @staticmethod
     def _join_creole_blocks(paragraphs: list[Paragraph], evidence: list[LanguageEvidence]) -> None:
