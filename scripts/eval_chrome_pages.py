@@ -234,6 +234,13 @@ def measurement_parser(description: str, show: str) -> argparse.ArgumentParser:
     return parser
 
 
+def show_listed(result: dict, lists: tuple[tuple[str, str], ...]) -> None:
+    """Print each listed entry of `result` (for --show): (key of a list in result, label before each line)."""
+    for key, label in lists:
+        for line in result[key]:
+            print(f"  {label}", line)
+
+
 def main() -> None:
     parser = measurement_parser(__doc__, "list the missed chrome and the flagged main blocks")
     parser.add_argument("--source", choices=sorted(SOURCES), default="newspaper4k")
@@ -249,10 +256,7 @@ def main() -> None:
         share = row["flagged"] / row["blocks"] if row["blocks"] else 0.0
         print(f"  {kind:7s} blocks {row['blocks']:5d}  flagged {row['flagged']:5d}  ({share:.1%})")
     if args.show:
-        for line in result["chrome_missed"]:
-            print("  missed chrome:", line)
-        for line in result["main_flagged"]:
-            print("  flagged main: ", line)
+        show_listed(result, (("chrome_missed", "missed chrome:"), ("main_flagged", "flagged main: ")))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_chrome_pages import (TRAFILATURA, _Blocks, measurement_parser,  # noqa: E402
+from eval_chrome_pages import (TRAFILATURA, _Blocks, measurement_parser, show_listed,  # noqa: E402
                                newspaper4k_data, trafilatura_pages)
 from eval_offlang_texts import ENGLISH, MIN_HOST_WORDS, paragraphs  # noqa: E402
 
@@ -250,10 +250,7 @@ def main() -> None:
     print(f"{'all':15} {'':>5}  {totals['A'][0]:>4}/{totals['A'][1]:<4}  {totals['B'][0]:>4}/{totals['B'][1]:<4}  "
           f"{'':>10}  {totals['en'][0]}/{totals['en'][1]:<4}")
     if args.show:
-        for line in result["missed"]:
-            print("  missed:", line)
-        for line in result["english_false_positives"]:
-            print("  English flagged:", line)
+        show_listed(result, (("missed", "missed:"), ("english_false_positives", "English flagged:")))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_chrome_pages import measurement_parser, newspaper4k_data  # noqa: E402  (the pinned sdist, unpacked)
+from eval_chrome_pages import measurement_parser, newspaper4k_data, show_listed  # noqa: E402  (the pinned sdist, unpacked)
 
 from qualitycheck import Checker  # noqa: E402
 
@@ -82,8 +82,7 @@ def main() -> None:
           f"trailer paragraphs off_language; English host paragraphs flagged: {result['english_flagged']} of "
           f"{result['english_paragraphs']}")
     if args.show:
-        for line in result["missed"]:
-            print("  missed:", line)
+        show_listed(result, (("missed", "missed:"),))
 
 
 if __name__ == "__main__":
