@@ -141,19 +141,26 @@ def _is_latin_letter(ch: str) -> bool:
     return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"   # Basic Latin to Latin Extended-B; Latin Extended Additional
 
 
-def _script_sample(data: bytes, size: int | None = None) -> bytes:
+def _script_sample(data: bytes) -> bytes:
     """The bytes the code page of a legacy script is judged on, by both readers alike (the stream decoder holds no
-    more): the first SNIFF_BYTES of `data` (the text's first bytes; `size`: the text's length in bytes, default
-    len(data)), cut after their last line end or space, so that no character is cut in two (b"\\n" and b" " are
-    never part of a multi-byte character in these code pages) and a run of control bytes after the text is left
-    out; all of them when they have none. When that cut would leave less than half of them and the text fits in
-    SNIFF_BYTES, all of it: a headline line and a body without line ends or spaces (Chinese, no final line end)
-    gave charset-normalizer the headline alone, and GB18030 came back as Big5, cp1253 Greek as cp1252."""
+    more): the first SNIFF_BYTES of `data` (the text's first bytes), cut after their last line end or space, so
+    that no character is cut in two (b"\\n" and b" " are never part of a multi-byte character in these code pages)
+    and a run of control bytes after the text is left out. When that cut would leave less than half of them, all
+    of them: a headline line and a body without line ends or spaces (Chinese, Japanese) gave charset-normalizer the
+    headline alone, and GB18030 came back as Big5, cp1253 Greek as cp1252. Their last character may then be cut
+    in two, which _other_script_encoding allows for."""
     head = data[:SNIFF_BYTES]
     cut = max(head.rfind(b"\n"), head.rfind(b" ")) + 1
-    if cut < len(head) // 2 and (len(data) if size is None else size) <= SNIFF_BYTES:
-        return head   # the whole text: no character is cut but an incomplete last one, which scan forgives
-    return head[:cut] or head
+    return head if cut < len(head) // 2 else head[:cut]
+
+
+# charset-normalizer decodes all of the bytes it is given in each candidate code page, strictly: a sample whose last
+# character is cut in two fails in the right multi-byte code page, and another one wins (GB18030 Chinese came back as
+# Shift_JIS, Shift_JIS Japanese as UTF-16, Big5 as nothing). A sample that may end inside a character (its last byte
+# above 0x7F) is also judged without its last 1, 2 and 3 bytes (a character of these code pages is at most 4 bytes),
+# and the reading charset-normalizer finds least chaotic wins (ties: the fewest bytes dropped; one without chaos
+# ends the search).
+MAX_CUT_BYTES = 3
 
 
 def _other_script_encoding(sample: bytes) -> str | None:
@@ -165,9 +172,17 @@ def _other_script_encoding(sample: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:   # a core dependency; without it such files are read as cp1252, as before
         return None
-    best = from_bytes(sample, steps=DETECT_STEPS, chunk_size=DETECT_CHUNK).best()
+    best, kept = None, sample
+    for drop in range(MAX_CUT_BYTES + 1 if sample[-1:] >= b"\x80" else 1):
+        trimmed = sample[:len(sample) - drop]
+        match = from_bytes(trimmed, steps=DETECT_STEPS, chunk_size=DETECT_CHUNK).best()
+        if match is not None and (best is None or match.chaos < best.chaos):
+            best, kept = match, trimmed
+            if not best.chaos:
+                break   # nothing reads cleaner
     if best is None:
         return None
+    sample = kept
     try:
         text, _ = _decode_strict(sample, best.encoding)
     except (UnicodeDecodeError, LookupError):
@@ -400,7 +415,7 @@ def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     bad = tally.bad + (tally.cut > 0)   # (the incomplete last character is replaced too, as a bad byte run)
     if _mostly_utf8(bad, tally.good):
         return StreamDecoding("utf-8", "replace", padded + (_damaged_utf8_note(bad),), length if stripped else None)
-    other = _other_script_encoding(_script_sample(head[:length], length))
+    other = _other_script_encoding(_script_sample(head[:length]))
     if other is not None:
         with open_binary(path) as handle:
             check = _decode_check(_chunks(handle), other, length)

@@ -229,7 +229,8 @@ def test_a_headline_and_a_body_without_line_ends_are_read_in_their_code_page(tmp
     named on the bytes up to the last line end, the headline alone, and scan (and the stream) read cp1253 Greek
     and KOI8-R Russian as cp1252 mojibake and GB18030 Chinese as Big5 (before the decode-parity work scan named
     it on all the bytes and read them right). The sample is now cut after the last line end or space, and is the
-    whole text when that cut would leave less than half of a text that fits in it."""
+    whole text when that cut would leave less than half of a text that fits in it (since the leftovers session: all
+    of the first SNIFF_BYTES whatever the text's length, see the next test)."""
     path = tmp_path / "story.txt"
     cases = {
         "cp1253-small": (GR.split(" ")[0] + "\n" + GR.replace("\n", " ") * 12, "cp1253"),
@@ -242,6 +243,35 @@ def test_a_headline_and_a_body_without_line_ends_are_read_in_their_code_page(tmp
         decoded, found, error, _ = decode_bytes_noted(data)
         assert error is None and codecs.lookup(found).name == encoding and decoded == text.rstrip(), (label, found)
         assert_same_reading(path, data, label)
+
+# Written for these tests: a line of Japanese news and one of Chinese in traditional characters, neither with spaces.
+JA = "\u6e2f\u6e7e\u5c40\u306f\u6728\u66dc\u65e5\u306b\u4f1a\u8b70\u3092\u958b\u304d\u3001\u65b0\u3057\u3044\u30d5\u30a7\u30ea\u30fc\u306e\u6642\u523b\u8868\u3068\u904b\u8cc3\u306b\u3064\u3044\u3066\u8a71\u3057\u5408\u3063\u305f\u3002"
+ZH_HANT = "\u6e2f\u52d9\u5c40\u9031\u56db\u958b\u6703\u8a0e\u8ad6\u65b0\u7684\u6e21\u8f2a\u6642\u523b\u8868\u548c\u7968\u50f9\u3002"
+
+
+def test_a_long_body_without_line_ends_or_spaces_is_read_in_its_code_page(tmp_path):
+    """Chinese or Japanese longer than SNIFF_BYTES with no line end or space after a short first line: the code
+    page was named on that first line alone (a text that long had to be cut after a line end or space, so that no
+    character was cut in two) and GB18030 came back as Big5 (5 of 234 generated stories); named on the first
+    SNIFF_BYTES as they were, a character cut in two at their end made charset-normalizer refuse the right code
+    page (GB18030 came back as Shift_JIS, Shift_JIS as UTF-16, Big5 as nothing). The sample is now all of the
+    first SNIFF_BYTES and is also judged without its last 1-3 bytes."""
+    path = tmp_path / "story.txt"
+    cases = {   # (the first line, and a date opening a body, make the body's two-byte characters end mid-way)
+        "gb18030-headline": (ZH[:2] + "\n" + ZH.replace("\n", "") * 4000, "gb18030"),
+        "gb18030-date": ("5\u6708" + ZH.replace("\n", "") * 4000, "gb18030"),
+        "big5-headline": (ZH_HANT[:2] + "\n" + ZH_HANT * 4000, "big5"),
+        "shift_jis-headline": (JA[:3] + "\n" + JA * 2000, "shift_jis"),
+        "euc-jp-headline": (JA[:3] + "\n" + JA * 2000, "euc_jp"),
+    }
+    for label, (text, encoding) in cases.items():
+        data = text.encode(encoding)
+        assert len(data) > K and (len(data[:K].decode(encoding, "ignore").encode(encoding)) < K), label
+        path.write_bytes(data)
+        decoded, found, error, _ = decode_bytes_noted(data)
+        assert error is None and decoded == text, (label, found)   # (Shift_JIS may be named cp932, its superset)
+        assert_same_reading(path, data, label)
+
 
 def test_a_bad_byte_after_a_byte_order_mark_is_placed_alike(tmp_path):
     """scan counted the bad byte of UTF-8 after its mark from after the mark (the utf-8-sig codec's count), the

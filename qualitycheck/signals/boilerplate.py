@@ -45,6 +45,8 @@ class Rule:
     # Line rules: match the normalised line with its case kept (the pattern's case-sensitive parts are
     # written (?-i:...)); the others see it casefolded.
     cased: bool = False
+    # Line rules: leave alone a line that ends like a sentence (see _ends_sentence).
+    sentence_guard: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +56,9 @@ def load_rules() -> tuple[Rule, ...]:
     rules = []
     for entry in tomllib.loads(raw)["rule"]:
         kind = entry["kind"]
-        if entry.get("cased") and kind != "line":
-            raise ValueError(f"rule {entry['name']}: only line rules can be cased")
+        for option in ("cased", "sentence_guard"):
+            if entry.get(option) and kind != "line":
+                raise ValueError(f"rule {entry['name']}: only line rules take {option}")
         body = entry["pattern"]
         # Line and section rules must cover the whole (normalised) paragraph.
         source = rf"(?:{body})" if kind == "phrase" else rf"(?:{body})\Z"
@@ -63,7 +66,7 @@ def load_rules() -> tuple[Rule, ...]:
                           int(entry.get("max_chars", 0)), entry.get("note", ""),
                           bool(entry.get("narrative_guard", False)),
                           required_literals(source) if kind == "phrase" else None,
-                          bool(entry.get("cased", False))))
+                          bool(entry.get("cased", False)), bool(entry.get("sentence_guard", False))))
     return tuple(rules)
 
 
@@ -177,6 +180,18 @@ def _reads_as_prose(text: str, narrative: bool) -> bool:
             and bool(_FULL_STOP.search(text)))
 
 
+# A category or tag row ends with a label ('Politics', 'St. Louis, Mo.', 'U.S.'); a line whose last word is a
+# lowercase word with a full stop (or ! or ?) after it ends a sentence ('Posted in Kabul, Sgt. Ruiz died.',
+# 'Categories: judges scored taste, price and presentation.'), whatever its verb: prose for a sentence_guard rule.
+# A lowercase initialism ('a.m.') is not a word here: its last letter follows a full stop.
+_LAST_WORD = re.compile(r"(?<![\w.'’-])([^\W\d_][\w'’-]*)[.!?][\"'”’)]*\s*\Z")
+
+
+def _ends_sentence(text: str) -> bool:
+    match = _LAST_WORD.search(text)
+    return bool(match) and match.group(1)[0].islower()
+
+
 def _is_teaser(paragraph: Paragraph) -> bool:
     text = paragraph.text.strip()
     if len(text) > TEASER_MAX_CHARS:
@@ -224,7 +239,8 @@ class BoilerplateSignal:
                         paragraph.add(rule.label, rule.name, f"matched {match.group(0)!r}")
                         matched = rule
                         break
-                elif rule.regex.match(cased if rule.cased else line):
+                elif rule.regex.match(cased if rule.cased else line) \
+                        and not (rule.sentence_guard and _ends_sentence(text)):
                     paragraph.add(rule.label, rule.name, f"line {text.strip()[:80]!r}")
                     matched = rule
                     break
