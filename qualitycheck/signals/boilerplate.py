@@ -163,8 +163,12 @@ _PAST_VERB = (r"(?!(unlimited|limited|related|featured|sponsored|required|select
               r"personali[sz]ed|curated|trusted|preferred|recommended)\s)(was|were|had|said|[a-z]{2,}ed|rose|fell|grew|"
               r"won|lost|made|took|gave|saw|became|began|sold|bought|paid|left|met|ran|spent|sent|built|brought|"
               r"wrote|chose|drew|knew|beat|struck|stood|spoke|broke|came|went|found|held|kept|led|told|thought)\s")
+# ... or after an opening phrase and a comma, a subject and a past-tense verb ("Published in St. Paul, Minn., the
+# newsletter ran for 30 years.")
 _NARRATIVE_PAST = re.compile(r"[\"'“‘]?[^\W\d_][\w'’-]{0,30}\s+" + _PAST_VERB
-                             + r"|[\"'“‘]?[A-Z][\w'’.&-]{0,30}(\s+[A-Z][\w'’.&-]{0,30}){0,3}, [^,;:!?]{3,60}, " + _PAST_VERB,
+                             + r"|[\"'“‘]?[A-Z][\w'’.&-]{0,30}(\s+[A-Z][\w'’.&-]{0,30}){0,3}, [^,;:!?]{3,60}, " + _PAST_VERB
+                             + r"|[^!?:;\n]{3,80}?, (the|a|an|he|she|they|it|his|her|their|its|this|that)\s+"
+                               r"([\w'’-]+\s+){0,2}" + _PAST_VERB,
                              re.IGNORECASE)
 
 
