@@ -148,6 +148,13 @@ ENGLISH_SHORT_WORDS = frozenset(w for w in ENGLISH_FUNCTION_WORDS if len(w) <= 2
 ad ah aw ax eh ex go oh ok ox uh um us tv v vs km kg cm mm ml mg ft lb oz hr pm bn
 """.split())
 
+# Other languages' function words that English writes in borrowed phrases ("en route", "en masse", "au pair", "et
+# al", "al fresco", "du jour", "per se") or before a surname after a lowercase word ("star du Plessis", "striker
+# da Silva", "coach di Matteo", "leader el Sisi", "rival le Pen"): in an English headline they are no sign of
+# another language's grammar (foreign_grammar_words), though they stay foreign evidence. Written for this project
+# from general knowledge of English usage (review24).
+BORROWED_FUNCTION_WORDS = frozenset("en au et al du se da di el le".split())
+
 # Lowercase particles of personal and place names in many languages; between two capitalised words they
 # are part of the name, not words of the sentence. Written for this project.
 NAME_PARTICLES = frozenset("""
@@ -291,14 +298,15 @@ def _known(word: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _lowercase_word_evidence(word: str) -> tuple[bool, bool, bool, bool]:
     """(spelt with letters English does not use, evidence for another language, English, another language's
-    grammar and no English word) for one lowercase word. Another language's function word, or a word spelt
-    with letters English does not use, is evidence for another language, even when the English vocabulary
-    lists it (a name in the LM corpus: Tagalog "kay")."""
+    grammar and no English word nor part of a borrowed phrase) for one lowercase word. Another language's
+    function word, or a word spelt with letters English does not use, is evidence for another language, even
+    when the English vocabulary lists it (a name in the LM corpus: Tagalog "kay")."""
     folded = word.lower()
     odd = not folded.isascii() and any(c not in _ENGLISH_ACCENTS for c in _FOREIGN_LETTER.findall(folded))
     foreign = odd or word in OTHER_FUNCTION_WORDS
     known = _known(folded)
-    return odd, foreign, not foreign and known, odd or (foreign and not known)
+    grammar = odd or (foreign and not known and word not in BORROWED_FUNCTION_WORDS)
+    return odd, foreign, not foreign and known, grammar
 
 
 def _lowercase_words(words: list[str]) -> list[str]:
