@@ -191,15 +191,28 @@ def _reads_as_prose(text: str, narrative: bool) -> bool:
 # 'Categories: judges scored taste, price and presentation.'): prose for a sentence_guard rule, when it has a verb.
 # A lowercase initialism ('a.m.') is not a word here: its last letter follows a full stop.
 _LAST_WORD = re.compile(r"(?<![\w.'’-])([^\W\d_][\w'’-]*)[.!?][\"'”’)]*\s*\Z")
-# ... and it has a verb: a word followed, with no separator between, by a past-tense verb ('Ruiz died', 'judges
-# scored'). A tag row may end with a lowercase tag and a full stop too ('Tags: politics, economy.', 'Posted in
-# news.'), which the first sentence_guard (any lowercase last word) took for prose (review24).
+# ... and it reads as a clause, not a list: a word followed, with no separator between, by a past-tense verb ('Ruiz
+# died', 'judges scored'), or three words in one item of the list after the opener ('Ms. Sato writes weekly',
+# 'residents vote today'). A tag row may end with a lowercase tag of one or two words and a full stop too ('Tags:
+# politics, economy.', 'Posted in news.', 'Filed under: news, local news.'), which the first sentence_guard (any
+# lowercase last word) took for prose (review24).
 _SUBJECT_VERB = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*+[ \t]++" + _PAST_VERB_WORD + r"(?![\w'’-])", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"[,;/|•·]")
+CLAUSE_MIN_WORDS = 3
 
 
 def _ends_sentence(text: str) -> bool:
     match = _LAST_WORD.search(text)
-    return bool(match) and match.group(1)[0].islower() and bool(_SUBJECT_VERB.search(text))
+    if not match or not match.group(1)[0].islower():
+        return False
+    if _SUBJECT_VERB.search(text):
+        return True
+    # the items follow the opener: its colon ('Tags:'), or its two words ('Posted in', 'Filed under')
+    _, colon, items = text.partition(":")
+    if not colon:
+        items = " ".join(text.split()[2:])
+    return any(sum(1 for word in item.split() if any(ch.isalnum() for ch in word)) >= CLAUSE_MIN_WORDS
+               for item in _LIST_SEPARATOR.split(items))
 
 
 def _is_teaser(paragraph: Paragraph) -> bool:
