@@ -156,8 +156,9 @@ def _script_sample(data: bytes) -> bytes:
 
 # charset-normalizer decodes all of the bytes it is given in each candidate code page, strictly: a sample whose last
 # character is cut in two fails in the right multi-byte code page, and another one wins (GB18030 Chinese came back as
-# Shift_JIS, Shift_JIS Japanese as UTF-16, Big5 as nothing). A sample that may end inside a character (its last byte
-# above 0x7F) is also judged without its last 1, 2 and 3 bytes (a character of these code pages is at most 4 bytes),
+# Shift_JIS, Shift_JIS Japanese as UTF-16, Big5 as nothing). A sample that may end inside a character (one of its
+# last 3 bytes above 0x7F: the second byte of a four-byte GB18030 character is an ASCII digit, review24) is also
+# judged without its last 1, 2 and 3 bytes (a character of these code pages is at most 4 bytes),
 # and the reading charset-normalizer finds least chaotic wins (ties: the fewest bytes dropped; one without chaos
 # ends the search).
 MAX_CUT_BYTES = 3
@@ -173,7 +174,7 @@ def _other_script_encoding(sample: bytes) -> str | None:
     except ImportError:   # a core dependency; without it such files are read as cp1252, as before
         return None
     best, kept = None, sample
-    for drop in range(MAX_CUT_BYTES + 1 if sample[-1:] >= b"\x80" else 1):
+    for drop in range(MAX_CUT_BYTES + 1 if max(sample[-MAX_CUT_BYTES:], default=0) >= 0x80 else 1):
         trimmed = sample[:len(sample) - drop]
         match = from_bytes(trimmed, steps=DETECT_STEPS, chunk_size=DETECT_CHUNK).best()
         if match is not None and (best is None or match.chaos < best.chaos):

@@ -247,3 +247,67 @@ def test_the_other_side_of_a_mutual_pair_is_noted_when_its_partner_is_flagged_ag
     assert _named(docs["back"], "spun version of ") == [], docs["back"].notes
     assert _named(docs["back"], UNDETERMINED_SPIN_NOTE) == ["front"], docs["back"].notes
     assert _named(docs["wire"], UNDETERMINED_SPIN_NOTE) == [] and not docs["wire"].spun_flag
+
+
+# Two pairs of everyday synonyms per LIBRARY paragraph that the thesaurus pairs (review24): a version of a paragraph
+# takes the first pair, the second, both, or neither.
+SYNONYMS = [[("reversing", "overturning"), ("villages", "hamlets"), ("plan", "scheme"), ("save", "conserve")],
+            [("decision", "choice"), ("older", "elderly"), ("asking", "requesting"), ("buildings", "structures")],
+            [("cut", "reduce"), ("help", "assist"), ("cost", "expense"), ("classes", "courses")],
+            [("attractive", "appealing"), ("warned", "cautioned"), ("young", "youthful"), ("vote", "ballot")],
+            [("relieved", "eased"), ("worried", "concerned"), ("lost", "missed"), ("deliver", "render")],
+            [("expects", "anticipates"), ("talks", "negotiations"), ("publish", "print"), ("detailed", "elaborate")]]
+
+
+def _version(k: int, which: int) -> str:
+    text = LIBRARY[k]
+    for old, new in {0: [], 1: SYNONYMS[k][:2], 2: SYNONYMS[k][2:], 3: SYNONYMS[k]}[which]:
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_random_folders_give_the_same_flags_and_notes_in_any_order_and_no_pair_both_ways(monkeypatch):
+    """review24: folders of 3-6 versions of the story (random paragraphs, each in one of four versions), with
+    each paragraph pair's direction drawn at random (a stub: first, second, or not told), run in four orders: the
+    same flags, notes and paragraph labels per document; no document both flagged and noted; no two documents
+    each named the other's spun version; no note naming a document that is named a spun version of it or its
+    source. (3,000 such folders passed when name_sources was reviewed; a few here keep it so.)"""
+    import hashlib
+
+    from qualitycheck.scoring import UNDETERMINED_SPIN_NOTE
+    from qualitycheck.spin import crossdoc
+    from qualitycheck.spin.crossdoc import find_spun_versions
+    flagged = noted = 0
+    for case in range(40):
+        rng = random.Random(case)
+        specs = [(f"d{i}", [_version(k, rng.choice([0, 0, 1, 2, 3]))
+                            for k in sorted(rng.sample(range(6), rng.randint(3, 6)))])
+                 for i in range(rng.randint(3, 6))]
+
+        def direction(a, _sa, b, _sb, salt=str(case)):
+            lo, hi = min(a, b), max(a, b)
+            draw = int(hashlib.sha1(f"{salt}{lo}|{hi}".encode()).hexdigest(), 16) % 5
+            return None if draw == 0 else a == (lo if draw <= 2 else hi)
+
+        monkeypatch.setattr(crossdoc, "_spun_side_is_first", direction)
+        seen = []
+        for order in (list(range(len(specs))), list(reversed(range(len(specs)))),
+                      rng.sample(range(len(specs)), len(specs)), rng.sample(range(len(specs)), len(specs))):
+            docs = [_doc(*specs[i]) for i in order]
+            find_spun_versions(docs, Config())
+            seen.append({d.id: (d.spun_flag, d.notes, [(p.labels, [str(f) for f in p.flags]) for p in d.paragraphs])
+                         for d in docs})
+        assert all(result == seen[0] for result in seen[1:]), case
+        named = {d: set(_named_in(notes, "spun version of ")) for d, (_, notes, _) in seen[0].items()}
+        unclear = {d: set(_named_in(notes, UNDETERMINED_SPIN_NOTE)) for d, (_, notes, _) in seen[0].items()}
+        for d, (flag, _, _) in seen[0].items():
+            assert not (flag and unclear[d]), case
+            assert not any(d in named[s] for s in named[d]), case
+            assert not any(d in named[o] or o in named[d] for o in unclear[d]), case
+        flagged += sum(flag for flag, _, _ in seen[0].values())
+        noted += sum(bool(names) for names in unclear.values())
+    assert flagged > 40 and noted > 20   # (the folders hold both findings: the checks above are not empty)
+
+
+def _named_in(notes: list[str], prefix: str) -> list[str]:
+    return [note.split(prefix, 1)[1].split(":", 1)[0] for note in notes if note.startswith(prefix)]

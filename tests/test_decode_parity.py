@@ -273,6 +273,32 @@ def test_a_long_body_without_line_ends_or_spaces_is_read_in_its_code_page(tmp_pa
         assert_same_reading(path, data, label)
 
 
+def test_a_sample_ending_inside_a_four_byte_gb18030_character_is_read_in_its_code_page(tmp_path):
+    """review24: a GB18030 character of four bytes has an ASCII digit for its second and fourth (U+3400, a CJK
+    Extension A character as rare names use, is 81 39 EF 30); when SNIFF_BYTES end after its first two, the
+    sample's last byte is below 0x80, it was judged only as it was, charset-normalizer refused GB18030 for the
+    cut character, and both readers read the Chinese as latin-1. A sample is judged without its last 1-3 bytes
+    too when any of them is above 0x7F."""
+    path = tmp_path / "story.txt"
+    body = ZH.replace("\n", "")
+    tried = 0
+    for date in ("5", "12"):   # (one or two ASCII bytes before two-byte characters: either parity of K)
+        head = date + "\u6708" + body * (K // len(body.encode("gb18030")) + 1)
+        while len(head.encode("gb18030")) > K - 2:
+            head = head[:-1]
+        if len(head.encode("gb18030")) != K - 2:
+            continue
+        text = head + "\u3400" + body * 40
+        data = text.encode("gb18030")
+        assert data[K - 2:K] == b"\x81\x39", date
+        tried += 1
+        path.write_bytes(data)
+        decoded, found, error, _ = decode_bytes_noted(data)
+        assert error is None and decoded == text, (date, found)
+        assert_same_reading(path, data, date)
+    assert tried == 1
+
+
 def test_a_bad_byte_after_a_byte_order_mark_is_placed_alike(tmp_path):
     """scan counted the bad byte of UTF-8 after its mark from after the mark (the utf-8-sig codec's count), the
     stream decoder from the file's start, and their messages differed ('invalid utf-8-sig: ...'). Both now give the

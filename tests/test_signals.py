@@ -263,6 +263,41 @@ def test_code_mixed_headlines_join_their_foreign_block(fast_checker):
         assert labels_of(report, line) == [], line
 
 
+def test_english_headline_with_one_loanword_spelt_with_foreign_letters_stays_english(fast_checker):
+    """review24: one lowercase word with letters English does not use made an English headline beside a foreign
+    trailer join it (beside_foreign_paragraph_foreign_grammar); English borrows such words. Two such words, or
+    another language's function word ('sa'), still join."""
+    tagalog = ("Inaasahang tataas ang presyo ng bigas sa mga pamilihan ngayong linggo, ayon sa mga opisyal ng "
+               "kagawaran.")
+    english = ["Government boosts wh\u0101nau support funding", "Critics slam sm\u00f6rg\u00e5sbord budget plan",
+               "Residents oppose a\u00e7a\u00ed bar plan", "Mayor's \u00fcber-cool bike lanes unveiled"]
+    for line in english:
+        for body in ([*ARTICLE, line, tagalog], [*ARTICLE, tagalog, line]):
+            report = fast_checker.check("\n\n".join(body))
+            assert labels_of(report, tagalog[:20]) == ["off_language"]
+            assert labels_of(report, line) == [], line
+    report = fast_checker.check("\n\n".join([*ARTICLE, tagalog, "Mayor nag-sorry sa flood control delays"]))
+    assert labels_of(report, "Mayor nag-sorry") == ["off_language"]
+
+
+def test_english_headline_with_a_borrowed_phrase_stays_english(fast_checker):
+    """review24: French, Italian and Latin function words that English writes in borrowed phrases ('en route',
+    'au pair', 'et al', 'al fresco', 'du jour') or before a surname ('du Plessis') made an English headline
+    beside a foreign trailer join it as another language's grammar."""
+    tagalog = ("Inaasahang tataas ang presyo ng bigas sa mga pamilihan ngayong linggo, ayon sa mga opisyal ng "
+               "kagawaran.")
+    spanish = ("El operador del transbordador a\u00f1adir\u00e1 tres salidas semanales a partir de diciembre, "
+               "despu\u00e9s de las quejas de los vecinos de la isla.")
+    english = ["Protesters march en masse outside parliament", "Troops arrive en route home",
+               "Parents hire au pair despite costs", "Smith et al publish vaccine study",
+               "Council backs al fresco dining plan", "Soup du jour wins fans", "Rugby star du Plessis injured"]
+    for trailer in (tagalog, spanish):
+        for line in english:
+            report = fast_checker.check("\n\n".join([*ARTICLE, line, trailer]))
+            assert labels_of(report, trailer[:20]) == ["off_language"]
+            assert labels_of(report, line) == [], line
+
+
 def test_foreign_grammar_words_leave_out_words_english_has_too():
     from qualitycheck.signals.language import measure
 

@@ -159,10 +159,12 @@ _FULL_STOP = re.compile(r"\.[\"'”’)]?\s*\Z")
 # (not an adjective in -ed such as "unlimited", "related" or "sponsored")
 # Also after a name and an appositive ("Substack, the newsletter platform, raised ..."), and common irregular
 # past tenses ("Shares rose ...", "The firm's newsletter grew ...").
-_PAST_VERB = (r"(?!(unlimited|limited|related|featured|sponsored|required|selected|detailed|updated|advanced|"
-              r"personali[sz]ed|curated|trusted|preferred|recommended)\s)(was|were|had|said|[a-z]{2,}ed|rose|fell|grew|"
-              r"won|lost|made|took|gave|saw|became|began|sold|bought|paid|left|met|ran|spent|sent|built|brought|"
-              r"wrote|chose|drew|knew|beat|struck|stood|spoke|broke|came|went|found|held|kept|led|told|thought)\s")
+_PAST_VERB_WORD = (r"(?!(unlimited|limited|related|featured|sponsored|required|selected|detailed|updated|advanced|"
+                   r"personali[sz]ed|curated|trusted|preferred|recommended)\b)(was|were|had|said|[a-z]{2,}ed|rose|fell|"
+                   r"grew|won|lost|made|took|gave|saw|became|began|sold|bought|paid|left|met|ran|spent|sent|built|"
+                   r"brought|wrote|chose|drew|knew|beat|struck|stood|spoke|broke|came|went|found|held|kept|led|told|"
+                   r"thought)")
+_PAST_VERB = _PAST_VERB_WORD + r"\s"
 # ... or after an opening phrase and a comma, a subject and a past-tense verb ("Published in St. Paul, Minn., the
 # newsletter ran for 30 years.")
 _NARRATIVE_PAST = re.compile(r"[\"'“‘]?[^\W\d_][\w'’-]{0,30}\s+" + _PAST_VERB
@@ -186,14 +188,31 @@ def _reads_as_prose(text: str, narrative: bool) -> bool:
 
 # A category or tag row ends with a label ('Politics', 'St. Louis, Mo.', 'U.S.'); a line whose last word is a
 # lowercase word with a full stop (or ! or ?) after it ends a sentence ('Posted in Kabul, Sgt. Ruiz died.',
-# 'Categories: judges scored taste, price and presentation.'), whatever its verb: prose for a sentence_guard rule.
+# 'Categories: judges scored taste, price and presentation.'): prose for a sentence_guard rule, when it has a verb.
 # A lowercase initialism ('a.m.') is not a word here: its last letter follows a full stop.
 _LAST_WORD = re.compile(r"(?<![\w.'’-])([^\W\d_][\w'’-]*)[.!?][\"'”’)]*\s*\Z")
+# ... and it reads as a clause, not a list: a word followed, with no separator between, by a past-tense verb ('Ruiz
+# died', 'judges scored'), or three words in one item of the list after the opener ('Ms. Sato writes weekly',
+# 'residents vote today'). A tag row may end with a lowercase tag of one or two words and a full stop too ('Tags:
+# politics, economy.', 'Posted in news.', 'Filed under: news, local news.'), which the first sentence_guard (any
+# lowercase last word) took for prose (review24).
+_SUBJECT_VERB = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*+[ \t]++" + _PAST_VERB_WORD + r"(?![\w'’-])", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"[,;/|•·]")
+CLAUSE_MIN_WORDS = 3
 
 
 def _ends_sentence(text: str) -> bool:
     match = _LAST_WORD.search(text)
-    return bool(match) and match.group(1)[0].islower()
+    if not match or not match.group(1)[0].islower():
+        return False
+    if _SUBJECT_VERB.search(text):
+        return True
+    # the items follow the opener: its colon ('Tags:'), or its two words ('Posted in', 'Filed under')
+    _, colon, items = text.partition(":")
+    if not colon:
+        items = " ".join(text.split()[2:])
+    return any(sum(1 for word in item.split() if any(ch.isalnum() for ch in word)) >= CLAUSE_MIN_WORDS
+               for item in _LIST_SEPARATOR.split(items))
 
 
 def _is_teaser(paragraph: Paragraph) -> bool:

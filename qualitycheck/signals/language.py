@@ -148,6 +148,13 @@ ENGLISH_SHORT_WORDS = frozenset(w for w in ENGLISH_FUNCTION_WORDS if len(w) <= 2
 ad ah aw ax eh ex go oh ok ox uh um us tv v vs km kg cm mm ml mg ft lb oz hr pm bn
 """.split())
 
+# Other languages' function words that English writes in borrowed phrases ("en route", "en masse", "au pair", "et
+# al", "al fresco", "du jour", "per se") or before a surname after a lowercase word ("star du Plessis", "striker
+# da Silva", "coach di Matteo", "leader el Sisi", "rival le Pen"): in an English headline they are no sign of
+# another language's grammar (foreign_grammar_words), though they stay foreign evidence. Written for this project
+# from general knowledge of English usage (review24).
+BORROWED_FUNCTION_WORDS = frozenset("en au et al du se da di el le".split())
+
 # Lowercase particles of personal and place names in many languages; between two capitalised words they
 # are part of the name, not words of the sentence. Written for this project.
 NAME_PARTICLES = frozenset("""
@@ -291,14 +298,15 @@ def _known(word: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _lowercase_word_evidence(word: str) -> tuple[bool, bool, bool, bool]:
     """(spelt with letters English does not use, evidence for another language, English, another language's
-    grammar and no English word) for one lowercase word. Another language's function word, or a word spelt
-    with letters English does not use, is evidence for another language, even when the English vocabulary
-    lists it (a name in the LM corpus: Tagalog "kay")."""
+    grammar and no English word nor part of a borrowed phrase) for one lowercase word. Another language's
+    function word, or a word spelt with letters English does not use, is evidence for another language, even
+    when the English vocabulary lists it (a name in the LM corpus: Tagalog "kay")."""
     folded = word.lower()
     odd = not folded.isascii() and any(c not in _ENGLISH_ACCENTS for c in _FOREIGN_LETTER.findall(folded))
     foreign = odd or word in OTHER_FUNCTION_WORDS
     known = _known(folded)
-    return odd, foreign, not foreign and known, odd or (foreign and not known)
+    grammar = odd or (foreign and not known and word not in BORROWED_FUNCTION_WORDS)
+    return odd, foreign, not foreign and known, grammar
 
 
 def _lowercase_words(words: list[str]) -> list[str]:
@@ -831,10 +839,10 @@ class LanguageSignal:
         that block. Code-mixed headlines ("Mayor nag-sorry sa flood control delays", as Tagalog news writes)
         borrow English content words, so the vocabulary finds them mostly English and langdetect may answer
         English or Spanish, but they keep their own function words. Such a line needs a function word of another
-        language that English does not have as a word ("ng", "sa", "pero", not "con" or "hat"), or a word spelt
-        with letters English does not use, and no English function word: an English headline beside a foreign
-        teaser has English function words ("Police arrest two in Lagos") or none at all ("Sunak mulls snap
-        poll"). Lines with fewer lowercase words are _judge_by_neighbours' work. Spreads line by line, as a
+        language that English does not have as a word ("ng", "sa", "pero", not "con" or "hat"), or two words
+        spelt with letters English does not use (one is a loanword: "Government boosts whānau support funding",
+        review24), and no English function word: an English headline beside a foreign teaser has English
+        function words ("Police arrest two in Lagos") or none at all ("Sunak mulls snap poll"). Lines with fewer lowercase words are _judge_by_neighbours' work. Spreads line by line, as a
         teaser list can be long. Returns whether it labelled a paragraph."""
         found = [i for i, p in enumerate(paragraphs) if p.has("off_language")]
         labelled = False
@@ -844,7 +852,10 @@ class LanguageSignal:
                 if not 0 <= j < len(paragraphs) or paragraphs[j].has("off_language"):
                     continue
                 ev = evidence[j]
-                if (ev.lower_words >= MIN_LOWER_WORDS and ev.function_share == 0 and ev.foreign_grammar_words
+                # one word spelt with letters English does not use is not enough: English headlines borrow
+                # such words ("whānau", "über-cool", "açaí"); two, or another language's function word, are
+                if (ev.lower_words >= MIN_LOWER_WORDS and ev.function_share == 0
+                        and (ev.foreign_grammar_words >= 2 or ev.foreign_grammar_words > ev.foreign_letter_words)
                         and ev.latin_share >= NON_LATIN_SHARE and _is_headline(paragraphs[j].text)):
                     paragraphs[j].language = paragraphs[i].language
                     paragraphs[j].add("off_language", "beside_foreign_paragraph_foreign_grammar",
