@@ -842,8 +842,9 @@ class LanguageSignal:
         language that English does not have as a word ("ng", "sa", "pero", not "con" or "hat"), or two words
         spelt with letters English does not use (one is a loanword: "Government boosts whānau support funding",
         review24), and no English function word: an English headline beside a foreign teaser has English
-        function words ("Police arrest two in Lagos") or none at all ("Sunak mulls snap poll"). Lines with fewer lowercase words are _judge_by_neighbours' work. Spreads line by line, as a
-        teaser list can be long. Returns whether it labelled a paragraph."""
+        function words ("Police arrest two in Lagos") or none at all ("Sunak mulls snap poll"). Lines with fewer
+        lowercase words are _judge_by_neighbours' work. Spreads line by line, as a teaser list can be long.
+        Returns whether it labelled a paragraph."""
         found = [i for i, p in enumerate(paragraphs) if p.has("off_language")]
         labelled = False
         while found:
@@ -852,8 +853,6 @@ class LanguageSignal:
                 if not 0 <= j < len(paragraphs) or paragraphs[j].has("off_language"):
                     continue
                 ev = evidence[j]
-                # one word spelt with letters English does not use is not enough: English headlines borrow
-                # such words ("whānau", "über-cool", "açaí"); two, or another language's function word, are
                 if (ev.lower_words >= MIN_LOWER_WORDS and ev.function_share == 0
                         and (ev.foreign_grammar_words >= 2 or ev.foreign_grammar_words > ev.foreign_letter_words)
                         and ev.latin_share >= NON_LATIN_SHARE and _is_headline(paragraphs[j].text)):
