@@ -698,6 +698,20 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_JSON_DEPTH = 100   # deeper records are refused: the writers and _scrub recurse per level
 
 
+# A byte-order mark at the start of a line past the first: files concatenated (`cat a.jsonl b.jsonl`) where the
+# second began with one. UTF-8's decodes to U+FEFF; UTF-16's two bytes, not UTF-8, to surrogate escapes.
+_LINE_BOMS = ("\ufeff", "\udcfe\udcff", "\udcff\udcfe")
+
+
+def strip_line_bom(line: str) -> str:
+    """`line` without a byte-order mark at its start: not content, so a record after one is read and a line
+    holding only one is blank (before, the record was reported as malformed JSON and lost)."""
+    for bom in _LINE_BOMS:
+        if line.startswith(bom):
+            return line[len(bom):]
+    return line
+
+
 def parse_json_line(line: str | bytes) -> tuple[Any, str | None, int]:
     """(value, None, non-finite numbers read as null) or (None, why the line is not a usable JSON value, 0).
     Beyond malformed JSON this refuses what would crash a writer later: nesting deeper than MAX_JSON_DEPTH
@@ -995,6 +1009,7 @@ def _jsonl_documents(handle: io.TextIOBase, shown: str, config: Config, text_fie
                     yield RawDocument(id=fallback_id, path=shown, text="",
                                       error=f"line {lineno} longer than {cap} characters, skipped")
                     continue
+                line = strip_line_bom(line)
                 if not line.strip():
                     continue
                 record, why, non_finite = parse_json_line(line)

@@ -23,7 +23,8 @@ from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
 from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap,
-                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw)
+                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
+                      strip_line_bom)
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_KEEP_VERDICTS = ("keep",)
@@ -148,6 +149,7 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
             continue
         if isinstance(line, bytes):
             line = line.decode("utf-8", errors="surrogateescape")
+        line = strip_line_bom(line)
         if not line.strip():
             continue
         stats.lines += 1

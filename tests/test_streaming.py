@@ -577,3 +577,21 @@ def test_filter_cli_hints_at_text_field_when_no_record_has_it(tmp_path):
     source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "b"}) + "\n")
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin"])
     assert result.exit_code == 0 and "no_text 1" in result.stderr and "--text-field" not in result.stderr
+
+
+def test_a_byte_order_mark_inside_concatenated_jsonl_loses_no_record(checker, tmp_path):
+    """`cat a.jsonl b.jsonl` where b.jsonl began with a UTF-8 byte-order mark: the mark sits at the start of a
+    line past the first. Before, that line's record was rejected as malformed JSON (a lost record) in both
+    `filter` and `scan`; a line holding only a mark (UTF-8's or UTF-16's two bytes) was a malformed record
+    too. Now the mark is not content: the record is read and a mark alone is a blank line."""
+    from qualitycheck.reading import iter_jsonl
+    first = json.dumps({"id": "a", "text": GOOD}) + "\n"
+    second = json.dumps({"id": "b", "text": GOOD}) + "\n"
+    body = first.encode() + b"\xef\xbb\xbf" + second.encode() + b"\xfe\xff\n" + b"\xef\xbb\xbf\n"
+    kept, rejected = io.StringIO(), io.StringIO()
+    filter_stream(io.BytesIO(body), kept, rejected, checker=checker)
+    assert [json.loads(x)["id"] for x in kept.getvalue().splitlines()] == ["a", "b"]
+    assert rejected.getvalue() == ""
+    (tmp_path / "joined.jsonl").write_bytes(body)
+    raws = list(iter_jsonl(tmp_path / "joined.jsonl"))
+    assert [(r.error, r.metadata.get("id")) for r in raws] == [(None, "a"), (None, "b")]
