@@ -49,17 +49,29 @@ class Rule:
     sentence_guard: bool = False
 
 
+# A named piece of pattern from the pattern file's [fragment] table, written <<name>> in a pattern.
+_FRAGMENT = re.compile(r"<<(\w+)>>")
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     """Parse the pattern file once per process."""
     raw = resources.files("qualitycheck.patterns").joinpath(PATTERN_FILE).read_text("utf-8")
+    data = tomllib.loads(raw)
+    fragments = data.get("fragment", {})
+
+    def fragment(match: re.Match) -> str:
+        if match.group(1) not in fragments:
+            raise ValueError(f"pattern names an unknown fragment <<{match.group(1)}>>")
+        return fragments[match.group(1)]
+
     rules = []
-    for entry in tomllib.loads(raw)["rule"]:
+    for entry in data["rule"]:
         kind = entry["kind"]
         for option in ("cased", "sentence_guard"):
             if entry.get(option) and kind != "line":
                 raise ValueError(f"rule {entry['name']}: only line rules take {option}")
-        body = entry["pattern"]
+        body = _FRAGMENT.sub(fragment, entry["pattern"])
         # Line and section rules must cover the whole (normalised) paragraph.
         source = rf"(?:{body})" if kind == "phrase" else rf"(?:{body})\Z"
         rules.append(Rule(entry["name"], entry["label"], kind, re.compile(source, re.IGNORECASE),
