@@ -5,8 +5,9 @@ owned by the first document in folder order: every document holding it is a hold
 against the paragraph is evidence against (or for) all of them, and the source a spun copy is named
 after is chosen by what the documents hold, not by which came first. Nothing here depends on the order
 the documents are listed in, nor on their names except as a last tie-break between identical texts.
-Two documents are never named each other's spun version (name_sources); such pairs, and pairs differing by
-a spin's swaps in paragraphs whose direction was not told, are left to review (undetermined).
+Names never form a cycle: no two documents are named each other's spun version, nor A of B, B of C and C of
+A (name_sources); the pairs of such a cycle, and pairs differing by a spin's swaps in paragraphs whose
+direction was not told, are left to review (undetermined).
 """
 from __future__ import annotations
 
@@ -204,22 +205,67 @@ def choose_sources(doc: int, aligned: Sequence[Aligned], holders: Holders,
 Sources = dict[int, list[tuple[int, list[Aligned]]]]   # spun document -> choose_sources' answer
 
 
+def naming_cycles(named: dict[int, list[int]]) -> set[tuple[int, int]]:
+    """The naming edges (lower position first) that lie on a cycle of `named` (document -> the documents it is
+    named a spun version of): a document named the spun version of its partner (a cycle of two), or A of B, B
+    of C and C of A (copies of a story each spun from an original the folder lacks). Tarjan's strongly connected
+    components, iteratively (a folder may hold thousands of flagged documents)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    component: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    for root in sorted(named):
+        if root in index:
+            continue
+        work = [(root, iter(named.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(named.get(target, ()))))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = node
+                        if member == node:
+                            break
+    return {(min(d, s), max(d, s)) for d, sources in named.items() for s in sources
+            if d != s and component[d] == component[s]}
+
+
 def name_sources(by_spun_doc: dict[int, list[Aligned]], holders: Holders,
                  min_swaps: int) -> tuple[Sources, set[tuple[int, int]]]:
-    """Each document's sources (choose_sources) with no two documents named each other's spun version, and
-    the pairs that were (lower position first). Each paragraph's direction is decided on its own
+    """Each document's sources (choose_sources) with no naming cycle (no two documents named each other's
+    spun version, nor A of B, B of C and C of A), and the naming edges that lay on one (lower position
+    first). Each paragraph's direction is decided on its own
     (crossdoc._spun_side_is_first), so two versions that each swapped words the other kept (two copies spinning
     different paragraphs of a story, or a paraphrase and its wire copy) can each hold enough evidence against
     the other: neither reading is right, and which weighs more is no test of which was copied. Such a pair is
     left to review (undetermined), and each of the two is chosen sources again without the other: a copy
     whose spun paragraphs the wire also holds is the wire's spun version, though its partner held more of its
-    text and was preferred. Repeated until no new pair appears (the excluded sets only grow)."""
+    text and was preferred. A longer cycle is the same contradiction among three or more copies (each spun from
+an original the folder lacks, or three outlets' edits of one wire): its edges are such pairs. Repeated until
+no new pair appears (the excluded sets only grow)."""
     found: Sources = {d: sources for d, pairs in by_spun_doc.items()
                       if (sources := choose_sources(d, pairs, holders, min_swaps))}
     mutual: set[tuple[int, int]] = set()
     while True:
-        new = {(min(d, s), max(d, s)) for d, sources in found.items() for s, _ in sources
-               if any(back == d for back, _ in found.get(s, []))} - mutual
+        new = naming_cycles({d: [s for s, _ in sources] for d, sources in found.items()}) - mutual
         if not new:
             return found, mutual
         mutual |= new
