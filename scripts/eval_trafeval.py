@@ -7,21 +7,22 @@ dev set builds its composites, from pages the dev set did not use. Nothing it re
 Reads (see the PROVENANCE.md beside the data):
   evaldata_en.json    'without' annotations transcribed from adbar/trafilatura tests/evaldata.json: those of its
                       English pages, and the English-language ones of its other pages;
-  offlang_fetched.tsv Polish and Spanish article paragraphs transcribed from two tests/eval pages;
+  offlang_fetched.tsv Polish, Spanish and Portuguese article paragraphs transcribed from three tests/eval pages;
   the test cache of PyPI trafilatura 0.9.3's sdist (as scripts/eval_chrome_pages.py --source trafilatura).
 Hosts are the English article texts of PyPI newspaper4k 0.9.6 (as scripts/eval_offlang_texts.py), never dev
 or seed text. A unit whose text occurs in a shared dev document is dropped (when ../shared/devset is present).
 
 Boilerplate units: each annotation, expanded to the smallest block of the cached page holding it when the page
 is cached and the block has at most 250 characters, else the raw snippet; labelled chrome when it holds a
-chrome word (CHROME_WORDS of eval_chrome_pages.py, after the dev set's vocabulary) and non_content otherwise.
+chrome word (CHROME_WORDS of eval_chrome_pages.py, after the dev set's vocabulary), chrome+ when it holds only a
+word of the broader vocabulary the dev set's labels show (CHROME_WORDS_BROAD), and non_content otherwise.
 Units go three to a host, at the start, in the middle or at the end in turn (dev's positions).
 Off-language units: from each cached German or French page its longest sentence-like block ("long", cut to
-700 characters at a sentence end) and one of 60-200 characters ("short"), plus the fetched pl/es paragraphs;
+700 characters at a sentence end) and one of 60-200 characters ("short"), plus the fetched pl/es/pt paragraphs;
 each unit is one trailer paragraph, put in the middle of the host for every 5th unit, at the end otherwise.
 
 Units are split into two fixed halves by page (crc32 of the page's file name): develop on A, report both.
-Prints per half: chrome recall, non_content flagged, host paragraphs flagged boilerplate or ad_marker; per
+Prints per half: chrome and chrome+ recall, non_content flagged, host paragraphs flagged boilerplate or ad_marker; per
 language off_language recall, and host paragraphs flagged off_language. Spin and perplexity are off.
 """
 from __future__ import annotations
