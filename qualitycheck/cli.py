@@ -126,7 +126,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     if not quiet:
         click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")
         if result.resumed:
-            click.echo(f"  ({result.resumed} carried over from the interrupted run)")
+            click.echo(f"  ({result.resumed} carried over from the run being resumed)")
         click.echo("  verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str))
                                      or "none"))
         click.echo("  labels:   " + (", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"))
@@ -172,8 +172,9 @@ def _describe(record: dict[str, Any]) -> str:
 @config_options
 def check(file: str, as_json: bool, text_field: str, config_file: str | None, no_spin: bool,
           **overrides: Any) -> None:
-    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz /
-    .ndjson / .parquet file gets one report per record.
+    """Check one file and print its report. A .jsonl / .jsonl.gz / .ndjson / .parquet file gets one
+    report per record. '-' reads standard input as scan does: JSONL records (gzip or not) when it
+    starts with '{', else one text document.
 
     \b
     Examples:
@@ -182,15 +183,16 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
       qualitycheck check sample.jsonl.gz --json | jq .verdict
     """
     from .checker import Checker
-    from .reading import RECORD_SUFFIXES, read_stream, read_text_file
+    from .reading import RECORD_SUFFIXES, open_stdin_documents, read_text_file
 
     checker = make_checker(build_config(config_file, no_spin, **overrides))
-    # records, not one text: the whole JSONL file read as one article once came back "keep"
+    # records, not one text: the whole JSONL file (or JSONL piped in) read as one article came back "keep"
     per_record = file != "-" and file.lower().endswith(RECORD_SUFFIXES) and not os.path.isdir(file)
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":
-        reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
+        per_record, raws = open_stdin_documents(checker.config, text_field)
+        reports = (checker.check_raw(raw) for raw in raws)
     else:
         reports = [checker.check_raw(read_text_file(file, checker.config))]
     errors = 0
@@ -262,7 +264,7 @@ def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
 @click.argument("decisions", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Write a new run folder here (documents.jsonl with the decided verdicts, summary.csv, "
-                   "run.json, report.html, decisions_applied.jsonl). "
+                   "run.json, report.html, decisions_applied.jsonl, and a copy of DECISIONS). "
                    "Default: only RUN_DIR/decisions_applied.jsonl is written.")
 def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -> None:
     """Apply keep/drop decisions exported from report.html (CSV or JSON) to a run.
