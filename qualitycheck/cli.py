@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def main() -> None:
               help="Run folder to write (default: reports/<timestamp>-<input name>/).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes (default and 0: all cores).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out, skipping finished documents.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out (required), skipping finished "
+                                             "documents.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run in --out.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
@@ -108,20 +110,23 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     """
     from .checker import ModelLoadError
     from .reading import INPUT_SUFFIXES
-    from .run import RunExistsError, WorkersFailedError, scan as run_scan
+    from .run import RunExistsError, WorkersFailedError, default_run_dir, scan as run_scan
 
     config = build_config(config_file, no_spin, **overrides)
     jobs = jobs or os.cpu_count() or 1
+    run_dir = out_dir or (None if resume else str(default_run_dir(list(inputs))))   # (--resume needs -o)
+    again = (f"finished documents are saved in {run_dir}; rerun with --resume -o {shlex.quote(str(run_dir))} "
+             "to continue")
     try:
-        result = run_scan(list(inputs), out_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
+        result = run_scan(list(inputs), run_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
                           progress=not quiet, html=not no_html, text_field=text_field)
     except (RunExistsError, ModelLoadError) as exc:
         raise click.UsageError(str(exc)) from exc
     except WorkersFailedError as exc:
-        click.echo(f"error: {exc}\nfinished documents are saved; rerun with --resume to continue", err=True)
+        click.echo(f"error: {exc}\n{again}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
     except KeyboardInterrupt:
-        click.echo("interrupted: finished documents are saved; rerun with --resume to continue", err=True)
+        click.echo(f"interrupted: {again}", err=True)
         sys.exit(130)
     if not quiet:
         click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")

@@ -333,6 +333,33 @@ def test_check_reads_jsonl_on_standard_input_per_record():
     assert result.exit_code == 0 and "verdict" in result.output and "error" not in result.output
 
 
+def test_resume_needs_the_run_folder_and_an_interrupted_scan_names_it(tmp_path, monkeypatch):
+    """An interrupted scan without -o said "rerun with --resume to continue", but without -o every scan writes a
+    new reports/<timestamp>-<name>/ folder: the rerun started over elsewhere. Now the message names the folder
+    to pass, and --resume without -o is a usage error that writes nothing."""
+    from qualitycheck import run as run_module
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The ferry timetable changes on Monday, the harbour office said. " * 8,
+                                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["scan", str(folder), "--resume", "-j", "1", "--no-spin"])
+    assert result.exit_code == 2 and "--resume needs -o RUN_DIR" in result.output
+    assert not (tmp_path / "reports").exists()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "scan", interrupted)
+    result = CliRunner().invoke(main, ["scan", str(folder), "-j", "1", "--no-spin"])
+    assert result.exit_code == 130
+    named = re.search(r"rerun with --resume -o (reports/\d{8}-\d{6}-crawl) to continue", result.output)
+    assert named, result.output
+    result = CliRunner().invoke(main, ["scan", str(folder), "-o", str(tmp_path / "my run"), "-j", "1"])
+    assert f"rerun with --resume -o '{tmp_path / 'my run'}' to continue" in result.output
+
+
 def test_python_dash_m_runs_the_command_line():
     """`python -m qualitycheck ...` is the command line (the way to run it without the installed script)."""
     import os
