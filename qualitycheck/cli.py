@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def main() -> None:
               help="Run folder to write (default: reports/<timestamp>-<input name>/).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes (default and 0: all cores).")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out, skipping finished documents.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run in --out (required), skipping finished "
+                                             "documents.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run in --out.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
@@ -108,25 +110,28 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     """
     from .checker import ModelLoadError
     from .reading import INPUT_SUFFIXES
-    from .run import RunExistsError, WorkersFailedError, scan as run_scan
+    from .run import RunExistsError, WorkersFailedError, default_run_dir, scan as run_scan
 
     config = build_config(config_file, no_spin, **overrides)
     jobs = jobs or os.cpu_count() or 1
+    run_dir = out_dir or (None if resume else str(default_run_dir(list(inputs))))   # (--resume needs -o)
+    again = (f"finished documents are saved in {run_dir}; rerun with --resume -o {shlex.quote(str(run_dir))} "
+             "to continue")
     try:
-        result = run_scan(list(inputs), out_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
+        result = run_scan(list(inputs), run_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
                           progress=not quiet, html=not no_html, text_field=text_field)
     except (RunExistsError, ModelLoadError) as exc:
         raise click.UsageError(str(exc)) from exc
     except WorkersFailedError as exc:
-        click.echo(f"error: {exc}\nfinished documents are saved; rerun with --resume to continue", err=True)
+        click.echo(f"error: {exc}\n{again}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
     except KeyboardInterrupt:
-        click.echo("interrupted: finished documents are saved; rerun with --resume to continue", err=True)
+        click.echo(f"interrupted: {again}", err=True)
         sys.exit(130)
     if not quiet:
         click.echo(f"scanned {result.documents} documents in {result.elapsed:.1f}s -> {result.run_dir}")
         if result.resumed:
-            click.echo(f"  ({result.resumed} carried over from the interrupted run)")
+            click.echo(f"  ({result.resumed} carried over from the run being resumed)")
         click.echo("  verdicts: " + (", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items(), key=str))
                                      or "none"))
         click.echo("  labels:   " + (", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"))
@@ -172,8 +177,9 @@ def _describe(record: dict[str, Any]) -> str:
 @config_options
 def check(file: str, as_json: bool, text_field: str, config_file: str | None, no_spin: bool,
           **overrides: Any) -> None:
-    """Check one file and print its report ('-' reads standard input). A .jsonl / .jsonl.gz /
-    .ndjson / .parquet file gets one report per record.
+    """Check one file and print its report. A .jsonl / .jsonl.gz / .ndjson / .parquet file gets one
+    report per record. '-' reads standard input as scan does: JSONL records (gzip or not) when it
+    starts with '{', else one text document.
 
     \b
     Examples:
@@ -182,15 +188,16 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
       qualitycheck check sample.jsonl.gz --json | jq .verdict
     """
     from .checker import Checker
-    from .reading import RECORD_SUFFIXES, read_stream, read_text_file
+    from .reading import RECORD_SUFFIXES, open_stdin_documents, read_text_file
 
     checker = make_checker(build_config(config_file, no_spin, **overrides))
-    # records, not one text: the whole JSONL file read as one article once came back "keep"
+    # records, not one text: the whole JSONL file (or JSONL piped in) read as one article came back "keep"
     per_record = file != "-" and file.lower().endswith(RECORD_SUFFIXES) and not os.path.isdir(file)
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":
-        reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
+        per_record, raws = open_stdin_documents(checker.config, text_field)
+        reports = (checker.check_raw(raw) for raw in raws)
     else:
         reports = [checker.check_raw(read_text_file(file, checker.config))]
     errors = 0
@@ -262,7 +269,7 @@ def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
 @click.argument("decisions", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
               help="Write a new run folder here (documents.jsonl with the decided verdicts, summary.csv, "
-                   "run.json, report.html, decisions_applied.jsonl). "
+                   "run.json, report.html, decisions_applied.jsonl, and a copy of DECISIONS). "
                    "Default: only RUN_DIR/decisions_applied.jsonl is written.")
 def apply_decisions_command(run_dir: str, decisions: str, out_dir: str | None) -> None:
     """Apply keep/drop decisions exported from report.html (CSV or JSON) to a run.

@@ -972,29 +972,34 @@ STDIN_NAME = "<stdin>"
 
 
 def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
-    """Standard input as `scan -` reads it: JSONL records when its first non-blank character opens a JSON object
-    (gzip or not, with or without a byte-order mark, as `filter` reads it), else one text document (as
-    `check -` reads it). Never raises."""
+    """Standard input as `scan -` and `check -` read it: JSONL records when its first non-blank character opens
+    a JSON object (gzip or not, with or without a byte-order mark, as `filter` reads it), else one text
+    document. Never raises."""
+    yield from open_stdin_documents(config, text_field)[1]
+
+
+def open_stdin_documents(config: Config | None = None,
+                         text_field: str = "text") -> tuple[bool, Iterator[RawDocument]]:
+    """iter_stdin's documents, and whether standard input held JSONL records (True) or one text (False)."""
     from .streaming import open_records_or_text   # (streaming imports this module)
 
     config = config or Config()
     if sys.stdin is None:   # started without one (pythonw, a closed descriptor 0)
-        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error="unreadable: this process has no standard input")
-        return
+        return False, iter([RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="",
+                                        error="unreadable: this process has no standard input")])
     try:
         # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a
         # file's are: a UTF-16 byte-order mark is then recorded as utf-16, not as the utf-8 of a re-encoding.
         stream, records = open_records_or_text(STDIN)
     except (*GZIP_ERRORS, ValueError) as exc:   # (ValueError: standard input already closed)
-        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {exc or exc.__class__.__name__}")
-        return
+        return False, iter([RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="",
+                                        error=f"unreadable: {exc or exc.__class__.__name__}")])
     if records:
         text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
-        yield from _jsonl_documents(text, STDIN_NAME, config, text_field)
-    else:
-        raw = read_stream(stream, STDIN_NAME, config)
-        raw.path = STDIN_NAME
-        yield raw
+        return True, _jsonl_documents(text, STDIN_NAME, config, text_field)
+    raw = read_stream(stream, STDIN_NAME, config)
+    raw.path = STDIN_NAME
+    return False, iter([raw])
 
 
 def _jsonl_documents(handle: io.TextIOBase, shown: str, config: Config, text_field: str) -> Iterator[RawDocument]:

@@ -404,6 +404,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
          on_record: Callable[[dict[str, Any]], None] | None = None) -> ScanResult:
     """Check every document under `inputs` and write a run folder. Returns counts."""
     config = config or Config()
+    if resume and not out_dir:
+        # without one, each scan writes a new reports/<timestamp>-<name>/ folder: there is nothing to resume
+        raise RunExistsError("--resume needs -o RUN_DIR, the run folder to continue (without -o every scan "
+                             "starts a new folder under reports/)")
     run_dir = Path(out_dir) if out_dir else default_run_dir(inputs)
     if run_dir.exists() and not run_dir.is_dir():
         # Not even --overwrite replaces a file that is not a run folder.

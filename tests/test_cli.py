@@ -312,6 +312,67 @@ def test_check_reads_standard_input_like_a_file():
     assert any(note.startswith("truncated: input is longer than 200 bytes") for note in record["notes"])
 
 
+def test_check_reads_jsonl_on_standard_input_per_record():
+    """`check -` reads standard input as `scan -` does (README, Commands): JSONL records, gzip or not, give one
+    report each, printed one per line; the piped JSONL was read as one article, its verdict keep."""
+    import gzip
+
+    story = ("The county library will open on Sundays from March, the council said on Thursday, after a "
+             "petition signed by more than two thousand residents asked for longer hours at the branch.")
+    lines = [json.dumps({"id": "first", "text": story}), json.dumps({"url": "https://news.example/2", "text": ""}),
+             "{not json"]
+    data = ("\n".join(lines) + "\n").encode()
+    for sent in (data, gzip.compress(data)):
+        result = CliRunner().invoke(main, ["check", "-", "--json", "--no-spin"], input=sent)
+        records = [json.loads(line) for line in result.output.splitlines()]
+        assert [r["id"] for r in records] == ["first", "https://news.example/2", "<stdin>:3"]
+        assert records[0]["error"] is None and records[0]["metadata"]["line"] == 1
+        assert records[1]["error"] and records[2]["error"].startswith("malformed JSON on line 3")
+        assert result.exit_code == 1   # two records are errors
+    result = CliRunner().invoke(main, ["check", "-", "--no-spin"], input=gzip.compress(story.encode()))
+    assert result.exit_code == 0 and "verdict" in result.output and "error" not in result.output
+
+
+def test_resume_needs_the_run_folder_and_an_interrupted_scan_names_it(tmp_path, monkeypatch):
+    """An interrupted scan without -o said "rerun with --resume to continue", but without -o every scan writes a
+    new reports/<timestamp>-<name>/ folder: the rerun started over elsewhere. Now the message names the folder
+    to pass, and --resume without -o is a usage error that writes nothing."""
+    from qualitycheck import run as run_module
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The ferry timetable changes on Monday, the harbour office said. " * 8,
+                                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["scan", str(folder), "--resume", "-j", "1", "--no-spin"])
+    assert result.exit_code == 2 and "--resume needs -o RUN_DIR" in result.output
+    assert not (tmp_path / "reports").exists()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "scan", interrupted)
+    result = CliRunner().invoke(main, ["scan", str(folder), "-j", "1", "--no-spin"])
+    assert result.exit_code == 130
+    named = re.search(r"rerun with --resume -o (reports/\d{8}-\d{6}-crawl) to continue", result.output)
+    assert named, result.output
+    result = CliRunner().invoke(main, ["scan", str(folder), "-o", str(tmp_path / "my run"), "-j", "1"])
+    assert f"rerun with --resume -o '{tmp_path / 'my run'}' to continue" in result.output
+
+
+def test_python_dash_m_runs_the_command_line():
+    """`python -m qualitycheck ...` is the command line (the way to run it without the installed script)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "qualitycheck", "check", "--help"], capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: qualitycheck check ")
+
+
 def test_scan_says_which_files_it_skipped_and_when_it_found_nothing(tmp_path):
     """A folder of .html pages (or notes beside the articles) is not read; the scan says so in its output and
     run.json instead of reporting an empty run as if all were well."""
