@@ -408,6 +408,9 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         # without one, each scan writes a new reports/<timestamp>-<name>/ folder: there is nothing to resume
         raise RunExistsError("--resume needs -o RUN_DIR, the run folder to continue (without -o every scan "
                              "starts a new folder under reports/)")
+    if resume and overwrite:
+        # one keeps the finished documents, the other throws them away: a silent choice would lose or repeat work
+        raise RunExistsError("--resume continues the run in -o, --overwrite replaces it: give one of them")
     run_dir = Path(out_dir) if out_dir else default_run_dir(inputs)
     if run_dir.exists() and not run_dir.is_dir():
         # Not even --overwrite replaces a file that is not a run folder.

@@ -360,6 +360,25 @@ def test_resume_needs_the_run_folder_and_an_interrupted_scan_names_it(tmp_path, 
     assert f"rerun with --resume -o '{tmp_path / 'my run'}' to continue" in result.output
 
 
+def test_resume_and_overwrite_together_are_refused_and_the_summary_gives_the_whole_time(tmp_path):
+    """uat25: --resume --overwrite silently resumed (one keeps a run's finished documents, the other throws them
+    away); now a usage error that leaves the run as it was. The summary line gave only the checking time (0.3s
+    of a 2.3s run): it now gives the whole command's time with the checking time beside it."""
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The ferry timetable changes on Monday, the harbour office said. " * 8,
+                                      encoding="utf-8")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["scan", str(folder), "-o", str(out), "-j", "1", "--no-spin", "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"scanned 1 documents in \d+\.\ds \(\d+\.\ds checking\) -> ", result.output), result.output
+    before = (out / "documents.jsonl").read_bytes()
+    result = CliRunner().invoke(main, ["scan", str(folder), "-o", str(out), "--resume", "--overwrite", "-j", "1",
+                                       "--no-spin", "--no-html"])
+    assert result.exit_code == 2 and "give one of them" in result.output, result.output
+    assert (out / "documents.jsonl").read_bytes() == before
+
+
 def test_python_dash_m_runs_the_command_line():
     """`python -m qualitycheck ...` is the command line (the way to run it without the installed script)."""
     import os
