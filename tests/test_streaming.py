@@ -573,6 +573,10 @@ def test_filter_cli_hints_at_text_field_when_no_record_has_it(tmp_path):
         assert result.exit_code == 0 and result.stdout == ""
         assert "no record has a non-empty string in its 'content' field" in result.stderr
         assert "--text-field" in result.stderr
+    # a malformed line beside them does not hide the hint (uat25: it did)
+    source.write_text("{not json\n" + "".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(2)))
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "--text-field", "content"])
+    assert "malformed_json 1" in result.stderr and "no record has a non-empty string" in result.stderr
     # some records without text: the reason counts say so, no hint
     source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "b"}) + "\n")
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin"])
