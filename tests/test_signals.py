@@ -215,6 +215,24 @@ def test_names_and_numbers_are_never_off_language(fast_checker):
         assert "off_language" not in labels_of(report, line[:10]), line
 
 
+def test_html_markup_left_in_the_text_is_not_a_language(fast_checker):
+    """A scraper's leftover tags are not words: an image tag beside 'Advertisement' was read as German, an empty
+    ad slot's div as Swedish, an image tag alone as Tagalog (session 25). A German paragraph wrapped in <p> is
+    still German, and 'a < b' comparisons are not tags."""
+    lines = ['<img src="https://cdn.example.net/ads/slot_728x90.gif" width="728" height="90" alt=""> Advertisement',
+             '<div class="ad-slot" data-position="mid"></div>',
+             '<img src="https://cdn.example.net/photos/ferry.jpg" alt="Ferry">',
+             '<!-- sidebar start --><span class="caption-credit"></span>']
+    german = ("<p>Die F\u00e4hrgesellschaft wird ab Dezember drei zus\u00e4tzliche Fahrten pro Woche anbieten, "
+              "nachdem sich die Bewohner der Insel beschwert hatten.</p>")
+    comparison = "Die Stadt sagt, dass a < b und c > d gilt, und die Gemeinde will weiter auf ein neues Schiff dr\u00e4ngen."
+    report = fast_checker.check("\n\n".join([*ARTICLE[:2], *lines, *ARTICLE[2:], german, comparison]))
+    for line in lines:
+        assert "off_language" not in labels_of(report, line[:30]), line
+    assert labels_of(report, "<p>Die F") == ["off_language"]
+    assert labels_of(report, "Die Stadt sagt") == ["off_language"]
+
+
 def test_english_sentence_quoting_another_language_stays_english(fast_checker):
     quoting = ["The ferry company's French partner told reporters in Calais: \u201cNous ne laisserons pas tomber les "
                "habitants de l'\u00eele, et nous continuerons \u00e0 assurer la travers\u00e9e tout l'hiver\u201d, "

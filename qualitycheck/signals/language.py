@@ -334,8 +334,17 @@ def _lowercase_words(words: list[str]) -> list[str]:
     return lower
 
 
-# URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com").
-_NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+")
+# URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com"), nor is HTML markup
+# a scraper left in the text: '<img src="..." width="728" alt=""> Advertisement' read as German, a lone
+# '<div class="ad-slot"></div>' as Swedish (found in the twenty-fifth session's README walk-through).
+_MARKUP = r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,2000})?/?>"
+_NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+|" + _MARKUP, re.DOTALL)
+_MARKUP_ONLY = re.compile(_MARKUP, re.DOTALL)
+
+
+def without_markup(text: str) -> str:
+    """`text` with HTML tags and comments taken out (each a space), for judging its language."""
+    return _MARKUP_ONLY.sub(" ", text) if "<" in text else text
 
 
 # The first word of a sentence (capitalised only for that reason): "Wetin we know about ..." starts with a marker,
@@ -422,7 +431,7 @@ def _uncased_word_weight(words: list[str]) -> int:
 
 def measure(text: str) -> LanguageEvidence:
     text = drop_invisible(text)   # a soft hyphen or zero-width space inside a word would cut it in two
-    if "@" in text or "http" in text or "www." in text:   # every _NOT_WORDS match holds one of these
+    if "@" in text or "http" in text or "www." in text or "<" in text:   # every _NOT_WORDS match holds one
         text = _NOT_WORDS.sub(" ", text)
     # (_WORD joins letters across both apostrophes, so straightening them first gives the same words)
     words = _WORD.findall(text.replace("’", "'"))
@@ -558,7 +567,7 @@ def release() -> None:
 
 def detect_languages(text: str, seed: int = 0) -> list[tuple[str, float]]:
     """langdetect's ranked guesses for `text`, deterministic for a given seed."""
-    return _LangDetect.detect(drop_invisible(text), seed)
+    return _LangDetect.detect(drop_invisible(without_markup(text)), seed)
 
 
 def top_language(text: str, seed: int = 0) -> tuple[str, float]:
