@@ -337,7 +337,7 @@ def _lowercase_words(words: list[str]) -> list[str]:
 # URLs, e-mail addresses and handles are not language evidence ("jane.doe@example.com"), nor is HTML markup
 # a scraper left in the text: '<img src="..." width="728" alt=""> Advertisement' read as German, a lone
 # '<div class="ad-slot"></div>' as Swedish (found in the twenty-fifth session's README walk-through).
-_MARKUP = r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,2000})?/?>"
+_MARKUP = r"<!--[^<>]{0,2000}-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,2000})?/?>"
 _NOT_WORDS = re.compile(r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|@\w+|" + _MARKUP, re.DOTALL)
 _MARKUP_ONLY = re.compile(_MARKUP, re.DOTALL)
 
