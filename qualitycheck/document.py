@@ -14,6 +14,10 @@ LABELS = ("spun", "off_language", "boilerplate", "ad_marker", "duplicate", "moji
 # Labels whose paragraphs are removed from clean_text.
 REMOVED_LABELS = frozenset({"boilerplate", "ad_marker", "duplicate", "off_language"})
 
+# What json.loads raises on a damaged or hand-edited file: JSONDecodeError and bad UTF-8 (ValueErrors), an
+# integer of 4,300+ digits (a plain ValueError) and deep nesting (RecursionError, no ValueError at all).
+JSON_ERRORS = (ValueError, RecursionError)
+
 
 @dataclass
 class RawDocument:

@@ -26,7 +26,7 @@ from typing import Any
 
 from .checker import MODEL_PROBE_TEXT, Checker
 from .config import Config
-from .document import RawDocument
+from .document import JSON_ERRORS, RawDocument
 from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
 from .reading import INPUT_SUFFIXES, STDIN, iter_raw_documents
@@ -62,7 +62,7 @@ def changed_settings(run_dir: Path, config: Config, provenance: dict[str, Any] |
     try:
         info = json.loads((run_dir / RUN_INFO).read_text(encoding="utf-8"))
         saved = info.get("config")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, AttributeError, *JSON_ERRORS):
         return []
     if not isinstance(saved, dict):
         return []
@@ -607,7 +607,7 @@ def _match_inputs(documents_path: Path, order: list[bytes], result: ScanResult) 
         for line in handle:
             try:
                 record = json.loads(line)
-            except ValueError:
+            except JSON_ERRORS:
                 record = None
             if isinstance(record, dict):
                 key = resume_key(record)

@@ -879,3 +879,55 @@ def test_resume_matches_records_by_file_and_line_too(tmp_path):
     scan([str(x), str(q)], run, CONFIG, html=False, resume=True)
     scan([str(x), str(q)], fresh, CONFIG, html=False)
     assert (run / DOCUMENTS).read_bytes() == (fresh / DOCUMENTS).read_bytes()
+
+
+@pytest.mark.parametrize("bad", ["[" * 100_000, '{"id": ' + "7" * 5_000 + "}"], ids=["deep", "huge_int"])
+def test_hand_edited_run_files_too_deep_or_with_huge_integers_are_errors_not_tracebacks(tmp_path, bad):
+    """JSON that json.loads refuses with RecursionError (deep nesting) or a plain ValueError (an integer of
+    4,300+ digits), in each file a command reads besides the inputs: a damaged documents.jsonl line is passed
+    over like any damaged line, a damaged run.json is a run without settings, and a labels file, decisions
+    file or config file holding it is a usage error naming the file. Before (fuzz25) each was a traceback."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    def invoke(*args: str):
+        result = CliRunner().invoke(main, list(args))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+        return result
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    scan_args = ["--jobs", "1", "--no-spin", "--no-perplexity", "--no-html", "-q"]
+    run = tmp_path / "run"
+    invoke("scan", str(tmp_path / "in"), "-o", str(run), *scan_args)
+    good = (run / DOCUMENTS).read_bytes()
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(run, damaged)
+    with open(damaged / DOCUMENTS, "a") as handle:
+        handle.write(bad + "\n")
+    assert invoke("report", str(damaged)).exit_code == 0
+    assert invoke("scan", str(tmp_path / "in"), "-o", str(damaged), "--resume", *scan_args).exit_code == 0
+    assert (damaged / DOCUMENTS).read_bytes() == good
+
+    (damaged / "run.json").write_text(bad)
+    assert invoke("report", str(damaged)).exit_code == 0
+    (tmp_path / "keep.json").write_text(json.dumps({"in/a.txt": "keep"}))
+    assert invoke("apply-decisions", str(damaged), str(tmp_path / "keep.json"), "-o", str(tmp_path / "out")).exit_code == 0
+    assert invoke("scan", str(tmp_path / "in"), "-o", str(damaged), "--resume", *scan_args).exit_code == 0
+
+    (tmp_path / "decisions.json").write_text(bad)
+    refused = invoke("apply-decisions", str(run), str(tmp_path / "decisions.json"))
+    assert refused.exit_code == 2 and "decisions.json: not valid JSON" in refused.output
+    labelled = tmp_path / "labelled"
+    (labelled / "docs").mkdir(parents=True)
+    (labelled / "labels.jsonl").write_text(bad + "\n")
+    refused = invoke("evaluate", str(run), "--labels", str(labelled))
+    assert refused.exit_code == 2 and "labels.jsonl, line 1: not JSON" in refused.output
+    for name, text in (("config.json", bad), ("config.toml", "x = " + bad)):
+        (tmp_path / name).write_text(text)
+        refused = invoke("check", str(tmp_path / "in" / "a.txt"), "--config", str(tmp_path / name), "--no-spin")
+        assert refused.exit_code == 2 and f"{name}: not valid" in refused.output, refused.output

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..document import LABELS
+from ..document import JSON_ERRORS, LABELS
 
 # The files of a run folder (run.py writes them, report/html.py and decisions.py read them).
 DOCUMENTS_FILE = "documents.jsonl"
@@ -42,7 +42,7 @@ def iter_documents(path: str | Path) -> Iterator[dict[str, Any]]:
                 break
             try:
                 record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except JSON_ERRORS:   # (also deep nesting or a 4,300+-digit integer)
                 continue
             if isinstance(record, dict):
                 yield record
