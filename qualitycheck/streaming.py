@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import stat
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -497,8 +498,8 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             if path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 total += _parquet_rows(path)
                 continue
-            if not path.name.lower().endswith(JSONL_SUFFIXES) or os.path.isdir(path):
-                total += 1
+            if not path.name.lower().endswith(JSONL_SUFFIXES) or not _regular_file(path):
+                total += 1   # (one record; a FIFO or /dev/zero named .jsonl is never opened: it blocks or never ends)
                 continue
             try:
                 opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -511,6 +512,13 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             except GZIP_ERRORS:
                 total += 1
     return total
+
+
+def _regular_file(path: Any) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _parquet_lines(source: str, text_field: str = "text") -> Iterator[InputLine]:

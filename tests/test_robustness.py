@@ -667,6 +667,33 @@ def test_fifo_named_jsonl_does_not_block(tmp_path):
     assert [r.error for r in iter_jsonl(tmp_path / "pipe.jsonl", CONFIG)] == ["not a regular file (named pipe)"]
 
 
+def test_the_progress_count_opens_no_fifo_or_device_named_jsonl(tmp_path):
+    """A scan on a terminal counts the inputs' records for its ETA (streaming.count_input_documents) before
+    reading them. Before (fuzz25) the count opened a FIFO named .jsonl, which blocks until a writer comes, and
+    read a symlink to /dev/zero named .jsonl for ever: an interactive scan hung where a piped one did not. It
+    runs in a child process here, so that a hang is a failure, not a stuck suite."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.jsonl").write_text('{"text": "one"}\n{"text": "two"}\n')
+    os.mkfifo(folder / "pipe.jsonl")
+    os.symlink("/dev/zero", folder / "zero.jsonl")
+    os.symlink("/dev/zero", folder / "zero.jsonl.gz")
+    code = ("import sys; from qualitycheck.streaming import count_input_documents; "
+            "print(count_input_documents([sys.argv[1]]), count_input_documents([sys.argv[2]]))")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(folder), str(folder / "pipe.jsonl")],
+                              capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("count_input_documents hung on a FIFO or a device named .jsonl")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["5", "1"]   # one record each for what the scan reports as one error
+    records = list(iter_raw_documents([str(folder)], CONFIG))
+    assert len(records) == 5
+
+
 def test_output_path_that_is_a_file(tmp_path):
     from click.testing import CliRunner
 
