@@ -88,8 +88,9 @@ def score_frame(checker: "Checker", frame: "pd.DataFrame", text_col: str = "text
     """
     import pandas as pd
 
-    if text_col not in frame.columns:
-        raise KeyError(f"no column {text_col!r} in the frame (columns: {list(frame.columns)})")
+    for name in (text_col, id_col):
+        if name is not None and name not in frame.columns:
+            raise KeyError(f"no column {name!r} in the frame (columns: {list(frame.columns)})")
     for name in (text_col, id_col):
         if name is not None and list(frame.columns).count(name) > 1:
             raise ValueError(f"the frame has {list(frame.columns).count(name)} columns named {name!r}; keep one")

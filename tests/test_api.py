@@ -182,6 +182,9 @@ def test_score_frame_uses_the_id_column_and_refuses_clashes(fast_checker):
     assert out["qc_verdict"].tolist() == ["keep"]
     with pytest.raises(KeyError):
         fast_checker.score_frame(frame, text_col="missing")
+    # an id column the frame lacks is named as a text column is (fuzz25: a bare KeyError: 'ident')
+    with pytest.raises(KeyError, match="no column 'ident' in the frame"):
+        fast_checker.score_frame(frame, text_col="body", id_col="ident", prefix="qc_")
 
 
 def test_score_frame_on_an_empty_frame(fast_checker):
