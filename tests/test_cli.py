@@ -685,3 +685,18 @@ def test_evaluate_counts_an_unclear_spin_direction_as_held_for_review(tmp_path):
         assert result.exit_code == 0, result.output
         held[name] = json.loads(result.output)["spun_held_by_level"]
     assert held == {"without": {"light": "0/2"}, "with": {"light": "1/2"}}
+
+
+def test_python_dash_m_qualitycheck_runs_the_command_line(tmp_path):
+    """`python -m qualitycheck` is the command line too; before (fuzz25) the package had no __main__ and it
+    failed ("'qualitycheck' is a package and cannot be directly executed")."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("The council met on Tuesday to agree the budget for the coming year.\n")
+    done = subprocess.run([sys.executable, "-m", "qualitycheck", "check", str(tmp_path / "a.txt"), "--json",
+                           "--no-spin", "--no-perplexity"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"].endswith("a.txt")
+    usage = subprocess.run([sys.executable, "-m", "qualitycheck", "scan"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "Usage: qualitycheck scan" in usage.stderr
