@@ -64,7 +64,24 @@ def build_config(config_file: str | None, no_spin: bool = False, **overrides: An
         raise click.UsageError(f"bad configuration: {exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def end_on_closed_pipe() -> None:
+    """Exit 0 after the reader of standard output went away (`| head -1`), as other shell tools stop: stdout
+    is pointed at /dev/null so that the interpreter's last flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_OK)
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # click would exit 1, this command line's code for input errors (a pipefail pipeline then fails)
+            end_on_closed_pipe()
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qualitycheck")
 def main() -> None:
     """Find spun text, foreign trailers, boilerplate, ad markers and duplicates in scraped news.
@@ -381,10 +398,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
             except BrokenPipeError:
                 closed_pipe = True
     if closed_pipe:
-        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        end_on_closed_pipe()
     if failed is not None:
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)

@@ -700,3 +700,25 @@ def test_python_dash_m_qualitycheck_runs_the_command_line(tmp_path):
     assert json.loads(done.stdout)["id"].endswith("a.txt")
     usage = subprocess.run([sys.executable, "-m", "qualitycheck", "scan"], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "Usage: qualitycheck scan" in usage.stderr
+
+
+def test_check_into_a_pipe_closed_early_exits_0(tmp_path):
+    """`qualitycheck check dump.jsonl | head -1`: the reader goes away after one line. check now ends as
+    filter does, quietly with exit 0; before (fuzz25) click's handling of the broken pipe exited 1, the code
+    for input errors, so a pipefail pipeline failed though every record read was fine."""
+    import subprocess
+    import sys
+
+    record = json.dumps({"text": "The council met on Tuesday to agree the budget for the coming year."})
+    (tmp_path / "many.jsonl").write_text((record + "\n") * 400)
+    for extra in ([], ["--json"]):
+        child = subprocess.Popen([sys.executable, "-m", "qualitycheck.cli", "check", str(tmp_path / "many.jsonl"),
+                                  "--no-spin", "--no-perplexity", *extra],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdout is not None and child.stderr is not None
+        first = child.stdout.readline()
+        child.stdout.close()   # like `head -1` exiting
+        err = child.stderr.read()
+        child.wait(timeout=300)
+        assert b"many.jsonl:1" in first
+        assert child.returncode == 0 and b"Traceback" not in err, err
