@@ -937,9 +937,13 @@ def iter_parquet(path: str | Path, config: Config | None = None, text_field: str
             yield raw
     except ImportError:
         yield RawDocument(id=shown, path=shown, text="", error=PARQUET_NEEDS)
+        return
     except Exception as exc:   # pyarrow raises its own error classes (ArrowInvalid, ArrowIOError, ...)
         yield RawDocument(id=f"{shown}:{row + 1}" if row else shown, path=shown, text="",
                           error=f"unreadable Parquet file ({parquet_where(row)}): {exc.__class__.__name__}: {exc}")
+        return
+    if not row:   # every input gets a row, as a JSONL file without a record does
+        yield RawDocument(id=shown, path=shown, text="", error="no Parquet rows (a file with a schema and no rows)")
 
 
 def parquet_where(rows: int) -> str:
