@@ -193,6 +193,18 @@ def test_score_frame_on_an_empty_frame(fast_checker):
     assert set(QUALITY_COLUMNS) <= set(out.columns)
 
 
+def test_score_frame_missing_values_are_none_whatever_the_other_rows_hold(fast_checker):
+    """`error` and `language` hold None where a report has none, as the report, the datasets columns and a
+    frame without errors do. Before (fuzz25, pandas 3) a frame with one bad row got NaN in the others: pandas
+    inferred a str column from text and None, and turned None into NaN."""
+    frame = pd.DataFrame({"text": [ARTICLE, None, "12345 678"]}, index=[4, 4, 9])
+    out = fast_checker.score_frame(frame)
+    assert out.index.tolist() == [4, 4, 9]
+    assert out["error"].tolist()[0] is None and out["error"].tolist()[2] is None
+    assert out["language"].tolist()[1] is None and out["language"].tolist()[0] == "en"
+    assert out["error"].dtype == object and out["verdict"].tolist()[1] == "drop"
+
+
 # --- found by the twelfth session's bug hunt ----------------------------------------------------------------------
 
 FAST_API = Config(spin_enabled=False)
