@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -439,13 +440,36 @@ def _check_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path:
             raise click.UsageError(f"cannot write {path}: {folder} is not a writable folder")
     for i, (path, what) in enumerate(named):
         for other, other_what in named[i + 1:]:
-            if os.path.abspath(path) == os.path.abspath(other):
+            if _same_file(path, other):   # (also through a symlink or a hard link)
                 raise click.UsageError(f"{what} and {other_what} name the same file: {path}")
         if not os.path.exists(path):
             continue
         for item in inputs:
             if item != "-" and os.path.exists(item) and os.path.samefile(item, path):
                 raise click.UsageError(f"{what} {path} is also an input; write the output to another file")
+        if (not inputs or "-" in inputs) and _is_stdin_file(path):
+            # `filter -o x.jsonl < x.jsonl`: opening the output would empty the file standard input reads
+            raise click.UsageError(f"{what} {path} is the file standard input reads; write the output to another file")
+
+
+def _same_file(path: str, other: str) -> bool:
+    if os.path.realpath(path) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(path, other)
+    except OSError:   # (either not there yet)
+        return False
+
+
+def _is_stdin_file(path: str) -> bool:
+    """Whether standard input is redirected from the file `path`."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+        there = os.stat(path)
+    except (AttributeError, OSError, ValueError):   # no standard input, or one without a descriptor
+        return False
+    # (a regular file only: `-o /dev/null < /dev/null` empties nothing)
+    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (there.st_dev, there.st_ino)
 
 
 from .lm.cli import train_lm  # noqa: E402  (defined beside the trainer it wraps)
