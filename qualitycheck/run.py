@@ -13,6 +13,7 @@ import multiprocessing as mp
 import multiprocessing.connection
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -426,6 +427,11 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
                 os.path.realpath(run_dir):
             # e.g. the run's own documents.jsonl: read while it is appended to, or truncated by --overwrite
             raise RunExistsError(f"the input {item} is a file of the output folder {run_dir}; write the run elsewhere")
+    if STDIN in inputs:
+        redirected = _stdin_file_in(run_dir)
+        if redirected is not None:   # `scan - -o RUN --overwrite < RUN/documents.jsonl` emptied it before reading
+            raise RunExistsError(f"standard input is the file {redirected} of the output folder {run_dir}; "
+                                 "write the run elsewhere")
     if not (resume and (run_dir / DOCUMENTS).exists()):
         Checker(config).load_models()   # a model that cannot load: one error, and no run folder left behind
     try:
@@ -434,6 +440,23 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         raise RunExistsError(f"cannot create the output folder {run_dir}: {exc.strerror or exc}") from exc
     with _run_lock(run_dir):
         return _scan_into(run_dir, inputs, config, jobs, resume, progress, html, text_field, on_record)
+
+
+def _stdin_file_in(folder: Path) -> str | None:
+    """The name of the file in `folder` that standard input is redirected from, if it is one of them."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+        entries = list(os.scandir(folder)) if stat.S_ISREG(given.st_mode) else []
+    except (AttributeError, OSError, ValueError):   # no standard input or no such folder
+        return None
+    for entry in entries:
+        try:
+            there = entry.stat()
+        except OSError:
+            continue
+        if (there.st_dev, there.st_ino) == (given.st_dev, given.st_ino):
+            return entry.name
+    return None
 
 
 LOCK_FILE = ".qualitycheck.lock"

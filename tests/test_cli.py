@@ -722,3 +722,22 @@ def test_check_into_a_pipe_closed_early_exits_0(tmp_path):
         child.wait(timeout=300)
         assert b"many.jsonl:1" in first
         assert child.returncode == 0 and b"Traceback" not in err, err
+
+
+def test_scan_of_standard_input_redirected_from_a_file_of_the_run_folder_is_refused(tmp_path):
+    """`scan - -o RUN --overwrite < RUN/documents.jsonl` emptied documents.jsonl before reading it and wrote a run
+    of one 'empty input' record (fuzz25), where `scan RUN/documents.jsonl -o RUN` is refused. Refused alike now."""
+    import subprocess
+    import sys
+
+    record = json.dumps({"text": "The council met on Tuesday to agree the budget for the coming year."})
+    (tmp_path / "in.jsonl").write_text((record + "\n") * 3)
+    runs = tmp_path / "run"
+    run("scan", str(tmp_path / "in.jsonl"), "-o", str(runs), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    before = (runs / "documents.jsonl").read_bytes()
+    with open(runs / "documents.jsonl", "rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "scan", "-", "-o", str(runs), "--overwrite",
+                               "--no-spin", "--no-html", "-q", "--jobs", "1"],
+                              stdin=stdin, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "standard input is the file documents.jsonl" in done.stderr, done.stderr
+    assert (runs / "documents.jsonl").read_bytes() == before
