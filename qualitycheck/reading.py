@@ -382,6 +382,9 @@ def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     """The decoding decode_bytes_noted gives the whole file at `path` (see above), found reading it in chunks.
     Raises ValueError with scan's error for a file that is not text, one of GZIP_ERRORS for one that cannot be
     read (a damaged .gz)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):   # as read_text_file: a FIFO blocks until written to, /dev/zero never ends
+        raise ValueError(f"not a regular file ({_file_kind(mode)})")
     with open_binary(path) as handle:
         head = handle.read(SNIFF_BYTES)
         for bom, encoding in BOMS:
