@@ -958,3 +958,40 @@ def test_hand_edited_run_files_too_deep_or_with_huge_integers_are_errors_not_tra
         (tmp_path / name).write_text(text)
         refused = invoke("check", str(tmp_path / "in" / "a.txt"), "--config", str(tmp_path / name), "--no-spin")
         assert refused.exit_code == 2 and f"{name}: not valid" in refused.output, refused.output
+
+
+@pytest.mark.parametrize("field, value", [
+    ("labels", [1]), ("spun", "yes"), ("score", "high"), ("path", 9), ("id", {"a": 1}), ("paragraphs", {"a": 1}),
+    ("paragraphs", [{"index": 0, "text": "x", "start": "a", "end": None}]),
+    ("paragraphs", [{"index": 0, "start": 0, "end": 1, "text": "x", "evidence": ["boilerplate"]}]),
+])
+def test_a_record_of_other_field_types_in_documents_jsonl_is_redone_not_a_traceback(tmp_path, field, value):
+    """A documents.jsonl line that parses as an object but holds other types than a report (a hand edit with
+    jq, a half-damaged line) ended `scan --resume` and `apply-decisions -o` in an AttributeError or TypeError
+    (fuzz25). --resume now drops it as a damaged line and checks its document again; apply-decisions writes
+    it back as it is, with a summary row of what it can read."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    (tmp_path / "in" / "b.txt").write_text(ARTICLE.replace("river", "harbour"))
+    scan_args = ["--jobs", "1", "--no-spin", "--no-perplexity", "--no-html", "-q"]
+    run, edited = tmp_path / "run", tmp_path / "edited"
+    assert CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), *scan_args]).exit_code == 0
+    good = (run / DOCUMENTS).read_bytes()
+    shutil.copytree(run, edited)
+    lines = good.decode().splitlines(keepends=True)
+    record = json.loads(lines[0])
+    record[field] = value
+    (edited / DOCUMENTS).write_text(json.dumps(record) + "\n" + "".join(lines[1:]))
+    (tmp_path / "decisions.json").write_text(json.dumps({record["id"] if isinstance(record["id"], str) else "x": "drop"}))
+    applied = CliRunner().invoke(main, ["apply-decisions", str(edited), str(tmp_path / "decisions.json"),
+                                        "-o", str(tmp_path / "applied")])
+    assert applied.exit_code == 0 and applied.exception is None, applied.output
+    resumed = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(edited), "--resume", *scan_args])
+    assert resumed.exit_code == 0 and resumed.exception is None, resumed.output
+    assert (edited / DOCUMENTS).read_bytes() == good
