@@ -200,7 +200,7 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
       qualitycheck check sample.jsonl.gz --json | jq .verdict
     """
     from .checker import Checker
-    from .reading import RECORD_SUFFIXES, read_stream, read_text_file
+    from .reading import RECORD_SUFFIXES, read_stream, read_text_file, stdin_bytes
 
     checker = make_checker(build_config(config_file, no_spin, **overrides))
     # records, not one text: the whole JSONL file read as one article once came back "keep"
@@ -208,7 +208,7 @@ def check(file: str, as_json: bool, text_field: str, config_file: str | None, no
     if per_record:
         reports = checker.check_paths([file], text_field)
     elif file == "-":
-        reports = [checker.check_raw(read_stream(sys.stdin.buffer, "<stdin>", checker.config))]
+        reports = [checker.check_raw(read_stream(stdin_bytes(), "<stdin>", checker.config))]
     else:
         reports = [checker.check_raw(read_text_file(file, checker.config))]
     errors = 0

@@ -46,7 +46,8 @@ def _is_paragraph(paragraph: Any) -> bool:
         return False
     evidence, labels = paragraph.get("evidence") or [], paragraph.get("labels") or []
     return isinstance(labels, list) and isinstance(evidence, list) and all(
-        isinstance(e, dict) and all(isinstance(e.get(key), str) for key in ("label", "rule", "detail")) for e in evidence)
+        isinstance(e, dict) and all(isinstance(e.get(key), str) for key in ("label", "rule", "detail"))
+        for e in evidence)
 
 
 @dataclass

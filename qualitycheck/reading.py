@@ -637,10 +637,18 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
         return raw
 
 
-def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None = None) -> RawDocument:
+def stdin_bytes() -> IO[bytes] | None:
+    """Standard input's bytes, or None for a process started without standard input."""
+    return None if sys.stdin is None else sys.stdin.buffer
+
+
+def read_stream(handle: IO[bytes] | None, name: str = "<stdin>", config: Config | None = None) -> RawDocument:
     """Read one document from a byte stream (standard input) as a text file is read: at most 4 x max_chars
     bytes (the rest is left unread), the same decoding and checks, never raising."""
     raw = RawDocument(id=name, path=None, text="")
+    if handle is None:   # (sys.stdin.buffer of a process without standard input: see stdin_bytes)
+        raw.error = f"unreadable: {NO_STDIN}"
+        return raw
     try:
         return _read_capped(raw, handle, config or Config(), None)
     except GZIP_ERRORS as exc:   # (gzip on standard input, damaged or cut short)
@@ -976,6 +984,8 @@ def json_safe(value: Any) -> tuple[Any, int]:
 # The input naming standard input (`scan -`).
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+# Started without one (pythonw, `<&-`): sys.stdin is None.
+NO_STDIN = "this process has no standard input"
 
 
 def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
@@ -986,7 +996,7 @@ def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterat
 
     config = config or Config()
     if sys.stdin is None:   # started without one (pythonw, a closed descriptor 0)
-        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error="unreadable: this process has no standard input")
+        yield RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {NO_STDIN}")
         return
     try:
         # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a

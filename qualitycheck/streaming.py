@@ -9,6 +9,7 @@ and never stops the stream.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
@@ -23,8 +24,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap,
-                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
+from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, NO_STDIN, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines,
+                      line_cap, not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
                       strip_line_bom)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -363,6 +364,8 @@ def _text_head(head: bytes) -> str:
 def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
     """A binary stream of a path ('-' or None = stdin), gzip undone (by its magic bytes), and its first bytes
     (at most 4, fewer at the end or after a newline), which the stream still gives."""
+    if path in (None, "-") and sys.stdin is None:   # started without one (`<&-`): an unreadable input, no crash
+        raise OSError(errno.EBADF, NO_STDIN)
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
     try:
         head = _read_head(raw, 4)

@@ -741,3 +741,23 @@ def test_scan_of_standard_input_redirected_from_a_file_of_the_run_folder_is_refu
                               stdin=stdin, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "standard input is the file documents.jsonl" in done.stderr, done.stderr
     assert (runs / "documents.jsonl").read_bytes() == before
+
+
+def test_check_and_filter_of_a_process_without_standard_input_are_errors_not_tracebacks():
+    """Started with descriptor 0 closed (`qualitycheck check - <&-`, a service without one), sys.stdin is None:
+    `check -` and `filter` ended in AttributeError: 'NoneType' object has no attribute 'buffer' (fuzz25), where
+    `scan -` already reported it. Now an error report, and an unreadable input for filter; both exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    def without_stdin(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qualitycheck.cli", *args], capture_output=True, text=True,
+                              timeout=120, preexec_fn=lambda: os.close(0))
+
+    checked = without_stdin("check", "-", "--no-spin", "--no-perplexity", "--json")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr, checked.stderr
+    assert json.loads(checked.stdout)["error"] == "unreadable: this process has no standard input"
+    filtered = without_stdin("filter", "--no-spin", "--no-perplexity")
+    assert filtered.returncode == 1 and "Traceback" not in filtered.stderr, filtered.stderr
+    assert "<stdin>: unreadable: this process has no standard input" in filtered.stderr
