@@ -1,6 +1,7 @@
 """Command line: click commands only; every command is a thin layer over the library API."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -80,6 +81,12 @@ class _Commands(click.Group):
         except BrokenPipeError:
             # click would exit 1, this command line's code for input errors (a pipefail pipeline then fails)
             end_on_closed_pipe()
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            # a full disk is no bug: said as other shell tools say it (`cat: write error: ...`), not a traceback
+            click.echo(f"qualitycheck {ctx.invoked_subcommand}: write error: {exc.strerror}", err=True)
+            sys.exit(EXIT_INPUT_ERRORS)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -761,3 +761,22 @@ def test_check_and_filter_of_a_process_without_standard_input_are_errors_not_tra
     filtered = without_stdin("filter", "--no-spin", "--no-perplexity")
     assert filtered.returncode == 1 and "Traceback" not in filtered.stderr, filtered.stderr
     assert "<stdin>: unreadable: this process has no standard input" in filtered.stderr
+
+
+def test_a_full_disk_under_standard_output_is_a_write_error_not_a_traceback(tmp_path):
+    """`qualitycheck check dump.jsonl > /dev/full`: the failed write ended in an OSError traceback (fuzz25);
+    it is said as other shell tools say it, with exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        import pytest
+        pytest.skip("no /dev/full on this system")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": "The council met on Tuesday to agree the budget."}) + "\n")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "check", str(tmp_path / "a.jsonl"),
+                               "--no-spin", "--no-perplexity"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "qualitycheck check: write error: No space left on device" in done.stderr
