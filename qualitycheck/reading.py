@@ -613,6 +613,8 @@ def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
 def read_text_file(path: str | Path, config: Config | None = None) -> RawDocument:
     """Read one text file, never raising: problems are reported in `RawDocument.error`."""
     config = config or Config()
+    if str(path) == "":   # (not Path(""), which is the working folder)
+        return RawDocument(id="", path="", text="", error=EMPTY_PATH)
     path = Path(path)
     shown = _display_path(path)
     raw = RawDocument(id=shown, path=shown, text="")
@@ -981,6 +983,9 @@ def json_safe(value: Any) -> tuple[Any, int]:
     return str(value), 1
 
 
+# An input given as "" (an unset shell variable): no file, not the working folder Path("") names.
+EMPTY_PATH = "no such file or directory (an empty path)"
+
 # The input naming standard input (`scan -`).
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -1155,6 +1160,10 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
             if not stdin_read:   # (named twice, it is still one stream)
                 stdin_read = True
                 yield from iter_stdin(config, text_field)
+            continue
+        if str(item) == "":
+            # Path("") is ".": `scan "$DIR"` with DIR unset would scan the working folder
+            yield RawDocument(id="", path="", text="", error=EMPTY_PATH)
             continue
         item_path = Path(item)
         try:

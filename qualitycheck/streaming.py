@@ -24,8 +24,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, NO_STDIN, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines,
-                      line_cap, not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
+from .reading import (BOMS, EMPTY_PATH, GZIP_ERRORS, JSONL_SNIFF_BYTES, NO_STDIN, PARQUET_NEEDS, PARQUET_SUFFIXES,
+                      capped_lines, line_cap, not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
                       strip_line_bom)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -141,7 +141,7 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         if isinstance(line, UnreadableInput):
             stats.lines += 1
             if len(stats.unreadable) < UNREADABLE_SHOWN:
-                stats.unreadable.append(f"{source or '<stdin>'}: {line.error}")
+                stats.unreadable.append(f"{'<stdin>' if source is None else source or repr(source)}: {line.error}")
             yield _Line(lineno, source, payload={"file": source, "detail": line.error}, reason=REASON_UNREADABLE)
             continue
         if isinstance(line, OverlongLine):
@@ -450,6 +450,9 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
         source = None if path in (None, "-") else str(path)
         if source is not None and source.lower().endswith(PARQUET_SUFFIXES):
             yield from _parquet_lines(source, text_field)
+            continue
+        if source == "":   # (open("") fails too, but as a missing file without a name)
+            yield _unreadable_input(source, f"unreadable: {EMPTY_PATH}")
             continue
         try:
             handle = open_input(path)

@@ -995,3 +995,24 @@ def test_a_record_of_other_field_types_in_documents_jsonl_is_redone_not_a_traceb
     resumed = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(edited), "--resume", *scan_args])
     assert resumed.exit_code == 0 and resumed.exception is None, resumed.output
     assert (edited / DOCUMENTS).read_bytes() == good
+
+
+def test_an_empty_path_is_no_file_not_the_working_folder(tmp_path, monkeypatch):
+    """`qualitycheck scan "$CRAWL"` with CRAWL unset passes "": Path("") is ".", so the scan read the whole
+    working folder (842 documents in the folder it was found in, fuzz25) and `check ""` reported "is a
+    directory". An empty path is now a missing input for scan, check and filter; the rest is still read."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text(ARTICLE.replace("river", "harbour"))
+    raws = list(iter_raw_documents(["", str(tmp_path / "a.txt")], CONFIG))
+    assert len(raws) == 2 and (raws[0].path, raws[0].error) == ("", "no such file or directory (an empty path)")
+    assert raws[1].path.endswith("a.txt") and raws[1].error is None
+    assert read_text_file("", CONFIG).error == "no such file or directory (an empty path)"
+    checked = CliRunner().invoke(main, ["check", "", "--no-spin", "--json"])
+    assert checked.exit_code == 1 and json.loads(checked.output)["error"].endswith("(an empty path)")
+    filtered = CliRunner().invoke(main, ["filter", "", "--no-spin", "-q"])
+    assert filtered.exit_code == 1 and "'': unreadable: no such file or directory (an empty path)" in filtered.output
