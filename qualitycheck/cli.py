@@ -279,6 +279,8 @@ def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
         path = write_html_report(run_dir, out_path, max_documents or None)
     except (FileNotFoundError, FileExistsError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except OSError as exc:   # e.g. report.html is a folder, or the folder is read-only
+        raise click.ClickException(f"cannot write the page: {exc.strerror or exc}: {exc.filename2 or exc.filename}") from exc
     click.echo(f"wrote {path}")
 
 

@@ -1016,3 +1016,26 @@ def test_an_empty_path_is_no_file_not_the_working_folder(tmp_path, monkeypatch):
     assert checked.exit_code == 1 and json.loads(checked.output)["error"].endswith("(an empty path)")
     filtered = CliRunner().invoke(main, ["filter", "", "--no-spin", "-q"])
     assert filtered.exit_code == 1 and "'': unreadable: no such file or directory (an empty path)" in filtered.output
+
+
+@pytest.mark.parametrize("name", ["report.html", "summary.csv", "run.json", "documents.jsonl"])
+def test_a_run_file_that_is_a_folder_is_refused_before_checking(tmp_path, name):
+    """An output folder where report.html (summary.csv, run.json, documents.jsonl) is a folder: the scan checked
+    every document, then ended in IsADirectoryError when it wrote that file, and `report` in a traceback too
+    (fuzz25). The scan is refused at the start now (exit 2) and `report` says it cannot write the page."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    args = ["--jobs", "1", "--no-spin", "--no-perplexity", "-q"]
+    assert CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), "--no-html", *args]).exit_code == 0
+    (run / name).unlink(missing_ok=True)
+    (run / name).mkdir()
+    refused = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), "--overwrite", *args])
+    assert refused.exit_code == 2 and f"holds {name} that is not a file" in refused.output, refused.output
+    page = CliRunner().invoke(main, ["report", str(run)])
+    assert page.exception is None or isinstance(page.exception, SystemExit), page.output
+    assert page.exit_code == (0 if name in ("summary.csv", "run.json") else 1 if name == "report.html" else 2)
