@@ -1,9 +1,11 @@
 """Command line: click commands only; every command is a thin layer over the library API."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shlex
+import stat
 import sys
 import time
 from pathlib import Path
@@ -66,7 +68,30 @@ def build_config(config_file: str | None, no_spin: bool = False, **overrides: An
         raise click.UsageError(f"bad configuration: {exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def end_on_closed_pipe() -> None:
+    """Exit 0 after the reader of standard output went away (`| head -1`), as other shell tools stop: stdout
+    is pointed at /dev/null so that the interpreter's last flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_OK)
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # click would exit 1, this command line's code for input errors (a pipefail pipeline then fails)
+            end_on_closed_pipe()
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            # a full disk is no bug: said as other shell tools say it (`cat: write error: ...`), not a traceback
+            click.echo(f"qualitycheck {ctx.invoked_subcommand}: write error: {exc.strerror}", err=True)
+            sys.exit(EXIT_INPUT_ERRORS)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qualitycheck")
 def main() -> None:
     """Find spun text, foreign trailers, boilerplate, ad markers and duplicates in scraped news.
@@ -265,6 +290,8 @@ def report(run_dir: str, out_path: str | None, max_documents: int) -> None:
         path = write_html_report(run_dir, out_path, max_documents or None)
     except (FileNotFoundError, FileExistsError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except OSError as exc:   # e.g. report.html is a folder, or the folder is read-only
+        raise click.ClickException(f"cannot write the page: {exc.strerror or exc}: {exc.filename2 or exc.filename}") from exc
     click.echo(f"wrote {path}")
 
 
@@ -393,10 +420,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
             except BrokenPipeError:
                 closed_pipe = True
     if closed_pipe:
-        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
+        end_on_closed_pipe()
     if failed is not None:
         click.echo(f"filter stopped: {failed}", err=True)
         sys.exit(EXIT_INPUT_ERRORS)
@@ -438,13 +462,36 @@ def _check_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path:
             raise click.UsageError(f"cannot write {path}: {folder} is not a writable folder")
     for i, (path, what) in enumerate(named):
         for other, other_what in named[i + 1:]:
-            if os.path.abspath(path) == os.path.abspath(other):
+            if _same_file(path, other):   # (also through a symlink or a hard link)
                 raise click.UsageError(f"{what} and {other_what} name the same file: {path}")
         if not os.path.exists(path):
             continue
         for item in inputs:
             if item != "-" and os.path.exists(item) and os.path.samefile(item, path):
                 raise click.UsageError(f"{what} {path} is also an input; write the output to another file")
+        if (not inputs or "-" in inputs) and _is_stdin_file(path):
+            # `filter -o x.jsonl < x.jsonl`: opening the output would empty the file standard input reads
+            raise click.UsageError(f"{what} {path} is the file standard input reads; write the output to another file")
+
+
+def _same_file(path: str, other: str) -> bool:
+    if os.path.realpath(path) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(path, other)
+    except OSError:   # (either not there yet)
+        return False
+
+
+def _is_stdin_file(path: str) -> bool:
+    """Whether standard input is redirected from the file `path`."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+        there = os.stat(path)
+    except (AttributeError, OSError, ValueError):   # no standard input, or one without a descriptor
+        return False
+    # (a regular file only: `-o /dev/null < /dev/null` empties nothing)
+    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (there.st_dev, there.st_ino)
 
 
 from .lm.cli import train_lm  # noqa: E402  (defined beside the trainer it wraps)

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .document import LABELS
+from .document import JSON_ERRORS, LABELS
 
 
 VERDICTS = ("keep", "review", "drop")
@@ -177,15 +177,20 @@ def _parse_config_file(path: Path) -> Any:
     if path.suffix.lower() == ".toml":
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:   # (deep nesting raises the second)
+            raise ValueError(f"{path}: not valid TOML: {_why(exc)}") from exc
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except JSON_ERRORS as exc:
         hint = ""
         try:
             if tomllib.loads(text):   # (an empty file is TOML too: no hint for it)
                 hint = "; it reads as TOML: name it .toml"
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             pass
-        raise ValueError(f"{path}: not valid JSON (a config file not named .toml is read as JSON): {exc}{hint}") from exc
+        raise ValueError(f"{path}: not valid JSON (a config file not named .toml is read as JSON): "
+                         f"{_why(exc)}{hint}") from exc
+
+
+def _why(exc: Exception) -> str:
+    return "nested too deep" if isinstance(exc, RecursionError) else str(exc)

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .document import JSON_ERRORS
 from .report.writers import DOCUMENTS_FILE, RUN_FILE, SUMMARY_FILE
 
 DECISIONS = ("keep", "drop")
@@ -175,8 +176,9 @@ def read_decisions(path: str | Path) -> list[Decision]:
     if text.lstrip().startswith(("{", "[")):
         try:
             value = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise DecisionsError(f"{path}: not valid JSON ({err})") from err
+        except JSON_ERRORS as err:
+            why = "nested too deep" if isinstance(err, RecursionError) else err
+            raise DecisionsError(f"{path}: not valid JSON ({why})") from err
         entries = _from_json(value, str(path))
     else:
         entries = _from_csv(text, str(path))
@@ -296,7 +298,7 @@ def apply_decisions(run_dir: str | Path, decisions_path: str | Path,
             try:
                 loaded = json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8", errors="replace"))
                 run_info = loaded if isinstance(loaded, dict) else {}
-            except json.JSONDecodeError:
+            except JSON_ERRORS:
                 run_info = {}
         run_info["decisions"] = {
             "source": str(decisions_path), "from_run": str(run_dir),

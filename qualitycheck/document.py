@@ -14,6 +14,41 @@ LABELS = ("spun", "off_language", "boilerplate", "ad_marker", "duplicate", "moji
 # Labels whose paragraphs are removed from clean_text.
 REMOVED_LABELS = frozenset({"boilerplate", "ad_marker", "duplicate", "off_language"})
 
+# What json.loads raises on a damaged or hand-edited file: JSONDecodeError and bad UTF-8 (ValueErrors), an
+# integer of 4,300+ digits (a plain ValueError) and deep nesting (RecursionError, no ValueError at all).
+JSON_ERRORS = (ValueError, RecursionError)
+
+
+def is_report_record(record: Any) -> bool:
+    """Whether a documents.jsonl line's object has the shape resume, the summary and the folder passes read
+    without checking again (a hand-edited or half-damaged line may be an object of other types): a string
+    id, a string or null path, number score, string verdict, labels counted in integers, spun an object, paragraphs with integer
+    offsets, their text and evidence objects of string label, rule and detail."""
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        return False
+    if not isinstance(record.get("path"), (str, type(None))):
+        return False
+    if not isinstance(record.get("score"), (int, float)) or not isinstance(record.get("verdict"), str):
+        return False
+    labels, spun, notes = record.get("labels") or {}, record.get("spun") or {}, record.get("notes") or []
+    if not isinstance(labels, dict) or not all(type(n) is int for n in labels.values()):
+        return False
+    if not isinstance(spun, dict) or not isinstance(notes, list):
+        return False
+    paragraphs = record.get("paragraphs") or []
+    return isinstance(paragraphs, list) and all(_is_paragraph(p) for p in paragraphs)
+
+
+def _is_paragraph(paragraph: Any) -> bool:
+    if not isinstance(paragraph, dict) or not isinstance(paragraph.get("text"), str):
+        return False
+    if not all(type(paragraph.get(key)) is int for key in ("index", "start", "end")):
+        return False
+    evidence, labels = paragraph.get("evidence") or [], paragraph.get("labels") or []
+    return isinstance(labels, list) and isinstance(evidence, list) and all(
+        isinstance(e, dict) and all(isinstance(e.get(key), str) for key in ("label", "rule", "detail"))
+        for e in evidence)
+
 
 @dataclass
 class RawDocument:

@@ -88,8 +88,9 @@ def score_frame(checker: "Checker", frame: "pd.DataFrame", text_col: str = "text
     """
     import pandas as pd
 
-    if text_col not in frame.columns:
-        raise KeyError(f"no column {text_col!r} in the frame (columns: {list(frame.columns)})")
+    for name in (text_col, id_col):
+        if name is not None and name not in frame.columns:
+            raise KeyError(f"no column {name!r} in the frame (columns: {list(frame.columns)})")
     for name in (text_col, id_col):
         if name is not None and list(frame.columns).count(name) > 1:
             raise ValueError(f"the frame has {list(frame.columns).count(name)} columns named {name!r}; keep one")
@@ -99,8 +100,10 @@ def score_frame(checker: "Checker", frame: "pd.DataFrame", text_col: str = "text
     ids = frame[id_col].tolist() if id_col is not None else [str(i) for i in frame.index]
     rows = score_rows(checker, frame[text_col].tolist(), ids)
     if rows:
-        quality = pd.DataFrame(rows, index=frame.index, columns=list(QUALITY_COLUMNS))
-        quality = quality.astype(QUALITY_COLUMNS)
+        # each column built with its dtype: inferred, pandas 3 makes text with a None a str column, whose None
+        # became NaN, so `error` and `language` held NaN in a frame with some error and None in one without
+        quality = pd.DataFrame({name: pd.Series([row[name] for row in rows], dtype=dtype, index=frame.index)
+                                for name, dtype in QUALITY_COLUMNS.items()}, index=frame.index)
     else:
         quality = empty_quality_frame(frame.index)
     quality.columns = [prefix + name for name in QUALITY_COLUMNS]

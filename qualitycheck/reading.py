@@ -382,6 +382,9 @@ def sniff_stream_decoding(path: str | Path) -> StreamDecoding:
     """The decoding decode_bytes_noted gives the whole file at `path` (see above), found reading it in chunks.
     Raises ValueError with scan's error for a file that is not text, one of GZIP_ERRORS for one that cannot be
     read (a damaged .gz)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):   # as read_text_file: a FIFO blocks until written to, /dev/zero never ends
+        raise ValueError(f"not a regular file ({_file_kind(mode)})")
     with open_binary(path) as handle:
         head = handle.read(SNIFF_BYTES)
         for bom, encoding in BOMS:
@@ -610,6 +613,8 @@ def finish_raw(raw: RawDocument, config: Config) -> RawDocument:
 def read_text_file(path: str | Path, config: Config | None = None) -> RawDocument:
     """Read one text file, never raising: problems are reported in `RawDocument.error`."""
     config = config or Config()
+    if str(path) == "":   # (not Path(""), which is the working folder)
+        return RawDocument(id="", path="", text="", error=EMPTY_PATH)
     path = Path(path)
     shown = _display_path(path)
     raw = RawDocument(id=shown, path=shown, text="")
@@ -634,10 +639,13 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
         return raw
 
 
-def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None = None) -> RawDocument:
+def read_stream(handle: IO[bytes] | None, name: str = "<stdin>", config: Config | None = None) -> RawDocument:
     """Read one document from a byte stream (standard input) as a text file is read: at most 4 x max_chars
     bytes (the rest is left unread), the same decoding and checks, never raising."""
     raw = RawDocument(id=name, path=None, text="")
+    if handle is None:   # (a process started without standard input has no sys.stdin to take bytes from)
+        raw.error = f"unreadable: {NO_STDIN}"
+        return raw
     try:
         return _read_capped(raw, handle, config or Config(), None)
     except GZIP_ERRORS as exc:   # (gzip on standard input, damaged or cut short)
@@ -937,9 +945,13 @@ def iter_parquet(path: str | Path, config: Config | None = None, text_field: str
             yield raw
     except ImportError:
         yield RawDocument(id=shown, path=shown, text="", error=PARQUET_NEEDS)
+        return
     except Exception as exc:   # pyarrow raises its own error classes (ArrowInvalid, ArrowIOError, ...)
         yield RawDocument(id=f"{shown}:{row + 1}" if row else shown, path=shown, text="",
                           error=f"unreadable Parquet file ({parquet_where(row)}): {exc.__class__.__name__}: {exc}")
+        return
+    if not row:   # every input gets a row, as a JSONL file without a record does
+        yield RawDocument(id=shown, path=shown, text="", error="no Parquet rows (a file with a schema and no rows)")
 
 
 def parquet_where(rows: int) -> str:
@@ -966,9 +978,14 @@ def json_safe(value: Any) -> tuple[Any, int]:
     return str(value), 1
 
 
+# An input given as "" (an unset shell variable): no file, not the working folder Path("") names.
+EMPTY_PATH = "no such file or directory (an empty path)"
+
 # The input naming standard input (`scan -`).
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+# Started without one (pythonw, `<&-`): sys.stdin is None.
+NO_STDIN = "this process has no standard input"
 
 
 def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
@@ -985,8 +1002,7 @@ def open_stdin_documents(config: Config | None = None,
 
     config = config or Config()
     if sys.stdin is None:   # started without one (pythonw, a closed descriptor 0)
-        return False, iter([RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="",
-                                        error="unreadable: this process has no standard input")])
+        return False, iter([RawDocument(id=STDIN_NAME, path=STDIN_NAME, text="", error=f"unreadable: {NO_STDIN}")])
     try:
         # A text document gets its bytes as sent (only gzip undone), so that read_stream decodes them as a
         # file's are: a UTF-16 byte-order mark is then recorded as utf-16, not as the utf-8 of a re-encoding.
@@ -1143,6 +1159,10 @@ def iter_raw_documents(inputs: Iterable[str | Path], config: Config | None = Non
             if not stdin_read:   # (named twice, it is still one stream)
                 stdin_read = True
                 yield from iter_stdin(config, text_field)
+            continue
+        if str(item) == "":
+            # Path("") is ".": `scan "$DIR"` with DIR unset would scan the working folder
+            yield RawDocument(id="", path="", text="", error=EMPTY_PATH)
             continue
         item_path = Path(item)
         try:

@@ -13,6 +13,7 @@ import multiprocessing as mp
 import multiprocessing.connection
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 from .checker import MODEL_PROBE_TEXT, Checker
 from .config import Config
-from .document import RawDocument
+from .document import JSON_ERRORS, RawDocument
 from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
 from .reading import INPUT_SUFFIXES, STDIN, iter_raw_documents
@@ -62,7 +63,7 @@ def changed_settings(run_dir: Path, config: Config, provenance: dict[str, Any] |
     try:
         info = json.loads((run_dir / RUN_INFO).read_text(encoding="utf-8"))
         saved = info.get("config")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, AttributeError, *JSON_ERRORS):
         return []
     if not isinstance(saved, dict):
         return []
@@ -419,6 +420,10 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if held and not (resume or overwrite):
         raise RunExistsError(f"{run_dir} already holds a run ({', '.join(held)}); use --overwrite to replace it "
                              "or --resume to continue it")
+    blocked = [name for name in (DOCUMENTS, RUN_INFO, SUMMARY, REPORT_HTML)
+               if (run_dir / name).exists() and not (run_dir / name).is_file()]
+    if blocked:   # (found before the documents are checked, not when the run's files are written at its end)
+        raise RunExistsError(f"{run_dir} holds {', '.join(blocked)} that is not a file; choose another output folder")
     if resume and STDIN in inputs:
         raise RunExistsError("--resume cannot continue a scan of standard input ('-'): it cannot be read again; "
                              "scan it into a new run folder, or save it to a file and scan that")
@@ -433,6 +438,11 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
                 os.path.realpath(run_dir):
             # e.g. the run's own documents.jsonl: read while it is appended to, or truncated by --overwrite
             raise RunExistsError(f"the input {item} is a file of the output folder {run_dir}; write the run elsewhere")
+    if STDIN in inputs:
+        redirected = _stdin_file_in(run_dir)
+        if redirected is not None:   # `scan - -o RUN --overwrite < RUN/documents.jsonl` emptied it before reading
+            raise RunExistsError(f"standard input is the file {redirected} of the output folder {run_dir}; "
+                                 "write the run elsewhere")
     if not (resume and (run_dir / DOCUMENTS).exists()):
         Checker(config).load_models()   # a model that cannot load: one error, and no run folder left behind
     try:
@@ -441,6 +451,23 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
         raise RunExistsError(f"cannot create the output folder {run_dir}: {exc.strerror or exc}") from exc
     with _run_lock(run_dir):
         return _scan_into(run_dir, inputs, config, jobs, resume, progress, html, text_field, on_record)
+
+
+def _stdin_file_in(folder: Path) -> str | None:
+    """The name of the file in `folder` that standard input is redirected from, if it is one of them."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+        entries = list(os.scandir(folder)) if stat.S_ISREG(given.st_mode) else []
+    except (AttributeError, OSError, ValueError):   # no standard input or no such folder
+        return None
+    for entry in entries:
+        try:
+            there = entry.stat()
+        except OSError:
+            continue
+        if (there.st_dev, there.st_ino) == (given.st_dev, given.st_ino):
+            return entry.name
+    return None
 
 
 LOCK_FILE = ".qualitycheck.lock"
@@ -614,7 +641,7 @@ def _match_inputs(documents_path: Path, order: list[bytes], result: ScanResult) 
         for line in handle:
             try:
                 record = json.loads(line)
-            except ValueError:
+            except JSON_ERRORS:
                 record = None
             if isinstance(record, dict):
                 key = resume_key(record)

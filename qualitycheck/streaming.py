@@ -9,10 +9,12 @@ and never stops the stream.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
 import os
+import stat
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -22,8 +24,8 @@ from typing import IO, Any
 from .checker import Checker
 from .config import Config
 from .document import DocumentReport, RawDocument
-from .reading import (BOMS, GZIP_ERRORS, JSONL_SNIFF_BYTES, PARQUET_NEEDS, PARQUET_SUFFIXES, capped_lines, line_cap,
-                      not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
+from .reading import (BOMS, EMPTY_PATH, GZIP_ERRORS, JSONL_SNIFF_BYTES, NO_STDIN, PARQUET_NEEDS, PARQUET_SUFFIXES,
+                      capped_lines, line_cap, not_jsonl, parquet_rows, parquet_where, parse_json_line, record_to_raw,
                       strip_line_bom)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -139,7 +141,7 @@ def _parsed_lines(lines_in: Iterable[str | bytes], stats: FilterStats) -> Iterat
         if isinstance(line, UnreadableInput):
             stats.lines += 1
             if len(stats.unreadable) < UNREADABLE_SHOWN:
-                stats.unreadable.append(f"{source or '<stdin>'}: {line.error}")
+                stats.unreadable.append(f"{'<stdin>' if source is None else source or repr(source)}: {line.error}")
             yield _Line(lineno, source, payload={"file": source, "detail": line.error}, reason=REASON_UNREADABLE)
             continue
         if isinstance(line, OverlongLine):
@@ -362,6 +364,8 @@ def _text_head(head: bytes) -> str:
 def _decompressed(path: str | None) -> tuple[IO[bytes], bytes]:
     """A binary stream of a path ('-' or None = stdin), gzip undone (by its magic bytes), and its first bytes
     (at most 4, fewer at the end or after a newline), which the stream still gives."""
+    if path in (None, "-") and sys.stdin is None:   # started without one (`<&-`): an unreadable input, no crash
+        raise OSError(errno.EBADF, NO_STDIN)
     raw: IO[bytes] = sys.stdin.buffer if path in (None, "-") else open(path, "rb")
     try:
         head = _read_head(raw, 4)
@@ -447,6 +451,9 @@ def iter_input_lines(paths: Iterable[str], max_line_bytes: int | None = None,
         if source is not None and source.lower().endswith(PARQUET_SUFFIXES):
             yield from _parquet_lines(source, text_field)
             continue
+        if source == "":   # (open("") fails too, but as a missing file without a name)
+            yield _unreadable_input(source, f"unreadable: {EMPTY_PATH}")
+            continue
         try:
             handle = open_input(path)
         except GZIP_ERRORS as exc:   # missing, unreadable, or gzip damaged at its head
@@ -497,8 +504,8 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             if path.name.lower().endswith(PARQUET_SUFFIXES) and not os.path.isdir(path):
                 total += _parquet_rows(path)
                 continue
-            if not path.name.lower().endswith(JSONL_SUFFIXES) or os.path.isdir(path):
-                total += 1
+            if not path.name.lower().endswith(JSONL_SUFFIXES) or not _regular_file(path):
+                total += 1   # (one record; a FIFO or /dev/zero named .jsonl is never opened: it blocks or never ends)
                 continue
             try:
                 opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -511,6 +518,13 @@ def count_input_documents(inputs: Iterable[str]) -> int:
             except GZIP_ERRORS:
                 total += 1
     return total
+
+
+def _regular_file(path: Any) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _parquet_lines(source: str, text_field: str = "text") -> Iterator[InputLine]:

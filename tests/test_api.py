@@ -182,12 +182,27 @@ def test_score_frame_uses_the_id_column_and_refuses_clashes(fast_checker):
     assert out["qc_verdict"].tolist() == ["keep"]
     with pytest.raises(KeyError):
         fast_checker.score_frame(frame, text_col="missing")
+    # an id column the frame lacks is named as a text column is (fuzz25: a bare KeyError: 'ident')
+    with pytest.raises(KeyError, match="no column 'ident' in the frame"):
+        fast_checker.score_frame(frame, text_col="body", id_col="ident", prefix="qc_")
 
 
 def test_score_frame_on_an_empty_frame(fast_checker):
     out = fast_checker.score_frame(pd.DataFrame({"text": pd.Series([], dtype=object)}))
     assert len(out) == 0
     assert set(QUALITY_COLUMNS) <= set(out.columns)
+
+
+def test_score_frame_missing_values_are_none_whatever_the_other_rows_hold(fast_checker):
+    """`error` and `language` hold None where a report has none, as the report, the datasets columns and a
+    frame without errors do. Before (fuzz25, pandas 3) a frame with one bad row got NaN in the others: pandas
+    inferred a str column from text and None, and turned None into NaN."""
+    frame = pd.DataFrame({"text": [ARTICLE, None, "12345 678"]}, index=[4, 4, 9])
+    out = fast_checker.score_frame(frame)
+    assert out.index.tolist() == [4, 4, 9]
+    assert out["error"].tolist()[0] is None and out["error"].tolist()[2] is None
+    assert out["language"].tolist()[1] is None and out["language"].tolist()[0] == "en"
+    assert out["error"].dtype == object and out["verdict"].tolist()[1] == "drop"
 
 
 # --- found by the twelfth session's bug hunt ----------------------------------------------------------------------

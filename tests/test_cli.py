@@ -765,3 +765,98 @@ def test_evaluate_counts_an_unclear_spin_direction_as_held_for_review(tmp_path):
         assert result.exit_code == 0, result.output
         held[name] = json.loads(result.output)["spun_held_by_level"]
     assert held == {"without": {"light": "0/2"}, "with": {"light": "1/2"}}
+
+
+def test_python_dash_m_qualitycheck_runs_the_command_line(tmp_path):
+    """`python -m qualitycheck` is the command line too; before (fuzz25) the package had no __main__ and it
+    failed ("'qualitycheck' is a package and cannot be directly executed")."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("The council met on Tuesday to agree the budget for the coming year.\n")
+    done = subprocess.run([sys.executable, "-m", "qualitycheck", "check", str(tmp_path / "a.txt"), "--json",
+                           "--no-spin", "--no-perplexity"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"].endswith("a.txt")
+    usage = subprocess.run([sys.executable, "-m", "qualitycheck", "scan"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "Usage: qualitycheck scan" in usage.stderr
+
+
+def test_check_into_a_pipe_closed_early_exits_0(tmp_path):
+    """`qualitycheck check dump.jsonl | head -1`: the reader goes away after one line. check now ends as
+    filter does, quietly with exit 0; before (fuzz25) click's handling of the broken pipe exited 1, the code
+    for input errors, so a pipefail pipeline failed though every record read was fine."""
+    import subprocess
+    import sys
+
+    record = json.dumps({"text": "The council met on Tuesday to agree the budget for the coming year."})
+    (tmp_path / "many.jsonl").write_text((record + "\n") * 400)
+    for extra in ([], ["--json"]):
+        child = subprocess.Popen([sys.executable, "-m", "qualitycheck.cli", "check", str(tmp_path / "many.jsonl"),
+                                  "--no-spin", "--no-perplexity", *extra],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdout is not None and child.stderr is not None
+        first = child.stdout.readline()
+        child.stdout.close()   # like `head -1` exiting
+        err = child.stderr.read()
+        child.wait(timeout=300)
+        assert b"many.jsonl:1" in first
+        assert child.returncode == 0 and b"Traceback" not in err, err
+
+
+def test_scan_of_standard_input_redirected_from_a_file_of_the_run_folder_is_refused(tmp_path):
+    """`scan - -o RUN --overwrite < RUN/documents.jsonl` emptied documents.jsonl before reading it and wrote a run
+    of one 'empty input' record (fuzz25), where `scan RUN/documents.jsonl -o RUN` is refused. Refused alike now."""
+    import subprocess
+    import sys
+
+    record = json.dumps({"text": "The council met on Tuesday to agree the budget for the coming year."})
+    (tmp_path / "in.jsonl").write_text((record + "\n") * 3)
+    runs = tmp_path / "run"
+    run("scan", str(tmp_path / "in.jsonl"), "-o", str(runs), "--no-spin", "--no-html", "-q", "--jobs", "1")
+    before = (runs / "documents.jsonl").read_bytes()
+    with open(runs / "documents.jsonl", "rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "scan", "-", "-o", str(runs), "--overwrite",
+                               "--no-spin", "--no-html", "-q", "--jobs", "1"],
+                              stdin=stdin, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "standard input is the file documents.jsonl" in done.stderr, done.stderr
+    assert (runs / "documents.jsonl").read_bytes() == before
+
+
+def test_check_and_filter_of_a_process_without_standard_input_are_errors_not_tracebacks():
+    """Started with descriptor 0 closed (`qualitycheck check - <&-`, a service without one), sys.stdin is None:
+    `check -` and `filter` ended in AttributeError: 'NoneType' object has no attribute 'buffer' (fuzz25), where
+    `scan -` already reported it. Now an error report, and an unreadable input for filter; both exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    def without_stdin(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qualitycheck.cli", *args], capture_output=True, text=True,
+                              timeout=120, preexec_fn=lambda: os.close(0))
+
+    checked = without_stdin("check", "-", "--no-spin", "--no-perplexity", "--json")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr, checked.stderr
+    assert json.loads(checked.stdout)["error"] == "unreadable: this process has no standard input"
+    filtered = without_stdin("filter", "--no-spin", "--no-perplexity")
+    assert filtered.returncode == 1 and "Traceback" not in filtered.stderr, filtered.stderr
+    assert "<stdin>: unreadable: this process has no standard input" in filtered.stderr
+
+
+def test_a_full_disk_under_standard_output_is_a_write_error_not_a_traceback(tmp_path):
+    """`qualitycheck check dump.jsonl > /dev/full`: the failed write ended in an OSError traceback (fuzz25);
+    it is said as other shell tools say it, with exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        import pytest
+        pytest.skip("no /dev/full on this system")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": "The council met on Tuesday to agree the budget."}) + "\n")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "check", str(tmp_path / "a.jsonl"),
+                               "--no-spin", "--no-perplexity"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "qualitycheck check: write error: No space left on device" in done.stderr

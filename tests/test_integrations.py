@@ -212,3 +212,22 @@ def test_datasets_removed_columns_stay_removed():
     ds = datasets.Dataset.from_dict({"text": [CLEAN], "n": [1]})
     out = add_quality_columns(ds, FAST, remove_columns=["text", "n"])
     assert out.column_names == list(QUALITY_COLUMNS)
+
+
+def test_datasets_an_empty_dataset_gets_the_columns_and_a_missing_column_is_named():
+    """datasets' map returns an empty dataset unchanged, so add_quality_columns gave an empty shard (or a
+    filter that kept nothing) no quality columns: concatenating it with scored shards failed (fuzz25). A text
+    or id column the data lacks was a bare KeyError: 'text'."""
+    datasets = need("datasets")
+    from qualitycheck.integrations.hf import add_quality_columns, quality_map_fn
+
+    scored = add_quality_columns(datasets.Dataset.from_dict({"text": [CLEAN], "n": [1]}), FAST)
+    empty = datasets.Dataset.from_dict({"text": [CLEAN], "n": [1]}).filter(lambda row: False)
+    out = add_quality_columns(empty, FAST)
+    assert len(out) == 0 and out.features == scored.features
+    assert len(datasets.concatenate_datasets([scored, out])) == 1
+    assert add_quality_columns(empty, FAST, remove_columns="n").column_names == ["text", *QUALITY_COLUMNS]
+    with pytest.raises(KeyError, match="no column 'body' in the dataset"):
+        add_quality_columns(empty, FAST, text_col="body")
+    with pytest.raises(KeyError, match="no column 'doc' in the dataset"):
+        quality_map_fn(FAST, id_col="doc")({"text": [CLEAN]})

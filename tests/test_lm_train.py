@@ -329,6 +329,28 @@ def test_a_corpus_file_that_is_not_text_is_refused(tiny, tmp_path):
     assert not (tmp_path / "m.arpa").exists()
 
 
+def test_a_pipe_or_device_as_corpus_is_refused_not_read(tiny, tmp_path):
+    """train-lm reads each corpus file in three passes (encoding, language, counts). Given a pipe
+    (`train-lm <(zcat corpus.gz)`) the first pass used up the text and the model was trained on what was left
+    ('training text has no tokens', or the corpus without its start); a FIFO with no writer blocked and a link
+    to /dev/zero was read for ever (fuzz25). Each is refused now, as scan refuses them, before it is opened.
+    Run in a child process with a timeout, so that a hang is a failure."""
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.symlink("/dev/zero", tmp_path / "zero.txt")
+    for name, kind in (("pipe.txt", "named pipe"), ("zero.txt", "character device")):
+        try:
+            done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "train-lm", str(tiny), str(tmp_path / name),
+                                   "-o", str(tmp_path / "m.arpa"), "--language", "en"],
+                                  capture_output=True, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"train-lm hung on {name}")
+        assert done.returncode == 1, done.stderr
+        assert f"{name}: not a regular file ({kind}); save it to a file first" in done.stderr
+        assert not (tmp_path / "m.arpa").exists()
+
+
 def test_train_lm_reports_a_damaged_gzip_corpus(tmp_path):
     """A bad compressed block (zlib.error, no OSError) ended train-lm with a traceback; now it is its error."""
     from tests.test_reading import damaged_deflate

@@ -152,3 +152,14 @@ def test_a_binary_text_column_is_decoded_as_utf8(tmp_path):
     result = CliRunner().invoke(main, ["filter", "--no-spin", "-q", "--text-field", "body", str(path), "-o", str(kept)])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["body"] for line in kept.read_text().splitlines()] == [STORY]
+
+
+def test_a_file_without_rows_gets_one_row(tmp_path, shard):
+    """A Parquet file with a schema and no rows (an empty shard) got no record at all, so the input was missing
+    from documents.jsonl, summary.csv and the scan's counts while the progress total counted it (fuzz25). It
+    gets one error record now, as a JSONL file without a record does."""
+    empty = write_rows(tmp_path / "empty.parquet", [{"id": "x", "text": "t"}][:0])
+    raws = list(iter_raw_documents([str(empty), str(shard)]))
+    assert raws[1].id == "story"
+    assert raws[0].path.endswith("empty.parquet") and raws[0].error.startswith("no Parquet rows")
+    assert count_input_documents([str(empty), str(shard)]) == len(raws) == 4

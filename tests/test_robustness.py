@@ -667,6 +667,33 @@ def test_fifo_named_jsonl_does_not_block(tmp_path):
     assert [r.error for r in iter_jsonl(tmp_path / "pipe.jsonl", CONFIG)] == ["not a regular file (named pipe)"]
 
 
+def test_the_progress_count_opens_no_fifo_or_device_named_jsonl(tmp_path):
+    """A scan on a terminal counts the inputs' records for its ETA (streaming.count_input_documents) before
+    reading them. Before (fuzz25) the count opened a FIFO named .jsonl, which blocks until a writer comes, and
+    read a symlink to /dev/zero named .jsonl for ever: an interactive scan hung where a piped one did not. It
+    runs in a child process here, so that a hang is a failure, not a stuck suite."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.jsonl").write_text('{"text": "one"}\n{"text": "two"}\n')
+    os.mkfifo(folder / "pipe.jsonl")
+    os.symlink("/dev/zero", folder / "zero.jsonl")
+    os.symlink("/dev/zero", folder / "zero.jsonl.gz")
+    code = ("import sys; from qualitycheck.streaming import count_input_documents; "
+            "print(count_input_documents([sys.argv[1]]), count_input_documents([sys.argv[2]]))")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(folder), str(folder / "pipe.jsonl")],
+                              capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("count_input_documents hung on a FIFO or a device named .jsonl")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["5", "1"]   # one record each for what the scan reports as one error
+    records = list(iter_raw_documents([str(folder)], CONFIG))
+    assert len(records) == 5
+
+
 def test_output_path_that_is_a_file(tmp_path):
     from click.testing import CliRunner
 
@@ -879,3 +906,136 @@ def test_resume_matches_records_by_file_and_line_too(tmp_path):
     scan([str(x), str(q)], run, CONFIG, html=False, resume=True)
     scan([str(x), str(q)], fresh, CONFIG, html=False)
     assert (run / DOCUMENTS).read_bytes() == (fresh / DOCUMENTS).read_bytes()
+
+
+@pytest.mark.parametrize("bad", ["[" * 100_000, '{"id": ' + "7" * 5_000 + "}"], ids=["deep", "huge_int"])
+def test_hand_edited_run_files_too_deep_or_with_huge_integers_are_errors_not_tracebacks(tmp_path, bad):
+    """JSON that json.loads refuses with RecursionError (deep nesting) or a plain ValueError (an integer of
+    4,300+ digits), in each file a command reads besides the inputs: a damaged documents.jsonl line is passed
+    over like any damaged line, a damaged run.json is a run without settings, and a labels file, decisions
+    file or config file holding it is a usage error naming the file. Before (fuzz25) each was a traceback."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    def invoke(*args: str):
+        result = CliRunner().invoke(main, list(args))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+        return result
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    scan_args = ["--jobs", "1", "--no-spin", "--no-perplexity", "--no-html", "-q"]
+    run = tmp_path / "run"
+    invoke("scan", str(tmp_path / "in"), "-o", str(run), *scan_args)
+    good = (run / DOCUMENTS).read_bytes()
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(run, damaged)
+    with open(damaged / DOCUMENTS, "a") as handle:
+        handle.write(bad + "\n")
+    assert invoke("report", str(damaged)).exit_code == 0
+    assert invoke("scan", str(tmp_path / "in"), "-o", str(damaged), "--resume", *scan_args).exit_code == 0
+    assert (damaged / DOCUMENTS).read_bytes() == good
+
+    (damaged / "run.json").write_text(bad)
+    assert invoke("report", str(damaged)).exit_code == 0
+    (tmp_path / "keep.json").write_text(json.dumps({"in/a.txt": "keep"}))
+    assert invoke("apply-decisions", str(damaged), str(tmp_path / "keep.json"), "-o", str(tmp_path / "out")).exit_code == 0
+    assert invoke("scan", str(tmp_path / "in"), "-o", str(damaged), "--resume", *scan_args).exit_code == 0
+
+    (tmp_path / "decisions.json").write_text(bad)
+    refused = invoke("apply-decisions", str(run), str(tmp_path / "decisions.json"))
+    assert refused.exit_code == 2 and "decisions.json: not valid JSON" in refused.output
+    labelled = tmp_path / "labelled"
+    (labelled / "docs").mkdir(parents=True)
+    (labelled / "labels.jsonl").write_text(bad + "\n")
+    refused = invoke("evaluate", str(run), "--labels", str(labelled))
+    assert refused.exit_code == 2 and "labels.jsonl, line 1: not JSON" in refused.output
+    for name, text in (("config.json", bad), ("config.toml", "x = " + bad)):
+        (tmp_path / name).write_text(text)
+        refused = invoke("check", str(tmp_path / "in" / "a.txt"), "--config", str(tmp_path / name), "--no-spin")
+        assert refused.exit_code == 2 and f"{name}: not valid" in refused.output, refused.output
+
+
+@pytest.mark.parametrize("field, value", [
+    ("labels", [1]), ("spun", "yes"), ("score", "high"), ("path", 9), ("id", {"a": 1}), ("paragraphs", {"a": 1}),
+    ("paragraphs", [{"index": 0, "text": "x", "start": "a", "end": None}]),
+    ("paragraphs", [{"index": 0, "start": 0, "end": 1, "text": "x", "evidence": ["boilerplate"]}]),
+])
+def test_a_record_of_other_field_types_in_documents_jsonl_is_redone_not_a_traceback(tmp_path, field, value):
+    """A documents.jsonl line that parses as an object but holds other types than a report (a hand edit with
+    jq, a half-damaged line) ended `scan --resume` and `apply-decisions -o` in an AttributeError or TypeError
+    (fuzz25). --resume now drops it as a damaged line and checks its document again; apply-decisions writes
+    it back as it is, with a summary row of what it can read."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    (tmp_path / "in" / "b.txt").write_text(ARTICLE.replace("river", "harbour"))
+    scan_args = ["--jobs", "1", "--no-spin", "--no-perplexity", "--no-html", "-q"]
+    run, edited = tmp_path / "run", tmp_path / "edited"
+    assert CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), *scan_args]).exit_code == 0
+    good = (run / DOCUMENTS).read_bytes()
+    shutil.copytree(run, edited)
+    lines = good.decode().splitlines(keepends=True)
+    record = json.loads(lines[0])
+    record[field] = value
+    (edited / DOCUMENTS).write_text(json.dumps(record) + "\n" + "".join(lines[1:]))
+    (tmp_path / "decisions.json").write_text(json.dumps({record["id"] if isinstance(record["id"], str) else "x": "drop"}))
+    applied = CliRunner().invoke(main, ["apply-decisions", str(edited), str(tmp_path / "decisions.json"),
+                                        "-o", str(tmp_path / "applied")])
+    assert applied.exit_code == 0 and applied.exception is None, applied.output
+    resumed = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(edited), "--resume", *scan_args])
+    assert resumed.exit_code == 0 and resumed.exception is None, resumed.output
+    assert (edited / DOCUMENTS).read_bytes() == good
+
+
+def test_an_empty_path_is_no_file_not_the_working_folder(tmp_path, monkeypatch):
+    """`qualitycheck scan "$CRAWL"` with CRAWL unset passes "": Path("") is ".", so the scan read the whole
+    working folder (842 documents in the folder it was found in, fuzz25) and `check ""` reported "is a
+    directory". An empty path is now a missing input for scan, check and filter; the rest is still read."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text(ARTICLE.replace("river", "harbour"))
+    raws = list(iter_raw_documents(["", str(tmp_path / "a.txt")], CONFIG))
+    assert len(raws) == 2 and (raws[0].path, raws[0].error) == ("", "no such file or directory (an empty path)")
+    assert raws[1].path.endswith("a.txt") and raws[1].error is None
+    assert read_text_file("", CONFIG).error == "no such file or directory (an empty path)"
+    checked = CliRunner().invoke(main, ["check", "", "--no-spin", "--json"])
+    assert checked.exit_code == 1 and json.loads(checked.output)["error"].endswith("(an empty path)")
+    filtered = CliRunner().invoke(main, ["filter", "", "--no-spin", "-q"])
+    assert filtered.exit_code == 1 and "'': unreadable: no such file or directory (an empty path)" in filtered.output
+
+
+@pytest.mark.parametrize("name", ["report.html", "summary.csv", "run.json", "documents.jsonl"])
+def test_a_run_file_that_is_a_folder_is_refused_before_checking(tmp_path, name):
+    """An output folder where report.html (summary.csv, run.json, documents.jsonl) is a folder: the scan checked
+    every document, then ended in IsADirectoryError when it wrote that file, and `report` in a traceback too
+    (fuzz25). The scan is refused at the start now (exit 2) and `report` says it cannot write the page."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    args = ["--jobs", "1", "--no-spin", "--no-perplexity", "-q"]
+    assert CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), "--no-html", *args]).exit_code == 0
+    (run / name).unlink(missing_ok=True)
+    (run / name).mkdir()
+    refused = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), "--overwrite", *args])
+    assert refused.exit_code == 2 and f"holds {name} that is not a file" in refused.output, refused.output
+    page = CliRunner().invoke(main, ["report", str(run)])
+    assert page.exception is None or isinstance(page.exception, SystemExit), page.output
+    assert page.exit_code == (0 if name in ("summary.csv", "run.json") else 1 if name == "report.html" else 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -405,6 +406,33 @@ def test_outputs_that_are_inputs_are_refused(tmp_path):
     assert unwritable.exit_code == 2 and "cannot write" in unwritable.output
     assert CliRunner().invoke(main, ["filter", str(source), "--min-score", "nan"]).exit_code == 2
     assert CliRunner().invoke(main, ["filter", str(source), "--min-score", "2"]).exit_code == 2
+
+
+def test_an_output_that_is_standard_inputs_file_or_the_other_output_by_a_link_is_refused(tmp_path):
+    """`filter -o x.jsonl < x.jsonl` opened the output, emptying the very file standard input reads (exit 0,
+    input lost), and `-o a.jsonl --rejected link-to-a.jsonl` wrote both outputs into one file: the checks
+    compared named inputs and paths as spelt only (fuzz25). Both are refused now, before anything is opened."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
+    before = source.read_bytes()
+    for args in (["-o", str(source)], ["-", "--rejected", str(source)]):
+        with open(source, "rb") as stdin:
+            done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q", *args],
+                                  stdin=stdin, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and "is the file standard input reads" in done.stderr, (args, done.stderr)
+        assert source.read_bytes() == before
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "out.jsonl")   # dangling until out.jsonl is made
+    for out in (tmp_path / "out.jsonl", tmp_path / "hard.jsonl"):
+        result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-q", "-o", str(out),
+                                           "--rejected", str(tmp_path / "link.jsonl")])
+        assert result.exit_code == 2 and "name the same file" in result.output, result.output
+        (tmp_path / "out.jsonl").touch()
+        if not (tmp_path / "hard.jsonl").exists():
+            os.link(tmp_path / "out.jsonl", tmp_path / "hard.jsonl")
+    with open(os.devnull, "rb") as stdin:   # a device is no file to empty
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "filter", "--no-spin", "-q", "-o", os.devnull],
+                              stdin=stdin, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_missing_input_file_does_not_stop_the_others(tmp_path):

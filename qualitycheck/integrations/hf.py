@@ -60,6 +60,7 @@ class QualityMapFn:
             raise ValueError(f"the dataset already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")
         if self._checker is None:
             self._checker = Checker(self.config)
+        _require_columns(batch, self.text_col, self.id_col)
         texts = batch[self.text_col]
         ids = batch[self.id_col] if self.id_col else None
         rows = score_rows(self._checker, texts, ids)
@@ -85,9 +86,26 @@ def add_quality_columns(dataset: Any, config: Config | None = None, text_col: st
     clashes = [name for name in fn.columns() if name in dataset.column_names]
     if clashes:
         raise ValueError(f"the dataset already has column(s) {clashes}; pass prefix='qc_' (or another) to keep both")
+    _require_columns(dataset.column_names, text_col, id_col)
     removed = map_kwargs.get("remove_columns") or []
     removed = {removed} if isinstance(removed, str) else set(removed)
     base = dataset.features.copy()
     for name in removed & set(base):
         del base[name]   # declared columns are kept: a removed one would come back as nulls
-    return dataset.map(fn, batched=True, features=fn.features(base), **map_kwargs)
+    features = fn.features(base)
+    if len(dataset) == 0:
+        # datasets' map hands back an empty dataset as it is, without the new columns: an empty shard would
+        # then lack the others' schema (concatenate_datasets refuses it, out["verdict"] raises KeyError)
+        if removed:
+            dataset = dataset.remove_columns(sorted(removed))
+        for name in fn.columns():
+            dataset = dataset.add_column(name, [], feature=features[name])
+        return dataset
+    return dataset.map(fn, batched=True, features=features, **map_kwargs)
+
+
+def _require_columns(present: Any, text_col: str, id_col: str | None) -> None:
+    """A clear error for a text or id column the data lacks (instead of a bare KeyError: 'text')."""
+    for name in (text_col, id_col):
+        if name is not None and name not in present:
+            raise KeyError(f"no column {name!r} in the dataset (columns: {list(present)})")

@@ -28,8 +28,8 @@ def train_lm(corpus: tuple[str, ...], out_path: str, order: int, language: str |
     CORPUS: text files (.gz accepted), one sentence or paragraph per line, raw text (it is
     tokenised with the same tokenizer used for scoring), decoded as scan decodes a .txt file: UTF-8,
     UTF-16 with a byte-order mark, else a legacy code page such as cp1252, with a note naming it; a
-    file that is not text is refused. Use the result with --model. Pure Python and numpy; about 15 s
-    and 400 MB for a million words at order 5.
+    file that is not text is refused, and so is a pipe (each file is read more than once). Use the
+    result with --model. Pure Python and numpy; about 15 s and 400 MB for a million words at order 5.
 
     \b
     Examples:

@@ -85,7 +85,10 @@ def corpus_decodings(paths: Iterable[str | os.PathLike]) -> list[StreamDecoding]
         try:
             decodings.append(sniff_stream_decoding(path))
         except ValueError as exc:
-            raise ValueError(f"corpus file {path}: {exc}") from exc
+            # a pipe (`train-lm <(zcat corpus.gz)`) cannot be read again: each file is read once per pass
+            hint = "; save it to a file first (train-lm reads each corpus file more than once)" \
+                if str(exc).startswith("not a regular file") else ""
+            raise ValueError(f"corpus file {path}: {exc}{hint}") from exc
     return decodings
 
 

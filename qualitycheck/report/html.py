@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator, TextIO
 import numpy as np
 
 from ..config import Config
-from ..document import LABELS
+from ..document import JSON_ERRORS, LABELS
 from .writers import DOCUMENTS_FILE, REPORT_FILE, RUN_FILE
 
 # The verdicts the scorer emits, in the order the overview lists them.
@@ -80,7 +80,7 @@ def iter_lines(docs_path: Path, digest: Any = None) -> Iterator[tuple[int, bytes
                 continue
             try:
                 record = json.loads(line)
-            except (ValueError, RecursionError):   # also a 4,300+-digit integer or deep nesting in a hand-edited file
+            except JSON_ERRORS:   # also a 4,300+-digit integer or deep nesting in a hand-edited file
                 record = None
             yield number, raw.rstrip(b"\n"), record if isinstance(record, dict) else None
 
@@ -147,7 +147,7 @@ def load_run(run_dir: str | Path, keep_records: bool = True,
             loaded = json.loads(run_path.read_text(encoding="utf-8", errors="replace"))
             if isinstance(loaded, dict):
                 run_info = loaded
-        except json.JSONDecodeError:
+        except JSON_ERRORS:
             run_info = {"note": "run.json is not valid JSON"}
     config = run_info.get("config")
     if isinstance(config, dict) and config:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..document import LABELS
+from ..document import JSON_ERRORS, LABELS, is_report_record
 
 # The files of a run folder (run.py writes them, report/html.py and decisions.py read them).
 DOCUMENTS_FILE = "documents.jsonl"
@@ -34,17 +34,18 @@ def safe_cell(value: Any) -> Any:
 
 def iter_documents(path: str | Path) -> Iterator[dict[str, Any]]:
     """Every complete record of a documents.jsonl, one at a time; a torn last line (after a
-    crash) is skipped, and so is any line a crash or a bad disk left unreadable (bytes that are
-    not UTF-8 or not a JSON object) rather than stopping the resume or the report."""
+    crash) is skipped, and so is any line a crash, a bad disk or a hand edit left unreadable (bytes
+    that are not UTF-8, not a JSON object, or one of other field types: is_report_record) rather
+    than stopping the resume or the report."""
     with open(path, "rb") as handle:
         for line in handle:
             if not line.endswith(b"\n"):
                 break
             try:
                 record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except JSON_ERRORS:   # (also deep nesting or a 4,300+-digit integer)
                 continue
-            if isinstance(record, dict):
+            if is_report_record(record):
                 yield record
 
 
@@ -137,8 +138,9 @@ SUMMARY_COLUMNS = ("path", "id", "language", "score", "verdict", "spun_flag", "s
 def summary_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """summary.csv's row of each record (cells a spreadsheet would run as formulas neutralised)."""
     for record in records:
-        labels = record.get("labels") or {}
-        spun = record.get("spun") or {}
+        # (apply-decisions writes the rows of a run's lines as they are, hand-edited ones too)
+        labels = record.get("labels") if isinstance(record.get("labels"), dict) else {}
+        spun = record.get("spun") if isinstance(record.get("spun"), dict) else {}
         row = {
             "path": record.get("path"),
             "id": record.get("id"),
@@ -147,10 +149,11 @@ def summary_rows(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             "verdict": record.get("verdict"),
             "spun_flag": bool(spun.get("flag")),
             "spun_score": spun.get("score"),
-            "paragraphs": len(record.get("paragraphs") or []),
+            "paragraphs": len(record["paragraphs"]) if isinstance(record.get("paragraphs"), list) else 0,
         }
         for label in LABELS:
-            row[label] = int(labels.get(label, 0))
+            count = labels.get(label, 0)
+            row[label] = count if type(count) is int else 0
         row["error"] = record.get("error")
         yield {key: safe_cell(value) for key, value in row.items()}
 
