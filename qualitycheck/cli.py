@@ -104,6 +104,15 @@ def main() -> None:
     """
 
 
+def worker_count(jobs: int | None) -> int:
+    """--jobs as processes to start: 0 or None all cores, and never more than the cores (each worker loads the
+    models, ~200 MiB: '--jobs 1000' would start a thousand for no speed), said on stderr when capped."""
+    cores = os.cpu_count() or 1
+    if jobs and jobs > cores:
+        click.echo(f"note: --jobs {jobs} is more than the {cores} cores here; using {cores}", err=True)
+    return min(jobs or cores, cores)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False),
@@ -139,7 +148,7 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     from .run import RunExistsError, WorkersFailedError, default_run_dir, scan as run_scan
 
     config = build_config(config_file, no_spin, **overrides)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = worker_count(jobs)
     run_dir = out_dir or (None if resume else str(default_run_dir(list(inputs))))   # (--resume needs -o)
     again = (f"finished documents are saved in {run_dir}; rerun with --resume -o {shlex.quote(str(run_dir))} "
              "to continue")
@@ -399,7 +408,7 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
                               checker=checker, min_score=min_score,
                               keep_verdicts=verdicts, keep_languages=keep_languages or None,
                               output=output, text_field=text_field,
-                              jobs=jobs or os.cpu_count() or 1, on_progress=progress)
+                              jobs=worker_count(jobs), on_progress=progress)
     except KeyboardInterrupt:   # Ctrl-C: close the outputs below (a .gz gets its trailer), then say how far it got
         interrupted = True
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other shell tools

@@ -379,6 +379,23 @@ def test_resume_and_overwrite_together_are_refused_and_the_summary_gives_the_who
     assert (out / "documents.jsonl").read_bytes() == before
 
 
+def test_more_jobs_than_cores_start_one_worker_per_core(tmp_path, monkeypatch):
+    """fuzz25: `--jobs 1000` started a thousand workers (each loads the models); now no more than the cores, with
+    a note on stderr. The scan's run.json records the workers it used."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The ferry timetable changes on Monday, the harbour office said. " * 8,
+                                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", str(folder), "-o", str(tmp_path / "run"), "--jobs", "1000",
+                                       "--no-spin", "--no-html", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "--jobs 1000 is more than the 2 cores here; using 2" in result.stderr
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["jobs"] == 2
+
+
 def test_python_dash_m_runs_the_command_line():
     """`python -m qualitycheck ...` is the command line (the way to run it without the installed script)."""
     import os
