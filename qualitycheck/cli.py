@@ -484,6 +484,13 @@ def _check_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path:
 
 
 def _same_file(path: str, other: str) -> bool:
+    """Whether two output paths name one file that opening both would truncate and overwrite twice: a terminal,
+    a pipe or /dev/null (`-o /dev/stdout --rejected /dev/stderr` on one terminal) takes both writers."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+    except OSError:   # (not there yet, or a dangling link: compared by where it points)
+        pass
     if os.path.realpath(path) == os.path.realpath(other):
         return True
     try:
