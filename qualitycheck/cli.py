@@ -378,8 +378,8 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .checker import Checker
     from .run import Progress
     from .reading import GZIP_ERRORS, line_cap
-    from .streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_UNREADABLE, filter_stream, iter_input_lines,
-                            open_output)
+    from .streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_NOT_OBJECT, REASON_TOO_LONG, REASON_UNREADABLE,
+                            filter_stream, iter_input_lines, open_output)
 
     _check_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
@@ -440,8 +440,11 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         sys.exit(130)
     if not quiet:
         click.echo(stats.summary(), err=True)
-    # every record that parsed lacked the text (a malformed line among them must not hide the hint)
-    if stats is not None and stats.reasons.get(REASON_NO_TEXT) == stats.lines - stats.reasons.get(REASON_MALFORMED, 0):
+    # every record that parsed lacked the text (a malformed or overlong line, a JSON line that is no object or an
+    # input file that could not be read among them must not hide the hint)
+    records = stats.lines - sum(stats.reasons.get(reason, 0) for reason in (
+        REASON_MALFORMED, REASON_NOT_OBJECT, REASON_TOO_LONG, REASON_UNREADABLE)) if stats is not None else 0
+    if stats is not None and records and stats.reasons.get(REASON_NO_TEXT) == records:
         click.echo(f"filter: no record has a non-empty string in its '{text_field}' field; "
                    "--text-field names the field that holds the text", err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):

@@ -623,6 +623,12 @@ def test_filter_cli_hints_at_text_field_when_no_record_has_it(tmp_path):
     source.write_text("{not json\n" + "".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(2)))
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "--text-field", "content"])
     assert "malformed_json 1" in result.stderr and "no record has a non-empty string" in result.stderr
+    # nor does a JSON line that is not an object, or an input file that cannot be read (review25: they did)
+    source.write_text("[1, 2]\n" + "".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(2)))
+    result = CliRunner().invoke(main, ["filter", str(source), str(tmp_path / "missing.jsonl"), "--no-spin",
+                                       "--text-field", "content"])
+    assert "not_an_object 1" in result.stderr and "unreadable_input 1" in result.stderr
+    assert "no record has a non-empty string" in result.stderr, result.stderr
     # some records without text: the reason counts say so, no hint
     source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "b"}) + "\n")
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin"])
