@@ -152,6 +152,9 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     run_dir = out_dir or (None if resume else str(default_run_dir(list(inputs))))   # (--resume needs -o)
     again = (f"finished documents are saved in {run_dir}; rerun with --resume -o {shlex.quote(str(run_dir))} "
              "to continue")
+    if "-" in inputs:   # (--resume refuses standard input: it cannot be read again)
+        again = (f"finished documents are saved in {run_dir}; standard input cannot be read again, so --resume "
+                 "cannot continue this scan: save it to a file and scan that")
     started = time.monotonic()
     try:
         result = run_scan(list(inputs), run_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
