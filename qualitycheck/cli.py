@@ -152,6 +152,9 @@ def scan(inputs: tuple[str, ...], out_dir: str | None, jobs: int | None, resume:
     run_dir = out_dir or (None if resume else str(default_run_dir(list(inputs))))   # (--resume needs -o)
     again = (f"finished documents are saved in {run_dir}; rerun with --resume -o {shlex.quote(str(run_dir))} "
              "to continue")
+    if "-" in inputs:   # (--resume refuses standard input: it cannot be read again)
+        again = (f"finished documents are saved in {run_dir}; standard input cannot be read again, so --resume "
+                 "cannot continue this scan: save it to a file and scan that")
     started = time.monotonic()
     try:
         result = run_scan(list(inputs), run_dir, config, jobs=jobs, resume=resume, overwrite=overwrite,
@@ -378,8 +381,8 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
     from .checker import Checker
     from .run import Progress
     from .reading import GZIP_ERRORS, line_cap
-    from .streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_UNREADABLE, filter_stream, iter_input_lines,
-                            open_output)
+    from .streaming import (REASON_MALFORMED, REASON_NO_TEXT, REASON_NOT_OBJECT, REASON_TOO_LONG, REASON_UNREADABLE,
+                            filter_stream, iter_input_lines, open_output)
 
     _check_outputs(inputs, out_path, rejected_path)
     checker = make_checker(build_config(config_file, no_spin, **overrides))
@@ -440,8 +443,11 @@ def filter_command(inputs: tuple[str, ...], out_path: str, rejected_path: str | 
         sys.exit(130)
     if not quiet:
         click.echo(stats.summary(), err=True)
-    # every record that parsed lacked the text (a malformed line among them must not hide the hint)
-    if stats is not None and stats.reasons.get(REASON_NO_TEXT) == stats.lines - stats.reasons.get(REASON_MALFORMED, 0):
+    # every record that parsed lacked the text (a malformed or overlong line, a JSON line that is no object or an
+    # input file that could not be read among them must not hide the hint)
+    records = stats.lines - sum(stats.reasons.get(reason, 0) for reason in (
+        REASON_MALFORMED, REASON_NOT_OBJECT, REASON_TOO_LONG, REASON_UNREADABLE)) if stats is not None else 0
+    if stats is not None and records and stats.reasons.get(REASON_NO_TEXT) == records:
         click.echo(f"filter: no record has a non-empty string in its '{text_field}' field; "
                    "--text-field names the field that holds the text", err=True)
     if stats is not None and stats.reasons.get(REASON_UNREADABLE):
@@ -484,6 +490,13 @@ def _check_outputs(inputs: tuple[str, ...], out_path: str | None, rejected_path:
 
 
 def _same_file(path: str, other: str) -> bool:
+    """Whether two output paths name one file that opening both would truncate and overwrite twice: a terminal,
+    a pipe or /dev/null (`-o /dev/stdout --rejected /dev/stderr` on one terminal) takes both writers."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+    except OSError:   # (not there yet, or a dangling link: compared by where it points)
+        pass
     if os.path.realpath(path) == os.path.realpath(other):
         return True
     try:

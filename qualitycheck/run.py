@@ -420,7 +420,7 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
     if held and not (resume or overwrite):
         raise RunExistsError(f"{run_dir} already holds a run ({', '.join(held)}); use --overwrite to replace it "
                              "or --resume to continue it")
-    blocked = [name for name in (DOCUMENTS, RUN_INFO, SUMMARY, REPORT_HTML)
+    blocked = [name for name in (DOCUMENTS, RUN_INFO, SUMMARY, *([REPORT_HTML] if html else []))
                if (run_dir / name).exists() and not (run_dir / name).is_file()]
     if blocked:   # (found before the documents are checked, not when the run's files are written at its end)
         raise RunExistsError(f"{run_dir} holds {', '.join(blocked)} that is not a file; choose another output folder")

@@ -360,6 +360,23 @@ def test_resume_needs_the_run_folder_and_an_interrupted_scan_names_it(tmp_path, 
     assert f"rerun with --resume -o '{tmp_path / 'my run'}' to continue" in result.output
 
 
+
+def test_an_interrupted_scan_of_standard_input_does_not_point_at_resume(tmp_path, monkeypatch):
+    """An interrupted `scan -` said "rerun with --resume -o RUN to continue", which then refused: standard input
+    cannot be read again (review25). It names the run folder and says to save the input to a file instead."""
+    from qualitycheck import run as run_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "scan", interrupted)
+    result = CliRunner().invoke(main, ["scan", "-", "-o", str(tmp_path / "run"), "-j", "1", "--no-spin"],
+                                input="The ferry timetable changes on Monday, the harbour office said.\n")
+    assert result.exit_code == 130
+    assert "rerun with --resume" not in result.output and str(tmp_path / "run") in result.output, result.output
+    assert "save it to a file" in result.output
+
+
 def test_resume_and_overwrite_together_are_refused_and_the_summary_gives_the_whole_time(tmp_path):
     """uat25: --resume --overwrite silently resumed (one keeps a run's finished documents, the other throws them
     away); now a usage error that leaves the run as it was. The summary line gave only the checking time (0.3s

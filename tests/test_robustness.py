@@ -1039,3 +1039,20 @@ def test_a_run_file_that_is_a_folder_is_refused_before_checking(tmp_path, name):
     page = CliRunner().invoke(main, ["report", str(run)])
     assert page.exception is None or isinstance(page.exception, SystemExit), page.output
     assert page.exit_code == (0 if name in ("summary.csv", "run.json") else 1 if name == "report.html" else 2)
+
+
+def test_a_report_html_folder_does_not_refuse_a_scan_without_html(tmp_path):
+    """The refusal of a run file that is a folder (fuzz25) also named report.html under --no-html, where the
+    scan never writes it (review25): `scan --overwrite --no-html` into such a folder runs."""
+    from click.testing import CliRunner
+
+    from qualitycheck.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE)
+    run = tmp_path / "run"
+    (run / "report.html").mkdir(parents=True)
+    done = CliRunner().invoke(main, ["scan", str(tmp_path / "in"), "-o", str(run), "--overwrite", "--no-html", "-j", "1",
+                                     "--no-spin", "--no-perplexity", "-q"])
+    assert done.exit_code == 0, done.output
+    assert (run / "documents.jsonl").is_file() and (run / "report.html").is_dir()

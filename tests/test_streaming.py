@@ -435,6 +435,24 @@ def test_an_output_that_is_standard_inputs_file_or_the_other_output_by_a_link_is
     assert done.returncode == 0, done.stderr
 
 
+
+def test_both_outputs_on_one_device_or_pipe_are_allowed(tmp_path):
+    """Two outputs naming one file are refused because each opening truncates it and the two writers overwrite
+    each other's bytes; a terminal, a pipe or /dev/null has nothing to truncate. `-o /dev/stdout --rejected
+    /dev/stderr` with both streams on one pipe (or one terminal) resolved to the same file and was refused since
+    the links check compared realpath/samefile (review25), and `-o /dev/null --rejected /dev/null` (keep only
+    the summary) always was."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "good", "text": GOOD}) + "\n" + json.dumps({"id": "none", "txt": "x"}) + "\n")
+    done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "filter", str(source), "--no-spin", "-q",
+                           "-o", "/dev/stdout", "--rejected", "/dev/stderr"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout
+    assert {json.loads(line)["id"] for line in done.stdout.splitlines() if line.startswith("{")} == {"good", "none"}
+    result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "-o", os.devnull, "--rejected", os.devnull])
+    assert result.exit_code == 0, result.output
+
+
 def test_a_missing_input_file_does_not_stop_the_others(tmp_path):
     (tmp_path / "b.jsonl").write_text(json.dumps({"id": "good", "text": GOOD}) + "\n")
     rejected = tmp_path / "rejected.jsonl"
@@ -605,6 +623,12 @@ def test_filter_cli_hints_at_text_field_when_no_record_has_it(tmp_path):
     source.write_text("{not json\n" + "".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(2)))
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin", "--text-field", "content"])
     assert "malformed_json 1" in result.stderr and "no record has a non-empty string" in result.stderr
+    # nor does a JSON line that is not an object, or an input file that cannot be read (review25: they did)
+    source.write_text("[1, 2]\n" + "".join(json.dumps({"id": f"r{n}", "text": GOOD}) + "\n" for n in range(2)))
+    result = CliRunner().invoke(main, ["filter", str(source), str(tmp_path / "missing.jsonl"), "--no-spin",
+                                       "--text-field", "content"])
+    assert "not_an_object 1" in result.stderr and "unreadable_input 1" in result.stderr
+    assert "no record has a non-empty string" in result.stderr, result.stderr
     # some records without text: the reason counts say so, no hint
     source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "b"}) + "\n")
     result = CliRunner().invoke(main, ["filter", str(source), "--no-spin"])
