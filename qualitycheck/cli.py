@@ -84,11 +84,22 @@ class _Commands(click.Group):
             # click would exit 1, this command line's code for input errors (a pipefail pipeline then fails)
             end_on_closed_pipe()
         except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
-                raise
-            # a full disk is no bug: said as other shell tools say it (`cat: write error: ...`), not a traceback
-            click.echo(f"qualitycheck {ctx.invoked_subcommand}: write error: {exc.strerror}", err=True)
-            sys.exit(EXIT_INPUT_ERRORS)
+            _end_on_full_disk(exc, f"qualitycheck {ctx.invoked_subcommand}")
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:   # the group's own output: `qualitycheck --help > /dev/full`
+            _end_on_full_disk(exc, "qualitycheck")
+
+
+def _end_on_full_disk(exc: OSError, who: str) -> None:
+    """A full disk is no bug: said as other shell tools say it (`cat: write error: ...`), not a traceback.
+    Any other OSError is raised again."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        raise exc
+    click.echo(f"{who}: write error: {exc.strerror}", err=True)
+    sys.exit(EXIT_INPUT_ERRORS)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -894,3 +894,20 @@ def test_a_full_disk_under_standard_output_is_a_write_error_not_a_traceback(tmp_
                               timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "qualitycheck check: write error: No space left on device" in done.stderr
+
+
+def test_the_group_help_on_a_full_disk_is_a_write_error_not_a_traceback():
+    """`qualitycheck --help > /dev/full` still ended in a traceback after fuzz25's fix, which covered the
+    subcommands only (review25): the group's own output is said the same way."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        import pytest
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "qualitycheck.cli", "--help"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "qualitycheck: write error: No space left on device" in done.stderr
