@@ -639,13 +639,11 @@ def read_text_file(path: str | Path, config: Config | None = None) -> RawDocumen
         return raw
 
 
-def read_stream(handle: IO[bytes] | None, name: str = "<stdin>", config: Config | None = None) -> RawDocument:
+def read_stream(handle: IO[bytes], name: str = "<stdin>", config: Config | None = None) -> RawDocument:
     """Read one document from a byte stream (standard input) as a text file is read: at most 4 x max_chars
-    bytes (the rest is left unread), the same decoding and checks, never raising."""
+    bytes (the rest is left unread), the same decoding and checks, never raising. (A process without standard
+    input is told apart before: open_stdin_documents.)"""
     raw = RawDocument(id=name, path=None, text="")
-    if handle is None:   # (a process started without standard input has no sys.stdin to take bytes from)
-        raw.error = f"unreadable: {NO_STDIN}"
-        return raw
     try:
         return _read_capped(raw, handle, config or Config(), None)
     except GZIP_ERRORS as exc:   # (gzip on standard input, damaged or cut short)
