@@ -517,14 +517,16 @@ def _same_file(path: str, other: str) -> bool:
 
 
 def _is_stdin_file(path: str) -> bool:
-    """Whether standard input is redirected from the file `path`."""
+    """Whether standard input is redirected from the file `path` (a regular file only: `-o /dev/null <
+    /dev/null` empties nothing)."""
+    from .reading import stdin_file_id
+
+    given = stdin_file_id()
     try:
-        given = os.fstat(sys.stdin.fileno())
         there = os.stat(path)
-    except (AttributeError, OSError, ValueError):   # no standard input, or one without a descriptor
+    except OSError:
         return False
-    # (a regular file only: `-o /dev/null < /dev/null` empties nothing)
-    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (there.st_dev, there.st_ino)
+    return given is not None and (there.st_dev, there.st_ino) == given
 
 
 from .lm.cli import train_lm  # noqa: E402  (defined beside the trainer it wraps)

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .document import JSON_ERRORS, LABELS
+from .document import JSON_ERRORS, LABELS, json_error_text
 
 
 VERDICTS = ("keep", "review", "drop")
@@ -178,7 +178,7 @@ def _parse_config_file(path: Path) -> Any:
         try:
             return tomllib.loads(text)
         except (tomllib.TOMLDecodeError, RecursionError) as exc:   # (deep nesting raises the second)
-            raise ValueError(f"{path}: not valid TOML: {_why(exc)}") from exc
+            raise ValueError(f"{path}: not valid TOML: {json_error_text(exc)}") from exc
     try:
         return json.loads(text)
     except JSON_ERRORS as exc:
@@ -189,8 +189,4 @@ def _parse_config_file(path: Path) -> Any:
         except (tomllib.TOMLDecodeError, RecursionError):
             pass
         raise ValueError(f"{path}: not valid JSON (a config file not named .toml is read as JSON): "
-                         f"{_why(exc)}{hint}") from exc
-
-
-def _why(exc: Exception) -> str:
-    return "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+                         f"{json_error_text(exc)}{hint}") from exc

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .document import JSON_ERRORS
+from .document import JSON_ERRORS, json_error_text
 from .report.writers import DOCUMENTS_FILE, RUN_FILE, SUMMARY_FILE
 
 DECISIONS = ("keep", "drop")
@@ -177,8 +177,7 @@ def read_decisions(path: str | Path) -> list[Decision]:
         try:
             value = json.loads(text)
         except JSON_ERRORS as err:
-            why = "nested too deep" if isinstance(err, RecursionError) else err
-            raise DecisionsError(f"{path}: not valid JSON ({why})") from err
+            raise DecisionsError(f"{path}: not valid JSON ({json_error_text(err)})") from err
         entries = _from_json(value, str(path))
     else:
         entries = _from_csv(text, str(path))

@@ -19,6 +19,11 @@ REMOVED_LABELS = frozenset({"boilerplate", "ad_marker", "duplicate", "off_langua
 JSON_ERRORS = (ValueError, RecursionError)
 
 
+def json_error_text(exc: Exception) -> str:
+    """What to tell of one of JSON_ERRORS (a RecursionError's own text speaks of the interpreter, not the file)."""
+    return "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+
+
 def is_report_record(record: Any) -> bool:
     """Whether a documents.jsonl line's object has the shape resume, the summary and the folder passes read
     without checking again (a hand-edited or half-damaged line may be an object of other types): a string

@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from .document import JSON_ERRORS
+from .document import JSON_ERRORS, json_error_text
 from .report.writers import read_documents
 from .scoring import POSSIBLE_SPIN_NOTE, UNDETERMINED_SPIN_NOTE
 
@@ -74,8 +74,7 @@ def read_labels(labelled_dir: Path) -> list[dict[str, Any]]:
         try:
             record = json.loads(line)
         except JSON_ERRORS as exc:
-            why = "nested too deep" if isinstance(exc, RecursionError) else exc
-            raise LabelledSetError(f"{where}: not JSON ({why})") from exc
+            raise LabelledSetError(f"{where}: not JSON ({json_error_text(exc)})") from exc
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise LabelledSetError(f"{where}: needs an object with a string 'id'")
         if record["id"] in first_line:   # one document would be scored twice, by labels that may disagree

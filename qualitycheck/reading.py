@@ -986,6 +986,16 @@ STDIN_NAME = "<stdin>"
 NO_STDIN = "this process has no standard input"
 
 
+def stdin_file_id() -> tuple[int, int] | None:
+    """(device, inode) of the regular file standard input is redirected from (`< x.jsonl`), else None (a pipe, a
+    terminal, /dev/null, or no standard input): how an output that would empty the input is told."""
+    try:
+        given = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):   # no standard input, or one without a descriptor
+        return None
+    return (given.st_dev, given.st_ino) if stat.S_ISREG(given.st_mode) else None
+
+
 def iter_stdin(config: Config | None = None, text_field: str = "text") -> Iterator[RawDocument]:
     """Standard input as `scan -` and `check -` read it: JSONL records when its first non-blank character opens
     a JSON object (gzip or not, with or without a byte-order mark, as `filter` reads it), else one text

@@ -13,7 +13,6 @@ import multiprocessing as mp
 import multiprocessing.connection
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -30,7 +29,7 @@ from .config import Config
 from .document import JSON_ERRORS, RawDocument
 from .folder import holds_folder_additions
 from .provenance import changed_provenance, run_provenance
-from .reading import INPUT_SUFFIXES, STDIN, iter_raw_documents
+from .reading import INPUT_SUFFIXES, STDIN, iter_raw_documents, stdin_file_id
 from .scoring import build_report
 from .segment import segment
 from .report.writers import (DOCUMENTS_FILE, REPORT_FILE, RUN_FILE, SUMMARY_FILE, DocumentsWriter, count_lines,
@@ -455,17 +454,19 @@ def scan(inputs: list[str], out_dir: str | Path | None = None, config: Config | 
 
 def _stdin_file_in(folder: Path) -> str | None:
     """The name of the file in `folder` that standard input is redirected from, if it is one of them."""
+    given = stdin_file_id()
+    if given is None:
+        return None
     try:
-        given = os.fstat(sys.stdin.fileno())
-        entries = list(os.scandir(folder)) if stat.S_ISREG(given.st_mode) else []
-    except (AttributeError, OSError, ValueError):   # no standard input or no such folder
+        entries = list(os.scandir(folder))
+    except OSError:   # no such folder
         return None
     for entry in entries:
         try:
             there = entry.stat()
         except OSError:
             continue
-        if (there.st_dev, there.st_ino) == (given.st_dev, given.st_ino):
+        if (there.st_dev, there.st_ino) == given:
             return entry.name
     return None
 
